@@ -1,0 +1,433 @@
+//! The enrolled gallery: an int8 search structure scanned exactly, in parallel, in a fixed order.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BTreeMap, BinaryHeap};
+use std::fmt;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::MatchError;
+use crate::kernels::{dot_f32, dot_f32_i8, dot_i8};
+use crate::template::{QuantizedTemplate, Template, check_dimension};
+use crate::verify::Threshold;
+
+/// Rows scanned by one parallel task. Fixed, so the partition (and so every result) does not
+/// depend on the number of threads.
+const CHUNK_ROWS: usize = 4096;
+
+/// Queries scored together against each gallery row in a batch search, so a row is read
+/// from memory once per block of queries instead of once per query.
+const QUERY_BLOCK: usize = 16;
+
+/// Length of the candidate list [`Gallery::identify`] returns at most.
+pub const CANDIDATE_LIST_LENGTH: usize = 10;
+
+/// The identity of an enrolled person (the platform's person number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct IdentityId(pub u64);
+
+impl fmt::Display for IdentityId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// One entry of a ranked candidate list.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// The enrolled identity.
+    pub id: IdentityId,
+    /// Its score against the probe, in [-1, 1].
+    pub score: f32,
+}
+
+/// The result of an open-set identification: every candidate at or above the threshold,
+/// best first, at most [`CANDIDATE_LIST_LENGTH`] of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Identification {
+    /// Candidates with score ≥ threshold, best first (ties: smaller id first).
+    pub candidates: Vec<Candidate>,
+}
+
+impl Identification {
+    /// The best candidate, if any passed the threshold.
+    pub fn best(&self) -> Option<&Candidate> {
+        self.candidates.first()
+    }
+}
+
+/// How the second, re-scoring stage of a search sees the shortlisted rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Rescoring {
+    /// Keep only the int8 form (≈ 516 bytes a template); the shortlist is re-scored with the
+    /// full-precision probe against the int8 rows.
+    QuantizedOnly,
+    /// Also keep the f32 templates (+ 4 bytes a value) and re-score the shortlist exactly.
+    Exact,
+}
+
+/// A gallery of enrolled templates.
+///
+/// The search structure is a row-major int8 matrix (one row per identity, one scale each).
+/// A search scans every row (exact, not approximate), in chunks of a fixed size on the rayon
+/// pool; each chunk keeps its best `k + margin` rows by the int8 score, and the union of
+/// shortlists is re-scored with the f32 probe (see [`Rescoring`]) and ranked by
+/// (score descending, identity ascending). Results are bit-identical whatever the number of
+/// threads.
+#[derive(Debug, Clone)]
+pub struct Gallery {
+    dimension: usize,
+    rescoring: Rescoring,
+    ids: Vec<IdentityId>,
+    codes: Vec<i8>,
+    scales: Vec<f32>,
+    exact: Vec<f32>,
+    rows: BTreeMap<IdentityId, usize>,
+}
+
+impl Gallery {
+    /// An empty gallery for templates of `dimension` values that keeps only the int8 form.
+    ///
+    /// # Errors
+    /// [`MatchError::InvalidDimension`] for 0 or above [`crate::MAX_DIMENSION`].
+    pub fn new(dimension: usize) -> Result<Self, MatchError> {
+        Self::with_rescoring(dimension, Rescoring::QuantizedOnly)
+    }
+
+    /// An empty gallery with the chosen re-scoring stage.
+    ///
+    /// # Errors
+    /// [`MatchError::InvalidDimension`] for 0 or above [`crate::MAX_DIMENSION`].
+    pub fn with_rescoring(dimension: usize, rescoring: Rescoring) -> Result<Self, MatchError> {
+        check_dimension(dimension)?;
+        Ok(Self {
+            dimension,
+            rescoring,
+            ids: Vec::new(),
+            codes: Vec::new(),
+            scales: Vec::new(),
+            exact: Vec::new(),
+            rows: BTreeMap::new(),
+        })
+    }
+
+    /// The template dimension this gallery holds.
+    pub fn dimension(&self) -> usize {
+        self.dimension
+    }
+
+    /// The number of enrolled identities.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether nobody is enrolled.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Whether `id` is enrolled.
+    pub fn contains(&self, id: IdentityId) -> bool {
+        self.rows.contains_key(&id)
+    }
+
+    /// Bytes held by the search structure (codes, scales, ids) plus the f32 store if kept;
+    /// the id index (a B-tree) is not counted.
+    pub fn memory_bytes(&self) -> usize {
+        self.codes.len()
+            + self.scales.len() * size_of::<f32>()
+            + self.ids.len() * size_of::<IdentityId>()
+            + self.exact.len() * size_of::<f32>()
+    }
+
+    /// Reserves room for `additional` more identities (avoids re-allocation while enrolling).
+    pub fn reserve(&mut self, additional: usize) {
+        self.ids.reserve(additional);
+        self.codes.reserve(additional * self.dimension);
+        self.scales.reserve(additional);
+        if self.rescoring == Rescoring::Exact {
+            self.exact.reserve(additional * self.dimension);
+        }
+    }
+
+    /// Enrols a template under `id`.
+    ///
+    /// # Errors
+    /// [`MatchError::DimensionMismatch`] or [`MatchError::DuplicateIdentity`].
+    pub fn enrol(&mut self, id: IdentityId, template: &Template) -> Result<(), MatchError> {
+        self.check_probe(template)?;
+        if self.rows.contains_key(&id) {
+            return Err(MatchError::DuplicateIdentity { id });
+        }
+        let QuantizedTemplate { codes, scale } = template.quantize();
+        self.rows.insert(id, self.ids.len());
+        self.ids.push(id);
+        self.codes.extend_from_slice(&codes);
+        self.scales.push(scale);
+        if self.rescoring == Rescoring::Exact {
+            self.exact.extend_from_slice(template.as_slice());
+        }
+        Ok(())
+    }
+
+    /// Removes `id`; the last row moves into its place.
+    ///
+    /// # Errors
+    /// [`MatchError::UnknownIdentity`] when `id` is not enrolled.
+    pub fn remove(&mut self, id: IdentityId) -> Result<(), MatchError> {
+        let row = self
+            .rows
+            .remove(&id)
+            .ok_or(MatchError::UnknownIdentity { id })?;
+        let last = self.ids.len() - 1;
+        let d = self.dimension;
+        if row != last {
+            let moved = self.ids[last];
+            self.ids[row] = moved;
+            self.scales[row] = self.scales[last];
+            self.codes.copy_within(last * d..(last + 1) * d, row * d);
+            if self.rescoring == Rescoring::Exact {
+                self.exact.copy_within(last * d..(last + 1) * d, row * d);
+            }
+            self.rows.insert(moved, row);
+        }
+        self.ids.truncate(last);
+        self.scales.truncate(last);
+        self.codes.truncate(last * d);
+        if self.rescoring == Rescoring::Exact {
+            self.exact.truncate(last * d);
+        }
+        Ok(())
+    }
+
+    /// The stored template of `id` (exact if the gallery keeps f32, else dequantized).
+    pub fn template(&self, id: IdentityId) -> Option<Template> {
+        let &row = self.rows.get(&id)?;
+        let d = self.dimension;
+        let values = match self.rescoring {
+            Rescoring::Exact => self.exact[row * d..(row + 1) * d].to_vec(),
+            Rescoring::QuantizedOnly => QuantizedTemplate {
+                codes: self.codes[row * d..(row + 1) * d].to_vec(),
+                scale: self.scales[row],
+            }
+            .dequantize(),
+        };
+        Template::new(values).ok()
+    }
+
+    /// The `k` best-scoring identities for `probe`, best first (ties: smaller id first).
+    /// Returns fewer than `k` when fewer are enrolled.
+    ///
+    /// # Errors
+    /// [`MatchError::ZeroCandidates`], [`MatchError::EmptyGallery`],
+    /// [`MatchError::DimensionMismatch`].
+    pub fn search(&self, probe: &Template, k: usize) -> Result<Vec<Candidate>, MatchError> {
+        let mut all = self.search_batch(std::slice::from_ref(probe), k)?;
+        Ok(all.pop().unwrap_or_default())
+    }
+
+    /// [`Gallery::search`] for many probes at once; reads the gallery once per block of
+    /// probes, so it is the fast path for throughput. Results are in probe order.
+    ///
+    /// # Errors
+    /// As [`Gallery::search`], for any probe.
+    pub fn search_batch(
+        &self,
+        probes: &[Template],
+        k: usize,
+    ) -> Result<Vec<Vec<Candidate>>, MatchError> {
+        if k == 0 {
+            return Err(MatchError::ZeroCandidates { k });
+        }
+        if self.is_empty() {
+            return Err(MatchError::EmptyGallery);
+        }
+        for probe in probes {
+            self.check_probe(probe)?;
+        }
+        let shortlist_len = shortlist_len(k);
+        let quantized: Vec<QuantizedTemplate> = probes.iter().map(Template::quantize).collect();
+        let mut results = Vec::with_capacity(probes.len());
+        for (block, quantized_block) in probes
+            .chunks(QUERY_BLOCK)
+            .zip(quantized.chunks(QUERY_BLOCK))
+        {
+            let shortlists = self.shortlist_block(quantized_block, shortlist_len);
+            for (probe, shortlist) in block.iter().zip(shortlists) {
+                results.push(self.rescore(probe, shortlist, k));
+            }
+        }
+        Ok(results)
+    }
+
+    /// Open-set identification: the candidates scoring at or above `threshold`, at most
+    /// [`CANDIDATE_LIST_LENGTH`].
+    ///
+    /// # Errors
+    /// [`MatchError::EmptyGallery`], [`MatchError::DimensionMismatch`].
+    pub fn identify(
+        &self,
+        probe: &Template,
+        threshold: Threshold,
+    ) -> Result<Identification, MatchError> {
+        let candidates = self
+            .search(probe, CANDIDATE_LIST_LENGTH)?
+            .into_iter()
+            .filter(|c| threshold.accepts(c.score))
+            .collect();
+        Ok(Identification { candidates })
+    }
+
+    fn check_probe(&self, probe: &Template) -> Result<(), MatchError> {
+        if probe.dimension() != self.dimension {
+            return Err(MatchError::DimensionMismatch {
+                expected: self.dimension,
+                found: probe.dimension(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Stage 1: per probe, the rows with the best int8 scores (as row indices).
+    fn shortlist_block(&self, probes: &[QuantizedTemplate], len: usize) -> Vec<Vec<usize>> {
+        let d = self.dimension;
+        let per_chunk: Vec<Vec<Vec<Ranked>>> = self
+            .codes
+            .par_chunks(CHUNK_ROWS * d)
+            .enumerate()
+            .map(|(chunk, codes)| {
+                let first_row = chunk * CHUNK_ROWS;
+                let mut heaps: Vec<TopK> = probes.iter().map(|_| TopK::new(len)).collect();
+                for (offset, row_codes) in codes.chunks_exact(d).enumerate() {
+                    let row = first_row + offset;
+                    let scale = self.scales[row];
+                    for (probe, heap) in probes.iter().zip(&mut heaps) {
+                        // The probe's own scale is common to all rows: leave it out.
+                        let score = dot_i8(&probe.codes, row_codes) as f32 * scale;
+                        heap.offer(Ranked {
+                            score,
+                            id: self.ids[row],
+                            row,
+                        });
+                    }
+                }
+                heaps.into_iter().map(TopK::into_sorted).collect()
+            })
+            .collect();
+        (0..probes.len())
+            .map(|p| {
+                let mut merged: Vec<Ranked> = per_chunk
+                    .iter()
+                    .flat_map(|c| c[p].iter().copied())
+                    .collect();
+                merged.sort_unstable_by(|a, b| b.cmp(a));
+                merged.truncate(len);
+                merged.into_iter().map(|r| r.row).collect()
+            })
+            .collect()
+    }
+
+    /// Stage 2: re-score the shortlist with the f32 probe and keep the best `k`.
+    fn rescore(&self, probe: &Template, shortlist: Vec<usize>, k: usize) -> Vec<Candidate> {
+        let d = self.dimension;
+        let mut ranked: Vec<Ranked> = shortlist
+            .into_iter()
+            .map(|row| {
+                let score = match self.rescoring {
+                    Rescoring::Exact => {
+                        dot_f32(probe.as_slice(), &self.exact[row * d..(row + 1) * d])
+                    }
+                    Rescoring::QuantizedOnly => {
+                        dot_f32_i8(probe.as_slice(), &self.codes[row * d..(row + 1) * d])
+                            * self.scales[row]
+                    }
+                };
+                Ranked {
+                    score: score.clamp(-1.0, 1.0),
+                    id: self.ids[row],
+                    row,
+                }
+            })
+            .collect();
+        ranked.sort_unstable_by(|a, b| b.cmp(a));
+        ranked.truncate(k);
+        ranked
+            .into_iter()
+            .map(|r| Candidate {
+                id: r.id,
+                score: r.score,
+            })
+            .collect()
+    }
+}
+
+/// How many rows stage 1 keeps for a request of `k`: enough that int8 rounding rarely
+/// pushes a true top-k row out (recall is measured in the benches and tests).
+fn shortlist_len(k: usize) -> usize {
+    k.saturating_mul(2).max(k.saturating_add(32))
+}
+
+/// A scored row, ordered so that "greater" means "ranks higher": higher score, then the
+/// smaller identity.
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    score: f32,
+    id: IdentityId,
+    row: usize,
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.score
+            .total_cmp(&other.score)
+            .then_with(|| other.id.cmp(&self.id))
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Ranked {}
+
+/// The best `capacity` entries offered so far (a min-heap whose top is the worst kept).
+struct TopK {
+    capacity: usize,
+    heap: BinaryHeap<Reverse<Ranked>>,
+}
+
+impl TopK {
+    fn new(capacity: usize) -> Self {
+        Self {
+            capacity,
+            heap: BinaryHeap::with_capacity(capacity + 1),
+        }
+    }
+
+    fn offer(&mut self, entry: Ranked) {
+        if self.heap.len() < self.capacity {
+            self.heap.push(Reverse(entry));
+        } else if let Some(mut worst) = self.heap.peek_mut()
+            && entry > worst.0
+        {
+            *worst = Reverse(entry);
+        }
+    }
+
+    fn into_sorted(self) -> Vec<Ranked> {
+        self.heap
+            .into_sorted_vec()
+            .into_iter()
+            .map(|Reverse(r)| r)
+            .collect()
+    }
+}

@@ -1,0 +1,539 @@
+//! The synthetic population: identity vectors drawn from (seed, person) and noisy captures
+//! whose noise depends on the capture device and the person's demographic group.
+//!
+//! # The model
+//! A person's identity is a unit vector `x = a₀·z + Σ_f √ρ_f · g_f`, normalised, where `z` is
+//! an isotropic Gaussian draw of its own (from the person's ChaCha8 stream), and `g_f` are
+//! unit "group directions" shared by everyone of the same sex, age band and cohort, with
+//! weights `ρ_f` ([`GroupEffect::shared_similarity`]); `a₀ = √(1 − Σρ_f)`. Two different people
+//! of the same group therefore have an expected impostor score near `Σρ_f` instead of 0:
+//! that is how groups get more false matches.
+//!
+//! A capture is `normalise(x + s·e)` with `e` isotropic of unit expected length and a
+//! noise-to-signal ratio `s = median · Π noise_factor · exp(σ·N(0,1))` (log-normal, set by
+//! the [`DeviceProfile`] and multiplied by the [`GroupEffect::noise_factor`]s): its cosine with
+//! the identity is about `1/√(1+s²)`, reported as [`Capture::quality`]. Genuine scores are
+//! about the product of the two captures' qualities, so the log-normal tail of `s` sets the
+//! false non-match rate. Before the noise, a capture fails to acquire with the device's
+//! probability times the groups' factors.
+
+use std::collections::BTreeMap;
+
+use rand::{Rng, RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::StandardNormal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::MatchError;
+use crate::template::{Template, check_dimension};
+
+/// Salt that separates the group-direction streams from the person streams of one seed.
+const DIRECTION_SALT: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// A synthetic person's index in the population (ground truth, not an enrolled identity).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct PersonId(pub u64);
+
+/// Sex as recorded on the identity document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Sex {
+    /// Female.
+    Female,
+    /// Male.
+    Male,
+}
+
+/// Age band at capture time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum AgeBand {
+    /// 0–11 years.
+    Child,
+    /// 12–17 years.
+    Adolescent,
+    /// 18–59 years.
+    Adult,
+    /// 60 years and over.
+    Elderly,
+}
+
+/// A demographic group: age band, sex and a free cohort label (e.g. a region of origin).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Group {
+    /// Age band.
+    pub age_band: AgeBand,
+    /// Sex.
+    pub sex: Sex,
+    /// Free label; effects come from [`BiometricModel::cohorts`], unknown labels are neutral.
+    pub cohort: String,
+}
+
+impl Group {
+    /// A group with the given age band and sex and an empty cohort label.
+    pub fn new(age_band: AgeBand, sex: Sex) -> Self {
+        Self {
+            age_band,
+            sex,
+            cohort: String::new(),
+        }
+    }
+
+    /// The same group with a cohort label.
+    pub fn with_cohort(mut self, cohort: impl Into<String>) -> Self {
+        self.cohort = cohort.into();
+        self
+    }
+}
+
+/// The capture devices of the stations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Device {
+    /// The self-service kiosk's camera (unattended, variable pose and light).
+    KioskCamera,
+    /// The officer's capture station (attended, controlled light): also used for enrolment.
+    OfficerStation,
+    /// A phone camera (the remote / app channel).
+    Mobile,
+}
+
+/// Capture noise and failure-to-acquire of one device.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DeviceProfile {
+    /// Median noise-to-signal ratio `s` of a capture (0 = perfect).
+    pub median_noise_ratio: f64,
+    /// Standard deviation of `ln s` (spread of capture quality).
+    pub noise_log_sd: f64,
+    /// Probability that a capture attempt yields no usable face.
+    pub failure_to_acquire: f64,
+}
+
+/// How belonging to a group changes scores and failures.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GroupEffect {
+    /// Weight ρ of the group's shared direction: two impostors of the group score ≈ ρ higher.
+    pub shared_similarity: f64,
+    /// Multiplies the capture noise ratio (> 1: more false non-matches).
+    pub noise_factor: f64,
+    /// Multiplies the device's failure-to-acquire probability.
+    pub failure_to_acquire_factor: f64,
+}
+
+impl GroupEffect {
+    /// No effect at all.
+    pub const NEUTRAL: GroupEffect = GroupEffect {
+        shared_similarity: 0.0,
+        noise_factor: 1.0,
+        failure_to_acquire_factor: 1.0,
+    };
+}
+
+/// All parameters of the synthetic biometric model; a scenario may override any of them.
+///
+/// [`BiometricModel::default`] is calibrated against the published figures listed in the
+/// crate documentation (section "Calibration").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BiometricModel {
+    /// Embedding dimension.
+    pub dimension: usize,
+    /// The kiosk camera.
+    pub kiosk_camera: DeviceProfile,
+    /// The officer's capture station (enrolment device).
+    pub officer_station: DeviceProfile,
+    /// Phone cameras.
+    pub mobile: DeviceProfile,
+    /// Effect of being female.
+    pub female: GroupEffect,
+    /// Effect of being male.
+    pub male: GroupEffect,
+    /// Effect of the 0–11 age band.
+    pub child: GroupEffect,
+    /// Effect of the 12–17 age band.
+    pub adolescent: GroupEffect,
+    /// Effect of the 18–59 age band.
+    pub adult: GroupEffect,
+    /// Effect of the 60+ age band.
+    pub elderly: GroupEffect,
+    /// Effects of cohort labels; a label not listed here has no effect.
+    pub cohorts: BTreeMap<String, GroupEffect>,
+}
+
+impl Default for BiometricModel {
+    fn default() -> Self {
+        Self {
+            dimension: crate::template::DEFAULT_DIMENSION,
+            officer_station: DeviceProfile {
+                median_noise_ratio: 0.45,
+                noise_log_sd: 0.66,
+                failure_to_acquire: 0.0014,
+            },
+            kiosk_camera: DeviceProfile {
+                median_noise_ratio: 0.65,
+                noise_log_sd: 0.72,
+                failure_to_acquire: 0.012,
+            },
+            mobile: DeviceProfile {
+                median_noise_ratio: 0.8,
+                noise_log_sd: 0.7,
+                failure_to_acquire: 0.03,
+            },
+            female: GroupEffect {
+                shared_similarity: 0.015,
+                ..GroupEffect::NEUTRAL
+            },
+            male: GroupEffect::NEUTRAL,
+            child: GroupEffect {
+                shared_similarity: 0.008,
+                noise_factor: 1.35,
+                failure_to_acquire_factor: 2.0,
+            },
+            adolescent: GroupEffect {
+                noise_factor: 1.1,
+                ..GroupEffect::NEUTRAL
+            },
+            adult: GroupEffect::NEUTRAL,
+            elderly: GroupEffect {
+                shared_similarity: 0.004,
+                noise_factor: 1.25,
+                failure_to_acquire_factor: 1.5,
+            },
+            cohorts: BTreeMap::new(),
+        }
+    }
+}
+
+impl BiometricModel {
+    /// Checks every parameter's range.
+    ///
+    /// # Errors
+    /// [`MatchError::InvalidDimension`] or [`MatchError::InvalidParameter`] naming the field.
+    pub fn validate(&self) -> Result<(), MatchError> {
+        check_dimension(self.dimension)?;
+        for (name, device) in [
+            ("kiosk_camera", &self.kiosk_camera),
+            ("officer_station", &self.officer_station),
+            ("mobile", &self.mobile),
+        ] {
+            check(
+                name,
+                device.median_noise_ratio,
+                |v| v >= 0.0,
+                "noise ratio must be ≥ 0",
+            )?;
+            check(
+                name,
+                device.noise_log_sd,
+                |v| v >= 0.0,
+                "log sd must be ≥ 0",
+            )?;
+            check(
+                name,
+                device.failure_to_acquire,
+                |v| (0.0..=1.0).contains(&v),
+                "a probability",
+            )?;
+        }
+        let named = [
+            ("female", &self.female),
+            ("male", &self.male),
+            ("child", &self.child),
+            ("adolescent", &self.adolescent),
+            ("adult", &self.adult),
+            ("elderly", &self.elderly),
+        ];
+        for (name, effect) in named
+            .into_iter()
+            .chain(self.cohorts.values().map(|e| ("cohorts", e)))
+        {
+            check(
+                name,
+                effect.shared_similarity,
+                |v| (0.0..0.5).contains(&v),
+                "ρ in [0, 0.5)",
+            )?;
+            check(
+                name,
+                effect.noise_factor,
+                |v| v >= 0.0,
+                "factor must be ≥ 0",
+            )?;
+            check(
+                name,
+                effect.failure_to_acquire_factor,
+                |v| v >= 0.0,
+                "factor must be ≥ 0",
+            )?;
+        }
+        let worst = self
+            .female
+            .shared_similarity
+            .max(self.male.shared_similarity)
+            + [&self.child, &self.adolescent, &self.adult, &self.elderly]
+                .iter()
+                .fold(0.0_f64, |m, e| m.max(e.shared_similarity))
+            + self
+                .cohorts
+                .values()
+                .fold(0.0_f64, |m, e| m.max(e.shared_similarity));
+        check(
+            "shared_similarity",
+            worst,
+            |v| v < 1.0,
+            "the ρ of one group must sum below 1",
+        )
+    }
+
+    /// The device profile of `device`.
+    pub fn device(&self, device: Device) -> &DeviceProfile {
+        match device {
+            Device::KioskCamera => &self.kiosk_camera,
+            Device::OfficerStation => &self.officer_station,
+            Device::Mobile => &self.mobile,
+        }
+    }
+
+    /// The effects that apply to `group`: sex, age band, cohort (if listed).
+    pub fn effects(&self, group: &Group) -> [GroupEffect; 3] {
+        let sex = match group.sex {
+            Sex::Female => self.female,
+            Sex::Male => self.male,
+        };
+        let age = match group.age_band {
+            AgeBand::Child => self.child,
+            AgeBand::Adolescent => self.adolescent,
+            AgeBand::Adult => self.adult,
+            AgeBand::Elderly => self.elderly,
+        };
+        let cohort = self
+            .cohorts
+            .get(&group.cohort)
+            .copied()
+            .unwrap_or(GroupEffect::NEUTRAL);
+        [sex, age, cohort]
+    }
+}
+
+fn check(
+    name: &'static str,
+    value: f64,
+    ok: impl Fn(f64) -> bool,
+    reason: &'static str,
+) -> Result<(), MatchError> {
+    if value.is_finite() && ok(value) {
+        Ok(())
+    } else {
+        Err(MatchError::InvalidParameter {
+            name,
+            value,
+            reason,
+        })
+    }
+}
+
+/// A synthetic person's true face: the identity vector every capture of them is noise around.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Identity {
+    /// Whose face.
+    pub person: PersonId,
+    /// Their demographic group.
+    pub group: Group,
+    vector: Vec<f32>,
+}
+
+impl Identity {
+    /// The unit identity vector.
+    pub fn vector(&self) -> &[f32] {
+        &self.vector
+    }
+}
+
+/// A usable capture of a face.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Capture {
+    /// The template extracted from the capture.
+    pub template: Template,
+    /// Cosine of the capture with the person's identity, in (0, 1]: 1 = noiseless.
+    pub quality: f32,
+    /// The device that captured it.
+    pub device: Device,
+}
+
+/// The outcome of one capture attempt.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Acquisition {
+    /// A face was captured.
+    Captured(Capture),
+    /// The device did not acquire a usable face (failure to acquire / to enrol).
+    FailedToAcquire {
+        /// The device that failed.
+        device: Device,
+    },
+}
+
+impl Acquisition {
+    /// The capture, if one was acquired.
+    pub fn capture(&self) -> Option<&Capture> {
+        match self {
+            Self::Captured(capture) => Some(capture),
+            Self::FailedToAcquire { .. } => None,
+        }
+    }
+
+    /// The capture by value, if one was acquired.
+    pub fn into_capture(self) -> Option<Capture> {
+        match self {
+            Self::Captured(capture) => Some(capture),
+            Self::FailedToAcquire { .. } => None,
+        }
+    }
+}
+
+/// A seeded synthetic population: any person's identity is generated on demand from
+/// (seed, person id, group) alone, in any order, so a simulator need not store them.
+#[derive(Debug, Clone)]
+pub struct Population {
+    seed: u64,
+    model: BiometricModel,
+    sex_directions: [Vec<f32>; 2],
+    age_directions: [Vec<f32>; 4],
+    cohort_directions: BTreeMap<String, Vec<f32>>,
+}
+
+impl Population {
+    /// A population of the given model and seed.
+    ///
+    /// # Errors
+    /// The model's [`BiometricModel::validate`] errors.
+    pub fn new(seed: u64, model: BiometricModel) -> Result<Self, MatchError> {
+        model.validate()?;
+        let d = model.dimension;
+        let direction = |stream: u64| {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ DIRECTION_SALT);
+            rng.set_stream(stream);
+            unit_gaussian(&mut rng, d)
+        };
+        let sex_directions = [direction(0), direction(1)];
+        let age_directions = [direction(2), direction(3), direction(4), direction(5)];
+        let cohort_directions = model
+            .cohorts
+            .keys()
+            .map(|label| (label.clone(), direction(cohort_stream(label))))
+            .collect();
+        Ok(Self {
+            seed,
+            model,
+            sex_directions,
+            age_directions,
+            cohort_directions,
+        })
+    }
+
+    /// The model this population was built with.
+    pub fn model(&self) -> &BiometricModel {
+        &self.model
+    }
+
+    /// The seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The identity of `person` in `group`: a pure function of (seed, person, group).
+    pub fn identity(&self, person: PersonId, group: &Group) -> Identity {
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+        rng.set_stream(person.0);
+        let d = self.model.dimension;
+        let [sex, age, cohort] = self.model.effects(group);
+        let sex_dir = &self.sex_directions[group.sex as usize];
+        let age_dir = &self.age_directions[group.age_band as usize];
+        let cohort_dir = self.cohort_directions.get(&group.cohort);
+        let shared = sex.shared_similarity + age.shared_similarity + cohort.shared_similarity;
+        let own = (1.0 - shared).sqrt() as f32;
+        let mut vector = unit_gaussian(&mut rng, d);
+        for (i, v) in vector.iter_mut().enumerate() {
+            let mut value = own * *v
+                + sex.shared_similarity.sqrt() as f32 * sex_dir[i]
+                + age.shared_similarity.sqrt() as f32 * age_dir[i];
+            if let Some(dir) = cohort_dir {
+                value += cohort.shared_similarity.sqrt() as f32 * dir[i];
+            }
+            *v = value;
+        }
+        normalise(&mut vector);
+        Identity {
+            person,
+            group: group.clone(),
+            vector,
+        }
+    }
+
+    /// One capture attempt of `identity` on `device`, drawing from the caller's `rng`.
+    ///
+    /// Draw order (fixed, for reproducibility): one uniform for failure-to-acquire, one
+    /// normal for the noise level, then `dimension` normals for the noise direction.
+    pub fn capture<R: Rng + ?Sized>(
+        &self,
+        identity: &Identity,
+        device: Device,
+        rng: &mut R,
+    ) -> Acquisition {
+        let profile = self.model.device(device);
+        let effects = self.model.effects(&identity.group);
+        let fta = effects.iter().fold(profile.failure_to_acquire, |p, e| {
+            p * e.failure_to_acquire_factor
+        });
+        let failed = rng.random::<f64>() < fta;
+        let z: f64 = rng.sample(StandardNormal);
+        if failed {
+            return Acquisition::FailedToAcquire { device };
+        }
+        let noise_ratio = effects
+            .iter()
+            .fold(profile.median_noise_ratio, |s, e| s * e.noise_factor)
+            * (profile.noise_log_sd * z).exp();
+        let d = identity.vector.len();
+        let per_value = (noise_ratio / (d as f64).sqrt()) as f32;
+        let mut values = identity.vector.clone();
+        for v in &mut values {
+            let n: f32 = rng.sample(StandardNormal);
+            *v += per_value * n;
+        }
+        match Template::new(values) {
+            Ok(template) => {
+                let quality = template.score_slice(&identity.vector);
+                Acquisition::Captured(Capture {
+                    template,
+                    quality,
+                    device,
+                })
+            }
+            // Only reachable with an absurd noise ratio (overflow): the camera saw nothing.
+            Err(_) => Acquisition::FailedToAcquire { device },
+        }
+    }
+}
+
+/// A stable stream number for a cohort label (FNV-1a, above the fixed streams).
+fn cohort_stream(label: &str) -> u64 {
+    let hash = label.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    hash | (1 << 63)
+}
+
+fn unit_gaussian<R: Rng + ?Sized>(rng: &mut R, d: usize) -> Vec<f32> {
+    let mut v: Vec<f32> = (0..d).map(|_| rng.sample(StandardNormal)).collect();
+    normalise(&mut v);
+    v
+}
+
+fn normalise(v: &mut [f32]) {
+    let norm = v
+        .iter()
+        .map(|&x| f64::from(x) * f64::from(x))
+        .sum::<f64>()
+        .sqrt();
+    if norm > 0.0 {
+        for x in v {
+            *x = (f64::from(*x) / norm) as f32;
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Templates: validated, unit-length face embeddings, and their int8 search form.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::MatchError;
+use crate::kernels::dot_f32;
+
+/// The embedding dimension of the default face model.
+pub const DEFAULT_DIMENSION: usize = 512;
+
+/// The largest dimension a template may have (keeps int8 dot products exact in i32).
+pub const MAX_DIMENSION: usize = 65_536;
+
+/// A face template: an embedding scaled to unit length, so that the score of two templates is
+/// their cosine similarity, in [-1, 1].
+///
+/// A `Template` can only be built through [`Template::new`], which rejects empty input, NaN,
+/// infinities and the zero vector: every `Template` in existence is valid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Vec<f32>", into = "Vec<f32>")]
+pub struct Template {
+    values: Vec<f32>,
+}
+
+impl Template {
+    /// Validates an embedding and scales it to unit length.
+    ///
+    /// # Errors
+    /// [`MatchError::InvalidDimension`] for an empty or oversized vector,
+    /// [`MatchError::NonFiniteValue`] for NaN or ±∞, [`MatchError::ZeroTemplate`] for a vector
+    /// with no direction.
+    pub fn new(mut values: Vec<f32>) -> Result<Self, MatchError> {
+        check_dimension(values.len())?;
+        if let Some((index, &value)) = values.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            return Err(MatchError::NonFiniteValue { index, value });
+        }
+        let norm_sq: f64 = values.iter().map(|&v| f64::from(v) * f64::from(v)).sum();
+        let norm = norm_sq.sqrt();
+        if !norm.is_normal() {
+            return Err(MatchError::ZeroTemplate);
+        }
+        for v in &mut values {
+            *v = (f64::from(*v) / norm) as f32;
+        }
+        Ok(Self { values })
+    }
+
+    /// The number of values in the embedding.
+    pub fn dimension(&self) -> usize {
+        self.values.len()
+    }
+
+    /// The unit-length values.
+    pub fn as_slice(&self) -> &[f32] {
+        &self.values
+    }
+
+    /// The cosine similarity of two templates, clamped to [-1, 1].
+    ///
+    /// # Errors
+    /// [`MatchError::DimensionMismatch`] when the dimensions differ.
+    pub fn score(&self, other: &Template) -> Result<f32, MatchError> {
+        if self.dimension() != other.dimension() {
+            return Err(MatchError::DimensionMismatch {
+                expected: self.dimension(),
+                found: other.dimension(),
+            });
+        }
+        Ok(dot_f32(&self.values, &other.values).clamp(-1.0, 1.0))
+    }
+
+    /// Cosine of this template with a unit vector of the same dimension.
+    pub(crate) fn score_slice(&self, other: &[f32]) -> f32 {
+        dot_f32(&self.values, other).clamp(-1.0, 1.0)
+    }
+
+    /// The int8 form used by the gallery's search structure.
+    pub fn quantize(&self) -> QuantizedTemplate {
+        QuantizedTemplate::from_unit(&self.values)
+    }
+}
+
+impl TryFrom<Vec<f32>> for Template {
+    type Error = MatchError;
+    fn try_from(values: Vec<f32>) -> Result<Self, Self::Error> {
+        Self::new(values)
+    }
+}
+
+impl From<Template> for Vec<f32> {
+    fn from(template: Template) -> Self {
+        template.values
+    }
+}
+
+/// A template in symmetric int8 form: `value ≈ code × scale`, codes in [-127, 127].
+///
+/// One scale per template (its largest magnitude / 127) keeps the full int8 range in use
+/// for every template; 512 values cost 512 bytes plus 4 for the scale.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuantizedTemplate {
+    /// The int8 codes.
+    pub codes: Vec<i8>,
+    /// The factor that turns a code back into a value.
+    pub scale: f32,
+}
+
+impl QuantizedTemplate {
+    fn from_unit(values: &[f32]) -> Self {
+        let max_abs = values.iter().fold(0.0_f32, |m, v| m.max(v.abs()));
+        // A unit vector has max_abs ≥ 1/sqrt(d) > 0, so the scale is positive and finite.
+        let scale = max_abs / 127.0;
+        let codes = values
+            .iter()
+            .map(|&v| (v / scale).round().clamp(-127.0, 127.0) as i8)
+            .collect();
+        Self { codes, scale }
+    }
+
+    /// The values this form stands for (`code × scale`).
+    pub fn dequantize(&self) -> Vec<f32> {
+        self.codes
+            .iter()
+            .map(|&c| f32::from(c) * self.scale)
+            .collect()
+    }
+}
+
+pub(crate) fn check_dimension(dimension: usize) -> Result<(), MatchError> {
+    if dimension == 0 || dimension > MAX_DIMENSION {
+        return Err(MatchError::InvalidDimension {
+            dimension,
+            max: MAX_DIMENSION,
+        });
+    }
+    Ok(())
+}

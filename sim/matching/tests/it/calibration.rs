@@ -1,0 +1,1 @@
+//! Calibration of the default model against its published targets.

@@ -1,0 +1,9 @@
+//! Integration tests of navbat-matching: known answers, properties, value stability,
+//! calibration of the default model, and bad input.
+
+mod bad_input;
+mod calibration;
+mod known_answer;
+mod properties;
+mod stability;
+mod tidy;

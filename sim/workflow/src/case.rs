@@ -1,0 +1,912 @@
+//! One case: events, its compact state, and the pure transition function shared by the live
+//! store and by replay.
+
+use sha2::{Digest, Sha256};
+
+use crate::definition::{
+    Delay, Effects, Facts, ReasonCode, Resolution, RuleId, RuleKind, Service, ServiceId, Skill,
+    StepId, Trigger,
+};
+use crate::error::WorkflowError;
+use crate::time::{Timestamp, WorkCalendar};
+
+/// A SHA-256 digest.
+pub type Hash = [u8; 32];
+
+/// Stable id of a case in a [`crate::CaseStore`]: slot index (low 32 bits) and slot
+/// generation (high 32 bits), so an evicted case's id is never reused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CaseId(pub u64);
+
+/// A pseudonymous subject id chosen by the caller (e.g. a keyed hash of the person); the
+/// crate never sees names or document numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pseudonym(pub u64);
+
+/// An officer's pseudonymous id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OfficerId(pub u32);
+
+/// A human task: the case it belongs to and the log position at which it was opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TaskId {
+    /// The case.
+    pub case: CaseId,
+    /// Sequence number of the log entry that opened the task.
+    pub opened_seq: u32,
+}
+
+impl TaskId {
+    /// A single number for logs: case id and sequence.
+    pub fn packed(self) -> u64 {
+        (self.case.0 << 16) ^ u64::from(self.opened_seq)
+    }
+}
+
+/// Inputs from a Face-ID matcher, as plain numbers in 0..=1.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MatchInputs {
+    /// 1:1 similarity of the live capture to the reference.
+    pub verify_score: f32,
+    /// Presentation-attack (liveness) score.
+    pub liveness_score: f32,
+    /// Best 1:N candidate score other than the applicant's own record, if any.
+    pub best_candidate_score: Option<f32>,
+}
+
+/// What an inter-agency check returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckResult {
+    /// Nothing found.
+    Clear,
+    /// A record that needs a human look (wanted list, ban, prior refusal).
+    Hit,
+    /// Data mismatch between registries, or the registry did not answer.
+    Failed,
+}
+
+impl CheckResult {
+    fn code(self) -> u8 {
+        match self {
+            CheckResult::Clear => 0,
+            CheckResult::Hit => 1,
+            CheckResult::Failed => 2,
+        }
+    }
+}
+
+/// A human reviewer's decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Approve (identity confirmed, application granted, appeal upheld...).
+    Approve,
+    /// Reject.
+    Reject,
+}
+
+/// Up to four reason codes given with a human decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct ReviewReasons {
+    codes: [u16; 4],
+    len: u8,
+}
+
+impl ReviewReasons {
+    /// Up to four codes; `None` when more are given.
+    pub fn new(codes: &[ReasonCode]) -> Option<Self> {
+        if codes.len() > 4 {
+            return None;
+        }
+        let mut r = ReviewReasons::default();
+        for (slot, c) in r.codes.iter_mut().zip(codes) {
+            *slot = c.0;
+        }
+        r.len = codes.len() as u8;
+        Some(r)
+    }
+
+    /// The codes.
+    pub fn codes(&self) -> impl Iterator<Item = ReasonCode> + '_ {
+        self.codes[..usize::from(self.len)]
+            .iter()
+            .map(|c| ReasonCode(*c))
+    }
+
+    /// How many.
+    pub fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    /// Whether none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// A human review, as applied to a case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Review {
+    /// Who decided (must hold the case's task).
+    pub officer: OfficerId,
+    /// What.
+    pub decision: Decision,
+    /// Why: codes from the service's `review_reasons`.
+    pub reasons: ReviewReasons,
+}
+
+/// Something that happened to a case, from outside.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Event {
+    /// Application and biometrics captured.
+    Captured,
+    /// Face-ID results arrived.
+    Matched(MatchInputs),
+    /// State duty paid.
+    Paid,
+    /// E-Rozilik: the third party consented.
+    ConsentGiven,
+    /// E-Rozilik: the third party refused.
+    ConsentRefused,
+    /// E-Rozilik: no answer within its response time.
+    ConsentTimedOut,
+    /// An inter-agency check returned.
+    CheckReturned(CheckResult),
+    /// A human reviewer decided (normally via [`crate::CaseStore::complete`]).
+    Reviewed(Review),
+    /// The document was produced.
+    Produced,
+    /// The document was collected.
+    Collected,
+    /// The applicant appealed a decision.
+    Appealed,
+    /// The applicant withdrew.
+    Withdrawn,
+}
+
+impl Event {
+    /// A short label for errors.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Event::Captured => "Captured",
+            Event::Matched(_) => "Matched",
+            Event::Paid => "Paid",
+            Event::ConsentGiven => "ConsentGiven",
+            Event::ConsentRefused => "ConsentRefused",
+            Event::ConsentTimedOut => "ConsentTimedOut",
+            Event::CheckReturned(_) => "CheckReturned",
+            Event::Reviewed(_) => "Reviewed",
+            Event::Produced => "Produced",
+            Event::Collected => "Collected",
+            Event::Appealed => "Appealed",
+            Event::Withdrawn => "Withdrawn",
+        }
+    }
+}
+
+/// What a log entry records as its cause.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Input {
+    /// The case was opened.
+    Open {
+        /// Its service.
+        service: ServiceId,
+        /// Its subject.
+        subject: Pseudonym,
+        /// Its facts.
+        facts: Facts,
+    },
+    /// An event from outside.
+    Event(Event),
+    /// An officer claimed the open task.
+    Claim {
+        /// Who.
+        officer: OfficerId,
+    },
+    /// The claimant gave the task back.
+    Release,
+    /// The step's timer fired.
+    TimerFired,
+}
+
+/// Which input of a rule a reason reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleInput {
+    /// 1:1 verification score.
+    VerifyScore,
+    /// Liveness score.
+    Liveness,
+    /// Best 1:N candidate score (0 when none).
+    CandidateScore,
+    /// Check result code (0 clear, 1 hit, 2 failed).
+    CheckResult,
+}
+
+/// Why a transition happened: a rule with the input it saw, or a reviewer's reason code.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Reason {
+    /// An automated rule's finding.
+    Rule {
+        /// Which rule.
+        rule: RuleId,
+        /// Which input.
+        input: RuleInput,
+        /// The value seen.
+        observed: f32,
+        /// The threshold it was compared with.
+        threshold: f32,
+    },
+    /// A human reviewer's reason.
+    Review {
+        /// The code.
+        code: ReasonCode,
+    },
+}
+
+/// Up to four reasons attached to one log entry.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Reasons {
+    items: [Option<Reason>; 4],
+}
+
+impl Reasons {
+    fn push(&mut self, r: Reason) {
+        if let Some(slot) = self.items.iter_mut().find(|s| s.is_none()) {
+            *slot = Some(r);
+        }
+    }
+
+    /// The reasons, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &Reason> {
+        self.items.iter().flatten()
+    }
+
+    /// How many.
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    /// Whether none.
+    pub fn is_empty(&self) -> bool {
+        self.items[0].is_none()
+    }
+}
+
+/// One append-only audit record.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LogEntry {
+    /// Position in the case's log (0 = open).
+    pub seq: u32,
+    /// When.
+    pub at: Timestamp,
+    /// What caused it.
+    pub input: Input,
+    /// Trigger matched, for entries that moved along a transition.
+    pub trigger: Option<Trigger>,
+    /// Step before.
+    pub from: StepId,
+    /// Step after.
+    pub to: StepId,
+    /// Why.
+    pub reasons: Reasons,
+    /// SHA-256 over the previous entry's hash and this entry's binary encoding.
+    pub hash: Hash,
+}
+
+/// The open human task of a case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TaskState {
+    /// Skill needed.
+    pub skill: Skill,
+    /// Sequence number of the entry that opened it.
+    pub opened_seq: u32,
+    /// When it was opened.
+    pub opened_at: Timestamp,
+    /// Who holds it.
+    pub claimed_by: Option<OfficerId>,
+    /// Who may not take it (the officer whose decision is under appeal).
+    pub excluded: Option<OfficerId>,
+}
+
+/// The armed timer of a case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimerState {
+    /// When it fires.
+    pub due: Timestamp,
+    /// Sequence number of the entry that set it.
+    pub set_seq: u32,
+}
+
+/// Everything live about a case: a pure function of its log.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CaseState {
+    /// The service.
+    pub service: ServiceId,
+    /// Current step.
+    pub step: StepId,
+    /// Facts given at opening.
+    pub facts: Facts,
+    /// Log entries so far.
+    pub entries: u32,
+    /// When opened.
+    pub opened_at: Timestamp,
+    /// Time of the last entry.
+    pub last_at: Timestamp,
+    /// When the SLA clock started.
+    pub sla_started: Option<Timestamp>,
+    /// When it stopped.
+    pub sla_stopped: Option<Timestamp>,
+    /// Open human task.
+    pub task: Option<TaskState>,
+    /// Armed timer.
+    pub timer: Option<TimerState>,
+    /// The officer whose decision led into the current step, if it was a human decision.
+    pub last_decider: Option<OfficerId>,
+    /// Officer barred from reviewing while an appeal is open.
+    pub appeal_excludes: Option<OfficerId>,
+    /// Terminal outcome, once reached.
+    pub resolution: Option<Resolution>,
+    /// Hash of the last log entry (the chain head).
+    pub head: Hash,
+}
+
+/// What applying an input did.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Outcome {
+    /// The case.
+    pub case: CaseId,
+    /// Step before.
+    pub from: StepId,
+    /// Step after.
+    pub to: StepId,
+    /// Trigger matched (None for open, claim, release, withdrawal).
+    pub trigger: Option<Trigger>,
+    /// Task opened on entering `to`.
+    pub task_opened: Option<(TaskId, Skill)>,
+    /// Timer armed on entering `to`.
+    pub timer_set: Option<Timestamp>,
+    /// Side effects to carry out.
+    pub effects: Effects,
+    /// Reasons recorded.
+    pub reasons: Reasons,
+    /// Terminal outcome, if the case just ended.
+    pub resolution: Option<Resolution>,
+}
+
+/// The result of a pure step: new state, the entry to append, and the effects.
+pub(crate) struct Advance {
+    pub(crate) state: CaseState,
+    pub(crate) entry: LogEntry,
+    pub(crate) effects: Effects,
+}
+
+/// Open a case: the first state and log entry.
+pub(crate) fn open(
+    service: &Service,
+    calendar: &WorkCalendar,
+    id: CaseId,
+    service_id: ServiceId,
+    subject: Pseudonym,
+    facts: Facts,
+    at: Timestamp,
+) -> Advance {
+    let blank = CaseState {
+        service: service_id,
+        step: service.initial,
+        facts,
+        entries: 0,
+        opened_at: at,
+        last_at: at,
+        sla_started: None,
+        sla_stopped: None,
+        task: None,
+        timer: None,
+        last_decider: None,
+        appeal_excludes: None,
+        resolution: None,
+        head: genesis(id),
+    };
+    let input = Input::Open {
+        service: service_id,
+        subject,
+        facts,
+    };
+    let mut state = blank;
+    enter_step(service, calendar, &mut state, service.initial, at);
+    finish(
+        blank,
+        state,
+        input,
+        None,
+        Reasons::default(),
+        at,
+        Effects::default(),
+    )
+}
+
+/// Apply one input to a state, or say why it does not fit. Never mutates anything.
+pub(crate) fn advance(
+    service: &Service,
+    calendar: &WorkCalendar,
+    id: CaseId,
+    old: &CaseState,
+    input: Input,
+    at: Timestamp,
+) -> Result<Advance, WorkflowError> {
+    if old.resolution.is_some() {
+        return Err(WorkflowError::CaseClosed { case: id.0 });
+    }
+    if at < old.last_at {
+        return Err(WorkflowError::TimeWentBackwards {
+            case: id.0,
+            at_ms: at.0,
+            last_ms: old.last_at.0,
+        });
+    }
+    let step = service
+        .step(old.step)
+        .ok_or(WorkflowError::UnknownService {
+            service: old.service.0,
+        })?;
+    let not_expected = |label: &'static str| WorkflowError::EventNotExpected {
+        case: id.0,
+        step: step.name.clone(),
+        event: label,
+    };
+    let mut state = *old;
+    let mut reasons = Reasons::default();
+    let trigger = match input {
+        Input::Open { .. } => return Err(not_expected("Open")),
+        Input::Claim { officer } => {
+            let task = state.task.as_mut().ok_or_else(|| not_expected("Claim"))?;
+            if let Some(claimant) = task.claimed_by {
+                return Err(WorkflowError::AlreadyClaimed {
+                    task: TaskId {
+                        case: id,
+                        opened_seq: task.opened_seq,
+                    }
+                    .packed(),
+                    claimant: claimant.0,
+                });
+            }
+            if task.excluded == Some(officer) {
+                return Err(WorkflowError::ConflictOfInterest {
+                    case: id.0,
+                    officer: officer.0,
+                });
+            }
+            task.claimed_by = Some(officer);
+            return Ok(finish(
+                *old,
+                state,
+                input,
+                None,
+                reasons,
+                at,
+                Effects::default(),
+            ));
+        }
+        Input::Release => {
+            let task = state.task.as_mut().ok_or_else(|| not_expected("Release"))?;
+            if task.claimed_by.take().is_none() {
+                return Err(not_expected("Release"));
+            }
+            return Ok(finish(
+                *old,
+                state,
+                input,
+                None,
+                reasons,
+                at,
+                Effects::default(),
+            ));
+        }
+        Input::Event(Event::Withdrawn) => {
+            enter_step(service, calendar, &mut state, service.withdrawn, at);
+            state.last_decider = None;
+            return Ok(finish(
+                *old,
+                state,
+                input,
+                None,
+                reasons,
+                at,
+                Effects::default(),
+            ));
+        }
+        Input::TimerFired => match state.timer {
+            Some(t) if t.due <= at => Trigger::Timeout,
+            _ => return Err(not_expected("TimerFired")),
+        },
+        Input::Event(ev) => classify(service, id, step.rules.as_slice(), &state, ev, &mut reasons)
+            .map_err(|e| e.unwrap_or_else(|| not_expected(ev.label())))?,
+    };
+    let transition = step
+        .on
+        .iter()
+        .find(|t| t.trigger == trigger && t.guard.holds(state.facts))
+        .ok_or_else(|| not_expected(input_label(&input)))?;
+    match input {
+        Input::Event(Event::Reviewed(review)) => {
+            state.last_decider = Some(review.officer);
+            state.appeal_excludes = None;
+        }
+        Input::Event(Event::Appealed) => {
+            state.appeal_excludes = old.last_decider;
+            state.last_decider = None;
+        }
+        _ => state.last_decider = None,
+    }
+    enter_step(service, calendar, &mut state, transition.to, at);
+    Ok(finish(
+        *old,
+        state,
+        input,
+        Some(trigger),
+        reasons,
+        at,
+        transition.effects,
+    ))
+}
+
+fn input_label(input: &Input) -> &'static str {
+    match input {
+        Input::Open { .. } => "Open",
+        Input::Event(e) => e.label(),
+        Input::Claim { .. } => "Claim",
+        Input::Release => "Release",
+        Input::TimerFired => "TimerFired",
+    }
+}
+
+/// Map an event to a trigger, evaluating the step's rules. `Err(None)` = does not fit here.
+fn classify(
+    service: &Service,
+    id: CaseId,
+    rules: &[RuleId],
+    state: &CaseState,
+    ev: Event,
+    reasons: &mut Reasons,
+) -> Result<Trigger, Option<WorkflowError>> {
+    Ok(match ev {
+        Event::Captured => Trigger::Captured,
+        Event::Paid => Trigger::Paid,
+        Event::ConsentGiven => Trigger::ConsentGiven,
+        Event::ConsentRefused => Trigger::ConsentRefused,
+        Event::ConsentTimedOut => Trigger::ConsentTimeout,
+        Event::Produced => Trigger::Produced,
+        Event::Collected => Trigger::Collected,
+        Event::Appealed => Trigger::Appealed,
+        Event::Withdrawn => return Err(None),
+        Event::Matched(m) => {
+            check_unit(id, "verify_score", m.verify_score)?;
+            check_unit(id, "liveness_score", m.liveness_score)?;
+            if let Some(c) = m.best_candidate_score {
+                check_unit(id, "best_candidate_score", c)?;
+            }
+            evaluate_match(service, rules, m, reasons).ok_or(None)?
+        }
+        Event::CheckReturned(result) => {
+            let rule = rules
+                .iter()
+                .copied()
+                .find(|r| {
+                    matches!(
+                        service.rules.get(usize::from(r.0)).map(|x| x.kind),
+                        Some(RuleKind::RegistryCheck)
+                    )
+                })
+                .ok_or(None)?;
+            reasons.push(Reason::Rule {
+                rule,
+                input: RuleInput::CheckResult,
+                observed: f32::from(result.code()),
+                threshold: 0.0,
+            });
+            match result {
+                CheckResult::Clear => Trigger::CheckClear,
+                CheckResult::Hit => Trigger::CheckHit,
+                CheckResult::Failed => Trigger::CheckFailed,
+            }
+        }
+        Event::Reviewed(review) => {
+            let task = state.task.ok_or(None)?;
+            if task.claimed_by != Some(review.officer) {
+                return Err(Some(WorkflowError::NotClaimant {
+                    task: TaskId {
+                        case: id,
+                        opened_seq: task.opened_seq,
+                    }
+                    .packed(),
+                    officer: review.officer.0,
+                }));
+            }
+            let bad = review
+                .reasons
+                .codes()
+                .find(|c| usize::from(c.0) >= service.review_reasons.len());
+            if review.reasons.is_empty() || bad.is_some() {
+                return Err(Some(WorkflowError::BadReasons {
+                    case: id.0,
+                    given: review.reasons.len(),
+                    bad: bad.map(|c| c.0),
+                }));
+            }
+            for code in review.reasons.codes() {
+                reasons.push(Reason::Review { code });
+            }
+            match review.decision {
+                Decision::Approve => Trigger::Approved,
+                Decision::Reject => Trigger::Rejected,
+            }
+        }
+    })
+}
+
+fn check_unit(id: CaseId, input: &'static str, value: f32) -> Result<(), Option<WorkflowError>> {
+    if (0.0..=1.0).contains(&value) {
+        Ok(())
+    } else {
+        Err(Some(WorkflowError::BadMatchInput {
+            case: id.0,
+            input,
+            value,
+        }))
+    }
+}
+
+/// Combine the step's Face-ID rules: any conclusive fail wins, then any inconclusive, else pass.
+/// `None` when the step has no Face-ID rule.
+fn evaluate_match(
+    service: &Service,
+    rules: &[RuleId],
+    m: MatchInputs,
+    reasons: &mut Reasons,
+) -> Option<Trigger> {
+    let (mut any, mut fail, mut unsure) = (false, false, false);
+    for &rule in rules {
+        match service.rules.get(usize::from(rule.0))?.kind {
+            RuleKind::FaceVerify {
+                accept_min,
+                reject_below,
+                liveness_min,
+            } => {
+                any = true;
+                let live = m.liveness_score >= liveness_min;
+                let threshold = if m.verify_score < reject_below {
+                    reject_below
+                } else {
+                    accept_min
+                };
+                reasons.push(Reason::Rule {
+                    rule,
+                    input: RuleInput::VerifyScore,
+                    observed: m.verify_score,
+                    threshold,
+                });
+                reasons.push(Reason::Rule {
+                    rule,
+                    input: RuleInput::Liveness,
+                    observed: m.liveness_score,
+                    threshold: liveness_min,
+                });
+                if !live {
+                    unsure = true;
+                } else if m.verify_score < reject_below {
+                    fail = true;
+                } else if m.verify_score < accept_min {
+                    unsure = true;
+                }
+            }
+            RuleKind::DedupSearch { candidate_min } => {
+                any = true;
+                let best = m.best_candidate_score.unwrap_or(0.0);
+                reasons.push(Reason::Rule {
+                    rule,
+                    input: RuleInput::CandidateScore,
+                    observed: best,
+                    threshold: candidate_min,
+                });
+                if best >= candidate_min {
+                    unsure = true;
+                }
+            }
+            RuleKind::RegistryCheck => {}
+        }
+    }
+    if !any {
+        None
+    } else if fail {
+        Some(Trigger::MatchFail)
+    } else if unsure {
+        Some(Trigger::MatchInconclusive)
+    } else {
+        Some(Trigger::MatchPass)
+    }
+}
+
+/// Enter a step: close the old task and timer, open the new ones, move the SLA clock.
+fn enter_step(
+    service: &Service,
+    calendar: &WorkCalendar,
+    state: &mut CaseState,
+    to: StepId,
+    at: Timestamp,
+) {
+    let seq = state.entries;
+    state.step = to;
+    state.task = None;
+    state.timer = None;
+    let Some(step) = service.step(to) else { return };
+    if let Some(skill) = step.task {
+        state.task = Some(TaskState {
+            skill,
+            opened_seq: seq,
+            opened_at: at,
+            claimed_by: None,
+            excluded: state.appeal_excludes,
+        });
+    }
+    if let Some(delay) = step.timer {
+        state.timer = Some(TimerState {
+            due: timer_due(calendar, delay, at),
+            set_seq: seq,
+        });
+    }
+    if step.starts_sla && state.sla_started.is_none() {
+        state.sla_started = Some(at);
+    }
+    if step.stops_sla && state.sla_started.is_some() && state.sla_stopped.is_none() {
+        state.sla_stopped = Some(at);
+    }
+    state.resolution = step.outcome;
+}
+
+fn timer_due(calendar: &WorkCalendar, delay: Delay, at: Timestamp) -> Timestamp {
+    match delay {
+        Delay::Minutes(m) => at.plus_ms(i64::from(m) * 60_000),
+        Delay::Hours(h) => at.plus_ms(i64::from(h) * 3_600_000),
+        Delay::Days(d) => at.plus_ms(i64::from(d) * crate::time::DAY_MS),
+        Delay::WorkingDays(n) => calendar.add_working_days(at, n),
+    }
+}
+
+fn finish(
+    old: CaseState,
+    mut state: CaseState,
+    input: Input,
+    trigger: Option<Trigger>,
+    reasons: Reasons,
+    at: Timestamp,
+    effects: Effects,
+) -> Advance {
+    let mut entry = LogEntry {
+        seq: old.entries,
+        at,
+        input,
+        trigger,
+        from: old.step,
+        to: state.step,
+        reasons,
+        hash: [0; 32],
+    };
+    entry.hash = chain_hash(&old.head, &entry);
+    state.entries = old.entries + 1;
+    state.last_at = at;
+    state.head = entry.hash;
+    Advance {
+        state,
+        entry,
+        effects,
+    }
+}
+
+/// The hash a case's chain starts from: binds the chain to its case id.
+pub(crate) fn genesis(id: CaseId) -> Hash {
+    let mut h = Sha256::new();
+    h.update(b"navbat-workflow/audit/v1");
+    h.update(id.0.to_le_bytes());
+    h.finalize().into()
+}
+
+/// SHA-256 over the previous hash and the entry's compact binary encoding.
+pub(crate) fn chain_hash(prev: &Hash, entry: &LogEntry) -> Hash {
+    let mut buf = Encoder {
+        buf: [0; 160],
+        len: 0,
+    };
+    buf.put(prev);
+    encode(&mut buf, entry);
+    Sha256::digest(&buf.buf[..buf.len]).into()
+}
+
+struct Encoder {
+    buf: [u8; 160],
+    len: usize,
+}
+
+impl Encoder {
+    fn put(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        if let Some(dst) = self.buf.get_mut(self.len..end) {
+            dst.copy_from_slice(bytes);
+            self.len = end;
+        }
+    }
+}
+
+fn encode(out: &mut Encoder, e: &LogEntry) {
+    out.put(&e.seq.to_le_bytes());
+    out.put(&e.at.0.to_le_bytes());
+    out.put(&e.from.0.to_le_bytes());
+    out.put(&e.to.0.to_le_bytes());
+    out.put(&[e.trigger.map_or(0xff, |t| t as u8)]);
+    match e.input {
+        Input::Open {
+            service,
+            subject,
+            facts,
+        } => {
+            out.put(&[0]);
+            out.put(&service.0.to_le_bytes());
+            out.put(&subject.0.to_le_bytes());
+            out.put(&facts.0.to_le_bytes());
+        }
+        Input::Claim { officer } => {
+            out.put(&[1]);
+            out.put(&officer.0.to_le_bytes());
+        }
+        Input::Release => out.put(&[2]),
+        Input::TimerFired => out.put(&[3]),
+        Input::Event(ev) => encode_event(out, ev),
+    }
+    for r in e.reasons.iter() {
+        match *r {
+            Reason::Rule {
+                rule,
+                input,
+                observed,
+                threshold,
+            } => {
+                out.put(&[0x20 | input as u8]);
+                out.put(&rule.0.to_le_bytes());
+                out.put(&observed.to_le_bytes());
+                out.put(&threshold.to_le_bytes());
+            }
+            Reason::Review { code } => {
+                out.put(&[0x30]);
+                out.put(&code.0.to_le_bytes());
+            }
+        }
+    }
+}
+
+fn encode_event(out: &mut Encoder, ev: Event) {
+    let tag: u8 = match ev {
+        Event::Captured => 10,
+        Event::Matched(_) => 11,
+        Event::Paid => 12,
+        Event::ConsentGiven => 13,
+        Event::ConsentRefused => 14,
+        Event::ConsentTimedOut => 15,
+        Event::CheckReturned(_) => 16,
+        Event::Reviewed(_) => 17,
+        Event::Produced => 18,
+        Event::Collected => 19,
+        Event::Appealed => 20,
+        Event::Withdrawn => 21,
+    };
+    out.put(&[tag]);
+    match ev {
+        Event::Matched(m) => {
+            out.put(&m.verify_score.to_le_bytes());
+            out.put(&m.liveness_score.to_le_bytes());
+            out.put(&m.best_candidate_score.unwrap_or(-1.0).to_le_bytes());
+        }
+        Event::CheckReturned(r) => out.put(&[r.code()]),
+        Event::Reviewed(r) => {
+            out.put(&r.officer.0.to_le_bytes());
+            out.put(&[r.decision as u8]);
+        }
+        _ => {}
+    }
+}

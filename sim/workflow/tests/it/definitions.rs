@@ -1,0 +1,204 @@
+//! Service definitions: the ten real files load, every terminal outcome is reachable by
+//! driving the engine, and broken definitions are rejected with the service and step named.
+
+use std::collections::BTreeSet;
+
+use navbat_workflow::{
+    Facts, Resolution, StoreConfig, WorkflowError, parse_service, replay, verify_chain,
+};
+
+use crate::drive::{catalog, drive, path_to, store};
+
+#[test]
+fn the_ten_services_load() {
+    let c = catalog();
+    let names: Vec<&str> = c.iter().map(|(_, s)| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "citizenship-application",
+            "compatriot-invitation",
+            "e-visa-extension",
+            "foreign-passport",
+            "foreigner-registration",
+            "id-card",
+            "residence-registration",
+            "stateless-travel-document",
+            "student-registration",
+            "work-permit",
+        ]
+    );
+}
+
+#[test]
+fn statutory_deadlines_come_from_the_parameters() {
+    let c = catalog();
+    let days = |name: &str, facts: &[&str]| {
+        let s = c.get(c.id(name)?)?;
+        s.deadline_working_days(s.facts_from_names(facts)?)
+    };
+    assert_eq!(days("id-card", &[]), Some(1));
+    assert_eq!(days("id-card", &["home-visit"]), Some(15));
+    assert_eq!(days("foreign-passport", &[]), Some(10));
+}
+
+#[test]
+fn every_service_reaches_each_of_its_terminal_steps() {
+    let c = catalog();
+    for (sid, s) in c.iter() {
+        let mut reached = BTreeSet::new();
+        for (ti, step) in s.steps.iter().enumerate() {
+            let Some(outcome) = step.outcome else {
+                continue;
+            };
+            let target = navbat_workflow::StepId(ti as u16);
+            let mut done = false;
+            for bits in 0..(1u16 << s.facts.len()) {
+                let facts = Facts(bits);
+                let Some(path) = path_to(s, facts, target) else {
+                    continue;
+                };
+                let mut st = store(StoreConfig::default());
+                let case = match drive(&mut st, sid, facts, 7, &path) {
+                    Ok(c) => c,
+                    Err(e) => panic!("{} -> {}: {e} (path {path:?})", s.name, step.name),
+                };
+                let stored = st.case(case).expect("kept");
+                assert_eq!(stored.state.step, target, "{} -> {}", s.name, step.name);
+                assert_eq!(stored.state.resolution, Some(outcome));
+                assert!(verify_chain(stored).is_ok());
+                let replayed = replay(st.catalog(), st.calendar(), case, &stored.log);
+                assert_eq!(replayed.ok(), Some(stored.state));
+                reached.insert(outcome);
+                done = true;
+            }
+            assert!(
+                done,
+                "{}: terminal step {} never reached",
+                s.name, step.name
+            );
+        }
+        let declared: BTreeSet<Resolution> = s.steps.iter().filter_map(|x| x.outcome).collect();
+        assert_eq!(reached, declared, "{}", s.name);
+    }
+}
+
+const GOOD: &str = r#"(
+    name: "t", title: "T",
+    review_reasons: ["ok"],
+    initial: "a", withdrawn: "w",
+    steps: [
+        (name: "a", on: [(on: Paid, to: "b")]),
+        (name: "b", outcome: Some(Delivered)),
+        (name: "w", outcome: Some(Withdrawn)),
+    ],
+)"#;
+
+fn invalid(text: &str) -> (String, String, String) {
+    match parse_service("test", text) {
+        Err(WorkflowError::InvalidDefinition {
+            service,
+            step,
+            problem,
+        }) => (service, step, problem),
+        other => panic!("expected InvalidDefinition, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_minimal_definition_is_valid() {
+    assert!(parse_service("test", GOOD).is_ok());
+}
+
+#[test]
+fn an_unreachable_step_is_named() {
+    let text = GOOD.replace(
+        r#"(name: "w","#,
+        r#"(name: "orphan", on: [(on: Paid, to: "b")]), (name: "w","#,
+    );
+    let (service, step, problem) = invalid(&text);
+    assert_eq!((service.as_str(), step.as_str()), ("t", "orphan"));
+    assert!(problem.contains("unreachable"), "{problem}");
+}
+
+#[test]
+fn a_dead_end_step_is_named() {
+    let text = GOOD.replace(r#"(name: "b", outcome: Some(Delivered))"#, r#"(name: "b")"#);
+    let (_, step, problem) = invalid(&text);
+    assert_eq!(step, "b");
+    assert!(problem.contains("dead end"), "{problem}");
+}
+
+#[test]
+fn a_cycle_without_exit_is_named() {
+    let text = GOOD
+        .replace(
+            r#"(on: Paid, to: "b")"#,
+            r#"(on: Paid, to: "b"), (on: Captured, to: "c")"#,
+        )
+        .replace(
+            r#"(name: "w","#,
+            r#"(name: "c", on: [(on: Paid, to: "c")]), (name: "w","#,
+        );
+    let (_, step, problem) = invalid(&text);
+    assert_eq!(step, "c");
+    assert!(problem.contains("no way out"), "{problem}");
+}
+
+#[test]
+fn unknown_skill_rule_step_and_fact_are_named() {
+    let skill = GOOD.replace(
+        r#"(name: "a", on: [(on: Paid, to: "b")])"#,
+        r#"(name: "a", task: Some("astrologer"), on: [(on: Approved, to: "b"), (on: Rejected, to: "b")])"#,
+    );
+    let (_, step, problem) = invalid(&skill);
+    assert_eq!(step, "a");
+    assert!(problem.contains("unknown skill `astrologer`"), "{problem}");
+
+    let rule = GOOD.replace(
+        r#"(name: "a", on: [(on: Paid, to: "b")])"#,
+        r#"(name: "a", rules: ["tarot"], on: [(on: MatchPass, to: "b")])"#,
+    );
+    let (_, step, problem) = invalid(&rule);
+    assert_eq!(step, "a");
+    assert!(problem.contains("unknown rule `tarot`"), "{problem}");
+
+    let target = GOOD.replace(r#"(on: Paid, to: "b")"#, r#"(on: Paid, to: "nowhere")"#);
+    let (_, step, problem) = invalid(&target);
+    assert_eq!(step, "a");
+    assert!(problem.contains("unknown step `nowhere`"), "{problem}");
+
+    let fact = GOOD.replace(
+        r#"(on: Paid, to: "b")"#,
+        r#"(on: Paid, when: Some(Fact("vip")), to: "b"), (on: Paid, to: "b")"#,
+    );
+    let (_, step, problem) = invalid(&fact);
+    assert_eq!(step, "a");
+    assert!(problem.contains("unknown fact `vip`"), "{problem}");
+}
+
+#[test]
+fn match_results_need_a_face_rule() {
+    let text = GOOD.replace(r#"(on: Paid, to: "b")"#, r#"(on: MatchPass, to: "b")"#);
+    let (_, step, problem) = invalid(&text);
+    assert_eq!(step, "a");
+    assert!(problem.contains("Face-ID"), "{problem}");
+}
+
+#[test]
+fn ron_errors_carry_line_and_column() {
+    let text = "(\n    name: \"t\",\n    title: 42,\n)";
+    match parse_service("bad.ron", text) {
+        Err(WorkflowError::Parse {
+            origin,
+            line,
+            column,
+            ..
+        }) => {
+            assert_eq!(origin, "bad.ron");
+            assert_eq!(line, 3);
+            assert!(column > 1);
+        }
+        other => panic!("expected a parse error, got {other:?}"),
+    }
+}

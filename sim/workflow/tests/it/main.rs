@@ -1,0 +1,9 @@
+//! Integration tests of navbat-workflow: definitions, engine, audit chain, exports.
+
+mod audit;
+mod definitions;
+mod drive;
+mod engine;
+mod export;
+mod random;
+mod tidy;

@@ -257,6 +257,9 @@ impl CaseStore {
         {
             self.timers.push(Reverse((t.due, id, t.set_seq)));
             timer_set = Some(t.due);
+            if self.timers.len() > 2 * self.open_cases + 4096 {
+                self.compact_timers();
+            }
         }
         let outcome = Outcome {
             case: id,
@@ -328,6 +331,22 @@ impl CaseStore {
             self.timers.pop();
         }
         None
+    }
+
+    /// Drop heap entries of timers that were cancelled by leaving their step, so the heap
+    /// stays proportional to open cases (amortised: runs when the heap doubles past them).
+    fn compact_timers(&mut self) {
+        let entries = std::mem::take(&mut self.timers).into_vec();
+        let live: Vec<_> = entries
+            .into_iter()
+            .filter(|Reverse((due, id, seq))| self.timer_is_live(*id, *due, *seq))
+            .collect();
+        self.timers = BinaryHeap::from(live);
+    }
+
+    /// Heap entries held for timers (live and not yet discarded), for memory accounting.
+    pub fn timer_entries(&self) -> usize {
+        self.timers.len()
     }
 
     fn timer_is_live(&self, id: CaseId, due: Timestamp, seq: u32) -> bool {

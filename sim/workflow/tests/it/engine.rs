@@ -375,3 +375,26 @@ fn guarded_consent_is_skipped_for_an_owner() {
         .expect("check");
     assert_eq!(out.resolution, Some(Resolution::Delivered));
 }
+
+#[test]
+fn cancelled_timers_do_not_pile_up() {
+    let mut st = store(StoreConfig {
+        record_log: false,
+        retention: Retention::Evict,
+    });
+    let card = st.catalog().id("id-card").expect("service");
+    // Each ID card sets a payment timer that is cancelled by paying; then withdraw.
+    for i in 0..20_000i64 {
+        let when = at(i);
+        let case = st
+            .open(card, Pseudonym(2), Default::default(), when)
+            .expect("open")
+            .case;
+        st.apply(case, Event::Captured, when).expect("capture");
+        st.apply(case, Event::Paid, when).expect("pay");
+        st.apply(case, Event::Withdrawn, when).expect("withdraw");
+    }
+    assert_eq!(st.open_cases(), 0);
+    assert!(st.timer_entries() <= 4096 + 1, "{}", st.timer_entries());
+    assert_eq!(st.next_due_timer(), None);
+}

@@ -1,1 +1,259 @@
-fn main() {}
+//! `navbat`: the command line of the migration-station twin.
+
+mod output;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+use miette::{IntoDiagnostic, Report, WrapErr};
+use navbat_engine::{
+    Model, QueueSpec, Simulation, erlang_c_mean_wait, erlang_c_wait_quantile, queue_scenario,
+    run_replications,
+};
+use navbat_record::RunSummary;
+
+/// navbat: a digital twin of Uzbekistan's smart migration stations.
+#[derive(Parser, Debug)]
+#[command(name = "navbat", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Simulate a scenario's horizon, with replications, and summarise the KPIs.
+    Run(RunArgs),
+    /// Staffing calculator: one always-open queue with Poisson arrivals.
+    Queue(QueueArgs),
+    /// Check a scenario file and print what it holds.
+    Validate {
+        /// Scenario file (RON).
+        scenario: PathBuf,
+    },
+}
+
+#[derive(Args, Debug)]
+struct RunArgs {
+    /// Scenario file (RON).
+    scenario: PathBuf,
+    /// Master seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Independent replications.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    replications: u32,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    threads: Option<u32>,
+    /// Directory for per-replication CSV and the JSON summary.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Print the summary as one JSON object instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+struct QueueArgs {
+    /// Arrivals per hour.
+    #[arg(long, value_parser = positive)]
+    arrivals_per_hour: f64,
+    /// Mean service time, minutes.
+    #[arg(long, value_parser = positive)]
+    service_minutes: f64,
+    /// Officers serving the one line.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    servers: u32,
+    /// Coefficient of variation of service time (1 = exponential, 0 = constant).
+    #[arg(long, default_value_t = 1.0, value_parser = non_negative)]
+    service_cv: f64,
+    /// Customers to simulate; the first 10 % are warm-up.
+    #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(u64).range(10..=1_000_000_000))]
+    customers: u64,
+    /// Seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+fn positive(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        _ => Err(format!("expected a finite number > 0, found {s:?}")),
+    }
+}
+
+fn non_negative(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        _ => Err(format!("expected a finite number >= 0, found {s:?}")),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run(args),
+        Command::Queue(args) => queue(&args),
+        Command::Validate { scenario } => validate(&scenario),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(report) => {
+            eprintln!("{report:?}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn load(path: &std::path::Path) -> miette::Result<navbat_scenario::Scenario> {
+    navbat_scenario::load(path).map_err(Report::new)
+}
+
+fn run(args: RunArgs) -> miette::Result<()> {
+    let scenario = load(&args.scenario)?;
+    let name = scenario.name.clone();
+    let model = Model::new(scenario);
+    let threads = args.threads.map_or(0, |t| t as usize);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .into_diagnostic()
+        .wrap_err("cannot start worker threads")?;
+    let bar = (std::io::stderr().is_terminal() && args.replications > 1).then(|| {
+        let bar = indicatif::ProgressBar::new(u64::from(args.replications));
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} [{bar:30}] {pos}/{len} replications, {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_message(name.clone());
+        bar
+    });
+    let started = Instant::now();
+    let reps = pool.install(|| {
+        run_replications(&model, args.seed, args.replications, &|| {
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+        })
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let elapsed = started.elapsed();
+    let summary = RunSummary::from_replications(&name, args.seed, &reps);
+    if let Some(dir) = &args.out {
+        output::write_run(dir, &reps, &summary)?;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string(&summary).into_diagnostic()?);
+    } else {
+        print!("{}", output::summary_table(&summary));
+        std::io::Write::flush(&mut std::io::stdout()).into_diagnostic()?;
+        let events: u64 = reps.iter().map(|r| r.events).sum();
+        eprintln!(
+            "{} replications, {} events in {:.2} s ({:.1} M events/s)",
+            reps.len(),
+            events,
+            elapsed.as_secs_f64(),
+            events as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6
+        );
+    }
+    Ok(())
+}
+
+fn queue(args: &QueueArgs) -> miette::Result<()> {
+    let spec = QueueSpec {
+        arrivals_per_hour: args.arrivals_per_hour,
+        service_minutes: args.service_minutes,
+        servers: args.servers,
+        service_cv: args.service_cv,
+    };
+    let model = Model::new(queue_scenario(&spec).map_err(Report::new)?);
+    let started = Instant::now();
+    let record =
+        Simulation::with_arrival_limit(model, args.seed, 0, args.customers, args.customers / 10)
+            .finish();
+    let elapsed = started.elapsed();
+    let site = &record.sites[0];
+    let lambda = args.arrivals_per_hour / 60.0;
+    let mu = 1.0 / args.service_minutes;
+    let exponential = args.service_cv == 1.0;
+    let erlang_mean = exponential.then(|| erlang_c_mean_wait(lambda, mu, args.servers)).flatten();
+    let erlang_p90 =
+        exponential.then(|| erlang_c_wait_quantile(lambda, mu, args.servers, 0.9)).flatten();
+    let offered = lambda / (mu * f64::from(args.servers));
+    if args.json {
+        let out = serde_json::json!({
+            "customers": args.customers,
+            "counted_customers": site.served,
+            "mean_wait_min": site.mean_wait_min,
+            "p90_wait_min": site.p90_wait_min,
+            "utilization": site.utilization,
+            "offered_utilization": offered,
+            "erlang_c_mean_wait_min": erlang_mean,
+            "erlang_c_p90_wait_min": erlang_p90,
+            "events": record.events,
+            "seed": args.seed,
+        });
+        println!("{out}");
+    } else {
+        println!("customers            {} ({} after warm-up)", args.customers, site.served);
+        println!("offered utilization  {offered:.3}");
+        println!("simulated utilization {:.3}", site.utilization);
+        println!("mean wait            {:.2} min", site.mean_wait_min);
+        println!("P90 wait             {:.2} min", site.p90_wait_min);
+        match erlang_mean {
+            Some(w) => println!("Erlang C mean wait   {w:.2} min"),
+            None if !exponential => println!("Erlang C mean wait   n/a (service not exponential)"),
+            None => {
+                println!("Erlang C mean wait   n/a (offered load >= 1: the line grows without end)")
+            }
+        }
+        if let Some(p) = erlang_p90 {
+            println!("Erlang C P90 wait    {p:.2} min");
+        }
+        eprintln!(
+            "{} events in {:.3} s ({:.0} customers/s)",
+            record.events,
+            elapsed.as_secs_f64(),
+            args.customers as f64 / elapsed.as_secs_f64().max(1e-9)
+        );
+    }
+    Ok(())
+}
+
+fn validate(path: &std::path::Path) -> miette::Result<()> {
+    let scenario = load(path)?;
+    let model = Model::new(scenario);
+    let sc = &model.scenario;
+    println!(
+        "{}: {} to {} ({} days, {} warm-up), {} sites, {} services, {} segments, {} holidays",
+        sc.name,
+        sc.start,
+        sc.end,
+        sc.days(),
+        sc.warm_up_days,
+        sc.sites.len(),
+        sc.services.len(),
+        sc.segments.len(),
+        sc.holidays.len()
+    );
+    for (site, plan) in sc.sites.iter().zip(&model.plans) {
+        let counters: u32 = site.counters.iter().map(|c| c.count).sum();
+        let kiosks: u32 = site.kiosks.iter().map(|k| k.count).sum();
+        println!(
+            "  {:<24} {:<16} {:>3} counters {:>3} kiosks  {:>8.0} requests expected over the horizon",
+            site.id, site.district, counters, kiosks, plan.expected_requests
+        );
+    }
+    Ok(())
+}

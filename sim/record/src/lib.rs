@@ -1,1 +1,28 @@
-//! placeholder
+//! navbat's results of a run, as plain data: what a replication measured and what the
+//! replications say together.
+//!
+//! # Brief overview
+//!
+//! The engine fills one [`ReplicationRecord`] per replication: per-site counts, waits (as a
+//! [`WaitHistogram`], so memory does not grow with the number of people), utilisation and the
+//! two sides of Little's law. [`RunSummary::from_replications`] turns a list of them into
+//! [`Estimate`]s — mean and a Student-t 95 % confidence interval over replications — which is
+//! what tables, JSON and reports show. Nothing here knows the simulator: a saved run can be
+//! summarised or reported again without simulating.
+//!
+//! ```
+//! use navbat_record::Estimate;
+//! let e = Estimate::from_samples(&[10.0, 12.0, 11.0, 13.0]);
+//! assert!((e.mean - 11.5).abs() < 1e-12);
+//! assert!(e.ci95_low < e.mean && e.mean < e.ci95_high);
+//! ```
+
+mod estimate;
+mod histogram;
+mod run;
+mod tables;
+
+pub use crate::estimate::Estimate;
+pub use crate::histogram::WaitHistogram;
+pub use crate::run::{ReplicationRecord, RunSummary, SiteRecord, SiteSummary};
+pub use crate::tables::{RecordError, write_replication_csv};

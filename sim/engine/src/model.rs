@@ -1,0 +1,75 @@
+//! What a run needs from the scenario, prepared once: plans, samplers, limits. Shared
+//! read-only by every replication.
+
+use std::sync::Arc;
+
+use bevy_ecs::prelude::*;
+use navbat_scenario::Scenario;
+
+use crate::plan::{SitePlan, horizon_end, site_plan};
+use crate::sample::Sampler;
+use crate::time::{DAY_MS, SimTime};
+
+/// The prepared scenario.
+#[derive(Debug)]
+pub struct Model {
+    /// The scenario itself.
+    pub scenario: Scenario,
+    /// Per site, its calendar and arrival rates.
+    pub plans: Vec<SitePlan>,
+    /// Per service: officer time (minutes).
+    pub counter_time: Vec<Sampler>,
+    /// Per service: kiosk time (minutes), if kiosks can handle it.
+    pub kiosk_time: Vec<Option<Sampler>>,
+    /// Per segment: patience (minutes).
+    pub patience: Vec<Option<Sampler>>,
+    /// Per site, per kiosk group: repair time (hours).
+    pub repair: Vec<Vec<Option<Sampler>>>,
+    /// Start of the horizon.
+    pub start: SimTime,
+    /// End of the horizon.
+    pub end: SimTime,
+    /// People arriving before this are left out of statistics.
+    pub warm_up_end: SimTime,
+}
+
+impl Model {
+    /// Prepares `scenario` for simulation.
+    pub fn new(scenario: Scenario) -> Arc<Self> {
+        let plans = scenario.sites.iter().map(|s| site_plan(&scenario, s)).collect();
+        let counter_time =
+            scenario.services.iter().map(|s| Sampler::new(&s.counter_minutes)).collect();
+        let kiosk_time =
+            scenario.services.iter().map(|s| s.kiosk_minutes.as_ref().map(Sampler::new)).collect();
+        let patience =
+            scenario.segments.iter().map(|s| s.patience_min.as_ref().map(Sampler::new)).collect();
+        let repair = scenario
+            .sites
+            .iter()
+            .map(|site| {
+                site.kiosks
+                    .iter()
+                    .map(|k| k.failures.as_ref().map(|f| Sampler::new(&f.repair_hours)))
+                    .collect()
+            })
+            .collect();
+        let start = SimTime::at_midnight(scenario.start);
+        let end = horizon_end(&scenario);
+        let warm_up_end = SimTime(start.0 + i64::from(scenario.warm_up_days) * DAY_MS);
+        Arc::new(Self {
+            scenario,
+            plans,
+            counter_time,
+            kiosk_time,
+            patience,
+            repair,
+            start,
+            end,
+            warm_up_end,
+        })
+    }
+}
+
+/// The prepared scenario as a resource of the simulation world.
+#[derive(Resource, Debug, Clone)]
+pub struct ModelRes(pub Arc<Model>);

@@ -1,0 +1,127 @@
+//! Streaming statistics of a run: counts, a wait histogram and time integrals per site.
+//! Memory does not grow with the number of people.
+
+use bevy_ecs::prelude::*;
+use navbat_record::{SiteRecord, WaitHistogram};
+
+use crate::time::{HOUR_MS, MINUTE_MS, SimTime};
+
+/// What one site has measured so far.
+#[derive(Debug, Clone, Default)]
+pub struct SiteTally {
+    /// Physical arrivals (counted cohort).
+    pub arrivals: u64,
+    /// Portal requests (counted cohort).
+    pub portal: u64,
+    /// Served.
+    pub served: u64,
+    /// Served at a kiosk.
+    pub served_kiosk: u64,
+    /// Kiosk sessions sent on to a counter.
+    pub kiosk_fallbacks: u64,
+    /// Balked.
+    pub balked: u64,
+    /// Reneged.
+    pub reneged: u64,
+    /// Sent home at closing.
+    pub sent_home: u64,
+    /// Could not be served here.
+    pub unserved: u64,
+    /// Waits of served people.
+    pub waits: WaitHistogram,
+    /// Sum of arrival-to-departure times of served people, ms.
+    pub time_in_site_ms: i64,
+    /// Officer time on duty, ms.
+    pub duty_ms: i64,
+    /// Officer time serving, ms.
+    pub busy_ms: i64,
+    /// Kiosk time in sessions, ms.
+    pub kiosk_busy_ms: i64,
+    /// Kiosk time broken, ms.
+    pub kiosk_down_ms: i64,
+    /// Kiosk failures.
+    pub kiosk_failures: u64,
+    /// Integral of people waiting (both lines) over time, person-ms (everyone).
+    pub queue_area: i128,
+    /// Sum of everyone's time in lines, ms.
+    pub time_in_line_ms: i128,
+    /// People waiting now (both lines).
+    pub waiting: u32,
+    /// Last change of `waiting`.
+    pub last_change: SimTime,
+}
+
+impl SiteTally {
+    /// Advances the queue-length integral to `now`; call before changing `waiting`.
+    pub fn touch(&mut self, now: SimTime) {
+        self.queue_area += i128::from(self.waiting) * i128::from(now.0 - self.last_change.0);
+        self.last_change = now;
+    }
+}
+
+/// Tallies of all sites.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Tally {
+    /// Per site, in scenario order.
+    pub sites: Vec<SiteTally>,
+}
+
+/// Figures of a site that the tally does not hold itself.
+#[derive(Debug, Clone, Copy)]
+pub struct SiteTotals {
+    /// Kiosks at the site.
+    pub kiosks: u32,
+    /// Sum of open windows, ms.
+    pub open_ms: i64,
+    /// Length of the horizon, ms.
+    pub horizon_ms: i64,
+    /// Counted people still at the site at the end.
+    pub in_system_end: u64,
+}
+
+impl SiteTally {
+    /// The record of this site for replication `replication`.
+    pub fn record(&self, replication: u32, site: &str, t: SiteTotals) -> SiteRecord {
+        let ms_min = |ms: i128| ms as f64 / MINUTE_MS as f64;
+        let div = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+        let kiosk_ms = f64::from(t.kiosks) * t.horizon_ms as f64;
+        SiteRecord {
+            replication,
+            site: site.to_owned(),
+            arrivals: self.arrivals,
+            portal: self.portal,
+            served: self.served,
+            served_kiosk: self.served_kiosk,
+            kiosk_fallbacks: self.kiosk_fallbacks,
+            balked: self.balked,
+            reneged: self.reneged,
+            sent_home: self.sent_home,
+            unserved: self.unserved,
+            in_system_end: t.in_system_end,
+            mean_wait_min: self.waits.mean_min(),
+            p50_wait_min: self.waits.quantile_min(0.5),
+            p90_wait_min: self.waits.quantile_min(0.9),
+            p95_wait_min: self.waits.quantile_min(0.95),
+            max_wait_min: self.waits.max_min(),
+            mean_time_in_site_min: div(
+                ms_min(i128::from(self.time_in_site_ms)),
+                self.served as f64,
+            ),
+            utilization: div(self.busy_ms as f64, self.duty_ms as f64),
+            officer_hours: self.duty_ms as f64 / HOUR_MS as f64,
+            officer_busy_hours: self.busy_ms as f64 / HOUR_MS as f64,
+            kiosk_utilization: div(
+                self.kiosk_busy_ms as f64,
+                f64::from(t.kiosks) * t.open_ms as f64,
+            ),
+            kiosk_uptime: if t.kiosks == 0 {
+                1.0
+            } else {
+                1.0 - div(self.kiosk_down_ms as f64, kiosk_ms)
+            },
+            kiosk_failures: self.kiosk_failures,
+            queue_area_min: ms_min(self.queue_area),
+            time_in_line_min: ms_min(self.time_in_line_ms),
+        }
+    }
+}

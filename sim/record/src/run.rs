@@ -1,0 +1,165 @@
+//! What one replication measured, and the summary over replications.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Estimate;
+
+/// Everything one replication measured at one site. Counts cover applicants who arrived
+/// after the warm-up; the Little's-law pair covers everyone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteRecord {
+    /// Replication number, from 0.
+    pub replication: u32,
+    /// Site id.
+    pub site: String,
+    /// People who came to the site (portal users excluded).
+    pub arrivals: u64,
+    /// Requests that went to the online portal instead.
+    pub portal: u64,
+    /// People whose request was completed (at a kiosk or a counter).
+    pub served: u64,
+    /// Of them, completed at a kiosk with no officer.
+    pub served_kiosk: u64,
+    /// Kiosk sessions that ended with the person sent on to a counter.
+    pub kiosk_fallbacks: u64,
+    /// Left on arrival because the line was too long.
+    pub balked: u64,
+    /// Left the line before being served.
+    pub reneged: u64,
+    /// Still waiting at closing and sent home.
+    pub sent_home: u64,
+    /// Could not be served at this site at all (no counter for the service after a kiosk failed).
+    pub unserved: u64,
+    /// Still at the site when the horizon ended.
+    pub in_system_end: u64,
+    /// Mean wait in line before service, minutes (served people).
+    pub mean_wait_min: f64,
+    /// Median wait, minutes.
+    pub p50_wait_min: f64,
+    /// 90th percentile wait, minutes.
+    pub p90_wait_min: f64,
+    /// 95th percentile wait, minutes.
+    pub p95_wait_min: f64,
+    /// Longest wait, minutes.
+    pub max_wait_min: f64,
+    /// Mean time from arrival to leaving served, minutes.
+    pub mean_time_in_site_min: f64,
+    /// Officer busy time over officer on-duty time.
+    pub utilization: f64,
+    /// Officer hours on duty (overtime included).
+    pub officer_hours: f64,
+    /// Officer hours spent serving.
+    pub officer_busy_hours: f64,
+    /// Kiosk busy time over kiosk available time (0 when no kiosks).
+    pub kiosk_utilization: f64,
+    /// Share of calendar time kiosks were working (1 when no kiosks or no failures).
+    pub kiosk_uptime: f64,
+    /// Kiosk failures.
+    pub kiosk_failures: u64,
+    /// Integral of the number of people waiting over time, person-minutes (everyone).
+    pub queue_area_min: f64,
+    /// Sum of every person's time in line, minutes (everyone): equals `queue_area_min`.
+    pub time_in_line_min: f64,
+}
+
+impl SiteRecord {
+    /// People who left without their request done.
+    pub fn abandoned(&self) -> u64 {
+        self.balked + self.reneged + self.sent_home + self.unserved
+    }
+}
+
+/// One replication.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplicationRecord {
+    /// Replication number, from 0.
+    pub replication: u32,
+    /// Events the engine handled.
+    pub events: u64,
+    /// Per site, in scenario order.
+    pub sites: Vec<SiteRecord>,
+}
+
+/// Summary of one site over replications.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteSummary {
+    /// Site id.
+    pub name: String,
+    /// Arrivals.
+    pub arrivals: Estimate,
+    /// Served.
+    pub served: Estimate,
+    /// Balked, reneged, sent home or unserved.
+    pub abandoned: Estimate,
+    /// Portal requests.
+    pub portal: Estimate,
+    /// Share of served people done at a kiosk.
+    pub kiosk_share: Estimate,
+    /// Mean wait, minutes.
+    pub mean_wait_min: Estimate,
+    /// Median wait, minutes.
+    pub p50_wait_min: Estimate,
+    /// P90 wait, minutes.
+    pub p90_wait_min: Estimate,
+    /// P95 wait, minutes.
+    pub p95_wait_min: Estimate,
+    /// Officer utilisation.
+    pub utilization: Estimate,
+    /// Kiosk utilisation.
+    pub kiosk_utilization: Estimate,
+    /// Kiosk uptime.
+    pub kiosk_uptime: Estimate,
+}
+
+/// Summary of a run over its replications.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunSummary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Number of replications.
+    pub replications: u32,
+    /// Per site.
+    pub sites: Vec<SiteSummary>,
+}
+
+impl RunSummary {
+    /// Summarises replications (which must list the same sites in the same order).
+    pub fn from_replications(scenario: &str, seed: u64, reps: &[ReplicationRecord]) -> Self {
+        let n_sites = reps.first().map_or(0, |r| r.sites.len());
+        let sites = (0..n_sites)
+            .map(|i| {
+                let est = |f: &dyn Fn(&SiteRecord) -> f64| {
+                    let v: Vec<f64> = reps.iter().filter_map(|r| r.sites.get(i)).map(f).collect();
+                    Estimate::from_samples(&v)
+                };
+                SiteSummary {
+                    name: reps[0].sites[i].site.clone(),
+                    arrivals: est(&|s| s.arrivals as f64),
+                    served: est(&|s| s.served as f64),
+                    abandoned: est(&|s| s.abandoned() as f64),
+                    portal: est(&|s| s.portal as f64),
+                    kiosk_share: est(&|s| ratio(s.served_kiosk, s.served)),
+                    mean_wait_min: est(&|s| s.mean_wait_min),
+                    p50_wait_min: est(&|s| s.p50_wait_min),
+                    p90_wait_min: est(&|s| s.p90_wait_min),
+                    p95_wait_min: est(&|s| s.p95_wait_min),
+                    utilization: est(&|s| s.utilization),
+                    kiosk_utilization: est(&|s| s.kiosk_utilization),
+                    kiosk_uptime: est(&|s| s.kiosk_uptime),
+                }
+            })
+            .collect();
+        Self {
+            scenario: scenario.to_owned(),
+            seed,
+            replications: u32::try_from(reps.len()).unwrap_or(u32::MAX),
+            sites,
+        }
+    }
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}

@@ -1,0 +1,295 @@
+//! The validated scenario: references resolved to indices, weights normalised, times parsed.
+//!
+//! Every value here has passed the checks in `validate`, so the engine can index and divide
+//! without checking again.
+
+use jiff::civil::{Date, Weekday};
+use serde::{Deserialize, Serialize};
+
+pub use crate::raw::{AtClosing, Capability, Discipline, Dist, SegmentKind, SiteKind};
+
+/// A checked scenario, ready to simulate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scenario {
+    /// Short name.
+    pub name: String,
+    /// One paragraph for readers.
+    pub description: String,
+    /// First simulated day.
+    pub start: Date,
+    /// Last simulated day, inclusive.
+    pub end: Date,
+    /// Days whose applicants are left out of statistics.
+    pub warm_up_days: u32,
+    /// Public holidays, sorted by date.
+    pub holidays: Vec<Holiday>,
+    /// Queue rules.
+    pub queue: QueuePolicy,
+    /// Demand profiles.
+    pub profiles: Vec<Profile>,
+    /// Applicant segments.
+    pub segments: Vec<Segment>,
+    /// Service catalogue.
+    pub services: Vec<Service>,
+    /// Sites.
+    pub sites: Vec<Site>,
+}
+
+impl Scenario {
+    /// Number of simulated days.
+    pub fn days(&self) -> u32 {
+        // Validation guarantees end >= start and a span that fits in u32.
+        u32::try_from((self.end - self.start).get_days() + 1).unwrap_or(0)
+    }
+
+    /// Whether `date` is a public holiday.
+    pub fn is_holiday(&self, date: Date) -> bool {
+        self.holidays.binary_search_by(|h| h.date.cmp(&date)).is_ok()
+    }
+}
+
+/// A public holiday.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Holiday {
+    /// The day.
+    pub date: Date,
+    /// What it is.
+    pub name: String,
+}
+
+/// Queue rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuePolicy {
+    /// Order of service.
+    pub discipline: Discipline,
+    /// What happens at closing.
+    pub at_closing: AtClosing,
+}
+
+/// Normalised demand weights.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    /// Id from the file.
+    pub id: String,
+    /// Shares of a day's demand by hour (sum 1).
+    pub hour_of_day: [f64; 24],
+    /// Relative weight by weekday, Monday first (sum 1).
+    pub weekday: [f64; 7],
+    /// Shares of a year's demand by month, January first (sum 1).
+    pub month: [f64; 12],
+}
+
+/// Index of a segment in [`Scenario::segments`].
+pub type SegmentIdx = u16;
+/// Index of a service in [`Scenario::services`].
+pub type ServiceIdx = u16;
+/// Index of a profile in [`Scenario::profiles`].
+pub type ProfileIdx = u16;
+
+/// An applicant segment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    /// Id from the file.
+    pub id: String,
+    /// Who they are.
+    pub kind: SegmentKind,
+    /// Channel probabilities.
+    pub channel: ChannelChoice,
+    /// Probability a kiosk session succeeds.
+    pub kiosk_success: f64,
+    /// Served first under the priority discipline.
+    pub priority: bool,
+    /// Patience in queue, minutes.
+    pub patience_min: Option<Dist>,
+    /// Balking on arrival.
+    pub balking: Option<Balking>,
+}
+
+/// Channel probabilities (sum 1).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ChannelChoice {
+    /// Probability of choosing a kiosk.
+    pub kiosk: f64,
+    /// Probability of choosing a counter.
+    pub counter: f64,
+    /// Probability of using the portal.
+    pub portal: f64,
+}
+
+/// Balking rule.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Balking {
+    /// Waiting people that trigger it.
+    pub queue_len: u32,
+    /// Probability of leaving.
+    pub probability: f64,
+}
+
+/// Set of kiosk capabilities as bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Capabilities(pub u8);
+
+impl Capabilities {
+    /// The bit of one capability.
+    pub fn of(c: Capability) -> Self {
+        Self(match c {
+            Capability::BiometricCapture => 1,
+            Capability::DutyPayment => 2,
+            Capability::DocumentPickup => 4,
+        })
+    }
+
+    /// Union of several.
+    pub fn from_list(list: &[Capability]) -> Self {
+        Self(list.iter().fold(0, |acc, &c| acc | Self::of(c).0))
+    }
+
+    /// Whether every capability in `need` is in `self`.
+    pub fn covers(self, need: Self) -> bool {
+        self.0 & need.0 == need.0
+    }
+}
+
+/// A service of the catalogue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Service {
+    /// Id from the file.
+    pub id: String,
+    /// Human name.
+    pub name: String,
+    /// What a kiosk needs to handle it; `None` means kiosks cannot.
+    pub kiosk_needs: Option<Capabilities>,
+    /// Whether the portal offers it.
+    pub portal: bool,
+    /// Officer time, minutes.
+    pub counter_minutes: Dist,
+    /// Kiosk time, minutes (present whenever `kiosk_needs` is).
+    pub kiosk_minutes: Option<Dist>,
+    /// Segments asking for it with probabilities (sum 1).
+    pub segments: Vec<(SegmentIdx, f64)>,
+}
+
+/// A site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Site {
+    /// Id from the file.
+    pub id: String,
+    /// Human name.
+    pub name: String,
+    /// What kind of place.
+    pub kind: SiteKind,
+    /// District or city.
+    pub district: String,
+    /// Region.
+    pub region: String,
+    /// Latitude, degrees.
+    pub lat: f64,
+    /// Longitude, degrees.
+    pub lon: f64,
+    /// Opening hours.
+    pub hours: OpeningHours,
+    /// Counter groups.
+    pub counters: Vec<CounterGroup>,
+    /// Kiosk groups.
+    pub kiosks: Vec<KioskGroup>,
+    /// Demand per service.
+    pub demand: Vec<Demand>,
+}
+
+/// Minute of the day, 0 to 1440.
+pub type DayMinute = u16;
+
+/// Opening hours per weekday (Monday first), as sorted, non-overlapping ranges.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpeningHours {
+    /// Ranges `[open, close)` in minutes of the day, by weekday Monday first.
+    pub by_weekday: [Vec<(DayMinute, DayMinute)>; 7],
+    /// Whether holidays keep the weekday's hours.
+    pub open_on_holidays: bool,
+}
+
+impl OpeningHours {
+    /// The ranges open on `date` given whether it is a holiday.
+    pub fn on(&self, date: Date, holiday: bool) -> &[(DayMinute, DayMinute)] {
+        if holiday && !self.open_on_holidays {
+            return &[];
+        }
+        &self.by_weekday[weekday_index(date.weekday())]
+    }
+}
+
+/// Monday = 0 ... Sunday = 6.
+pub fn weekday_index(w: Weekday) -> usize {
+    usize::try_from(w.to_monday_zero_offset()).unwrap_or(0)
+}
+
+/// A group of identical counters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CounterGroup {
+    /// Id from the file.
+    pub id: String,
+    /// How many.
+    pub count: u32,
+    /// Services handled, as indices; all services when `None`.
+    pub services: Option<Vec<ServiceIdx>>,
+    /// Shifts.
+    pub shifts: Vec<Shift>,
+}
+
+impl CounterGroup {
+    /// Whether the group handles service `s`.
+    pub fn handles(&self, s: ServiceIdx) -> bool {
+        self.services.as_ref().is_none_or(|list| list.contains(&s))
+    }
+}
+
+/// A shift.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shift {
+    /// Days, Monday = bit 0.
+    pub days: u8,
+    /// Start, minute of day.
+    pub start: DayMinute,
+    /// End, minute of day (after start).
+    pub end: DayMinute,
+}
+
+impl Shift {
+    /// Whether the shift runs on weekday `w` (Monday = 0).
+    pub fn runs_on(&self, w: usize) -> bool {
+        self.days & (1 << w) != 0
+    }
+}
+
+/// A group of identical kiosks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KioskGroup {
+    /// Id from the file.
+    pub id: String,
+    /// How many.
+    pub count: u32,
+    /// What they can do.
+    pub capabilities: Capabilities,
+    /// Failures: mean time between failures (hours) and repair time distribution (hours).
+    pub failures: Option<KioskFailures>,
+}
+
+/// Failure model of a kiosk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KioskFailures {
+    /// Mean time between failures, hours.
+    pub mtbf_hours: f64,
+    /// Repair time, hours.
+    pub repair_hours: Dist,
+}
+
+/// Demand for a service at a site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Demand {
+    /// The service.
+    pub service: ServiceIdx,
+    /// Requests per year.
+    pub yearly: f64,
+    /// The profile.
+    pub profile: ProfileIdx,
+}

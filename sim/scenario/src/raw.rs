@@ -1,0 +1,393 @@
+//! Raw scenario types: exactly what a RON file says, before any checking.
+//!
+//! Every struct denies unknown fields, so a misspelt field is a syntax error with a position.
+//! Values stay as written (strings for times and dates, ids for references); `validate`
+//! turns them into a [`crate::Scenario`].
+
+use serde::{Deserialize, Serialize};
+
+/// A whole scenario file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Scenario")]
+pub struct RawScenario {
+    /// Short name, used in outputs.
+    pub name: String,
+    /// One paragraph for readers of reports.
+    #[serde(default)]
+    pub description: String,
+    /// Simulated period and warm-up.
+    pub horizon: RawHorizon,
+    /// Public holidays (closed days unless a site opens on holidays).
+    #[serde(default)]
+    pub holidays: Vec<RawHoliday>,
+    /// Queue rules shared by all sites.
+    #[serde(default)]
+    pub queue: RawQueuePolicy,
+    /// Demand profiles over hour of day, weekday and month.
+    pub profiles: Vec<RawProfile>,
+    /// Applicant segments.
+    pub segments: Vec<RawSegment>,
+    /// The service catalogue.
+    pub services: Vec<RawService>,
+    /// Offices, malls, leisure centres and tourist zones.
+    pub sites: Vec<RawSite>,
+}
+
+/// Simulated period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHorizon {
+    /// First simulated day, `YYYY-MM-DD`.
+    pub start: String,
+    /// Last simulated day (inclusive), `YYYY-MM-DD`.
+    pub end: String,
+    /// Days at the start whose applicants are left out of the statistics.
+    #[serde(default)]
+    pub warm_up_days: u32,
+}
+
+/// One public holiday.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHoliday {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// What it is.
+    pub name: String,
+}
+
+/// Queue rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQueuePolicy {
+    /// Order of service in the counter queue.
+    #[serde(default)]
+    pub discipline: Discipline,
+    /// What happens to people still waiting when a site closes.
+    #[serde(default)]
+    pub at_closing: AtClosing,
+}
+
+impl Default for RawQueuePolicy {
+    fn default() -> Self {
+        Self { discipline: Discipline::Fifo, at_closing: AtClosing::ServeWaiting }
+    }
+}
+
+/// Order of service in a queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Discipline {
+    /// First come, first served.
+    #[default]
+    Fifo,
+    /// Priority segments (elderly, disabled) first, FIFO within a class.
+    Priority,
+}
+
+/// What happens to the queue at closing time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum AtClosing {
+    /// Officers on the closing shift serve everyone already waiting.
+    #[default]
+    ServeWaiting,
+    /// Everyone still waiting is sent home.
+    SendHome,
+}
+
+/// Weights over hours, weekdays and months; each list is normalised when validated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProfile {
+    /// Referenced by demand entries.
+    pub id: String,
+    /// 24 weights, hour 0 to 23.
+    pub hour_of_day: Vec<f64>,
+    /// 7 weights, Monday to Sunday.
+    pub weekday: Vec<f64>,
+    /// 12 weights, January to December.
+    pub month: Vec<f64>,
+}
+
+/// Who applicants are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SegmentKind {
+    /// Citizens aged 16 to 29.
+    CitizenYoung,
+    /// Citizens aged 30 to 59.
+    CitizenAdult,
+    /// Citizens aged 60 and over.
+    CitizenElderly,
+    /// Citizens with a disability.
+    CitizenDisabled,
+    /// Foreign visitors and residents.
+    Foreigner,
+    /// Foreign students.
+    Student,
+    /// Stateless persons.
+    Stateless,
+}
+
+/// An applicant segment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSegment {
+    /// Referenced by services.
+    pub id: String,
+    /// Who they are.
+    pub kind: SegmentKind,
+    /// Channel weights (normalised when validated).
+    pub channel: RawChannelChoice,
+    /// Probability that a kiosk session ends with the job done (otherwise: to the counter).
+    pub kiosk_success: f64,
+    /// Served ahead of others under the priority discipline.
+    #[serde(default)]
+    pub priority: bool,
+    /// Patience in the queue, minutes; absent means nobody leaves a queue early.
+    #[serde(default)]
+    pub patience_min: Option<Dist>,
+    /// Balking on arrival; absent means everyone joins.
+    #[serde(default)]
+    pub balking: Option<RawBalking>,
+}
+
+/// Channel weights.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChannelChoice {
+    /// Weight of the self-service kiosk.
+    pub kiosk: f64,
+    /// Weight of the officer counter.
+    pub counter: f64,
+    /// Weight of the online portal (the person never comes to a site).
+    pub portal: f64,
+}
+
+/// Balking rule: an arrival who sees at least `queue_len` people waiting leaves with
+/// `probability`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBalking {
+    /// People waiting (not in service) that trigger balking.
+    pub queue_len: u32,
+    /// Probability of leaving at or above that length.
+    pub probability: f64,
+}
+
+/// A probability distribution of a positive duration; all parameters in the unit of the
+/// field that holds it (minutes or hours).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Dist {
+    /// Always the same value.
+    Constant {
+        /// The value.
+        value: f64,
+    },
+    /// Exponential with the given mean.
+    Exponential {
+        /// Mean.
+        mean: f64,
+    },
+    /// Log-normal with the given mean and coefficient of variation.
+    LogNormal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation divided by mean.
+        cv: f64,
+    },
+    /// Gamma with the given mean and coefficient of variation.
+    Gamma {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation divided by mean.
+        cv: f64,
+    },
+    /// Triangular on `[min, max]` with the given mode.
+    Triangular {
+        /// Lowest value.
+        min: f64,
+        /// Most likely value.
+        mode: f64,
+        /// Highest value.
+        max: f64,
+    },
+    /// One of the observed values, uniformly.
+    Empirical {
+        /// Observed values.
+        values: Vec<f64>,
+    },
+}
+
+/// Kiosk capabilities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Capability {
+    /// Face and fingerprint capture.
+    BiometricCapture,
+    /// Electronic payment of the state duty.
+    DutyPayment,
+    /// Automated terminal that hands out finished documents.
+    DocumentPickup,
+}
+
+/// A service of the catalogue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawService {
+    /// Referenced by demand and counters.
+    pub id: String,
+    /// Human name.
+    pub name: String,
+    /// What a kiosk must be able to do to handle it; empty means no kiosk can.
+    #[serde(default)]
+    pub kiosk_needs: Vec<Capability>,
+    /// Whether the online portal offers it.
+    #[serde(default)]
+    pub portal: bool,
+    /// Officer time at the counter, minutes.
+    pub counter_minutes: Dist,
+    /// Time at a kiosk, minutes (required when `kiosk_needs` is not empty).
+    #[serde(default)]
+    pub kiosk_minutes: Option<Dist>,
+    /// Who asks for it: segment id and weight.
+    pub segments: Vec<(String, f64)>,
+}
+
+/// Kinds of site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SiteKind {
+    /// A district internal-affairs (migration) office.
+    DistrictOffice,
+    /// A shopping mall.
+    ShoppingMall,
+    /// A leisure centre.
+    LeisureCentre,
+    /// A tourist zone.
+    TouristZone,
+}
+
+/// A place where people are served.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSite {
+    /// Unique id.
+    pub id: String,
+    /// Human name.
+    pub name: String,
+    /// What kind of place.
+    pub kind: SiteKind,
+    /// District (tuman) or city.
+    pub district: String,
+    /// Region (viloyat) or republic.
+    pub region: String,
+    /// Latitude, degrees north.
+    pub lat: f64,
+    /// Longitude, degrees east.
+    pub lon: f64,
+    /// Opening hours.
+    pub hours: RawHours,
+    /// Officer counters.
+    #[serde(default)]
+    pub counters: Vec<RawCounter>,
+    /// Self-service kiosks.
+    #[serde(default)]
+    pub kiosks: Vec<RawKiosk>,
+    /// Yearly demand per service.
+    #[serde(default)]
+    pub demand: Vec<RawDemand>,
+}
+
+/// Opening hours as `"HH:MM-HH:MM"` ranges.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHours {
+    /// Monday to Friday.
+    pub weekdays: Vec<String>,
+    /// Saturday.
+    #[serde(default)]
+    pub saturday: Vec<String>,
+    /// Sunday.
+    #[serde(default)]
+    pub sunday: Vec<String>,
+    /// Open on public holidays with the hours of that weekday.
+    #[serde(default)]
+    pub open_on_holidays: bool,
+}
+
+/// Weekdays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Day {
+    /// Monday.
+    Mon,
+    /// Tuesday.
+    Tue,
+    /// Wednesday.
+    Wed,
+    /// Thursday.
+    Thu,
+    /// Friday.
+    Fri,
+    /// Saturday.
+    Sat,
+    /// Sunday.
+    Sun,
+}
+
+/// A group of identical officer counters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCounter {
+    /// Unique within the site.
+    pub id: String,
+    /// How many identical counters.
+    #[serde(default = "one")]
+    pub count: u32,
+    /// Service ids this counter handles; empty means all.
+    #[serde(default)]
+    pub services: Vec<String>,
+    /// When the officer is on duty.
+    pub shifts: Vec<RawShift>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A shift: days and a time range.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawShift {
+    /// Days the shift runs.
+    pub days: Vec<Day>,
+    /// `"HH:MM-HH:MM"`.
+    pub time: String,
+}
+
+/// A group of identical kiosks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKiosk {
+    /// Unique within the site.
+    pub id: String,
+    /// How many identical kiosks.
+    #[serde(default = "one")]
+    pub count: u32,
+    /// What it can do.
+    pub capabilities: Vec<Capability>,
+    /// Mean time between failures, hours of calendar time; absent means it never fails.
+    #[serde(default)]
+    pub mtbf_hours: Option<f64>,
+    /// Repair time, hours.
+    #[serde(default)]
+    pub repair_hours: Option<Dist>,
+}
+
+/// Yearly demand for one service at one site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDemand {
+    /// Service id.
+    pub service: String,
+    /// Requests per year.
+    pub yearly: f64,
+    /// Profile id.
+    pub profile: String,
+}

@@ -1,0 +1,499 @@
+//! Checks a [`RawScenario`] and builds the [`Scenario`] the engine runs.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use crate::locate::Path;
+use crate::model::{
+    Balking, Capabilities, ChannelChoice, CounterGroup, DayMinute, Demand, Holiday, KioskFailures,
+    KioskGroup, OpeningHours, Profile, QueuePolicy, Scenario, Segment, Service, Shift, Site,
+};
+use crate::raw::{Day, Dist, RawHours, RawProfile, RawScenario, RawSegment, RawService, RawSite};
+
+/// A problem found in a raw scenario: where (a path into the file) and what.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Problem {
+    pub(crate) path: Path,
+    pub(crate) message: String,
+}
+
+type Check<T> = Result<T, Problem>;
+
+fn problem<T>(path: &Path, message: impl Into<String>) -> Check<T> {
+    Err(Problem { path: path.clone(), message: message.into() })
+}
+
+/// Turns raw input into a checked scenario, or names the first problem.
+pub(crate) fn validate(raw: &RawScenario) -> Check<Scenario> {
+    let root = Path::default();
+    if raw.name.trim().is_empty() {
+        return problem(&root.field("name"), "expected a non-empty name");
+    }
+    let hp = root.field("horizon");
+    let start = date(&raw.horizon.start, &hp.field("start"))?;
+    let end = date(&raw.horizon.end, &hp.field("end"))?;
+    if end < start {
+        return problem(&hp.field("end"), format!("expected a day on or after the start {start}"));
+    }
+    let days = (end - start).get_days() + 1;
+    if days > 3660 {
+        return problem(&hp.field("end"), "expected a horizon of at most ten years");
+    }
+    if i64::from(raw.horizon.warm_up_days) >= i64::from(days) {
+        return problem(
+            &hp.field("warm_up_days"),
+            format!("expected fewer warm-up days than the {days} simulated days"),
+        );
+    }
+
+    let mut holidays = Vec::with_capacity(raw.holidays.len());
+    for (i, h) in raw.holidays.iter().enumerate() {
+        let p = root.field("holidays").index(i);
+        holidays.push(Holiday { date: date(&h.date, &p.field("date"))?, name: h.name.clone() });
+    }
+    holidays.sort_by_key(|h| h.date);
+    holidays.dedup_by_key(|h| h.date);
+
+    let profile_ids = ids(raw.profiles.iter().map(|p| p.id.as_str()), &root.field("profiles"))?;
+    let segment_ids = ids(raw.segments.iter().map(|s| s.id.as_str()), &root.field("segments"))?;
+    let service_ids = ids(raw.services.iter().map(|s| s.id.as_str()), &root.field("services"))?;
+    ids(raw.sites.iter().map(|s| s.id.as_str()), &root.field("sites"))?;
+
+    let profiles = raw
+        .profiles
+        .iter()
+        .enumerate()
+        .map(|(i, p)| profile(p, &root.field("profiles").index(i)))
+        .collect::<Check<Vec<_>>>()?;
+    let segments = raw
+        .segments
+        .iter()
+        .enumerate()
+        .map(|(i, s)| segment(s, &root.field("segments").index(i)))
+        .collect::<Check<Vec<_>>>()?;
+    let services = raw
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| service(s, &segment_ids, &root.field("services").index(i)))
+        .collect::<Check<Vec<_>>>()?;
+    if raw.sites.is_empty() {
+        return problem(&root.field("sites"), "expected at least one site");
+    }
+    let lookups = Lookups { profiles: &profile_ids, services: &service_ids, catalogue: &services };
+    let sites = raw
+        .sites
+        .iter()
+        .enumerate()
+        .map(|(i, s)| site(s, &lookups, &root.field("sites").index(i)))
+        .collect::<Check<Vec<_>>>()?;
+
+    Ok(Scenario {
+        name: raw.name.clone(),
+        description: raw.description.clone(),
+        start,
+        end,
+        warm_up_days: raw.horizon.warm_up_days,
+        holidays,
+        queue: QueuePolicy { discipline: raw.queue.discipline, at_closing: raw.queue.at_closing },
+        profiles,
+        segments,
+        services,
+        sites,
+    })
+}
+
+fn date(text: &str, path: &Path) -> Check<Date> {
+    text.parse::<Date>()
+        .or_else(|_| problem(path, format!("expected a date as YYYY-MM-DD, found {text:?}")))
+}
+
+/// Checks ids are non-empty and unique; returns id -> index.
+fn ids<'a>(list: impl Iterator<Item = &'a str>, path: &Path) -> Check<BTreeMap<&'a str, u16>> {
+    let mut map = BTreeMap::new();
+    for (i, id) in list.enumerate() {
+        let p = path.index(i).field("id");
+        if id.trim().is_empty() {
+            return problem(&p, "expected a non-empty id");
+        }
+        let Ok(index) = u16::try_from(i) else {
+            return problem(&p, "expected at most 65535 entries");
+        };
+        if map.insert(id, index).is_some() {
+            return problem(&p, format!("duplicate id {id:?}: ids must be unique"));
+        }
+    }
+    Ok(map)
+}
+
+fn weights<const N: usize>(list: &[f64], path: &Path, what: &str) -> Check<[f64; N]> {
+    if list.len() != N {
+        return problem(path, format!("expected {N} weights ({what}), found {}", list.len()));
+    }
+    let mut out = [0.0; N];
+    for (i, &w) in list.iter().enumerate() {
+        if !w.is_finite() || w < 0.0 {
+            return problem(&path.index(i), format!("expected a finite weight >= 0, found {w}"));
+        }
+        out[i] = w;
+    }
+    let total: f64 = out.iter().sum();
+    if total <= 0.0 {
+        return problem(path, "expected at least one positive weight");
+    }
+    for w in &mut out {
+        *w /= total;
+    }
+    Ok(out)
+}
+
+fn profile(p: &RawProfile, path: &Path) -> Check<Profile> {
+    Ok(Profile {
+        id: p.id.clone(),
+        hour_of_day: weights(&p.hour_of_day, &path.field("hour_of_day"), "hours 0 to 23")?,
+        weekday: weights(&p.weekday, &path.field("weekday"), "Monday to Sunday")?,
+        month: weights(&p.month, &path.field("month"), "January to December")?,
+    })
+}
+
+fn probability(x: f64, path: &Path) -> Check<f64> {
+    if x.is_finite() && (0.0..=1.0).contains(&x) {
+        Ok(x)
+    } else {
+        problem(path, format!("expected a probability between 0 and 1, found {x}"))
+    }
+}
+
+/// Checks a distribution of a positive duration.
+pub(crate) fn dist(d: &Dist, path: &Path) -> Check<Dist> {
+    let positive = |x: f64, field: &'static str| -> Check<()> {
+        if x.is_finite() && x > 0.0 {
+            Ok(())
+        } else {
+            problem(&path.field(field), format!("expected a finite number > 0, found {x}"))
+        }
+    };
+    match d {
+        Dist::Constant { value } => positive(*value, "value")?,
+        Dist::Exponential { mean } => positive(*mean, "mean")?,
+        Dist::LogNormal { mean, cv } | Dist::Gamma { mean, cv } => {
+            positive(*mean, "mean")?;
+            positive(*cv, "cv")?;
+        }
+        Dist::Triangular { min, mode, max } => {
+            for (x, f) in [(*min, "min"), (*mode, "mode"), (*max, "max")] {
+                if !x.is_finite() || x < 0.0 {
+                    return problem(
+                        &path.field(f),
+                        format!("expected a finite number >= 0, found {x}"),
+                    );
+                }
+            }
+            if !(min <= mode && mode <= max && min < max) {
+                return problem(path, "expected min <= mode <= max and min < max");
+            }
+        }
+        Dist::Empirical { values } => {
+            if values.is_empty() {
+                return problem(&path.field("values"), "expected at least one observed value");
+            }
+            for (i, &v) in values.iter().enumerate() {
+                if !v.is_finite() || v < 0.0 {
+                    return problem(
+                        &path.field("values").index(i),
+                        format!("expected a finite number >= 0, found {v}"),
+                    );
+                }
+            }
+            if values.iter().all(|&v| v == 0.0) {
+                return problem(&path.field("values"), "expected at least one value > 0");
+            }
+        }
+    }
+    Ok(d.clone())
+}
+
+fn segment(s: &RawSegment, path: &Path) -> Check<Segment> {
+    let cp = path.field("channel");
+    let (k, c, p) = (s.channel.kiosk, s.channel.counter, s.channel.portal);
+    for (x, f) in [(k, "kiosk"), (c, "counter"), (p, "portal")] {
+        if !x.is_finite() || x < 0.0 {
+            return problem(&cp.field(f), format!("expected a finite weight >= 0, found {x}"));
+        }
+    }
+    let total = k + c + p;
+    if total <= 0.0 {
+        return problem(&cp, "expected at least one positive channel weight");
+    }
+    let balking = match &s.balking {
+        None => None,
+        Some(b) => Some(Balking {
+            queue_len: b.queue_len,
+            probability: probability(b.probability, &path.field("balking").field("probability"))?,
+        }),
+    };
+    Ok(Segment {
+        id: s.id.clone(),
+        kind: s.kind,
+        channel: ChannelChoice { kiosk: k / total, counter: c / total, portal: p / total },
+        kiosk_success: probability(s.kiosk_success, &path.field("kiosk_success"))?,
+        priority: s.priority,
+        patience_min: s
+            .patience_min
+            .as_ref()
+            .map(|d| dist(d, &path.field("patience_min")))
+            .transpose()?,
+        balking,
+    })
+}
+
+fn service(s: &RawService, segments: &BTreeMap<&str, u16>, path: &Path) -> Check<Service> {
+    let kiosk_needs = (!s.kiosk_needs.is_empty()).then(|| Capabilities::from_list(&s.kiosk_needs));
+    let kiosk_minutes = match (&kiosk_needs, &s.kiosk_minutes) {
+        (Some(_), None) => {
+            return problem(
+                &path.field("kiosk_needs"),
+                "a service that kiosks can handle needs `kiosk_minutes`",
+            );
+        }
+        (_, Some(d)) => Some(dist(d, &path.field("kiosk_minutes"))?),
+        (None, None) => None,
+    };
+    let sp = path.field("segments");
+    if s.segments.is_empty() {
+        return problem(&sp, "expected at least one segment that asks for this service");
+    }
+    let mut mix = Vec::with_capacity(s.segments.len());
+    for (i, (id, w)) in s.segments.iter().enumerate() {
+        let Some(&idx) = segments.get(id.as_str()) else {
+            return problem(&sp.index(i), format!("unknown segment {id:?}"));
+        };
+        if !w.is_finite() || *w < 0.0 {
+            return problem(&sp.index(i), format!("expected a finite weight >= 0, found {w}"));
+        }
+        mix.push((idx, *w));
+    }
+    let total: f64 = mix.iter().map(|m| m.1).sum();
+    if total <= 0.0 {
+        return problem(&sp, "expected at least one positive segment weight");
+    }
+    for m in &mut mix {
+        m.1 /= total;
+    }
+    Ok(Service {
+        id: s.id.clone(),
+        name: s.name.clone(),
+        kiosk_needs,
+        portal: s.portal,
+        counter_minutes: dist(&s.counter_minutes, &path.field("counter_minutes"))?,
+        kiosk_minutes,
+        segments: mix,
+    })
+}
+
+/// Parses `"HH:MM-HH:MM"` into minutes of the day; `24:00` is allowed as an end.
+fn time_range(text: &str, path: &Path) -> Check<(DayMinute, DayMinute)> {
+    let bad =
+        || problem(path, format!("expected a time range like \"09:00-18:00\", found {text:?}"));
+    let Some((a, b)) = text.split_once('-') else { return bad() };
+    let (Some(a), Some(b)) = (clock(a.trim()), clock(b.trim())) else { return bad() };
+    if a >= b {
+        return problem(path, format!("expected the range {text:?} to end after it starts"));
+    }
+    Ok((a, b))
+}
+
+fn clock(text: &str) -> Option<DayMinute> {
+    let (h, m) = text.split_once(':')?;
+    let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+    let total = h.checked_mul(60)?.checked_add(m)?;
+    (m < 60 && total <= 24 * 60 && h.to_string().len() <= 2).then_some(total)
+}
+
+fn ranges(list: &[String], path: &Path) -> Check<Vec<(DayMinute, DayMinute)>> {
+    let mut out = Vec::with_capacity(list.len());
+    for (i, t) in list.iter().enumerate() {
+        out.push(time_range(t, &path.index(i))?);
+    }
+    out.sort_unstable();
+    for (i, w) in out.windows(2).enumerate() {
+        if w[1].0 < w[0].1 {
+            return problem(&path.index(i + 1), "expected opening ranges that do not overlap");
+        }
+    }
+    Ok(out)
+}
+
+fn hours(h: &RawHours, path: &Path) -> Check<OpeningHours> {
+    let weekdays = ranges(&h.weekdays, &path.field("weekdays"))?;
+    let saturday = ranges(&h.saturday, &path.field("saturday"))?;
+    let sunday = ranges(&h.sunday, &path.field("sunday"))?;
+    if weekdays.is_empty() && saturday.is_empty() && sunday.is_empty() {
+        return problem(path, "expected at least one opening window in the week");
+    }
+    let w = weekdays;
+    Ok(OpeningHours {
+        by_weekday: [w.clone(), w.clone(), w.clone(), w.clone(), w, saturday, sunday],
+        open_on_holidays: h.open_on_holidays,
+    })
+}
+
+fn day_bit(d: Day) -> u8 {
+    1 << match d {
+        Day::Mon => 0,
+        Day::Tue => 1,
+        Day::Wed => 2,
+        Day::Thu => 3,
+        Day::Fri => 4,
+        Day::Sat => 5,
+        Day::Sun => 6,
+    }
+}
+
+struct Lookups<'a> {
+    profiles: &'a BTreeMap<&'a str, u16>,
+    services: &'a BTreeMap<&'a str, u16>,
+    catalogue: &'a [Service],
+}
+
+fn site(s: &RawSite, l: &Lookups<'_>, path: &Path) -> Check<Site> {
+    if !(s.lat.is_finite() && (-90.0..=90.0).contains(&s.lat)) {
+        return problem(
+            &path.field("lat"),
+            format!("expected a latitude in [-90, 90], found {}", s.lat),
+        );
+    }
+    if !(s.lon.is_finite() && (-180.0..=180.0).contains(&s.lon)) {
+        return problem(
+            &path.field("lon"),
+            format!("expected a longitude in [-180, 180], found {}", s.lon),
+        );
+    }
+    let hours = hours(&s.hours, &path.field("hours"))?;
+
+    ids(s.counters.iter().map(|c| c.id.as_str()), &path.field("counters"))?;
+    let mut counters = Vec::with_capacity(s.counters.len());
+    for (i, c) in s.counters.iter().enumerate() {
+        let cp = path.field("counters").index(i);
+        if c.count == 0 {
+            return problem(&cp.field("count"), "expected at least 1 counter in a group");
+        }
+        let services = if c.services.is_empty() {
+            None
+        } else {
+            let mut list = Vec::with_capacity(c.services.len());
+            for (j, id) in c.services.iter().enumerate() {
+                let Some(&idx) = l.services.get(id.as_str()) else {
+                    return problem(
+                        &cp.field("services").index(j),
+                        format!("unknown service {id:?}"),
+                    );
+                };
+                list.push(idx);
+            }
+            Some(list)
+        };
+        if c.shifts.is_empty() {
+            return problem(&cp.field("shifts"), "expected at least one shift");
+        }
+        let mut shifts = Vec::with_capacity(c.shifts.len());
+        for (j, sh) in c.shifts.iter().enumerate() {
+            let sp = cp.field("shifts").index(j);
+            if sh.days.is_empty() {
+                return problem(&sp.field("days"), "expected at least one day");
+            }
+            let (start, end) = time_range(&sh.time, &sp.field("time"))?;
+            shifts.push(Shift { days: sh.days.iter().fold(0, |a, &d| a | day_bit(d)), start, end });
+        }
+        counters.push(CounterGroup { id: c.id.clone(), count: c.count, services, shifts });
+    }
+
+    ids(s.kiosks.iter().map(|k| k.id.as_str()), &path.field("kiosks"))?;
+    let mut kiosks = Vec::with_capacity(s.kiosks.len());
+    for (i, k) in s.kiosks.iter().enumerate() {
+        let kp = path.field("kiosks").index(i);
+        if k.count == 0 {
+            return problem(&kp.field("count"), "expected at least 1 kiosk in a group");
+        }
+        if k.capabilities.is_empty() {
+            return problem(&kp.field("capabilities"), "expected at least one capability");
+        }
+        let failures = match (k.mtbf_hours, &k.repair_hours) {
+            (None, None) => None,
+            (Some(m), Some(r)) => {
+                if !m.is_finite() || m <= 0.0 {
+                    return problem(
+                        &kp.field("mtbf_hours"),
+                        format!("expected a number of hours > 0, found {m}"),
+                    );
+                }
+                Some(KioskFailures {
+                    mtbf_hours: m,
+                    repair_hours: dist(r, &kp.field("repair_hours"))?,
+                })
+            }
+            (Some(_), None) => {
+                return problem(&kp.field("mtbf_hours"), "failures need `repair_hours` too");
+            }
+            (None, Some(_)) => {
+                return problem(&kp.field("repair_hours"), "repairs need `mtbf_hours` too");
+            }
+        };
+        kiosks.push(KioskGroup {
+            id: k.id.clone(),
+            count: k.count,
+            capabilities: Capabilities::from_list(&k.capabilities),
+            failures,
+        });
+    }
+
+    let mut demand = Vec::with_capacity(s.demand.len());
+    for (i, d) in s.demand.iter().enumerate() {
+        let dp = path.field("demand").index(i);
+        let Some(&service) = l.services.get(d.service.as_str()) else {
+            return problem(&dp.field("service"), format!("unknown service {:?}", d.service));
+        };
+        let Some(&profile) = l.profiles.get(d.profile.as_str()) else {
+            return problem(&dp.field("profile"), format!("unknown profile {:?}", d.profile));
+        };
+        if !d.yearly.is_finite() || d.yearly < 0.0 {
+            return problem(
+                &dp.field("yearly"),
+                format!("expected a yearly volume >= 0, found {}", d.yearly),
+            );
+        }
+        if demand.iter().any(|x: &Demand| x.service == service) {
+            return problem(
+                &dp.field("service"),
+                format!("demand for {:?} is given twice", d.service),
+            );
+        }
+        // Someone must be able to serve it: a counter that handles it, or a kiosk that can.
+        let svc = &l.catalogue[usize::from(service)];
+        let by_counter = counters.iter().any(|c| c.handles(service));
+        let by_kiosk =
+            svc.kiosk_needs.is_some_and(|n| kiosks.iter().any(|k| k.capabilities.covers(n)));
+        if d.yearly > 0.0 && !by_counter && !by_kiosk && !svc.portal {
+            return problem(
+                &dp.field("service"),
+                format!("no counter or kiosk at this site can serve {:?}", d.service),
+            );
+        }
+        demand.push(Demand { service, yearly: d.yearly, profile });
+    }
+
+    Ok(Site {
+        id: s.id.clone(),
+        name: s.name.clone(),
+        kind: s.kind,
+        district: s.district.clone(),
+        region: s.region.clone(),
+        lat: s.lat,
+        lon: s.lon,
+        hours,
+        counters,
+        kiosks,
+        demand,
+    })
+}

@@ -30,10 +30,7 @@ const MATCH: Event = Event::Matched(MatchInputs {
 
 /// Drive `CASES` ID-card cases from open to collection, one after another.
 fn run_id_cards(st: &mut CaseStore, start: Timestamp) -> u64 {
-    let service = st
-        .catalog()
-        .id("id-card")
-        .unwrap_or_else(|| panic!("id-card"));
+    let service = st.catalog().id("id-card").unwrap_or_else(|| panic!("id-card"));
     let mut done = 0;
     for i in 0..CASES {
         let at = start.plus_ms(i as i64 * 1_000);
@@ -44,13 +41,7 @@ fn run_id_cards(st: &mut CaseStore, start: Timestamp) -> u64 {
         let ok = st.apply(case, Event::Captured, at.plus_ms(1)).is_ok()
             && st.apply(case, Event::Paid, at.plus_ms(2)).is_ok()
             && st.apply(case, MATCH, at.plus_ms(3)).is_ok()
-            && st
-                .apply(
-                    case,
-                    Event::CheckReturned(CheckResult::Clear),
-                    at.plus_ms(4),
-                )
-                .is_ok()
+            && st.apply(case, Event::CheckReturned(CheckResult::Clear), at.plus_ms(4)).is_ok()
             && st.apply(case, Event::Produced, at.plus_ms(5)).is_ok()
             && st.apply(case, Event::Collected, at.plus_ms(6)).is_ok();
         done += u64::from(ok);
@@ -61,17 +52,13 @@ fn run_id_cards(st: &mut CaseStore, start: Timestamp) -> u64 {
 fn transitions(c: &mut Criterion) {
     let mut g = c.benchmark_group("workflow");
     g.throughput(Throughput::Elements(CASES * TRANSITIONS_PER_CASE));
-    for (name, record_log) in [
-        ("id_card_transitions_log_dropped", false),
-        ("id_card_transitions_log_kept", true),
-    ] {
+    for (name, record_log) in
+        [("id_card_transitions_log_dropped", false), ("id_card_transitions_log_kept", true)]
+    {
         let mut st = CaseStore::new(
             catalog(),
             WorkCalendar::weekdays(),
-            StoreConfig {
-                record_log,
-                retention: Retention::Evict,
-            },
+            StoreConfig { record_log, retention: Retention::Evict },
         );
         let mut start = t0();
         g.bench_function(name, |b| {
@@ -90,21 +77,14 @@ fn transitions(c: &mut Criterion) {
 fn memory_report() {
     let n = 10_000u64;
     let mut st = CaseStore::new(catalog(), WorkCalendar::weekdays(), StoreConfig::default());
-    let service = st
-        .catalog()
-        .id("id-card")
-        .unwrap_or_else(|| panic!("id-card"));
+    let service = st.catalog().id("id-card").unwrap_or_else(|| panic!("id-card"));
     for i in 0..n {
         let at = t0().plus_ms(i as i64);
         if let Ok(o) = st.open(service, Pseudonym(i), Facts(0), at) {
             let _ = st.apply(o.case, Event::Captured, at.plus_ms(1));
             let _ = st.apply(o.case, Event::Paid, at.plus_ms(2));
             let _ = st.apply(o.case, MATCH, at.plus_ms(3));
-            let _ = st.apply(
-                o.case,
-                Event::CheckReturned(CheckResult::Clear),
-                at.plus_ms(4),
-            );
+            let _ = st.apply(o.case, Event::CheckReturned(CheckResult::Clear), at.plus_ms(4));
         }
     }
     let heap: usize = st.cases().map(Case::heap_bytes).sum();

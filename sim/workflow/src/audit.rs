@@ -26,18 +26,12 @@ pub fn verify_log(id: CaseId, log: &[LogEntry], head: &Hash) -> Result<(), Workf
             ));
         }
         if chain_hash(&prev, e) != e.hash {
-            return Err(broken(
-                i,
-                "hash does not match the entry and its predecessor",
-            ));
+            return Err(broken(i, "hash does not match the entry and its predecessor"));
         }
         prev = e.hash;
     }
     if &prev != head {
-        return Err(broken(
-            log.len(),
-            "last hash is not the case's head (truncated log)",
-        ));
+        return Err(broken(log.len(), "last hash is not the case's head (truncated log)"));
     }
     Ok(())
 }
@@ -61,17 +55,10 @@ pub fn replay(
         problem,
     };
     let first = log.first().ok_or_else(|| diverged(0, "empty log"))?;
-    let Input::Open {
-        service,
-        subject,
-        facts,
-    } = first.input
-    else {
+    let Input::Open { service, subject, facts } = first.input else {
         return Err(diverged(0, "first entry is not an Open"));
     };
-    let def = catalog
-        .get(service)
-        .ok_or(WorkflowError::UnknownService { service: service.0 })?;
+    let def = catalog.get(service).ok_or(WorkflowError::UnknownService { service: service.0 })?;
     let adv = case::open(def, calendar, id, service, subject, facts, first.at);
     if &adv.entry != first {
         return Err(diverged(0, "recomputed entry differs"));

@@ -107,9 +107,7 @@ impl ReviewReasons {
 
     /// The codes.
     pub fn codes(&self) -> impl Iterator<Item = ReasonCode> + '_ {
-        self.codes[..usize::from(self.len)]
-            .iter()
-            .map(|c| ReasonCode(*c))
+        self.codes[..usize::from(self.len)].iter().map(|c| ReasonCode(*c))
     }
 
     /// How many.
@@ -405,22 +403,10 @@ pub(crate) fn open(
         resolution: None,
         head: genesis(id),
     };
-    let input = Input::Open {
-        service: service_id,
-        subject,
-        facts,
-    };
+    let input = Input::Open { service: service_id, subject, facts };
     let mut state = blank;
     enter_step(service, calendar, &mut state, service.initial, at);
-    finish(
-        blank,
-        state,
-        input,
-        None,
-        Reasons::default(),
-        at,
-        Effects::default(),
-    )
+    finish(blank, state, input, None, Reasons::default(), at, Effects::default())
 }
 
 /// Apply one input to a state, or say why it does not fit. Never mutates anything.
@@ -442,11 +428,8 @@ pub(crate) fn advance(
             last_ms: old.last_at.0,
         });
     }
-    let step = service
-        .step(old.step)
-        .ok_or(WorkflowError::UnknownService {
-            service: old.service.0,
-        })?;
+    let step =
+        service.step(old.step).ok_or(WorkflowError::UnknownService { service: old.service.0 })?;
     let not_expected = |label: &'static str| WorkflowError::EventNotExpected {
         case: id.0,
         step: step.name.clone(),
@@ -460,58 +443,27 @@ pub(crate) fn advance(
             let task = state.task.as_mut().ok_or_else(|| not_expected("Claim"))?;
             if let Some(claimant) = task.claimed_by {
                 return Err(WorkflowError::AlreadyClaimed {
-                    task: TaskId {
-                        case: id,
-                        opened_seq: task.opened_seq,
-                    }
-                    .packed(),
+                    task: TaskId { case: id, opened_seq: task.opened_seq }.packed(),
                     claimant: claimant.0,
                 });
             }
             if task.excluded == Some(officer) {
-                return Err(WorkflowError::ConflictOfInterest {
-                    case: id.0,
-                    officer: officer.0,
-                });
+                return Err(WorkflowError::ConflictOfInterest { case: id.0, officer: officer.0 });
             }
             task.claimed_by = Some(officer);
-            return Ok(finish(
-                *old,
-                state,
-                input,
-                None,
-                reasons,
-                at,
-                Effects::default(),
-            ));
+            return Ok(finish(*old, state, input, None, reasons, at, Effects::default()));
         }
         Input::Release => {
             let task = state.task.as_mut().ok_or_else(|| not_expected("Release"))?;
             if task.claimed_by.take().is_none() {
                 return Err(not_expected("Release"));
             }
-            return Ok(finish(
-                *old,
-                state,
-                input,
-                None,
-                reasons,
-                at,
-                Effects::default(),
-            ));
+            return Ok(finish(*old, state, input, None, reasons, at, Effects::default()));
         }
         Input::Event(Event::Withdrawn) => {
             enter_step(service, calendar, &mut state, service.withdrawn, at);
             state.last_decider = None;
-            return Ok(finish(
-                *old,
-                state,
-                input,
-                None,
-                reasons,
-                at,
-                Effects::default(),
-            ));
+            return Ok(finish(*old, state, input, None, reasons, at, Effects::default()));
         }
         Input::TimerFired => match state.timer {
             Some(t) if t.due <= at => Trigger::Timeout,
@@ -537,15 +489,7 @@ pub(crate) fn advance(
         _ => state.last_decider = None,
     }
     enter_step(service, calendar, &mut state, transition.to, at);
-    Ok(finish(
-        *old,
-        state,
-        input,
-        Some(trigger),
-        reasons,
-        at,
-        transition.effects,
-    ))
+    Ok(finish(*old, state, input, Some(trigger), reasons, at, transition.effects))
 }
 
 fn input_label(input: &Input) -> &'static str {
@@ -612,18 +556,12 @@ fn classify(
             let task = state.task.ok_or(None)?;
             if task.claimed_by != Some(review.officer) {
                 return Err(Some(WorkflowError::NotClaimant {
-                    task: TaskId {
-                        case: id,
-                        opened_seq: task.opened_seq,
-                    }
-                    .packed(),
+                    task: TaskId { case: id, opened_seq: task.opened_seq }.packed(),
                     officer: review.officer.0,
                 }));
             }
-            let bad = review
-                .reasons
-                .codes()
-                .find(|c| usize::from(c.0) >= service.review_reasons.len());
+            let bad =
+                review.reasons.codes().find(|c| usize::from(c.0) >= service.review_reasons.len());
             if review.reasons.is_empty() || bad.is_some() {
                 return Err(Some(WorkflowError::BadReasons {
                     case: id.0,
@@ -646,11 +584,7 @@ fn check_unit(id: CaseId, input: &'static str, value: f32) -> Result<(), Option<
     if (0.0..=1.0).contains(&value) {
         Ok(())
     } else {
-        Err(Some(WorkflowError::BadMatchInput {
-            case: id.0,
-            input,
-            value,
-        }))
+        Err(Some(WorkflowError::BadMatchInput { case: id.0, input, value }))
     }
 }
 
@@ -665,18 +599,11 @@ fn evaluate_match(
     let (mut any, mut fail, mut unsure) = (false, false, false);
     for &rule in rules {
         match service.rules.get(usize::from(rule.0))?.kind {
-            RuleKind::FaceVerify {
-                accept_min,
-                reject_below,
-                liveness_min,
-            } => {
+            RuleKind::FaceVerify { accept_min, reject_below, liveness_min } => {
                 any = true;
                 let live = m.liveness_score >= liveness_min;
-                let threshold = if m.verify_score < reject_below {
-                    reject_below
-                } else {
-                    accept_min
-                };
+                let threshold =
+                    if m.verify_score < reject_below { reject_below } else { accept_min };
                 reasons.push(Reason::Rule {
                     rule,
                     input: RuleInput::VerifyScore,
@@ -747,10 +674,7 @@ fn enter_step(
         });
     }
     if let Some(delay) = step.timer {
-        state.timer = Some(TimerState {
-            due: timer_due(calendar, delay, at),
-            set_seq: seq,
-        });
+        state.timer = Some(TimerState { due: timer_due(calendar, delay, at), set_seq: seq });
     }
     if step.starts_sla && state.sla_started.is_none() {
         state.sla_started = Some(at);
@@ -793,11 +717,7 @@ fn finish(
     state.entries = old.entries + 1;
     state.last_at = at;
     state.head = entry.hash;
-    Advance {
-        state,
-        entry,
-        effects,
-    }
+    Advance { state, entry, effects }
 }
 
 /// The hash a case's chain starts from: binds the chain to its case id.
@@ -810,10 +730,7 @@ pub(crate) fn genesis(id: CaseId) -> Hash {
 
 /// SHA-256 over the previous hash and the entry's compact binary encoding.
 pub(crate) fn chain_hash(prev: &Hash, entry: &LogEntry) -> Hash {
-    let mut buf = Encoder {
-        buf: [0; 160],
-        len: 0,
-    };
+    let mut buf = Encoder { buf: [0; 160], len: 0 };
     buf.put(prev);
     encode(&mut buf, entry);
     Sha256::digest(&buf.buf[..buf.len]).into()
@@ -841,11 +758,7 @@ fn encode(out: &mut Encoder, e: &LogEntry) {
     out.put(&e.to.0.to_le_bytes());
     out.put(&[e.trigger.map_or(0xff, |t| t as u8)]);
     match e.input {
-        Input::Open {
-            service,
-            subject,
-            facts,
-        } => {
+        Input::Open { service, subject, facts } => {
             out.put(&[0]);
             out.put(&service.0.to_le_bytes());
             out.put(&subject.0.to_le_bytes());
@@ -861,12 +774,7 @@ fn encode(out: &mut Encoder, e: &LogEntry) {
     }
     for r in e.reasons.iter() {
         match *r {
-            Reason::Rule {
-                rule,
-                input,
-                observed,
-                threshold,
-            } => {
+            Reason::Rule { rule, input, observed, threshold } => {
                 out.put(&[0x20 | input as u8]);
                 out.put(&rule.0.to_le_bytes());
                 out.put(&observed.to_le_bytes());

@@ -164,17 +164,11 @@ impl Trigger {
     }
 
     fn is_match(self) -> bool {
-        matches!(
-            self,
-            Trigger::MatchPass | Trigger::MatchFail | Trigger::MatchInconclusive
-        )
+        matches!(self, Trigger::MatchPass | Trigger::MatchFail | Trigger::MatchInconclusive)
     }
 
     fn is_check(self) -> bool {
-        matches!(
-            self,
-            Trigger::CheckClear | Trigger::CheckHit | Trigger::CheckFailed
-        )
+        matches!(self, Trigger::CheckClear | Trigger::CheckHit | Trigger::CheckFailed)
     }
 
     fn is_review(self) -> bool {
@@ -434,9 +428,7 @@ impl ServiceCatalog {
     pub fn new(services: Vec<Service>) -> Result<Self, WorkflowError> {
         for (i, s) in services.iter().enumerate() {
             if services[..i].iter().any(|o| o.name == s.name) {
-                return Err(WorkflowError::DuplicateService {
-                    service: s.name.clone(),
-                });
+                return Err(WorkflowError::DuplicateService { service: s.name.clone() });
             }
         }
         if services.len() > usize::from(u16::MAX) {
@@ -465,10 +457,7 @@ impl ServiceCatalog {
 
     /// All services with their ids, in catalogue order.
     pub fn iter(&self) -> impl Iterator<Item = (ServiceId, &Service)> {
-        self.services
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (ServiceId(i as u16), s))
+        self.services.iter().enumerate().map(|(i, s)| (ServiceId(i as u16), s))
     }
 
     /// How many services.
@@ -560,32 +549,25 @@ enum RawGuard {
 /// errors (a path or any label).
 pub fn parse_service(origin: &str, text: &str) -> Result<Service, WorkflowError> {
     let raw: RawService =
-        ron::Options::default()
-            .from_str(text)
-            .map_err(|e| WorkflowError::Parse {
-                origin: origin.to_string(),
-                line: e.span.start.line,
-                column: e.span.start.col,
-                message: e.code.to_string(),
-            })?;
+        ron::Options::default().from_str(text).map_err(|e| WorkflowError::Parse {
+            origin: origin.to_string(),
+            line: e.span.start.line,
+            column: e.span.start.col,
+            message: e.code.to_string(),
+        })?;
     validate(raw)
 }
 
 /// Load and validate one service file.
 pub fn load_service(path: &Path) -> Result<Service, WorkflowError> {
-    let text = std::fs::read_to_string(path).map_err(|source| WorkflowError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| WorkflowError::Io { path: path.to_path_buf(), source })?;
     parse_service(&path.display().to_string(), &text)
 }
 
 /// Load every `*.ron` file of a directory, in file-name order, into a catalogue.
 pub fn load_services(dir: &Path) -> Result<ServiceCatalog, WorkflowError> {
-    let io = |source| WorkflowError::Io {
-        path: dir.to_path_buf(),
-        source,
-    };
+    let io = |source| WorkflowError::Io { path: dir.to_path_buf(), source };
     let mut paths = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
@@ -594,10 +576,7 @@ pub fn load_services(dir: &Path) -> Result<ServiceCatalog, WorkflowError> {
         }
     }
     paths.sort();
-    let services = paths
-        .iter()
-        .map(|p| load_service(p))
-        .collect::<Result<Vec<_>, _>>()?;
+    let services = paths.iter().map(|p| load_service(p)).collect::<Result<Vec<_>, _>>()?;
     ServiceCatalog::new(services)
 }
 
@@ -651,10 +630,7 @@ fn validate(raw: RawService) -> Result<Service, WorkflowError> {
         .iter()
         .map(|r| {
             check_rule(&cx, r)?;
-            Ok(Rule {
-                id: r.id.clone(),
-                kind: r.kind,
-            })
+            Ok(Rule { id: r.id.clone(), kind: r.kind })
         })
         .collect::<Result<_, WorkflowError>>()?;
 
@@ -666,10 +642,9 @@ fn validate(raw: RawService) -> Result<Service, WorkflowError> {
     let initial = step_of("-", &raw.initial)?;
     let withdrawn = step_of("-", &raw.withdrawn)?;
     if steps[usize::from(withdrawn.0)].outcome != Some(Resolution::Withdrawn) {
-        return Err(cx.err(
-            &raw.withdrawn,
-            "the withdrawn step must be terminal with outcome Withdrawn",
-        ));
+        return Err(
+            cx.err(&raw.withdrawn, "the withdrawn step must be terminal with outcome Withdrawn")
+        );
     }
     let deadline = match &raw.deadline {
         None => None,
@@ -736,11 +711,7 @@ fn check_unique<'a>(
 fn check_rule(cx: &Ctx<'_>, r: &RawRule) -> Result<(), WorkflowError> {
     let unit = |x: f32| (0.0..=1.0).contains(&x);
     let ok = match r.kind {
-        RuleKind::FaceVerify {
-            accept_min,
-            reject_below,
-            liveness_min,
-        } => {
+        RuleKind::FaceVerify { accept_min, reject_below, liveness_min } => {
             unit(accept_min)
                 && unit(reject_below)
                 && unit(liveness_min)
@@ -754,10 +725,7 @@ fn check_rule(cx: &Ctx<'_>, r: &RawRule) -> Result<(), WorkflowError> {
     } else {
         Err(cx.err(
             "-",
-            format!(
-                "rule `{}` has thresholds outside 0..=1 or reject_below > accept_min",
-                r.id
-            ),
+            format!("rule `{}` has thresholds outside 0..=1 or reject_below > accept_min", r.id),
         ))
     }
 }
@@ -795,19 +763,11 @@ fn validate_step(
             Some(RawGuard::NotFact(f)) => Guard::NotFact(fact_of(name, f)?),
         };
         let effects = Effects(t.effects.iter().fold(0, |m, e| m | e.bit()));
-        on.push(Transition {
-            trigger: t.on,
-            guard,
-            to: step_of(name, &t.to)?,
-            effects,
-        });
+        on.push(Transition { trigger: t.on, guard, to: step_of(name, &t.to)?, effects });
     }
     if s.outcome.is_some() {
         if !on.is_empty() || task.is_some() || s.timer.is_some() || !rule_ids.is_empty() {
-            return Err(cx.err(
-                name,
-                "a terminal step has no transitions, task, timer or rules",
-            ));
+            return Err(cx.err(name, "a terminal step has no transitions, task, timer or rules"));
         }
     } else if on.is_empty() {
         return Err(cx.err(name, "dead end: a non-terminal step needs a way out"));
@@ -816,38 +776,25 @@ fn validate_step(
     let rule_kind =
         |p: fn(&RuleKind) -> bool| rule_ids.iter().any(|r| p(&rules[usize::from(r.0)].kind));
     if has(Trigger::is_match)
-        && !rule_kind(|k| {
-            matches!(
-                k,
-                RuleKind::FaceVerify { .. } | RuleKind::DedupSearch { .. }
-            )
-        })
+        && !rule_kind(|k| matches!(k, RuleKind::FaceVerify { .. } | RuleKind::DedupSearch { .. }))
     {
-        return Err(cx.err(
-            name,
-            "handles Face-ID results but names no FaceVerify/DedupSearch rule",
-        ));
+        return Err(
+            cx.err(name, "handles Face-ID results but names no FaceVerify/DedupSearch rule")
+        );
     }
     if has(Trigger::is_check) && !rule_kind(|k| matches!(k, RuleKind::RegistryCheck)) {
-        return Err(cx.err(
-            name,
-            "handles check results but names no RegistryCheck rule",
-        ));
+        return Err(cx.err(name, "handles check results but names no RegistryCheck rule"));
     }
     if has(Trigger::is_review) != task.is_some() {
-        return Err(cx.err(
-            name,
-            "a step has a human task exactly when it handles Approved/Rejected",
-        ));
+        return Err(
+            cx.err(name, "a step has a human task exactly when it handles Approved/Rejected")
+        );
     }
     if task.is_some()
         && !(on.iter().any(|t| t.trigger == Trigger::Approved)
             && on.iter().any(|t| t.trigger == Trigger::Rejected))
     {
-        return Err(cx.err(
-            name,
-            "a human task step must handle both Approved and Rejected",
-        ));
+        return Err(cx.err(name, "a human task step must handle both Approved and Rejected"));
     }
     if s.timer.is_some() != on.iter().any(|t| t.trigger == Trigger::Timeout) {
         return Err(cx.err(name, "a step has a timer exactly when it handles Timeout"));
@@ -916,10 +863,7 @@ fn check_graph(
         return Err(cx.err(&steps[i].name, "unreachable from the initial step"));
     }
     // Every step must reach a terminal step without relying on withdrawal.
-    let mut reaches = steps
-        .iter()
-        .map(|s| s.outcome.is_some())
-        .collect::<Vec<_>>();
+    let mut reaches = steps.iter().map(|s| s.outcome.is_some()).collect::<Vec<_>>();
     loop {
         let mut changed = false;
         for i in 0..n {

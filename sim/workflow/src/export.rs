@@ -47,16 +47,8 @@ pub fn reasons_text(service: &Service, e: &LogEntry) -> String {
     let mut parts = Vec::new();
     for r in e.reasons.iter() {
         match *r {
-            Reason::Rule {
-                rule,
-                input,
-                observed,
-                threshold,
-            } => {
-                let id = service
-                    .rules
-                    .get(usize::from(rule.0))
-                    .map_or("?", |x| x.id.as_str());
+            Reason::Rule { rule, input, observed, threshold } => {
+                let id = service.rules.get(usize::from(rule.0)).map_or("?", |x| x.id.as_str());
                 let what = match input {
                     RuleInput::VerifyScore => "verify_score",
                     RuleInput::Liveness => "liveness",
@@ -66,10 +58,8 @@ pub fn reasons_text(service: &Service, e: &LogEntry) -> String {
                 parts.push(format!("{id}.{what}={observed:.4}/{threshold:.4}"));
             }
             Reason::Review { code } => {
-                let name = service
-                    .review_reasons
-                    .get(usize::from(code.0))
-                    .map_or("?", String::as_str);
+                let name =
+                    service.review_reasons.get(usize::from(code.0)).map_or("?", String::as_str);
                 parts.push(format!("reason:{name}"));
             }
         }
@@ -78,17 +68,11 @@ pub fn reasons_text(service: &Service, e: &LogEntry) -> String {
 }
 
 fn io_err(e: std::io::Error) -> WorkflowError {
-    WorkflowError::Export {
-        message: e.to_string(),
-    }
+    WorkflowError::Export { message: e.to_string() }
 }
 
 fn service_of<'a>(catalog: &'a ServiceCatalog, c: &Case) -> Result<&'a Service, WorkflowError> {
-    catalog
-        .get(c.state.service)
-        .ok_or(WorkflowError::UnknownService {
-            service: c.state.service.0,
-        })
+    catalog.get(c.state.service).ok_or(WorkflowError::UnknownService { service: c.state.service.0 })
 }
 
 /// Write cases as an XES log: one trace per case (named by its pseudonymous case id), one
@@ -121,24 +105,12 @@ pub fn write_xes<'a, W: Write>(
     for c in cases {
         let s = service_of(catalog, c)?;
         writeln!(w, "  <trace>").map_err(io_err)?;
-        writeln!(
-            w,
-            r#"    <string key="concept:name" value="case-{}"/>"#,
-            c.id.0
-        )
-        .map_err(io_err)?;
-        writeln!(
-            w,
-            r#"    <string key="service" value="{}"/>"#,
-            escape(s.name.as_str())
-        )
-        .map_err(io_err)?;
-        writeln!(
-            w,
-            r#"    <string key="subject" value="subject-{:016x}"/>"#,
-            c.subject.0
-        )
-        .map_err(io_err)?;
+        writeln!(w, r#"    <string key="concept:name" value="case-{}"/>"#, c.id.0)
+            .map_err(io_err)?;
+        writeln!(w, r#"    <string key="service" value="{}"/>"#, escape(s.name.as_str()))
+            .map_err(io_err)?;
+        writeln!(w, r#"    <string key="subject" value="subject-{:016x}"/>"#, c.subject.0)
+            .map_err(io_err)?;
         let resolution = c.state.resolution.map_or("open", |r| r.name());
         writeln!(w, r#"    <string key="resolution" value="{resolution}"/>"#).map_err(io_err)?;
         for e in &c.log {
@@ -151,23 +123,12 @@ pub fn write_xes<'a, W: Write>(
             .map_err(io_err)?;
             writeln!(w, r#"      <date key="time:timestamp" value="{}"/>"#, e.at)
                 .map_err(io_err)?;
-            writeln!(
-                w,
-                r#"      <string key="lifecycle:transition" value="complete"/>"#
-            )
-            .map_err(io_err)?;
-            writeln!(
-                w,
-                r#"      <string key="org:resource" value="{}"/>"#,
-                resource(e)
-            )
-            .map_err(io_err)?;
-            writeln!(
-                w,
-                r#"      <string key="step" value="{}"/>"#,
-                escape(s.step_name(e.to))
-            )
-            .map_err(io_err)?;
+            writeln!(w, r#"      <string key="lifecycle:transition" value="complete"/>"#)
+                .map_err(io_err)?;
+            writeln!(w, r#"      <string key="org:resource" value="{}"/>"#, resource(e))
+                .map_err(io_err)?;
+            writeln!(w, r#"      <string key="step" value="{}"/>"#, escape(s.step_name(e.to)))
+                .map_err(io_err)?;
             writeln!(w, r#"      <int key="seq" value="{}"/>"#, e.seq).map_err(io_err)?;
             let reasons = reasons_text(s, e);
             if !reasons.is_empty() {
@@ -308,7 +269,6 @@ pub fn write_ocel_json<'a, W: Write>(
     cases: impl IntoIterator<Item = &'a Case>,
 ) -> Result<(), WorkflowError> {
     let doc = ocel_json(catalog, cases)?;
-    serde_json::to_writer_pretty(out, &doc).map_err(|e| WorkflowError::Export {
-        message: e.to_string(),
-    })
+    serde_json::to_writer_pretty(out, &doc)
+        .map_err(|e| WorkflowError::Export { message: e.to_string() })
 }

@@ -53,10 +53,5 @@ pub fn sla_status(
             }
         }
     };
-    Some(SlaStatus {
-        state: sla,
-        started,
-        due,
-        stopped: state.sla_stopped,
-    })
+    Some(SlaStatus { state: sla, started, due, stopped: state.sla_stopped })
 }

@@ -53,10 +53,7 @@ pub struct StoreConfig {
 impl Default for StoreConfig {
     /// Record logs and keep finished cases: what an auditor expects.
     fn default() -> Self {
-        StoreConfig {
-            record_log: true,
-            retention: Retention::Keep,
-        }
+        StoreConfig { record_log: true, retention: Retention::Keep }
     }
 }
 
@@ -154,10 +151,7 @@ impl CaseStore {
             None => {
                 let i = u32::try_from(self.slots.len())
                     .map_err(|_| WorkflowError::UnknownCase { case: u64::MAX })?;
-                self.slots.push(Slot {
-                    generation: 0,
-                    case: None,
-                });
+                self.slots.push(Slot { generation: 0, case: None });
                 (i, 0)
             }
         };
@@ -167,12 +161,7 @@ impl CaseStore {
         if self.config.record_log {
             log.reserve_exact(8);
         }
-        let placeholder = Case {
-            id,
-            subject,
-            state: adv.state,
-            log,
-        };
+        let placeholder = Case { id, subject, state: adv.state, log };
         self.slots[index as usize].case = Some(placeholder);
         self.open_cases += 1;
         let from = def.initial;
@@ -200,9 +189,7 @@ impl CaseStore {
         let def = self
             .catalog
             .get(old.service)
-            .ok_or(WorkflowError::UnknownService {
-                service: old.service.0,
-            })?;
+            .ok_or(WorkflowError::UnknownService { service: old.service.0 })?;
         let adv = case::advance(def, &self.calendar, id, &old, input, at)?;
         Ok(self.commit(id, Some(old), adv, old.step))
     }
@@ -214,11 +201,7 @@ impl CaseStore {
         adv: Advance,
         from: crate::definition::StepId,
     ) -> Outcome {
-        let Advance {
-            state,
-            entry,
-            effects,
-        } = adv;
+        let Advance { state, entry, effects } = adv;
         // Task bookkeeping: an unclaimed task leaving, a new task arriving.
         let old_task = old.and_then(|o| o.task);
         if let Some(t) = old_task
@@ -231,10 +214,7 @@ impl CaseStore {
         if let Some(t) = state.task
             && old_task.map(|o| o.opened_seq) != Some(t.opened_seq)
         {
-            let tid = TaskId {
-                case: id,
-                opened_seq: t.opened_seq,
-            };
+            let tid = TaskId { case: id, opened_seq: t.opened_seq };
             self.queues[t.skill.index()].push_back(tid);
             self.unclaimed[t.skill.index()] += 1;
             task_opened = Some((tid, t.skill));
@@ -245,10 +225,7 @@ impl CaseStore {
             && t.claimed_by.is_none()
         {
             // Released: back to the front of its queue.
-            self.queues[t.skill.index()].push_front(TaskId {
-                case: id,
-                opened_seq: t.opened_seq,
-            });
+            self.queues[t.skill.index()].push_front(TaskId { case: id, opened_seq: t.opened_seq });
             self.unclaimed[t.skill.index()] += 1;
         }
         let mut timer_set = None;
@@ -308,8 +285,7 @@ impl CaseStore {
     }
 
     fn get(&self, id: CaseId) -> Result<&Case, WorkflowError> {
-        self.case(id)
-            .ok_or(WorkflowError::UnknownCase { case: id.0 })
+        self.case(id).ok_or(WorkflowError::UnknownCase { case: id.0 })
     }
 
     /// All cases held, in id order.
@@ -350,9 +326,7 @@ impl CaseStore {
     }
 
     fn timer_is_live(&self, id: CaseId, due: Timestamp, seq: u32) -> bool {
-        self.case(id)
-            .and_then(|c| c.state.timer)
-            .is_some_and(|t| t.due == due && t.set_seq == seq)
+        self.case(id).and_then(|c| c.state.timer).is_some_and(|t| t.due == due && t.set_seq == seq)
     }
 
     /// Fire every timer due at or before `until`, each at its own due time, in (due, case)
@@ -382,10 +356,7 @@ impl CaseStore {
 
     /// Unclaimed tasks needing `skill`, oldest first.
     pub fn waiting_tasks(&self, skill: Skill) -> impl Iterator<Item = TaskId> + '_ {
-        self.queues[skill.index()]
-            .iter()
-            .copied()
-            .filter(|t| self.task_is_waiting(*t))
+        self.queues[skill.index()].iter().copied().filter(|t| self.task_is_waiting(*t))
     }
 
     /// Give the oldest waiting task needing `skill` that `officer` may take to `officer`.
@@ -436,9 +407,7 @@ impl CaseStore {
                 }
                 Ok(())
             }
-            _ => Err(WorkflowError::TaskNotOpen {
-                task: task.packed(),
-            }),
+            _ => Err(WorkflowError::TaskNotOpen { task: task.packed() }),
         }
     }
 
@@ -454,13 +423,10 @@ impl CaseStore {
             .case(task.case)
             .and_then(|c| c.state.task)
             .filter(|s| s.opened_seq == task.opened_seq)
-            .ok_or(WorkflowError::TaskNotOpen {
-                task: task.packed(),
-            })?;
-        state.claimed_by.ok_or(WorkflowError::NotClaimant {
-            task: task.packed(),
-            officer: u32::MAX,
-        })
+            .ok_or(WorkflowError::TaskNotOpen { task: task.packed() })?;
+        state
+            .claimed_by
+            .ok_or(WorkflowError::NotClaimant { task: task.packed(), officer: u32::MAX })
     }
 
     /// The claimant decides the task, giving 1 to 4 reason codes.
@@ -477,15 +443,7 @@ impl CaseStore {
             given: reasons.len(),
             bad: None,
         })?;
-        self.apply(
-            task.case,
-            Event::Reviewed(Review {
-                officer,
-                decision,
-                reasons,
-            }),
-            at,
-        )
+        self.apply(task.case, Event::Reviewed(Review { officer, decision, reasons }), at)
     }
 
     /// SLA state of a case at `now` (None when its service has no deadline or the clock
@@ -495,9 +453,7 @@ impl CaseStore {
         let def = self
             .catalog
             .get(c.state.service)
-            .ok_or(WorkflowError::UnknownService {
-                service: c.state.service.0,
-            })?;
+            .ok_or(WorkflowError::UnknownService { service: c.state.service.0 })?;
         Ok(sla_status(def, &self.calendar, &c.state, now))
     }
 }

@@ -95,18 +95,12 @@ impl WorkCalendar {
             .collect();
         days.sort_unstable();
         days.dedup();
-        Ok(WorkCalendar {
-            working_weekdays: mask,
-            holidays: days,
-        })
+        Ok(WorkCalendar { working_weekdays: mask, holidays: days })
     }
 
     /// Monday to Friday, no holidays.
     pub fn weekdays() -> Self {
-        WorkCalendar {
-            working_weekdays: 0b0001_1111,
-            holidays: Vec::new(),
-        }
+        WorkCalendar { working_weekdays: 0b0001_1111, holidays: Vec::new() }
     }
 
     /// Whether local day number `day` is a working day.
@@ -178,9 +172,6 @@ mod tests {
         let tuesday_end = Timestamp::from_civil(jiff::civil::date(2026, 5, 6).at(0, 0, 0, 0));
         assert_eq!(due, Some(tuesday_end));
         let tuesday_noon = Timestamp::from_civil(jiff::civil::date(2026, 5, 5).at(12, 0, 0, 0));
-        assert_eq!(
-            cal.map(|c| c.working_days_between(start, tuesday_noon)),
-            Some(1)
-        );
+        assert_eq!(cal.map(|c| c.working_days_between(start, tuesday_noon)), Some(1));
     }
 }

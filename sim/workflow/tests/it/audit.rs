@@ -12,28 +12,17 @@ fn long_case() -> (CaseStore, CaseId) {
     let mut st = store(StoreConfig::default());
     let s = st.catalog().id("work-permit").expect("service");
     let at = |m: i64| t0().plus_ms(m * 60_000);
-    let case = st
-        .open(s, navbat_workflow::Pseudonym(3), Default::default(), at(0))
-        .expect("open")
-        .case;
+    let case =
+        st.open(s, navbat_workflow::Pseudonym(3), Default::default(), at(0)).expect("open").case;
     st.apply(case, Event::Captured, at(1)).expect("capture");
     st.apply(case, Event::Paid, at(2)).expect("pay");
-    st.apply(case, matched(0.6, 0.9, Some(0.3)), at(3))
-        .expect("match");
-    let t = st
-        .claim(Skill::BiometricAdjudication, OfficerId(1), at(4))
-        .expect("claim")
-        .expect("task");
-    st.complete(t, Decision::Approve, &[ReasonCode(0)], at(5))
-        .expect("approve");
-    st.apply(case, Event::CheckReturned(CheckResult::Clear), at(6))
-        .expect("check");
-    let t = st
-        .claim(Skill::CaseDecision, OfficerId(2), at(7))
-        .expect("claim")
-        .expect("task");
-    st.complete(t, Decision::Reject, &[ReasonCode(3)], at(8))
-        .expect("reject");
+    st.apply(case, matched(0.6, 0.9, Some(0.3)), at(3)).expect("match");
+    let t =
+        st.claim(Skill::BiometricAdjudication, OfficerId(1), at(4)).expect("claim").expect("task");
+    st.complete(t, Decision::Approve, &[ReasonCode(0)], at(5)).expect("approve");
+    st.apply(case, Event::CheckReturned(CheckResult::Clear), at(6)).expect("check");
+    let t = st.claim(Skill::CaseDecision, OfficerId(2), at(7)).expect("claim").expect("task");
+    st.complete(t, Decision::Reject, &[ReasonCode(3)], at(8)).expect("reject");
     st.apply(case, Event::Appealed, at(9)).expect("appeal");
     (st, case)
 }
@@ -44,10 +33,7 @@ fn log_of(st: &CaseStore, case: CaseId) -> (Vec<LogEntry>, [u8; 32]) {
 }
 
 fn broken(case: CaseId, log: &[LogEntry], head: &[u8; 32]) -> bool {
-    matches!(
-        verify_log(case, log, head),
-        Err(WorkflowError::ChainBroken { .. })
-    )
+    matches!(verify_log(case, log, head), Err(WorkflowError::ChainBroken { .. }))
 }
 
 #[test]

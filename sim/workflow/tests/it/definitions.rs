@@ -72,11 +72,7 @@ fn every_service_reaches_each_of_its_terminal_steps() {
                 reached.insert(outcome);
                 done = true;
             }
-            assert!(
-                done,
-                "{}: terminal step {} never reached",
-                s.name, step.name
-            );
+            assert!(done, "{}: terminal step {} never reached", s.name, step.name);
         }
         let declared: BTreeSet<Resolution> = s.steps.iter().filter_map(|x| x.outcome).collect();
         assert_eq!(reached, declared, "{}", s.name);
@@ -96,11 +92,9 @@ const GOOD: &str = r#"(
 
 fn invalid(text: &str) -> (String, String, String) {
     match parse_service("test", text) {
-        Err(WorkflowError::InvalidDefinition {
-            service,
-            step,
-            problem,
-        }) => (service, step, problem),
+        Err(WorkflowError::InvalidDefinition { service, step, problem }) => {
+            (service, step, problem)
+        }
         other => panic!("expected InvalidDefinition, got {other:?}"),
     }
 }
@@ -112,10 +106,8 @@ fn a_minimal_definition_is_valid() {
 
 #[test]
 fn an_unreachable_step_is_named() {
-    let text = GOOD.replace(
-        r#"(name: "w","#,
-        r#"(name: "orphan", on: [(on: Paid, to: "b")]), (name: "w","#,
-    );
+    let text = GOOD
+        .replace(r#"(name: "w","#, r#"(name: "orphan", on: [(on: Paid, to: "b")]), (name: "w","#);
     let (service, step, problem) = invalid(&text);
     assert_eq!((service.as_str(), step.as_str()), ("t", "orphan"));
     assert!(problem.contains("unreachable"), "{problem}");
@@ -132,14 +124,8 @@ fn a_dead_end_step_is_named() {
 #[test]
 fn a_cycle_without_exit_is_named() {
     let text = GOOD
-        .replace(
-            r#"(on: Paid, to: "b")"#,
-            r#"(on: Paid, to: "b"), (on: Captured, to: "c")"#,
-        )
-        .replace(
-            r#"(name: "w","#,
-            r#"(name: "c", on: [(on: Paid, to: "c")]), (name: "w","#,
-        );
+        .replace(r#"(on: Paid, to: "b")"#, r#"(on: Paid, to: "b"), (on: Captured, to: "c")"#)
+        .replace(r#"(name: "w","#, r#"(name: "c", on: [(on: Paid, to: "c")]), (name: "w","#);
     let (_, step, problem) = invalid(&text);
     assert_eq!(step, "c");
     assert!(problem.contains("no way out"), "{problem}");
@@ -189,12 +175,7 @@ fn match_results_need_a_face_rule() {
 fn ron_errors_carry_line_and_column() {
     let text = "(\n    name: \"t\",\n    title: 42,\n)";
     match parse_service("bad.ron", text) {
-        Err(WorkflowError::Parse {
-            origin,
-            line,
-            column,
-            ..
-        }) => {
+        Err(WorkflowError::Parse { origin, line, column, .. }) => {
             assert_eq!(origin, "bad.ron");
             assert_eq!(line, 3);
             assert!(column > 1);

@@ -152,18 +152,13 @@ fn fire(
             let task = store
                 .claim(skill, OfficerId(*officer), now)?
                 .ok_or(WorkflowError::TaskNotOpen { task: 0 })?;
-            let decision = if t == Trigger::Approved {
-                Decision::Approve
-            } else {
-                Decision::Reject
-            };
+            let decision =
+                if t == Trigger::Approved { Decision::Approve } else { Decision::Reject };
             store.complete(task, decision, &[ReasonCode(0)], now.plus_ms(1_000))?;
             return Ok(now.plus_ms(1_000));
         }
         Trigger::Timeout => {
-            let (due, _) = store
-                .next_due_timer()
-                .ok_or(WorkflowError::TaskNotOpen { task: 0 })?;
+            let (due, _) = store.next_due_timer().ok_or(WorkflowError::TaskNotOpen { task: 0 })?;
             store.fire_due(due)?;
             return Ok(due);
         }

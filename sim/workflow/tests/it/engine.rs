@@ -16,10 +16,7 @@ const MIN: i64 = 60_000;
 fn open(st: &mut CaseStore, service: &str, facts: &[&str]) -> CaseId {
     let c = st.catalog();
     let id = c.id(service).expect("service");
-    let f = c
-        .get(id)
-        .and_then(|s| s.facts_from_names(facts))
-        .expect("facts");
+    let f = c.get(id).and_then(|s| s.facts_from_names(facts)).expect("facts");
     st.open(id, Pseudonym(1), f, t0()).expect("open").case
 }
 
@@ -28,9 +25,7 @@ fn at(min: i64) -> Timestamp {
 }
 
 fn code(st: &CaseStore, case: CaseId, name: &str) -> ReasonCode {
-    st.service_of(case)
-        .and_then(|s| s.reason_code(name))
-        .expect("reason code")
+    st.service_of(case).and_then(|s| s.reason_code(name)).expect("reason code")
 }
 
 fn unchanged_after(st: &mut CaseStore, case: CaseId, ev: Event, when: Timestamp) -> WorkflowError {
@@ -53,13 +48,7 @@ fn a_wrong_event_is_a_typed_error_and_changes_nothing() {
     assert!(matches!(err, WorkflowError::TimeWentBackwards { .. }));
     st.apply(case, Event::Paid, at(3)).expect("pay");
     let err = unchanged_after(&mut st, case, matched(1.5, 0.9, None), at(4));
-    assert!(matches!(
-        err,
-        WorkflowError::BadMatchInput {
-            input: "verify_score",
-            ..
-        }
-    ));
+    assert!(matches!(err, WorkflowError::BadMatchInput { input: "verify_score", .. }));
     let err = unchanged_after(&mut st, case, matched(f32::NAN, 0.9, None), at(4));
     assert!(matches!(err, WorkflowError::BadMatchInput { .. }));
     st.apply(case, Event::Withdrawn, at(5)).expect("withdraw");
@@ -77,21 +66,14 @@ fn conclusive_face_id_is_automated_and_carries_its_reasons() {
     let case = open(&mut st, "id-card", &["first-issue"]);
     st.apply(case, Event::Captured, at(1)).expect("capture");
     st.apply(case, Event::Paid, at(2)).expect("pay");
-    let out = st
-        .apply(case, matched(0.93, 0.9, Some(0.2)), at(3))
-        .expect("match");
+    let out = st.apply(case, matched(0.93, 0.9, Some(0.2)), at(3)).expect("match");
     assert_eq!(out.trigger, Some(Trigger::MatchPass));
     assert!(out.task_opened.is_none());
     let seen: Vec<(RuleInput, f32, f32)> = out
         .reasons
         .iter()
         .filter_map(|r| match *r {
-            Reason::Rule {
-                input,
-                observed,
-                threshold,
-                ..
-            } => Some((input, observed, threshold)),
+            Reason::Rule { input, observed, threshold, .. } => Some((input, observed, threshold)),
             Reason::Review { .. } => None,
         })
         .collect();
@@ -103,8 +85,7 @@ fn conclusive_face_id_is_automated_and_carries_its_reasons() {
             (RuleInput::CandidateScore, 0.2, 0.85),
         ]
     );
-    st.apply(case, Event::CheckReturned(CheckResult::Clear), at(4))
-        .expect("check");
+    st.apply(case, Event::CheckReturned(CheckResult::Clear), at(4)).expect("check");
     let out = st.apply(case, Event::Produced, at(60)).expect("produce");
     assert!(out.effects.contains(Effect::IssueESignatureCertificate));
     assert!(out.effects.contains(Effect::RegisterEGovIdentity));
@@ -137,31 +118,18 @@ fn inconclusive_results_become_human_tasks() {
     let a = open(&mut st, "id-card", &[]);
     st.apply(a, Event::Captured, at(1)).expect("capture");
     st.apply(a, Event::Paid, at(2)).expect("pay");
-    let out = st
-        .apply(a, matched(0.95, 0.9, Some(0.91)), at(3))
-        .expect("match");
-    assert_eq!(
-        out.task_opened.map(|t| t.1),
-        Some(Skill::BiometricAdjudication)
-    );
+    let out = st.apply(a, matched(0.95, 0.9, Some(0.91)), at(3)).expect("match");
+    assert_eq!(out.task_opened.map(|t| t.1), Some(Skill::BiometricAdjudication));
     // Failed liveness.
     let b = open(&mut st, "e-visa-extension", &[]);
     st.apply(b, Event::Captured, at(1)).expect("capture");
     let out = st.apply(b, matched(0.95, 0.1, None), at(3)).expect("match");
-    assert_eq!(
-        out.task_opened.map(|t| t.1),
-        Some(Skill::BiometricAdjudication)
-    );
+    assert_eq!(out.task_opened.map(|t| t.1), Some(Skill::BiometricAdjudication));
     // Registry data mismatch.
     let c = open(&mut st, "student-registration", &[]);
     st.apply(c, Event::Captured, at(1)).expect("contract");
-    let out = st
-        .apply(c, Event::CheckReturned(CheckResult::Failed), at(2))
-        .expect("check");
-    assert_eq!(
-        out.task_opened.map(|t| t.1),
-        Some(Skill::RegistryReconciliation)
-    );
+    let out = st.apply(c, Event::CheckReturned(CheckResult::Failed), at(2)).expect("check");
+    assert_eq!(out.task_opened.map(|t| t.1), Some(Skill::RegistryReconciliation));
     // E-Rozilik consent timeout (the platform's own timer).
     let d = open(&mut st, "residence-registration", &[]);
     st.apply(d, Event::Captured, at(1)).expect("capture");
@@ -171,10 +139,7 @@ fn inconclusive_results_become_human_tasks() {
     assert_eq!(st.queue_len(Skill::ConsentFollowUp), 0);
     let fired = st.fire_due(due).expect("fire");
     assert_eq!(fired.len(), 1);
-    assert_eq!(
-        fired[0].task_opened.map(|t| t.1),
-        Some(Skill::ConsentFollowUp)
-    );
+    assert_eq!(fired[0].task_opened.map(|t| t.1), Some(Skill::ConsentFollowUp));
     assert_eq!(st.queue_len(Skill::ConsentFollowUp), 1);
     assert_eq!(st.queue_len(Skill::BiometricAdjudication), 2);
     assert_eq!(st.queue_len(Skill::RegistryReconciliation), 1);
@@ -185,18 +150,13 @@ fn a_human_decision_needs_known_reasons_from_the_claimant() {
     let mut st = store(StoreConfig::default());
     let case = open(&mut st, "e-visa-extension", &[]);
     st.apply(case, Event::Captured, at(1)).expect("capture");
-    let out = st
-        .apply(case, matched(0.95, 0.1, None), at(2))
-        .expect("match");
+    let out = st.apply(case, matched(0.95, 0.1, None), at(2)).expect("match");
     let (task, skill) = out.task_opened.expect("task");
     assert!(matches!(
         st.complete(task, Decision::Approve, &[ReasonCode(0)], at(3)),
         Err(WorkflowError::NotClaimant { .. })
     ));
-    assert_eq!(
-        st.claim(skill, OfficerId(5), at(3)).expect("claim"),
-        Some(task)
-    );
+    assert_eq!(st.claim(skill, OfficerId(5), at(3)).expect("claim"), Some(task));
     assert_eq!(st.queue_len(skill), 0);
     assert!(matches!(
         st.claim_task(task, OfficerId(6), at(3)),
@@ -213,19 +173,11 @@ fn a_human_decision_needs_known_reasons_from_the_claimant() {
     // A reviewer may hand a task back; it returns to the front of the queue.
     st.release(task, at(4)).expect("release");
     assert_eq!(st.waiting_tasks(skill).collect::<Vec<_>>(), [task]);
-    assert_eq!(
-        st.claim(skill, OfficerId(6), at(5)).expect("claim"),
-        Some(task)
-    );
+    assert_eq!(st.claim(skill, OfficerId(6), at(5)).expect("claim"), Some(task));
     let ok = code(&st, case, "identity-confirmed");
-    let out = st
-        .complete(task, Decision::Approve, &[ok], at(6))
-        .expect("decide");
+    let out = st.complete(task, Decision::Approve, &[ok], at(6)).expect("decide");
     assert_eq!(out.trigger, Some(Trigger::Approved));
-    assert_eq!(
-        out.reasons.iter().next(),
-        Some(&Reason::Review { code: ok })
-    );
+    assert_eq!(out.reasons.iter().next(), Some(&Reason::Review { code: ok }));
 }
 
 #[test]
@@ -234,17 +186,12 @@ fn an_appeal_goes_to_a_different_reviewer() {
     let case = open(&mut st, "work-permit", &[]);
     st.apply(case, Event::Captured, at(1)).expect("capture");
     st.apply(case, Event::Paid, at(2)).expect("pay");
-    st.apply(case, matched(0.95, 0.9, None), at(3))
-        .expect("match");
-    st.apply(case, Event::CheckReturned(CheckResult::Clear), at(4))
-        .expect("check");
-    let task = st
-        .claim(Skill::CaseDecision, OfficerId(7), at(5))
-        .expect("claim")
-        .expect("decision task");
+    st.apply(case, matched(0.95, 0.9, None), at(3)).expect("match");
+    st.apply(case, Event::CheckReturned(CheckResult::Clear), at(4)).expect("check");
+    let task =
+        st.claim(Skill::CaseDecision, OfficerId(7), at(5)).expect("claim").expect("decision task");
     let no = code(&st, case, "quota-exhausted");
-    st.complete(task, Decision::Reject, &[no], at(6))
-        .expect("reject");
+    st.complete(task, Decision::Reject, &[no], at(6)).expect("reject");
     let out = st.apply(case, Event::Appealed, at(7)).expect("appeal");
     let (appeal, skill) = out.task_opened.expect("appeal task");
     assert_eq!(skill, Skill::Appeal);
@@ -254,18 +201,11 @@ fn an_appeal_goes_to_a_different_reviewer() {
         st.claim_task(appeal, OfficerId(7), at(8)),
         Err(WorkflowError::ConflictOfInterest { officer: 7, .. })
     ));
-    assert_eq!(
-        st.claim(skill, OfficerId(8), at(9)).expect("claim"),
-        Some(appeal)
-    );
+    assert_eq!(st.claim(skill, OfficerId(8), at(9)).expect("claim"), Some(appeal));
     let upheld = code(&st, case, "appeal-upheld");
-    let out = st
-        .complete(appeal, Decision::Approve, &[upheld], at(10))
-        .expect("uphold");
+    let out = st.complete(appeal, Decision::Approve, &[upheld], at(10)).expect("uphold");
     assert_eq!(
-        st.service_of(case)
-            .map(|s| s.steps[usize::from(out.to.0)].name.clone())
-            .as_deref(),
+        st.service_of(case).map(|s| s.steps[usize::from(out.to.0)].name.clone()).as_deref(),
         Some("production")
     );
 }
@@ -278,34 +218,23 @@ fn sla_follows_working_days() {
     assert_eq!(st.sla(case, at(0)).expect("sla"), None);
     st.apply(case, Event::Captured, at(1)).expect("capture");
     st.apply(case, Event::Paid, at(2)).expect("pay");
-    st.apply(case, matched(0.95, 0.9, None), at(3))
-        .expect("match");
+    st.apply(case, matched(0.95, 0.9, None), at(3)).expect("match");
     let s = st.sla(case, at(4)).expect("sla").expect("started");
     assert_eq!(s.state, SlaState::OnTime);
-    assert_eq!(
-        s.due,
-        Timestamp::from_civil(jiff::civil::date(2026, 5, 6).at(0, 0, 0, 0))
-    );
+    assert_eq!(s.due, Timestamp::from_civil(jiff::civil::date(2026, 5, 6).at(0, 0, 0, 0)));
     let tuesday_evening = Timestamp::from_civil(jiff::civil::date(2026, 5, 5).at(20, 0, 0, 0));
     assert_eq!(
         st.sla(case, tuesday_evening).expect("sla").map(|s| s.state),
         Some(SlaState::AtRisk)
     );
     let wednesday = Timestamp::from_civil(jiff::civil::date(2026, 5, 6).at(9, 0, 0, 0));
-    assert_eq!(
-        st.sla(case, wednesday).expect("sla").map(|s| s.state),
-        Some(SlaState::Breached)
-    );
+    assert_eq!(st.sla(case, wednesday).expect("sla").map(|s| s.state), Some(SlaState::Breached));
     // With a home visit the same case would have 15 working days.
     let home = open(&mut st, "id-card", &["home-visit"]);
     st.apply(home, Event::Captured, at(1)).expect("capture");
     st.apply(home, Event::Paid, at(2)).expect("pay");
-    st.apply(home, matched(0.95, 0.9, None), at(3))
-        .expect("match");
-    assert_eq!(
-        st.sla(home, wednesday).expect("sla").map(|s| s.state),
-        Some(SlaState::OnTime)
-    );
+    st.apply(home, matched(0.95, 0.9, None), at(3)).expect("match");
+    assert_eq!(st.sla(home, wednesday).expect("sla").map(|s| s.state), Some(SlaState::OnTime));
 }
 
 #[test]
@@ -331,10 +260,7 @@ fn unpaid_cases_lapse_when_their_timer_fires() {
 fn evicted_cases_go_to_the_sink_with_their_chain_head() {
     let done: Arc<Mutex<Vec<Case>>> = Arc::default();
     let sink = Arc::clone(&done);
-    let mut st = store(StoreConfig {
-        record_log: false,
-        retention: Retention::Evict,
-    });
+    let mut st = store(StoreConfig { record_log: false, retention: Retention::Evict });
     st.set_finished_sink(Box::new(move |c| {
         if let Ok(mut v) = sink.lock() {
             v.push(c);
@@ -342,8 +268,7 @@ fn evicted_cases_go_to_the_sink_with_their_chain_head() {
     }));
     let first = open(&mut st, "student-registration", &[]);
     st.apply(first, Event::Captured, at(1)).expect("contract");
-    st.apply(first, Event::CheckReturned(CheckResult::Clear), at(2))
-        .expect("check");
+    st.apply(first, Event::CheckReturned(CheckResult::Clear), at(2)).expect("check");
     assert!(st.case(first).is_none());
     assert_eq!((st.open_cases(), st.finished_cases()), (0, 1));
     // The slot is reused under a new id; the old id stays dead.
@@ -366,30 +291,20 @@ fn guarded_consent_is_skipped_for_an_owner() {
     let mut st = store(StoreConfig::default());
     let case = open(&mut st, "residence-registration", &["owner-is-applicant"]);
     st.apply(case, Event::Captured, at(1)).expect("capture");
-    let out = st
-        .apply(case, matched(0.95, 0.9, None), at(2))
-        .expect("match");
+    let out = st.apply(case, matched(0.95, 0.9, None), at(2)).expect("match");
     assert!(out.timer_set.is_none());
-    let out = st
-        .apply(case, Event::CheckReturned(CheckResult::Clear), at(3))
-        .expect("check");
+    let out = st.apply(case, Event::CheckReturned(CheckResult::Clear), at(3)).expect("check");
     assert_eq!(out.resolution, Some(Resolution::Delivered));
 }
 
 #[test]
 fn cancelled_timers_do_not_pile_up() {
-    let mut st = store(StoreConfig {
-        record_log: false,
-        retention: Retention::Evict,
-    });
+    let mut st = store(StoreConfig { record_log: false, retention: Retention::Evict });
     let card = st.catalog().id("id-card").expect("service");
     // Each ID card sets a payment timer that is cancelled by paying; then withdraw.
     for i in 0..20_000i64 {
         let when = at(i);
-        let case = st
-            .open(card, Pseudonym(2), Default::default(), when)
-            .expect("open")
-            .case;
+        let case = st.open(card, Pseudonym(2), Default::default(), when).expect("open").case;
         st.apply(case, Event::Captured, when).expect("capture");
         st.apply(case, Event::Paid, when).expect("pay");
         st.apply(case, Event::Withdrawn, when).expect("withdraw");

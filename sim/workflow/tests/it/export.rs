@@ -19,9 +19,7 @@ fn many_cases() -> navbat_workflow::CaseStore {
             }
             let target = navbat_workflow::StepId(ti as u16);
             if let Some(path) = path_to(s, Default::default(), target)
-                && !path.contains(&crate::drive::Action::Fire(
-                    navbat_workflow::Trigger::Timeout,
-                ))
+                && !path.contains(&crate::drive::Action::Fire(navbat_workflow::Trigger::Timeout))
             {
                 subject += 1;
                 drive(&mut st, sid, Default::default(), subject, &path).expect("drive");
@@ -82,12 +80,8 @@ fn xes_has_the_standard_extensions_and_attributes() {
             }
             Xml::End(e) if e.name().as_ref() == b"event" => {
                 depth_event = false;
-                for k in [
-                    "concept:name",
-                    "time:timestamp",
-                    "lifecycle:transition",
-                    "org:resource",
-                ] {
+                for k in ["concept:name", "time:timestamp", "lifecycle:transition", "org:resource"]
+                {
                     assert!(keys_in_event.contains(k), "event without {k}");
                 }
             }
@@ -95,12 +89,7 @@ fn xes_has_the_standard_extensions_and_attributes() {
         }
     }
     assert_eq!(root, "1.0");
-    assert_eq!(
-        extensions,
-        ["concept", "lifecycle", "org", "time"]
-            .map(String::from)
-            .into()
-    );
+    assert_eq!(extensions, ["concept", "lifecycle", "org", "time"].map(String::from).into());
     assert_eq!(traces, cases.len());
     assert_eq!(events, cases.iter().map(|c| c.log.len()).sum::<usize>());
 }
@@ -110,14 +99,10 @@ fn ocel_has_the_required_sections_and_consistent_references() {
     let st = many_cases();
     let doc = ocel_json(st.catalog(), st.cases()).expect("ocel");
     let arr = |k: &str| doc[k].as_array().cloned().unwrap_or_default();
-    let object_types: BTreeSet<String> = arr("objectTypes")
-        .iter()
-        .filter_map(|t| t["name"].as_str().map(String::from))
-        .collect();
-    let event_types: BTreeSet<String> = arr("eventTypes")
-        .iter()
-        .filter_map(|t| t["name"].as_str().map(String::from))
-        .collect();
+    let object_types: BTreeSet<String> =
+        arr("objectTypes").iter().filter_map(|t| t["name"].as_str().map(String::from)).collect();
+    let event_types: BTreeSet<String> =
+        arr("eventTypes").iter().filter_map(|t| t["name"].as_str().map(String::from)).collect();
     assert!(object_types.contains("case") && object_types.contains("officer"));
     let mut object_ids = BTreeSet::new();
     for o in arr("objects") {

@@ -11,30 +11,12 @@ use crate::drive::{matched, store, t0};
 
 #[derive(Clone, Debug)]
 enum Op {
-    Open {
-        service: u16,
-        facts: u16,
-    },
-    Apply {
-        case: usize,
-        event: Event,
-        back_in_time: bool,
-    },
-    Claim {
-        skill: usize,
-        officer: u32,
-    },
-    Complete {
-        case: usize,
-        approve: bool,
-        reason: u16,
-    },
-    Release {
-        case: usize,
-    },
-    Advance {
-        minutes: u32,
-    },
+    Open { service: u16, facts: u16 },
+    Apply { case: usize, event: Event, back_in_time: bool },
+    Claim { skill: usize, officer: u32 },
+    Complete { case: usize, approve: bool, reason: u16 },
+    Release { case: usize },
+    Advance { minutes: u32 },
 }
 
 fn event() -> impl Strategy<Value = Event> {
@@ -102,46 +84,22 @@ fn run(ops: &[Op]) {
         let snapshot: Vec<Case> = st.cases().cloned().collect();
         let result: Result<(), WorkflowError> = match op.clone() {
             Op::Open { service, facts } => st
-                .open(
-                    ServiceId(service),
-                    Pseudonym(u64::from(service)),
-                    Facts(facts),
-                    now,
-                )
+                .open(ServiceId(service), Pseudonym(u64::from(service)), Facts(facts), now)
                 .map(|o| ids.push(o.case)),
-            Op::Apply {
-                case,
-                event,
-                back_in_time,
-            } => {
-                let at = if back_in_time {
-                    now.plus_ms(-3_600_000)
-                } else {
-                    now
-                };
+            Op::Apply { case, event, back_in_time } => {
+                let at = if back_in_time { now.plus_ms(-3_600_000) } else { now };
                 st.apply(pick(case), event, at).map(drop)
             }
-            Op::Claim { skill, officer } => st
-                .claim(Skill::ALL[skill], OfficerId(officer), now)
-                .map(drop),
-            Op::Complete {
-                case,
-                approve,
-                reason,
-            } => {
+            Op::Claim { skill, officer } => {
+                st.claim(Skill::ALL[skill], OfficerId(officer), now).map(drop)
+            }
+            Op::Complete { case, approve, reason } => {
                 let task = st.case(pick(case)).and_then(|c| c.state.task).map(|t| {
-                    navbat_workflow::TaskId {
-                        case: pick(case),
-                        opened_seq: t.opened_seq,
-                    }
+                    navbat_workflow::TaskId { case: pick(case), opened_seq: t.opened_seq }
                 });
                 match task {
                     Some(t) => {
-                        let d = if approve {
-                            Decision::Approve
-                        } else {
-                            Decision::Reject
-                        };
+                        let d = if approve { Decision::Approve } else { Decision::Reject };
                         st.complete(t, d, &[ReasonCode(reason)], now).map(drop)
                     }
                     None => Ok(()),
@@ -149,10 +107,7 @@ fn run(ops: &[Op]) {
             }
             Op::Release { case } => {
                 let task = st.case(pick(case)).and_then(|c| c.state.task).map(|t| {
-                    navbat_workflow::TaskId {
-                        case: pick(case),
-                        opened_seq: t.opened_seq,
-                    }
+                    navbat_workflow::TaskId { case: pick(case), opened_seq: t.opened_seq }
                 });
                 match task {
                     Some(t) => st.release(t, now),

@@ -27,16 +27,8 @@ fn every_rust_file_starts_with_a_module_doc() {
     let ignore_attr = ["#[", "ignore]"].concat();
     for p in rs {
         let text = std::fs::read_to_string(&p).unwrap_or_default();
-        assert!(
-            text.starts_with("//!"),
-            "{} lacks a //! first line",
-            p.display()
-        );
-        assert!(
-            !text.contains(&ignore_attr),
-            "{} ignores a test",
-            p.display()
-        );
+        assert!(text.starts_with("//!"), "{} lacks a //! first line", p.display());
+        assert!(!text.contains(&ignore_attr), "{} ignores a test", p.display());
     }
 }
 

@@ -755,6 +755,18 @@ fn validate_step(
                 .ok_or_else(|| cx.err(name, format!("unknown rule `{r}`")))
         })
         .collect::<Result<_, _>>()?;
+    // Reasons are kept inline (at most four per log entry): FaceVerify reports two inputs,
+    // DedupSearch and RegistryCheck one each.
+    let reason_slots: usize = rule_ids
+        .iter()
+        .map(|r| match rules[usize::from(r.0)].kind {
+            RuleKind::FaceVerify { .. } => 2,
+            RuleKind::DedupSearch { .. } | RuleKind::RegistryCheck => 1,
+        })
+        .sum();
+    if reason_slots > 4 {
+        return Err(cx.err(name, "the step's rules would record more than four reasons"));
+    }
     let mut on = Vec::with_capacity(s.on.len());
     for t in &s.on {
         let guard = match &t.when {

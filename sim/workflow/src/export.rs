@@ -75,15 +75,15 @@ fn service_of<'a>(catalog: &'a ServiceCatalog, c: &Case) -> Result<&'a Service, 
     catalog.get(c.state.service).ok_or(WorkflowError::UnknownService { service: c.state.service.0 })
 }
 
-/// Write cases as an XES log: one trace per case (named by its pseudonymous case id), one
-/// event per log entry, with the concept, time, lifecycle and org extensions.
-pub fn write_xes<'a, W: Write>(
-    mut out: W,
-    catalog: &ServiceCatalog,
-    cases: impl IntoIterator<Item = &'a Case>,
-) -> Result<(), WorkflowError> {
-    let w = &mut out;
-    let head = r#"<?xml version="1.0" encoding="UTF-8"?>
+/// A streaming XES writer: the header on creation, one trace per [`XesWriter::write_case`],
+/// the footer on [`XesWriter::finish`]. Lets a finished-case sink write a log of any size
+/// without keeping cases in memory.
+#[derive(Debug)]
+pub struct XesWriter<W: Write> {
+    out: W,
+}
+
+const XES_HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <log xes.version="1.0" xes.features="nested-attributes" xmlns="http://www.xes-standard.org/">
   <extension name="Concept" prefix="concept" uri="http://www.xes-standard.org/concept.xesext"/>
   <extension name="Time" prefix="time" uri="http://www.xes-standard.org/time.xesext"/>
@@ -101,9 +101,19 @@ pub fn write_xes<'a, W: Write>(
   <classifier name="Activity" keys="concept:name"/>
   <string key="concept:name" value="navbat case log"/>
 "#;
-    w.write_all(head.as_bytes()).map_err(io_err)?;
-    for c in cases {
+
+impl<W: Write> XesWriter<W> {
+    /// Start a log: writes the XES header with the concept, time, lifecycle and org
+    /// extensions.
+    pub fn new(mut out: W) -> Result<Self, WorkflowError> {
+        out.write_all(XES_HEADER.as_bytes()).map_err(io_err)?;
+        Ok(XesWriter { out })
+    }
+
+    /// Write one case as a trace named by its pseudonymous case id, one event per entry.
+    pub fn write_case(&mut self, catalog: &ServiceCatalog, c: &Case) -> Result<(), WorkflowError> {
         let s = service_of(catalog, c)?;
+        let w = &mut self.out;
         writeln!(w, "  <trace>").map_err(io_err)?;
         writeln!(w, r#"    <string key="concept:name" value="case-{}"/>"#, c.id.0)
             .map_err(io_err)?;
@@ -142,8 +152,28 @@ pub fn write_xes<'a, W: Write>(
             writeln!(w, "    </event>").map_err(io_err)?;
         }
         writeln!(w, "  </trace>").map_err(io_err)?;
+        Ok(())
     }
-    writeln!(w, "</log>").map_err(io_err)?;
+
+    /// Close the log and hand the writer back.
+    pub fn finish(mut self) -> Result<W, WorkflowError> {
+        writeln!(self.out, "</log>").map_err(io_err)?;
+        self.out.flush().map_err(io_err)?;
+        Ok(self.out)
+    }
+}
+
+/// Write cases as one XES log (see [`XesWriter`]).
+pub fn write_xes<'a, W: Write>(
+    out: W,
+    catalog: &ServiceCatalog,
+    cases: impl IntoIterator<Item = &'a Case>,
+) -> Result<(), WorkflowError> {
+    let mut xes = XesWriter::new(out)?;
+    for c in cases {
+        xes.write_case(catalog, c)?;
+    }
+    xes.finish()?;
     Ok(())
 }
 

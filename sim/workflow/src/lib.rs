@@ -27,7 +27,8 @@
 //! Every change appends a [`LogEntry`] to the case's audit log, SHA-256 chained over a compact
 //! binary encoding; the head hash lives in the case state, so [`verify_chain`] catches edits,
 //! deletions, insertions, reordering and truncation. [`replay`] rebuilds a case's state from
-//! its log alone. [`write_xes`] and [`write_ocel_json`] export logs for process mining. Ids
+//! its log alone. [`write_xes`] (or the streaming [`XesWriter`]) and [`write_ocel_json`]
+//! export logs for process mining. Ids
 //! are pseudonymous ([`Pseudonym`], [`OfficerId`]): no names or document numbers.
 //!
 //! For runs with millions of cases, [`StoreConfig`] can skip keeping log entries (the chain
@@ -109,7 +110,7 @@ pub use definition::{
     load_services, parse_service,
 };
 pub use error::WorkflowError;
-pub use export::{activity, ocel_json, reasons_text, write_ocel_json, write_xes};
+pub use export::{XesWriter, activity, ocel_json, reasons_text, write_ocel_json, write_xes};
 pub use sla::{SlaState, SlaStatus, sla_status};
 pub use store::{Case, CaseStore, FinishedSink, Retention, StoreConfig};
 pub use time::{Timestamp, WorkCalendar};

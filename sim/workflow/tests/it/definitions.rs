@@ -183,3 +183,23 @@ fn ron_errors_carry_line_and_column() {
         other => panic!("expected a parse error, got {other:?}"),
     }
 }
+
+#[test]
+fn a_step_recording_more_than_four_reasons_is_rejected() {
+    let text = GOOD
+        .replace(
+            r#"review_reasons: ["ok"],"#,
+            r#"review_reasons: ["ok"], rules: [
+                (id: "f1", kind: FaceVerify(accept_min: 0.8, reject_below: 0.3, liveness_min: 0.5)),
+                (id: "f2", kind: FaceVerify(accept_min: 0.9, reject_below: 0.3, liveness_min: 0.5)),
+                (id: "d", kind: DedupSearch(candidate_min: 0.9)),
+            ],"#,
+        )
+        .replace(
+            r#"(name: "a", on: [(on: Paid, to: "b")])"#,
+            r#"(name: "a", rules: ["f1", "f2", "d"], on: [(on: MatchPass, to: "b")])"#,
+        );
+    let (_, step, problem) = invalid(&text);
+    assert_eq!(step, "a");
+    assert!(problem.contains("four reasons"), "{problem}");
+}

@@ -132,3 +132,37 @@ fn ocel_has_the_required_sections_and_consistent_references() {
     }
     assert!(officer_links > 0);
 }
+
+#[test]
+fn a_sink_can_stream_finished_cases_as_xes() {
+    use std::sync::{Arc, Mutex};
+
+    use navbat_workflow::{Retention, XesWriter};
+
+    let c = catalog();
+    let shared = Arc::new(c.clone());
+    let xes = Arc::new(Mutex::new(Some(XesWriter::new(Vec::new()).expect("header"))));
+    let sink_xes = Arc::clone(&xes);
+    let sink_catalog = Arc::clone(&shared);
+    let mut st = store(StoreConfig { record_log: true, retention: Retention::Evict });
+    st.set_finished_sink(Box::new(move |case| {
+        if let Ok(mut guard) = sink_xes.lock()
+            && let Some(w) = guard.as_mut()
+        {
+            w.write_case(&sink_catalog, &case).expect("trace");
+        }
+    }));
+    let mut expected_events = 0;
+    for (sid, s) in c.iter() {
+        let target = s.step_id("withdrawn").expect("withdrawn step");
+        let path = path_to(s, Default::default(), target).expect("path");
+        expected_events += path.len() + 1;
+        drive(&mut st, sid, Default::default(), 9, &path).expect("drive");
+    }
+    assert_eq!(st.cases().count(), 0, "all evicted");
+    let writer = xes.lock().expect("lock").take().expect("writer");
+    let text = String::from_utf8(writer.finish().expect("footer")).expect("utf8");
+    assert_eq!(text.matches("<trace>").count(), c.len());
+    assert_eq!(text.matches("<event>").count(), expected_events);
+    assert!(text.trim_end().ends_with("</log>"));
+}

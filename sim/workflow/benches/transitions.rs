@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group};
 use navbat_workflow::{
-    Case, CaseState, CaseStore, CheckResult, Event, Facts, LogEntry, MatchInputs, Pseudonym,
-    Retention, ServiceCatalog, StoreConfig, Timestamp, WorkCalendar, load_services,
+    Case, CaseState, CaseStore, CheckResult, Decision, Event, Facts, LogEntry, MatchInputs,
+    OfficerId, Pseudonym, ReasonCode, Retention, ServiceCatalog, Skill, StoreConfig, Timestamp,
+    WorkCalendar, load_services,
 };
 
 const CASES: u64 = 1_000;
@@ -49,6 +50,44 @@ fn run_id_cards(st: &mut CaseStore, start: Timestamp) -> u64 {
     done
 }
 
+/// Open + captured + paid + matched (grey zone) + claim + review + check + claim + review +
+/// produced + collected.
+const REVIEWED_TRANSITIONS_PER_CASE: u64 = 11;
+
+/// Drive `CASES` work-permit cases through two human reviews (queue claim + complete).
+fn run_reviewed_permits(st: &mut CaseStore, start: Timestamp) -> u64 {
+    let service = st.catalog().id("work-permit").unwrap_or_else(|| panic!("work-permit"));
+    let grey = Event::Matched(MatchInputs {
+        verify_score: 0.6,
+        liveness_score: 0.9,
+        best_candidate_score: None,
+    });
+    let mut done = 0;
+    for i in 0..CASES {
+        let at = start.plus_ms(i as i64 * 1_000);
+        let Ok(o) = st.open(service, Pseudonym(i), Facts(0), at) else { continue };
+        let case = o.case;
+        let review = |st: &mut CaseStore, skill: Skill, t: i64| -> bool {
+            match st.claim(skill, OfficerId(1 + (i % 7) as u32), at.plus_ms(t)) {
+                Ok(Some(task)) => st
+                    .complete(task, Decision::Approve, &[ReasonCode(0)], at.plus_ms(t + 1))
+                    .is_ok(),
+                _ => false,
+            }
+        };
+        let ok = st.apply(case, Event::Captured, at.plus_ms(1)).is_ok()
+            && st.apply(case, Event::Paid, at.plus_ms(2)).is_ok()
+            && st.apply(case, grey, at.plus_ms(3)).is_ok()
+            && review(st, Skill::BiometricAdjudication, 4)
+            && st.apply(case, Event::CheckReturned(CheckResult::Clear), at.plus_ms(6)).is_ok()
+            && review(st, Skill::CaseDecision, 7)
+            && st.apply(case, Event::Produced, at.plus_ms(9)).is_ok()
+            && st.apply(case, Event::Collected, at.plus_ms(10)).is_ok();
+        done += u64::from(ok);
+    }
+    done
+}
+
 fn transitions(c: &mut Criterion) {
     let mut g = c.benchmark_group("workflow");
     g.throughput(Throughput::Elements(CASES * TRANSITIONS_PER_CASE));
@@ -70,6 +109,21 @@ fn transitions(c: &mut Criterion) {
             });
         });
     }
+    g.throughput(Throughput::Elements(CASES * REVIEWED_TRANSITIONS_PER_CASE));
+    let mut st = CaseStore::new(
+        catalog(),
+        WorkCalendar::weekdays(),
+        StoreConfig { record_log: true, retention: Retention::Evict },
+    );
+    let mut start = t0();
+    g.bench_function("work_permit_transitions_with_reviews", |b| {
+        b.iter(|| {
+            let done = run_reviewed_permits(&mut st, start);
+            start = start.plus_ms(86_400_000);
+            assert_eq!(done, CASES);
+            black_box(done)
+        });
+    });
     g.finish();
 }
 

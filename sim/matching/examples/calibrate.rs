@@ -27,10 +27,7 @@ fn main() -> Result<(), navbat_matching::MatchError> {
         Group::new(AgeBand::Elderly, Sex::Male),
         Group::new(AgeBand::Elderly, Sex::Female),
     ];
-    let n: u64 = std::env::var("N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20_000);
+    let n: u64 = std::env::var("N").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
     let m = 1500usize;
     for group in &groups {
         let mut rng = ChaCha8Rng::seed_from_u64(9);
@@ -39,9 +36,7 @@ fn main() -> Result<(), navbat_matching::MatchError> {
         let mut probes: [Vec<Option<Template>>; 3] = Default::default();
         for p in 0..n {
             let id = population.identity(PersonId(p), group);
-            let Some(e) = population
-                .capture(&id, Device::OfficerStation, &mut rng)
-                .into_capture()
+            let Some(e) = population.capture(&id, Device::OfficerStation, &mut rng).into_capture()
             else {
                 fte += 1;
                 continue;
@@ -52,19 +47,11 @@ fn main() -> Result<(), navbat_matching::MatchError> {
                 .enumerate()
             {
                 probes[k].push(
-                    population
-                        .capture(&id, dev, &mut rng)
-                        .into_capture()
-                        .map(|c| c.template),
+                    population.capture(&id, dev, &mut rng).into_capture().map(|c| c.template),
                 );
             }
         }
-        print!(
-            "{:?}/{:?}: FTE {:.4}",
-            group.age_band,
-            group.sex,
-            fte as f64 / n as f64
-        );
+        print!("{:?}/{:?}: FTE {:.4}", group.age_band, group.sex, fte as f64 / n as f64);
         for (k, name) in ["officer", "kiosk", "mobile"].iter().enumerate() {
             let mut fta = 0;
             let mut fnm6 = 0;
@@ -106,10 +93,7 @@ fn main() -> Result<(), navbat_matching::MatchError> {
         let mean = scores.iter().sum::<f64>() / scores.len() as f64;
         let sd =
             (scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / scores.len() as f64).sqrt();
-        let fmr4 = scores
-            .iter()
-            .filter(|&&s| s >= f64::from(t4.value()))
-            .count() as f64
+        let fmr4 = scores.iter().filter(|&&s| s >= f64::from(t4.value())).count() as f64
             / scores.len() as f64;
         // shift-model extrapolation to 1e-6
         let sd0 = 1.0 / (d as f64).sqrt();

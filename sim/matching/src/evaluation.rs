@@ -60,30 +60,17 @@ impl GroupScores {
         self.attempts += other.attempts;
         self.failures_to_acquire += other.failures_to_acquire;
         self.mated_searches.extend_from_slice(&other.mated_searches);
-        self.non_mated_searches
-            .extend_from_slice(&other.non_mated_searches);
+        self.non_mated_searches.extend_from_slice(&other.non_mated_searches);
     }
 
     /// False match rate at `threshold`, `None` without impostor scores.
     pub fn fmr(&self, threshold: Threshold) -> Option<f64> {
-        rate(
-            self.impostor
-                .iter()
-                .filter(|&&s| threshold.accepts(s))
-                .count(),
-            self.impostor.len(),
-        )
+        rate(self.impostor.iter().filter(|&&s| threshold.accepts(s)).count(), self.impostor.len())
     }
 
     /// False non-match rate at `threshold`, `None` without genuine scores.
     pub fn fnmr(&self, threshold: Threshold) -> Option<f64> {
-        rate(
-            self.genuine
-                .iter()
-                .filter(|&&s| !threshold.accepts(s))
-                .count(),
-            self.genuine.len(),
-        )
+        rate(self.genuine.iter().filter(|&&s| !threshold.accepts(s)).count(), self.genuine.len())
     }
 
     /// False positive identification rate at `threshold`.
@@ -98,11 +85,8 @@ impl GroupScores {
 
     /// False negative identification rate at `threshold`.
     pub fn fnir(&self, threshold: Threshold) -> Option<f64> {
-        let misses = self
-            .mated_searches
-            .iter()
-            .filter(|s| !s.is_some_and(|s| threshold.accepts(s)))
-            .count();
+        let misses =
+            self.mated_searches.iter().filter(|s| !s.is_some_and(|s| threshold.accepts(s))).count();
         rate(misses, self.mated_searches.len())
     }
 
@@ -146,11 +130,7 @@ impl GroupScores {
         thresholds
             .iter()
             .filter_map(|&t| {
-                Some(DetPoint {
-                    threshold: t.value(),
-                    fmr: self.fmr(t)?,
-                    fnmr: self.fnmr(t)?,
-                })
+                Some(DetPoint { threshold: t.value(), fmr: self.fmr(t)?, fnmr: self.fnmr(t)? })
             })
             .collect()
     }
@@ -250,9 +230,7 @@ impl Evaluation {
         reference: &Group,
     ) -> Result<Vec<Disparity>, MatchError> {
         if !self.groups.contains_key(reference) {
-            return Err(MatchError::NoScores {
-                what: "reference group",
-            });
+            return Err(MatchError::NoScores { what: "reference group" });
         }
         let rates = self.rates(threshold);
         let pick = |r: &GroupRates, m: Metric| match m {
@@ -262,13 +240,8 @@ impl Evaluation {
             Metric::Fnir => r.fnir,
             Metric::FailureToAcquire => r.failure_to_acquire,
         };
-        let metrics = [
-            Metric::Fmr,
-            Metric::Fnmr,
-            Metric::Fpir,
-            Metric::Fnir,
-            Metric::FailureToAcquire,
-        ];
+        let metrics =
+            [Metric::Fmr, Metric::Fnmr, Metric::Fpir, Metric::Fnir, Metric::FailureToAcquire];
         Ok(metrics
             .into_iter()
             .map(|metric| {
@@ -277,11 +250,8 @@ impl Evaluation {
                     .find(|r| &r.group == reference)
                     .and_then(|r| pick(r, metric))
                     .filter(|&v| v > 0.0);
-                let positive: Vec<f64> = rates
-                    .iter()
-                    .filter_map(|r| pick(r, metric))
-                    .filter(|&v| v > 0.0)
-                    .collect();
+                let positive: Vec<f64> =
+                    rates.iter().filter_map(|r| pick(r, metric)).filter(|&v| v > 0.0).collect();
                 let max_over_min = (positive.len() >= 2).then(|| {
                     positive.iter().fold(f64::MIN, |a, &b| a.max(b))
                         / positive.iter().fold(f64::MAX, |a, &b| a.min(b))
@@ -289,17 +259,11 @@ impl Evaluation {
                 let vs_reference = rates
                     .iter()
                     .map(|r| {
-                        let ratio = pick(r, metric)
-                            .zip(reference_rate)
-                            .map(|(v, base)| v / base);
+                        let ratio = pick(r, metric).zip(reference_rate).map(|(v, base)| v / base);
                         (r.group.clone(), ratio)
                     })
                     .collect();
-                Disparity {
-                    metric,
-                    max_over_min,
-                    vs_reference,
-                }
+                Disparity { metric, max_over_min, vs_reference }
             })
             .collect())
     }

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::MatchError;
-use crate::kernels::{dot_f32, dot_f32_i8, dot_i8};
+use crate::kernels::{chunk_dots, dot_f32, dot_f32_i8};
 use crate::template::{QuantizedTemplate, Template, check_dimension};
 use crate::verify::Threshold;
 
@@ -176,10 +176,7 @@ impl Gallery {
     /// # Errors
     /// [`MatchError::UnknownIdentity`] when `id` is not enrolled.
     pub fn remove(&mut self, id: IdentityId) -> Result<(), MatchError> {
-        let row = self
-            .rows
-            .remove(&id)
-            .ok_or(MatchError::UnknownIdentity { id })?;
+        let row = self.rows.remove(&id).ok_or(MatchError::UnknownIdentity { id })?;
         let last = self.ids.len() - 1;
         let d = self.dimension;
         if row != last {
@@ -249,9 +246,8 @@ impl Gallery {
         let shortlist_len = shortlist_len(k);
         let quantized: Vec<QuantizedTemplate> = probes.iter().map(Template::quantize).collect();
         let mut results = Vec::with_capacity(probes.len());
-        for (block, quantized_block) in probes
-            .chunks(QUERY_BLOCK)
-            .zip(quantized.chunks(QUERY_BLOCK))
+        for (block, quantized_block) in
+            probes.chunks(QUERY_BLOCK).zip(quantized.chunks(QUERY_BLOCK))
         {
             let shortlists = self.shortlist_block(quantized_block, shortlist_len);
             for (probe, shortlist) in block.iter().zip(shortlists) {
@@ -292,24 +288,22 @@ impl Gallery {
     /// Stage 1: per probe, the rows with the best int8 scores (as row indices).
     fn shortlist_block(&self, probes: &[QuantizedTemplate], len: usize) -> Vec<Vec<usize>> {
         let d = self.dimension;
+        let widened: Vec<Vec<i16>> =
+            probes.iter().map(|p| p.codes.iter().map(|&c| i16::from(c)).collect()).collect();
         let per_chunk: Vec<Vec<Vec<Ranked>>> = self
             .codes
             .par_chunks(CHUNK_ROWS * d)
             .enumerate()
-            .map(|(chunk, codes)| {
+            .map_init(Vec::new, |dots, (chunk, codes)| {
                 let first_row = chunk * CHUNK_ROWS;
+                chunk_dots(codes, d, &widened, dots);
                 let mut heaps: Vec<TopK> = probes.iter().map(|_| TopK::new(len)).collect();
-                for (offset, row_codes) in codes.chunks_exact(d).enumerate() {
+                for (offset, row_dots) in dots.chunks_exact(probes.len()).enumerate() {
                     let row = first_row + offset;
-                    let scale = self.scales[row];
-                    for (probe, heap) in probes.iter().zip(&mut heaps) {
+                    let (scale, id) = (self.scales[row], self.ids[row]);
+                    for (&dot, heap) in row_dots.iter().zip(&mut heaps) {
                         // The probe's own scale is common to all rows: leave it out.
-                        let score = dot_i8(&probe.codes, row_codes) as f32 * scale;
-                        heap.offer(Ranked {
-                            score,
-                            id: self.ids[row],
-                            row,
-                        });
+                        heap.offer(Ranked { score: dot as f32 * scale, id, row });
                     }
                 }
                 heaps.into_iter().map(TopK::into_sorted).collect()
@@ -317,10 +311,8 @@ impl Gallery {
             .collect();
         (0..probes.len())
             .map(|p| {
-                let mut merged: Vec<Ranked> = per_chunk
-                    .iter()
-                    .flat_map(|c| c[p].iter().copied())
-                    .collect();
+                let mut merged: Vec<Ranked> =
+                    per_chunk.iter().flat_map(|c| c[p].iter().copied()).collect();
                 merged.sort_unstable_by(|a, b| b.cmp(a));
                 merged.truncate(len);
                 merged.into_iter().map(|r| r.row).collect()
@@ -343,22 +335,12 @@ impl Gallery {
                             * self.scales[row]
                     }
                 };
-                Ranked {
-                    score: score.clamp(-1.0, 1.0),
-                    id: self.ids[row],
-                    row,
-                }
+                Ranked { score: score.clamp(-1.0, 1.0), id: self.ids[row], row }
             })
             .collect();
         ranked.sort_unstable_by(|a, b| b.cmp(a));
         ranked.truncate(k);
-        ranked
-            .into_iter()
-            .map(|r| Candidate {
-                id: r.id,
-                score: r.score,
-            })
-            .collect()
+        ranked.into_iter().map(|r| Candidate { id: r.id, score: r.score }).collect()
     }
 }
 
@@ -379,9 +361,7 @@ struct Ranked {
 
 impl Ord for Ranked {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.score
-            .total_cmp(&other.score)
-            .then_with(|| other.id.cmp(&self.id))
+        self.score.total_cmp(&other.score).then_with(|| other.id.cmp(&self.id))
     }
 }
 
@@ -407,10 +387,7 @@ struct TopK {
 
 impl TopK {
     fn new(capacity: usize) -> Self {
-        Self {
-            capacity,
-            heap: BinaryHeap::with_capacity(capacity + 1),
-        }
+        Self { capacity, heap: BinaryHeap::with_capacity(capacity + 1) }
     }
 
     fn offer(&mut self, entry: Ranked) {
@@ -424,10 +401,6 @@ impl TopK {
     }
 
     fn into_sorted(self) -> Vec<Ranked> {
-        self.heap
-            .into_sorted_vec()
-            .into_iter()
-            .map(|Reverse(r)| r)
-            .collect()
+        self.heap.into_sorted_vec().into_iter().map(|Reverse(r)| r).collect()
     }
 }

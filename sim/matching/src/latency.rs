@@ -31,11 +31,7 @@ pub struct LatencyModel {
 
 impl Default for LatencyModel {
     fn default() -> Self {
-        Self {
-            fixed_us: 30.0,
-            per_comparison_ns: 20.0,
-            verify_ns: 60.0,
-        }
+        Self { fixed_us: 30.0, per_comparison_ns: 20.0, verify_ns: 60.0 }
     }
 }
 

@@ -70,11 +70,7 @@ pub struct Group {
 impl Group {
     /// A group with the given age band and sex and an empty cohort label.
     pub fn new(age_band: AgeBand, sex: Sex) -> Self {
-        Self {
-            age_band,
-            sex,
-            cohort: String::new(),
-        }
+        Self { age_band, sex, cohort: String::new() }
     }
 
     /// The same group with a cohort label.
@@ -119,11 +115,8 @@ pub struct GroupEffect {
 
 impl GroupEffect {
     /// No effect at all.
-    pub const NEUTRAL: GroupEffect = GroupEffect {
-        shared_similarity: 0.0,
-        noise_factor: 1.0,
-        failure_to_acquire_factor: 1.0,
-    };
+    pub const NEUTRAL: GroupEffect =
+        GroupEffect { shared_similarity: 0.0, noise_factor: 1.0, failure_to_acquire_factor: 1.0 };
 }
 
 /// All parameters of the synthetic biometric model; a scenario may override any of them.
@@ -175,20 +168,14 @@ impl Default for BiometricModel {
                 noise_log_sd: 0.7,
                 failure_to_acquire: 0.03,
             },
-            female: GroupEffect {
-                shared_similarity: 0.015,
-                ..GroupEffect::NEUTRAL
-            },
+            female: GroupEffect { shared_similarity: 0.015, ..GroupEffect::NEUTRAL },
             male: GroupEffect::NEUTRAL,
             child: GroupEffect {
                 shared_similarity: 0.008,
                 noise_factor: 1.35,
                 failure_to_acquire_factor: 2.0,
             },
-            adolescent: GroupEffect {
-                noise_factor: 1.1,
-                ..GroupEffect::NEUTRAL
-            },
+            adolescent: GroupEffect { noise_factor: 1.1, ..GroupEffect::NEUTRAL },
             adult: GroupEffect::NEUTRAL,
             elderly: GroupEffect {
                 shared_similarity: 0.004,
@@ -212,24 +199,9 @@ impl BiometricModel {
             ("officer_station", &self.officer_station),
             ("mobile", &self.mobile),
         ] {
-            check(
-                name,
-                device.median_noise_ratio,
-                |v| v >= 0.0,
-                "noise ratio must be ≥ 0",
-            )?;
-            check(
-                name,
-                device.noise_log_sd,
-                |v| v >= 0.0,
-                "log sd must be ≥ 0",
-            )?;
-            check(
-                name,
-                device.failure_to_acquire,
-                |v| (0.0..=1.0).contains(&v),
-                "a probability",
-            )?;
+            check(name, device.median_noise_ratio, |v| v >= 0.0, "noise ratio must be ≥ 0")?;
+            check(name, device.noise_log_sd, |v| v >= 0.0, "log sd must be ≥ 0")?;
+            check(name, device.failure_to_acquire, |v| (0.0..=1.0).contains(&v), "a probability")?;
         }
         let named = [
             ("female", &self.female),
@@ -239,46 +211,18 @@ impl BiometricModel {
             ("adult", &self.adult),
             ("elderly", &self.elderly),
         ];
-        for (name, effect) in named
-            .into_iter()
-            .chain(self.cohorts.values().map(|e| ("cohorts", e)))
+        for (name, effect) in named.into_iter().chain(self.cohorts.values().map(|e| ("cohorts", e)))
         {
-            check(
-                name,
-                effect.shared_similarity,
-                |v| (0.0..0.5).contains(&v),
-                "ρ in [0, 0.5)",
-            )?;
-            check(
-                name,
-                effect.noise_factor,
-                |v| v >= 0.0,
-                "factor must be ≥ 0",
-            )?;
-            check(
-                name,
-                effect.failure_to_acquire_factor,
-                |v| v >= 0.0,
-                "factor must be ≥ 0",
-            )?;
+            check(name, effect.shared_similarity, |v| (0.0..0.5).contains(&v), "ρ in [0, 0.5)")?;
+            check(name, effect.noise_factor, |v| v >= 0.0, "factor must be ≥ 0")?;
+            check(name, effect.failure_to_acquire_factor, |v| v >= 0.0, "factor must be ≥ 0")?;
         }
-        let worst = self
-            .female
-            .shared_similarity
-            .max(self.male.shared_similarity)
+        let worst = self.female.shared_similarity.max(self.male.shared_similarity)
             + [&self.child, &self.adolescent, &self.adult, &self.elderly]
                 .iter()
                 .fold(0.0_f64, |m, e| m.max(e.shared_similarity))
-            + self
-                .cohorts
-                .values()
-                .fold(0.0_f64, |m, e| m.max(e.shared_similarity));
-        check(
-            "shared_similarity",
-            worst,
-            |v| v < 1.0,
-            "the ρ of one group must sum below 1",
-        )
+            + self.cohorts.values().fold(0.0_f64, |m, e| m.max(e.shared_similarity));
+        check("shared_similarity", worst, |v| v < 1.0, "the ρ of one group must sum below 1")
     }
 
     /// The device profile of `device`.
@@ -302,11 +246,7 @@ impl BiometricModel {
             AgeBand::Adult => self.adult,
             AgeBand::Elderly => self.elderly,
         };
-        let cohort = self
-            .cohorts
-            .get(&group.cohort)
-            .copied()
-            .unwrap_or(GroupEffect::NEUTRAL);
+        let cohort = self.cohorts.get(&group.cohort).copied().unwrap_or(GroupEffect::NEUTRAL);
         [sex, age, cohort]
     }
 }
@@ -320,11 +260,7 @@ fn check(
     if value.is_finite() && ok(value) {
         Ok(())
     } else {
-        Err(MatchError::InvalidParameter {
-            name,
-            value,
-            reason,
-        })
+        Err(MatchError::InvalidParameter { name, value, reason })
     }
 }
 
@@ -417,13 +353,7 @@ impl Population {
             .keys()
             .map(|label| (label.clone(), direction(cohort_stream(label))))
             .collect();
-        Ok(Self {
-            seed,
-            model,
-            sex_directions,
-            age_directions,
-            cohort_directions,
-        })
+        Ok(Self { seed, model, sex_directions, age_directions, cohort_directions })
     }
 
     /// The model this population was built with.
@@ -458,11 +388,7 @@ impl Population {
             *v = value;
         }
         normalise(&mut vector);
-        Identity {
-            person,
-            group: group.clone(),
-            vector,
-        }
+        Identity { person, group: group.clone(), vector }
     }
 
     /// One capture attempt of `identity` on `device`, drawing from the caller's `rng`.
@@ -477,18 +403,16 @@ impl Population {
     ) -> Acquisition {
         let profile = self.model.device(device);
         let effects = self.model.effects(&identity.group);
-        let fta = effects.iter().fold(profile.failure_to_acquire, |p, e| {
-            p * e.failure_to_acquire_factor
-        });
+        let fta =
+            effects.iter().fold(profile.failure_to_acquire, |p, e| p * e.failure_to_acquire_factor);
         let failed = rng.random::<f64>() < fta;
         let z: f64 = rng.sample(StandardNormal);
         if failed {
             return Acquisition::FailedToAcquire { device };
         }
-        let noise_ratio = effects
-            .iter()
-            .fold(profile.median_noise_ratio, |s, e| s * e.noise_factor)
-            * (profile.noise_log_sd * z).exp();
+        let noise_ratio =
+            effects.iter().fold(profile.median_noise_ratio, |s, e| s * e.noise_factor)
+                * (profile.noise_log_sd * z).exp();
         let d = identity.vector.len();
         let per_value = (noise_ratio / (d as f64).sqrt()) as f32;
         let mut values = identity.vector.clone();
@@ -499,11 +423,7 @@ impl Population {
         match Template::new(values) {
             Ok(template) => {
                 let quality = template.score_slice(&identity.vector);
-                Acquisition::Captured(Capture {
-                    template,
-                    quality,
-                    device,
-                })
+                Acquisition::Captured(Capture { template, quality, device })
             }
             // Only reachable with an absurd noise ratio (overflow): the camera saw nothing.
             Err(_) => Acquisition::FailedToAcquire { device },
@@ -513,9 +433,9 @@ impl Population {
 
 /// A stable stream number for a cohort label (FNV-1a, above the fixed streams).
 fn cohort_stream(label: &str) -> u64 {
-    let hash = label.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
+    let hash = label
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
     hash | (1 << 63)
 }
 
@@ -526,11 +446,7 @@ fn unit_gaussian<R: Rng + ?Sized>(rng: &mut R, d: usize) -> Vec<f32> {
 }
 
 fn normalise(v: &mut [f32]) {
-    let norm = v
-        .iter()
-        .map(|&x| f64::from(x) * f64::from(x))
-        .sum::<f64>()
-        .sqrt();
+    let norm = v.iter().map(|&x| f64::from(x) * f64::from(x)).sum::<f64>().sqrt();
     if norm > 0.0 {
         for x in v {
             *x = (f64::from(*x) / norm) as f32;

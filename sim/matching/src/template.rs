@@ -110,28 +110,20 @@ impl QuantizedTemplate {
         let max_abs = values.iter().fold(0.0_f32, |m, v| m.max(v.abs()));
         // A unit vector has max_abs ≥ 1/sqrt(d) > 0, so the scale is positive and finite.
         let scale = max_abs / 127.0;
-        let codes = values
-            .iter()
-            .map(|&v| (v / scale).round().clamp(-127.0, 127.0) as i8)
-            .collect();
+        let codes =
+            values.iter().map(|&v| (v / scale).round().clamp(-127.0, 127.0) as i8).collect();
         Self { codes, scale }
     }
 
     /// The values this form stands for (`code × scale`).
     pub fn dequantize(&self) -> Vec<f32> {
-        self.codes
-            .iter()
-            .map(|&c| f32::from(c) * self.scale)
-            .collect()
+        self.codes.iter().map(|&c| f32::from(c) * self.scale).collect()
     }
 }
 
 pub(crate) fn check_dimension(dimension: usize) -> Result<(), MatchError> {
     if dimension == 0 || dimension > MAX_DIMENSION {
-        return Err(MatchError::InvalidDimension {
-            dimension,
-            max: MAX_DIMENSION,
-        });
+        return Err(MatchError::InvalidDimension { dimension, max: MAX_DIMENSION });
     }
     Ok(())
 }

@@ -75,10 +75,6 @@ pub fn verify(
     threshold: Threshold,
 ) -> Result<Verification, MatchError> {
     let score = probe.score(reference)?;
-    let decision = if threshold.accepts(score) {
-        Decision::Match
-    } else {
-        Decision::NonMatch
-    };
+    let decision = if threshold.accepts(score) { Decision::Match } else { Decision::NonMatch };
     Ok(Verification { score, decision })
 }

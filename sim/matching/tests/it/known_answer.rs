@@ -16,22 +16,13 @@ fn verify_scores_are_cosines() {
     let threshold = Threshold::new(0.5).expect("in range");
     let check = |a: &[f32], b: &[f32], score: f32, decision: Decision| {
         let v = verify(&template(a), &template(b), threshold).expect("same dimension");
-        assert!(
-            (v.score - score).abs() < 1e-6,
-            "{a:?}·{b:?} = {} not {score}",
-            v.score
-        );
+        assert!((v.score - score).abs() < 1e-6, "{a:?}·{b:?} = {} not {score}", v.score);
         assert_eq!(v.decision, decision);
     };
     check(&[1.0, 0.0, 0.0], &[0.6, 0.8, 0.0], 0.6, Decision::Match);
     check(&[1.0, 0.0, 0.0], &[0.0, 0.0, 2.0], 0.0, Decision::NonMatch);
     check(&[1.0, 1.0], &[-1.0, -1.0], -1.0, Decision::NonMatch);
-    check(
-        &[1.0, 2.0, 2.0],
-        &[2.0, 1.0, 2.0],
-        8.0 / 9.0,
-        Decision::Match,
-    );
+    check(&[1.0, 2.0, 2.0], &[2.0, 1.0, 2.0], 8.0 / 9.0, Decision::Match);
     // Exactly at the threshold is a match.
     check(&[1.0, 0.0], &[0.5, 0.75_f32.sqrt()], 0.5, Decision::Match);
 }
@@ -40,21 +31,11 @@ fn verify_scores_are_cosines() {
 fn search_ranks_by_score_then_identity() {
     for rescoring in [Rescoring::QuantizedOnly, Rescoring::Exact] {
         let mut gallery = Gallery::with_rescoring(3, rescoring).expect("valid dimension");
-        gallery
-            .enrol(IdentityId(10), &template(&[0.0, 1.0, 0.0]))
-            .expect("new id");
-        gallery
-            .enrol(IdentityId(7), &template(&[1.0, 0.0, 0.0]))
-            .expect("new id");
-        gallery
-            .enrol(IdentityId(3), &template(&[1.0, 1.0, 0.0]))
-            .expect("new id");
-        gallery
-            .enrol(IdentityId(5), &template(&[1.0, 0.0, 0.0]))
-            .expect("new id");
-        let hits = gallery
-            .search(&template(&[1.0, 0.1, 0.0]), 4)
-            .expect("non-empty");
+        gallery.enrol(IdentityId(10), &template(&[0.0, 1.0, 0.0])).expect("new id");
+        gallery.enrol(IdentityId(7), &template(&[1.0, 0.0, 0.0])).expect("new id");
+        gallery.enrol(IdentityId(3), &template(&[1.0, 1.0, 0.0])).expect("new id");
+        gallery.enrol(IdentityId(5), &template(&[1.0, 0.0, 0.0])).expect("new id");
+        let hits = gallery.search(&template(&[1.0, 0.1, 0.0]), 4).expect("non-empty");
         let ids: Vec<u64> = hits.iter().map(|c| c.id.0).collect();
         // 5 and 7 hold the same template: the tie goes to the smaller identity.
         assert_eq!(ids, [5, 7, 3, 10], "{rescoring:?}");
@@ -66,17 +47,10 @@ fn search_ranks_by_score_then_identity() {
 #[test]
 fn identify_returns_only_candidates_at_or_above_threshold() {
     let mut gallery = Gallery::new(2).expect("valid dimension");
-    gallery
-        .enrol(IdentityId(1), &template(&[1.0, 0.0]))
-        .expect("new id");
-    gallery
-        .enrol(IdentityId(2), &template(&[0.0, 1.0]))
-        .expect("new id");
+    gallery.enrol(IdentityId(1), &template(&[1.0, 0.0])).expect("new id");
+    gallery.enrol(IdentityId(2), &template(&[0.0, 1.0])).expect("new id");
     let found = gallery
-        .identify(
-            &template(&[1.0, 0.2]),
-            Threshold::new(0.5).expect("in range"),
-        )
+        .identify(&template(&[1.0, 0.2]), Threshold::new(0.5).expect("in range"))
         .expect("non-empty");
     assert_eq!(found.candidates.len(), 1);
     assert_eq!(found.best().map(|c| c.id), Some(IdentityId(1)));
@@ -86,17 +60,13 @@ fn identify_returns_only_candidates_at_or_above_threshold() {
 fn remove_moves_the_last_row_and_keeps_lookups_right() {
     let mut gallery = Gallery::with_rescoring(2, Rescoring::Exact).expect("valid dimension");
     for (id, v) in [(1, [1.0, 0.0]), (2, [0.0, 1.0]), (3, [1.0, 1.0])] {
-        gallery
-            .enrol(IdentityId(id), &template(&v))
-            .expect("new id");
+        gallery.enrol(IdentityId(id), &template(&v)).expect("new id");
     }
     gallery.remove(IdentityId(1)).expect("enrolled");
     assert_eq!(gallery.len(), 2);
     assert!(!gallery.contains(IdentityId(1)));
     assert_eq!(gallery.template(IdentityId(3)), Some(template(&[1.0, 1.0])));
-    let hits = gallery
-        .search(&template(&[1.0, 0.0]), 5)
-        .expect("non-empty");
+    let hits = gallery.search(&template(&[1.0, 0.0]), 5).expect("non-empty");
     assert_eq!(hits.iter().map(|c| c.id.0).collect::<Vec<_>>(), [3, 2]);
     // 2 bytes of codes + 4 scale + 8 id + 8 f32 per identity.
     assert_eq!(gallery.memory_bytes(), 2 * (2 + 4 + 8 + 8));

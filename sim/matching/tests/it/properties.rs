@@ -93,9 +93,7 @@ fn results_do_not_depend_on_the_thread_count() {
     let d = 64;
     let templates: Vec<Template> = (0..9000_u32)
         .map(|i| {
-            let v = (0..d)
-                .map(|j| ((i * 31 + j * 7) as f32 * 0.013).sin())
-                .collect();
+            let v = (0..d).map(|j| ((i * 31 + j * 7) as f32 * 0.013).sin()).collect();
             Template::new(v).expect("non-zero")
         })
         .collect();

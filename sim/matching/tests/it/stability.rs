@@ -16,14 +16,8 @@ fn fixed_seed_yields_listed_values() {
         .into_capture()
         .expect("acquired");
     let probe: Vec<f32> = capture.template.as_slice()[..4].to_vec();
-    assert_eq!(
-        first,
-        [-0.030318933, 0.0068724863, 0.052011307, -0.008394709]
-    );
-    assert_eq!(
-        probe,
-        [0.0055855787, 0.028181748, 0.033026084, -0.019419817]
-    );
+    assert_eq!(first, [-0.030318933, 0.0068724863, 0.052011307, -0.008394709]);
+    assert_eq!(probe, [0.0055855787, 0.028181748, 0.033026084, -0.019419817]);
     assert_eq!(capture.quality, 0.79641247);
 }
 
@@ -31,13 +25,8 @@ fn fixed_seed_yields_listed_values() {
 fn identities_do_not_depend_on_generation_order() {
     let population = Population::new(42, BiometricModel::default()).expect("valid model");
     let group = Group::new(AgeBand::Elderly, Sex::Male);
-    let forward: Vec<_> = (0..5)
-        .map(|p| population.identity(PersonId(p), &group))
-        .collect();
-    let backward: Vec<_> = (0..5)
-        .rev()
-        .map(|p| population.identity(PersonId(p), &group))
-        .collect();
+    let forward: Vec<_> = (0..5).map(|p| population.identity(PersonId(p), &group)).collect();
+    let backward: Vec<_> = (0..5).rev().map(|p| population.identity(PersonId(p), &group)).collect();
     for (a, b) in forward.iter().zip(backward.iter().rev()) {
         assert_eq!(a, b);
     }

@@ -27,10 +27,6 @@ fn every_rust_file_starts_with_a_module_doc_line() {
     assert!(files.len() >= 10, "found only {files:?}");
     for file in files {
         let text = std::fs::read_to_string(&file).expect("readable source");
-        assert!(
-            text.starts_with("//!"),
-            "{} lacks a leading //! line",
-            file.display()
-        );
+        assert!(text.starts_with("//!"), "{} lacks a leading //! line", file.display());
     }
 }

@@ -1,0 +1,210 @@
+//! Scenario loading: the bundled files load, and every class of bad input is a located error.
+
+use navbat_scenario::{ScenarioError, from_str, parse_raw, to_ron};
+
+const PILOT: &str = include_str!("../../../../scenarios/pilot-2026.ron");
+
+fn pilot_with(from: &str, to: &str) -> String {
+    assert!(PILOT.contains(from), "fixture text {from:?} not found in the pilot scenario");
+    PILOT.replacen(from, to, 1)
+}
+
+/// 1-based line of the first occurrence of `needle` in `text`.
+fn line_of(text: &str, needle: &str) -> usize {
+    let at = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in text"));
+    text[..at].matches('\n').count() + 1
+}
+
+/// Loads `text`, expects an error on the line holding `marker`, whose message mentions
+/// every one of `words`.
+#[track_caller]
+fn check_error(text: &str, marker: &str, words: &[&str]) -> ScenarioError {
+    let err = from_str("pilot.ron", text).expect_err("the scenario should be rejected");
+    let msg = err.to_string();
+    let (line, col) = err.position().expect("a text error has a position");
+    assert_eq!(line, line_of(text, marker), "wrong line in {msg}");
+    assert!(col >= 1);
+    assert!(msg.starts_with(&format!("pilot.ron:{line}:{col}: ")), "{msg}");
+    for w in words {
+        assert!(msg.contains(w), "{msg:?} should mention {w:?}");
+    }
+    err
+}
+
+#[test]
+fn bundled_scenarios_load() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios");
+    let mut files = vec![std::path::PathBuf::from(root).join("pilot-2026.ron")];
+    for entry in std::fs::read_dir(format!("{root}/validation")).expect("validation folder") {
+        files.push(entry.expect("entry").path());
+    }
+    assert!(files.len() >= 5, "expected the pilot and four validation models");
+    for f in files {
+        let s = navbat_scenario::load(&f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        assert!(!s.sites.is_empty());
+    }
+}
+
+#[test]
+fn pilot_has_the_pilot_year_and_four_districts() {
+    let s = from_str("pilot.ron", PILOT).expect("pilot loads");
+    assert_eq!(s.start.to_string(), "2026-05-01");
+    assert_eq!(s.end.to_string(), "2027-04-30");
+    assert_eq!(s.days(), 365);
+    let regions: Vec<&str> = s.sites.iter().map(|x| x.region.as_str()).collect();
+    for r in ["Tashkent region", "Samarkand region", "Fergana region", "Republic of Karakalpakstan"]
+    {
+        assert!(regions.contains(&r), "missing {r}");
+    }
+    assert_eq!(s.services.len(), 10);
+    // Profiles are normalised.
+    for p in &s.profiles {
+        assert!((p.hour_of_day.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn raw_round_trip_gives_the_same_scenario() {
+    let raw = parse_raw("pilot.ron", PILOT).expect("parses");
+    let again = to_ron(&raw);
+    assert_eq!(from_str("a", PILOT).expect("a"), from_str("b", &again).expect("b"));
+}
+
+#[test]
+fn syntax_error_is_located() {
+    let text = pilot_with("name: \"pilot-2026\",", "name: \"pilot-2026\"");
+    let err = from_str("pilot.ron", &text).expect_err("missing comma");
+    assert!(matches!(err, ScenarioError::Syntax { .. }), "{err}");
+    assert!(err.to_string().starts_with("pilot.ron:"), "{err}");
+}
+
+#[test]
+fn unknown_field_is_an_error() {
+    let text = pilot_with("warm_up_days: 7,", "warm_up_days: 7, warmup: 3,");
+    let err = check_error(&text, "warmup: 3", &["warmup"]);
+    assert!(matches!(err, ScenarioError::Syntax { .. }));
+}
+
+#[test]
+fn wrong_type_is_an_error() {
+    let text = pilot_with("warm_up_days: 7,", "warm_up_days: \"seven\",");
+    check_error(&text, "\"seven\"", &[]);
+}
+
+#[test]
+fn negative_volume_is_an_error() {
+    let text = pilot_with("yearly: 13678", "yearly: -13678");
+    check_error(&text, "yearly: -13678", &["sites[0].demand[0].yearly", "-13678"]);
+}
+
+#[test]
+fn empty_opening_window_is_an_error() {
+    let text = pilot_with("saturday: [\"09:00-15:00\"]", "saturday: [\"09:00-09:00\"]");
+    check_error(&text, "\"09:00-09:00\"", &["hours.saturday[0]", "end after it starts"]);
+}
+
+#[test]
+fn malformed_time_is_an_error() {
+    let text = pilot_with("weekdays: [\"09:00-18:00\"]", "weekdays: [\"9am-6pm\"]");
+    check_error(&text, "9am-6pm", &["expected a time range"]);
+}
+
+#[test]
+fn dangling_service_reference_is_an_error() {
+    let text = pilot_with(
+        "(service: \"work-permit\", yearly: 98",
+        "(service: \"work-permits\", yearly: 98",
+    );
+    check_error(&text, "work-permits", &["unknown service", "work-permits"]);
+}
+
+#[test]
+fn dangling_counter_service_is_an_error() {
+    let text = pilot_with(
+        "services: [\"foreigner-registration\",",
+        "services: [\"foreigner-registratoin\",",
+    );
+    check_error(&text, "registratoin", &["counters[1].services[0]", "unknown service"]);
+}
+
+#[test]
+fn dangling_segment_reference_is_an_error() {
+    let text = pilot_with("segments: [(\"foreigner\", 1.0)]),", "segments: [(\"tourist\", 1.0)]),");
+    check_error(&text, "\"tourist\"", &["unknown segment"]);
+}
+
+#[test]
+fn dangling_profile_reference_is_an_error() {
+    let text =
+        pilot_with("yearly: 1974, profile: \"visitors\"", "yearly: 1974, profile: \"tourists\"");
+    check_error(&text, "\"tourists\"", &["unknown profile"]);
+}
+
+#[test]
+fn duplicate_id_is_an_error() {
+    let text = pilot_with("(id: \"urgut\",", "(id: \"zangiota\",");
+    let marker = "(id: \"zangiota\", name: \"Urgut";
+    check_error(&text, marker, &["duplicate id"]);
+}
+
+#[test]
+fn probability_out_of_range_is_an_error() {
+    let text = pilot_with("kiosk_success: 0.92", "kiosk_success: 1.92");
+    check_error(&text, "kiosk_success: 1.92", &["probability"]);
+}
+
+#[test]
+fn wrong_number_of_weights_is_an_error() {
+    let text =
+        pilot_with("weekday: [1.25, 1.1, 1.0, 1.0, 0.95, 0.7, 0.3],", "weekday: [1.25, 1.1],");
+    check_error(&text, "weekday: [1.25, 1.1],", &["expected 7 weights"]);
+}
+
+#[test]
+fn bad_date_is_an_error() {
+    let text = pilot_with("end: \"2027-04-30\"", "end: \"2027-02-30\"");
+    check_error(&text, "2027-02-30", &["YYYY-MM-DD"]);
+}
+
+#[test]
+fn horizon_ending_before_start_is_an_error() {
+    let text = pilot_with("end: \"2027-04-30\"", "end: \"2026-04-30\"");
+    check_error(&text, "2026-04-30\"", &["on or after the start"]);
+}
+
+#[test]
+fn nonpositive_distribution_parameter_is_an_error() {
+    let text = pilot_with(
+        "LogNormal(mean: 12.0, cv: 0.5),\n         kiosk",
+        "LogNormal(mean: 0.0, cv: 0.5),\n         kiosk",
+    );
+    check_error(&text, "LogNormal(mean: 0.0", &["counter_minutes.mean", "> 0"]);
+}
+
+#[test]
+fn zero_count_is_an_error() {
+    let text = pilot_with("(id: \"k\", count: 3,", "(id: \"k\", count: 0,");
+    check_error(&text, "count: 0,", &["kiosks[0].count"]);
+}
+
+#[test]
+fn service_nobody_can_serve_is_an_error() {
+    // Uchkuprik has only general counters; restrict them so nobody handles citizenship.
+    let text = pilot_with(
+        "(id: \"general\", count: 3, shifts",
+        "(id: \"general\", count: 3, services: [\"id-card\"], shifts",
+    );
+    check_error(
+        &text,
+        "(service: \"stateless-travel-document\", yearly: 7",
+        &["no counter or kiosk"],
+    );
+}
+
+#[test]
+fn missing_file_is_an_io_error() {
+    let err =
+        navbat_scenario::load(std::path::Path::new("/nonexistent/x.ron")).expect_err("no file");
+    assert!(matches!(err, ScenarioError::Io { .. }));
+    assert!(err.to_string().contains("/nonexistent/x.ron"));
+}

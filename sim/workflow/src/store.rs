@@ -343,6 +343,11 @@ impl CaseStore {
         Ok(fired)
     }
 
+    /// The state of a task while it is open (waiting or claimed).
+    pub fn task(&self, task: TaskId) -> Option<crate::case::TaskState> {
+        self.case(task.case).and_then(|c| c.state.task).filter(|t| t.opened_seq == task.opened_seq)
+    }
+
     /// Unclaimed open tasks needing `skill`.
     pub fn queue_len(&self, skill: Skill) -> usize {
         self.unclaimed[skill.index()]

@@ -3,20 +3,45 @@
 
 use navbat_workflow::{
     Case, CaseId, CaseStore, CheckResult, Decision, Event, Facts, OfficerId, Pseudonym, ReasonCode,
-    ServiceId, Skill, StoreConfig, Timestamp, WorkflowError, replay, verify_chain,
+    Resolution, ServiceId, Skill, StoreConfig, Timestamp, Trigger, WorkflowError, replay,
+    verify_chain,
 };
 use proptest::prelude::*;
+use std::collections::BTreeSet;
 
 use crate::drive::{matched, store, t0};
 
 #[derive(Clone, Debug)]
 enum Op {
-    Open { service: u16, facts: u16 },
-    Apply { case: usize, event: Event, back_in_time: bool },
-    Claim { skill: usize, officer: u32 },
-    Complete { case: usize, approve: bool, reason: u16 },
-    Release { case: usize },
-    Advance { minutes: u32 },
+    Open {
+        service: u16,
+        facts: u16,
+    },
+    Apply {
+        case: usize,
+        event: Event,
+        back_in_time: bool,
+    },
+    Claim {
+        skill: usize,
+        officer: u32,
+    },
+    Complete {
+        case: usize,
+        approve: bool,
+        reason: u16,
+    },
+    Release {
+        case: usize,
+    },
+    /// An event that fits the case's current step (the `choice`-th of its triggers).
+    Fit {
+        case: usize,
+        choice: usize,
+    },
+    Advance {
+        minutes: u32,
+    },
 }
 
 fn event() -> impl Strategy<Value = Event> {
@@ -48,8 +73,30 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (0usize..8, any::<bool>(), 0u16..12)
             .prop_map(|(case, approve, reason)| Op::Complete { case, approve, reason }),
         1 => (0usize..8).prop_map(|case| Op::Release { case }),
-        2 => (1u32..20_000).prop_map(|minutes| Op::Advance { minutes }),
+        8 => (0usize..8, 0usize..6).prop_map(|(case, choice)| Op::Fit { case, choice }),
+        1 => (1u32..20_000).prop_map(|minutes| Op::Advance { minutes }),
     ]
+}
+
+/// An event that produces `t` (human reviews and timers come from other operations).
+fn fitting(t: Trigger) -> Option<Event> {
+    Some(match t {
+        Trigger::Captured => Event::Captured,
+        Trigger::MatchPass => matched(0.95, 0.9, None),
+        Trigger::MatchFail => matched(0.1, 0.9, None),
+        Trigger::MatchInconclusive => matched(0.95, 0.1, Some(0.95)),
+        Trigger::Paid => Event::Paid,
+        Trigger::ConsentGiven => Event::ConsentGiven,
+        Trigger::ConsentRefused => Event::ConsentRefused,
+        Trigger::ConsentTimeout => Event::ConsentTimedOut,
+        Trigger::CheckClear => Event::CheckReturned(CheckResult::Clear),
+        Trigger::CheckHit => Event::CheckReturned(CheckResult::Hit),
+        Trigger::CheckFailed => Event::CheckReturned(CheckResult::Failed),
+        Trigger::Produced => Event::Produced,
+        Trigger::Collected => Event::Collected,
+        Trigger::Appealed => Event::Appealed,
+        Trigger::Approved | Trigger::Rejected | Trigger::Timeout => return None,
+    })
 }
 
 fn check_invariants(st: &CaseStore) {
@@ -75,12 +122,17 @@ fn check_invariants(st: &CaseStore) {
     }
 }
 
-fn run(ops: &[Op]) {
+/// Run the operations, checking invariants after each; return the resolutions reached.
+fn run(ops: &[Op]) -> BTreeSet<Resolution> {
     let mut st = store(StoreConfig::default());
     let mut ids: Vec<CaseId> = Vec::new();
     let mut now: Timestamp = t0();
     for op in ops {
-        let pick = |i: usize| ids.get(i % ids.len().max(1)).copied().unwrap_or(CaseId(77));
+        // Address the most recently opened cases, so new cases get events too.
+        let pick = |i: usize| {
+            let n = ids.len();
+            if n == 0 { CaseId(77) } else { ids[n - 1 - (i % n)] }
+        };
         let snapshot: Vec<Case> = st.cases().cloned().collect();
         let result: Result<(), WorkflowError> = match op.clone() {
             Op::Open { service, facts } => st
@@ -114,6 +166,18 @@ fn run(ops: &[Op]) {
                     None => Ok(()),
                 }
             }
+            Op::Fit { case, choice } => {
+                let id = pick(case);
+                let triggers: Vec<Trigger> = st
+                    .case(id)
+                    .and_then(|c| st.service_of(id)?.step(c.state.step))
+                    .map(|s| s.on.iter().map(|t| t.trigger).collect())
+                    .unwrap_or_default();
+                match triggers.get(choice % triggers.len().max(1)).and_then(|t| fitting(*t)) {
+                    Some(ev) => st.apply(id, ev, now).map(drop),
+                    None => Ok(()),
+                }
+            }
             Op::Advance { minutes } => {
                 now = now.plus_ms(i64::from(minutes) * 60_000);
                 st.fire_due(now).map(drop)
@@ -129,6 +193,21 @@ fn run(ops: &[Op]) {
         let rebuilt = replay(st.catalog(), st.calendar(), c.id, &c.log).expect("replay");
         assert_eq!(rebuilt, c.state);
     }
+    st.cases().filter_map(|c| c.state.resolution).collect()
+}
+
+#[test]
+fn random_operations_reach_every_kind_of_resolution() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = proptest::collection::vec(op(), 3_000);
+    let ops = strategy.new_tree(&mut runner).expect("ops").current();
+    let reached = run(&ops);
+    assert_eq!(
+        reached,
+        [Resolution::Delivered, Resolution::Refused, Resolution::Withdrawn, Resolution::Lapsed]
+            .into()
+    );
 }
 
 proptest! {

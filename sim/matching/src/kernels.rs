@@ -110,38 +110,87 @@ mod avx2 {
             let mut probe_groups = probes.chunks_exact(4);
             let mut out_groups = out.chunks_exact_mut(4);
             for (group, group_out) in (&mut probe_groups).zip(&mut out_groups) {
-                let heads = [0, 1, 2, 3].map(|j| &group[j][..blocked]);
-                let sums = dots_blocked(simd, heads, head);
+                let sums = dots4(
+                    simd,
+                    [
+                        &group[0][..blocked],
+                        &group[1][..blocked],
+                        &group[2][..blocked],
+                        &group[3][..blocked],
+                    ],
+                    head,
+                );
                 for j in 0..4 {
                     group_out[j] = sums[j] + dot_i16_i8(&group[j][blocked..], tail);
                 }
             }
             for (probe, dot) in probe_groups.remainder().iter().zip(out_groups.into_remainder()) {
-                let [sum] = dots_blocked(simd, [&probe[..blocked]], head);
-                *dot = sum + dot_i16_i8(&probe[blocked..], tail);
+                *dot = dot1(simd, &probe[..blocked], head) + dot_i16_i8(&probe[blocked..], tail);
             }
         }
     }
 
-    /// Dot products of `Q` probes with one row; all lengths are the same multiple of 16.
+    /// Loads 16 codes and sign-extends them to i16.
     #[inline(always)]
-    fn dots_blocked<const Q: usize>(simd: V3, probes: [&[i16]; Q], row: &[i8]) -> [i32; Q] {
+    fn widen(simd: V3, block: &[i8; 16]) -> __m256i {
+        simd.avx2._mm256_cvtepi8_epi16(pulp::cast::<[i8; 16], __m128i>(*block))
+    }
+
+    /// `acc + Σ pairs(a × b)` in i32 lanes.
+    #[inline(always)]
+    fn madd(simd: V3, acc: __m256i, a: __m256i, b: &[i16; 16]) -> __m256i {
+        let products = simd.avx2._mm256_madd_epi16(a, pulp::cast::<[i16; 16], __m256i>(*b));
+        simd.avx2._mm256_add_epi32(acc, products)
+    }
+
+    #[inline(always)]
+    fn horizontal_sum(acc: __m256i) -> i32 {
+        pulp::cast::<__m256i, [i32; 8]>(acc).iter().sum()
+    }
+
+    /// Dot products of four probes with one row (lengths: the same multiple of 16). Named
+    /// accumulators keep everything in vector registers.
+    #[inline(always)]
+    fn dots4(simd: V3, probes: [&[i16]; 4], row: &[i8]) -> [i32; 4] {
         let (row_blocks, _) = pulp::as_arrays::<16, i8>(row);
         let n = row_blocks.len();
-        let probe_blocks: [&[[i16; 16]]; Q] =
-            probes.map(|p| pulp::as_arrays::<16, i16>(p).0.get(..n).unwrap_or(&[]));
-        let mut acc = [simd.avx._mm256_setzero_si256(); Q];
-        for (i, block) in row_blocks.iter().enumerate() {
-            let widened = simd.avx2._mm256_cvtepi8_epi16(pulp::cast::<[i8; 16], __m128i>(*block));
-            for (a, p) in acc.iter_mut().zip(&probe_blocks) {
-                let Some(&probe_block) = p.get(i) else { continue };
-                let products = simd
-                    .avx2
-                    ._mm256_madd_epi16(widened, pulp::cast::<[i16; 16], __m256i>(probe_block));
-                *a = simd.avx2._mm256_add_epi32(*a, products);
+        let [p0, p1, p2, p3] = probes.map(|p| {
+            let blocks = pulp::as_arrays::<16, i16>(p).0;
+            blocks.get(..n).unwrap_or(blocks)
+        });
+        let zero = simd.avx._mm256_setzero_si256();
+        let (mut a0, mut a1, mut a2, mut a3) = (zero, zero, zero, zero);
+        for ((((block, b0), b1), b2), b3) in row_blocks.iter().zip(p0).zip(p1).zip(p2).zip(p3) {
+            let w = widen(simd, block);
+            a0 = madd(simd, a0, w, b0);
+            a1 = madd(simd, a1, w, b1);
+            a2 = madd(simd, a2, w, b2);
+            a3 = madd(simd, a3, w, b3);
+        }
+        [horizontal_sum(a0), horizontal_sum(a1), horizontal_sum(a2), horizontal_sum(a3)]
+    }
+
+    /// Dot product of one probe with one row, two independent accumulators.
+    #[inline(always)]
+    fn dot1(simd: V3, probe: &[i16], row: &[i8]) -> i32 {
+        let (row_blocks, _) = pulp::as_arrays::<32, i8>(row);
+        let (probe_blocks, _) = pulp::as_arrays::<32, i16>(probe);
+        let zero = simd.avx._mm256_setzero_si256();
+        let (mut a0, mut a1) = (zero, zero);
+        for (block, p) in row_blocks.iter().zip(probe_blocks) {
+            let (lo, hi) = pulp::as_arrays::<16, i8>(block).0.split_at(1);
+            let (plo, phi) = pulp::as_arrays::<16, i16>(p).0.split_at(1);
+            if let (Some(lo), Some(hi), Some(plo), Some(phi)) =
+                (lo.first(), hi.first(), plo.first(), phi.first())
+            {
+                a0 = madd(simd, a0, widen(simd, lo), plo);
+                a1 = madd(simd, a1, widen(simd, hi), phi);
             }
         }
-        acc.map(|a| pulp::cast::<__m256i, [i32; 8]>(a).iter().sum())
+        // A trailing block of 16 (when the length is an odd multiple of 16).
+        let done = row_blocks.len() * 32;
+        let rest = dot_i16_i8(&probe[done..], &row[done..]);
+        horizontal_sum(simd.avx2._mm256_add_epi32(a0, a1)) + rest
     }
 }
 

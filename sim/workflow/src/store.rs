@@ -2,6 +2,7 @@
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
+use std::sync::Arc;
 
 use crate::case::{
     self, Advance, CaseId, CaseState, Decision, Event, Input, LogEntry, OfficerId, Outcome,
@@ -67,7 +68,7 @@ struct Slot {
 
 /// All cases of a run, their timers and their human-task queues.
 pub struct CaseStore {
-    catalog: ServiceCatalog,
+    catalog: Arc<ServiceCatalog>,
     calendar: WorkCalendar,
     config: StoreConfig,
     slots: Vec<Slot>,
@@ -92,10 +93,15 @@ impl std::fmt::Debug for CaseStore {
 }
 
 impl CaseStore {
-    /// An empty store over a catalogue and a working-day calendar.
-    pub fn new(catalog: ServiceCatalog, calendar: WorkCalendar, config: StoreConfig) -> Self {
+    /// An empty store over a catalogue (owned, or shared with e.g. an export sink) and a
+    /// working-day calendar.
+    pub fn new(
+        catalog: impl Into<Arc<ServiceCatalog>>,
+        calendar: WorkCalendar,
+        config: StoreConfig,
+    ) -> Self {
         CaseStore {
-            catalog,
+            catalog: catalog.into(),
             calendar,
             config,
             slots: Vec::new(),
@@ -117,6 +123,11 @@ impl CaseStore {
     /// The services.
     pub fn catalog(&self) -> &ServiceCatalog {
         &self.catalog
+    }
+
+    /// The services, shared (e.g. for a finished-case sink that exports).
+    pub fn shared_catalog(&self) -> Arc<ServiceCatalog> {
+        Arc::clone(&self.catalog)
     }
 
     /// The working-day calendar.

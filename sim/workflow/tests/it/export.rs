@@ -140,11 +140,10 @@ fn a_sink_can_stream_finished_cases_as_xes() {
     use navbat_workflow::{Retention, XesWriter};
 
     let c = catalog();
-    let shared = Arc::new(c.clone());
     let xes = Arc::new(Mutex::new(Some(XesWriter::new(Vec::new()).expect("header"))));
     let sink_xes = Arc::clone(&xes);
-    let sink_catalog = Arc::clone(&shared);
     let mut st = store(StoreConfig { record_log: true, retention: Retention::Evict });
+    let sink_catalog = st.shared_catalog();
     st.set_finished_sink(Box::new(move |case| {
         if let Ok(mut guard) = sink_xes.lock()
             && let Some(w) = guard.as_mut()

@@ -1,6 +1,7 @@
 //! Track-and-trace: verify a case's hash chain, and rebuild its state by replaying its log.
 
-use crate::case::{self, CaseId, CaseState, Hash, Input, LogEntry, chain_hash, genesis};
+use crate::case::{self, CaseId, CaseState, Hash, Input, LogEntry};
+use crate::chain::{chain_hash, genesis};
 use crate::definition::ServiceCatalog;
 use crate::error::WorkflowError;
 use crate::store::Case;

@@ -91,9 +91,11 @@
 
 mod audit;
 mod case;
+mod chain;
 mod definition;
 mod error;
 mod export;
+mod load;
 mod sla;
 mod store;
 mod time;
@@ -106,11 +108,11 @@ pub use case::{
 };
 pub use definition::{
     Deadline, Delay, Effect, Effects, Facts, Guard, ReasonCode, Resolution, Rule, RuleId, RuleKind,
-    Service, ServiceCatalog, ServiceId, Skill, Step, StepId, Transition, Trigger, load_service,
-    load_services, parse_service,
+    Service, ServiceCatalog, ServiceId, Skill, Step, StepId, Transition, Trigger,
 };
 pub use error::WorkflowError;
 pub use export::{XesWriter, activity, ocel_json, reasons_text, write_ocel_json, write_xes};
+pub use load::{load_service, load_services, parse_service};
 pub use sla::{SlaState, SlaStatus, sla_status};
 pub use store::{Case, CaseStore, FinishedSink, Retention, StoreConfig};
 pub use time::{Timestamp, WorkCalendar};

@@ -1,0 +1,432 @@
+//! Loading service definitions: raw serde/RON types, then validation into a `Service`.
+
+use std::collections::VecDeque;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::definition::{
+    Deadline, Delay, Effect, Effects, Guard, Resolution, Rule, RuleId, RuleKind, Service,
+    ServiceCatalog, Skill, Step, StepId, Transition, Trigger,
+};
+use crate::error::WorkflowError;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawService {
+    name: String,
+    title: String,
+    #[serde(default)]
+    facts: Vec<String>,
+    #[serde(default)]
+    deadline: Option<RawDeadline>,
+    #[serde(default)]
+    rules: Vec<RawRule>,
+    #[serde(default)]
+    review_reasons: Vec<String>,
+    initial: String,
+    withdrawn: String,
+    steps: Vec<RawStep>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDeadline {
+    working_days: u32,
+    #[serde(default)]
+    overrides: Vec<(String, u32)>,
+    at_risk_fraction: f32,
+    #[serde(default)]
+    starts: Option<String>,
+    #[serde(default)]
+    stops: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: String,
+    kind: RuleKind,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStep {
+    name: String,
+    #[serde(default)]
+    task: Option<String>,
+    #[serde(default)]
+    rules: Vec<String>,
+    #[serde(default)]
+    timer: Option<Delay>,
+    #[serde(default)]
+    on: Vec<RawTransition>,
+    #[serde(default)]
+    outcome: Option<Resolution>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTransition {
+    on: Trigger,
+    #[serde(default)]
+    when: Option<RawGuard>,
+    to: String,
+    #[serde(default)]
+    effects: Vec<Effect>,
+}
+
+#[derive(Deserialize)]
+enum RawGuard {
+    Fact(String),
+    NotFact(String),
+}
+
+/// Parse and validate one service definition from RON text. `origin` names the text in
+/// errors (a path or any label).
+pub fn parse_service(origin: &str, text: &str) -> Result<Service, WorkflowError> {
+    let raw: RawService =
+        ron::Options::default().from_str(text).map_err(|e| WorkflowError::Parse {
+            origin: origin.to_string(),
+            line: e.span.start.line,
+            column: e.span.start.col,
+            message: e.code.to_string(),
+        })?;
+    validate(raw)
+}
+
+/// Load and validate one service file.
+pub fn load_service(path: &Path) -> Result<Service, WorkflowError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| WorkflowError::Io { path: path.to_path_buf(), source })?;
+    parse_service(&path.display().to_string(), &text)
+}
+
+/// Load every `*.ron` file of a directory, in file-name order, into a catalogue.
+pub fn load_services(dir: &Path) -> Result<ServiceCatalog, WorkflowError> {
+    let io = |source| WorkflowError::Io { path: dir.to_path_buf(), source };
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.extension().is_some_and(|e| e == "ron") {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    let services = paths.iter().map(|p| load_service(p)).collect::<Result<Vec<_>, _>>()?;
+    ServiceCatalog::new(services)
+}
+
+struct Ctx<'a> {
+    service: &'a str,
+}
+
+impl Ctx<'_> {
+    fn err(&self, step: &str, problem: impl Into<String>) -> WorkflowError {
+        WorkflowError::InvalidDefinition {
+            service: self.service.to_string(),
+            step: step.to_string(),
+            problem: problem.into(),
+        }
+    }
+}
+
+fn validate(raw: RawService) -> Result<Service, WorkflowError> {
+    let cx = Ctx { service: &raw.name };
+    if raw.steps.is_empty() || raw.steps.len() > 4096 {
+        return Err(cx.err("-", "a service needs 1 to 4096 steps"));
+    }
+    if raw.facts.len() > 16 {
+        return Err(cx.err("-", "at most 16 facts"));
+    }
+    if raw.review_reasons.is_empty() {
+        return Err(cx.err("-", "a service needs at least one review reason"));
+    }
+    check_unique(&cx, raw.steps.iter().map(|s| s.name.as_str()), "step")?;
+    check_unique(&cx, raw.rules.iter().map(|r| r.id.as_str()), "rule")?;
+    check_unique(&cx, raw.facts.iter().map(String::as_str), "fact")?;
+    check_unique(&cx, raw.review_reasons.iter().map(String::as_str), "reason")?;
+
+    let step_of = |from: &str, name: &str| -> Result<StepId, WorkflowError> {
+        raw.steps
+            .iter()
+            .position(|s| s.name == name)
+            .map(|i| StepId(i as u16))
+            .ok_or_else(|| cx.err(from, format!("unknown step `{name}`")))
+    };
+    let fact_of = |from: &str, name: &str| -> Result<u8, WorkflowError> {
+        raw.facts
+            .iter()
+            .position(|f| f == name)
+            .map(|i| i as u8)
+            .ok_or_else(|| cx.err(from, format!("unknown fact `{name}`")))
+    };
+
+    let rules: Vec<Rule> = raw
+        .rules
+        .iter()
+        .map(|r| {
+            check_rule(&cx, r)?;
+            Ok(Rule { id: r.id.clone(), kind: r.kind })
+        })
+        .collect::<Result<_, WorkflowError>>()?;
+
+    let mut steps = Vec::with_capacity(raw.steps.len());
+    for s in &raw.steps {
+        steps.push(validate_step(&cx, s, &rules, &step_of, &fact_of)?);
+    }
+
+    let initial = step_of("-", &raw.initial)?;
+    let withdrawn = step_of("-", &raw.withdrawn)?;
+    if steps[usize::from(withdrawn.0)].outcome != Some(Resolution::Withdrawn) {
+        return Err(
+            cx.err(&raw.withdrawn, "the withdrawn step must be terminal with outcome Withdrawn")
+        );
+    }
+    let deadline = match &raw.deadline {
+        None => None,
+        Some(d) => {
+            if !(d.at_risk_fraction > 0.0 && d.at_risk_fraction <= 1.0) {
+                return Err(cx.err("-", "deadline at_risk_fraction must be in (0, 1]"));
+            }
+            if let Some(start) = &d.starts {
+                let id = step_of("-", start)?;
+                steps[usize::from(id.0)].starts_sla = true;
+            } else {
+                steps[usize::from(initial.0)].starts_sla = true;
+            }
+            for stop in &d.stops {
+                let id = step_of("-", stop)?;
+                steps[usize::from(id.0)].stops_sla = true;
+            }
+            let overrides = d
+                .overrides
+                .iter()
+                .map(|(f, n)| Ok((fact_of("-", f)?, *n)))
+                .collect::<Result<_, WorkflowError>>()?;
+            Some(Deadline {
+                working_days: d.working_days,
+                overrides,
+                at_risk_fraction: d.at_risk_fraction,
+            })
+        }
+    };
+    for s in &mut steps {
+        if s.outcome.is_some() {
+            s.stops_sla = true;
+        }
+    }
+    check_graph(&cx, &steps, initial, withdrawn)?;
+    Ok(Service {
+        name: raw.name.clone(),
+        title: raw.title.clone(),
+        facts: raw.facts.clone(),
+        deadline,
+        rules,
+        review_reasons: raw.review_reasons.clone(),
+        initial,
+        withdrawn,
+        steps,
+    })
+}
+
+fn check_unique<'a>(
+    cx: &Ctx<'_>,
+    names: impl Iterator<Item = &'a str>,
+    what: &str,
+) -> Result<(), WorkflowError> {
+    let mut seen: Vec<&str> = Vec::new();
+    for n in names {
+        if seen.contains(&n) {
+            return Err(cx.err(n, format!("duplicate {what} name `{n}`")));
+        }
+        seen.push(n);
+    }
+    Ok(())
+}
+
+fn check_rule(cx: &Ctx<'_>, r: &RawRule) -> Result<(), WorkflowError> {
+    let unit = |x: f32| (0.0..=1.0).contains(&x);
+    let ok = match r.kind {
+        RuleKind::FaceVerify { accept_min, reject_below, liveness_min } => {
+            unit(accept_min)
+                && unit(reject_below)
+                && unit(liveness_min)
+                && reject_below <= accept_min
+        }
+        RuleKind::DedupSearch { candidate_min } => unit(candidate_min),
+        RuleKind::RegistryCheck => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(cx.err(
+            "-",
+            format!("rule `{}` has thresholds outside 0..=1 or reject_below > accept_min", r.id),
+        ))
+    }
+}
+
+fn validate_step(
+    cx: &Ctx<'_>,
+    s: &RawStep,
+    rules: &[Rule],
+    step_of: &dyn Fn(&str, &str) -> Result<StepId, WorkflowError>,
+    fact_of: &dyn Fn(&str, &str) -> Result<u8, WorkflowError>,
+) -> Result<Step, WorkflowError> {
+    let name = s.name.as_str();
+    let task = match &s.task {
+        None => None,
+        Some(t) => {
+            Some(Skill::from_name(t).ok_or_else(|| cx.err(name, format!("unknown skill `{t}`")))?)
+        }
+    };
+    let rule_ids: Vec<RuleId> = s
+        .rules
+        .iter()
+        .map(|r| {
+            rules
+                .iter()
+                .position(|x| &x.id == r)
+                .map(|i| RuleId(i as u16))
+                .ok_or_else(|| cx.err(name, format!("unknown rule `{r}`")))
+        })
+        .collect::<Result<_, _>>()?;
+    // Reasons are kept inline (at most four per log entry): FaceVerify reports two inputs,
+    // DedupSearch and RegistryCheck one each.
+    let reason_slots: usize = rule_ids
+        .iter()
+        .map(|r| match rules[usize::from(r.0)].kind {
+            RuleKind::FaceVerify { .. } => 2,
+            RuleKind::DedupSearch { .. } | RuleKind::RegistryCheck => 1,
+        })
+        .sum();
+    if reason_slots > 4 {
+        return Err(cx.err(name, "the step's rules would record more than four reasons"));
+    }
+    let mut on = Vec::with_capacity(s.on.len());
+    for t in &s.on {
+        let guard = match &t.when {
+            None => Guard::Always,
+            Some(RawGuard::Fact(f)) => Guard::Fact(fact_of(name, f)?),
+            Some(RawGuard::NotFact(f)) => Guard::NotFact(fact_of(name, f)?),
+        };
+        let effects = Effects(t.effects.iter().fold(0, |m, e| m | e.bit()));
+        on.push(Transition { trigger: t.on, guard, to: step_of(name, &t.to)?, effects });
+    }
+    if s.outcome.is_some() {
+        if !on.is_empty() || task.is_some() || s.timer.is_some() || !rule_ids.is_empty() {
+            return Err(cx.err(name, "a terminal step has no transitions, task, timer or rules"));
+        }
+    } else if on.is_empty() {
+        return Err(cx.err(name, "dead end: a non-terminal step needs a way out"));
+    }
+    let has = |p: fn(Trigger) -> bool| on.iter().any(|t| p(t.trigger));
+    let rule_kind =
+        |p: fn(&RuleKind) -> bool| rule_ids.iter().any(|r| p(&rules[usize::from(r.0)].kind));
+    if has(Trigger::is_match)
+        && !rule_kind(|k| matches!(k, RuleKind::FaceVerify { .. } | RuleKind::DedupSearch { .. }))
+    {
+        return Err(
+            cx.err(name, "handles Face-ID results but names no FaceVerify/DedupSearch rule")
+        );
+    }
+    if has(Trigger::is_check) && !rule_kind(|k| matches!(k, RuleKind::RegistryCheck)) {
+        return Err(cx.err(name, "handles check results but names no RegistryCheck rule"));
+    }
+    if has(Trigger::is_review) != task.is_some() {
+        return Err(
+            cx.err(name, "a step has a human task exactly when it handles Approved/Rejected")
+        );
+    }
+    if task.is_some()
+        && !(on.iter().any(|t| t.trigger == Trigger::Approved)
+            && on.iter().any(|t| t.trigger == Trigger::Rejected))
+    {
+        return Err(cx.err(name, "a human task step must handle both Approved and Rejected"));
+    }
+    if s.timer.is_some() != on.iter().any(|t| t.trigger == Trigger::Timeout) {
+        return Err(cx.err(name, "a step has a timer exactly when it handles Timeout"));
+    }
+    for trig in Trigger::ALL {
+        let ts: Vec<&Transition> = on.iter().filter(|t| t.trigger == trig).collect();
+        if ts.len() > 1 && !guards_exhaustive(&ts) {
+            return Err(cx.err(
+                name,
+                format!("transitions on {trig:?} are guarded but not exhaustive (add an unguarded last one)"),
+            ));
+        }
+        if ts.len() == 1 && ts[0].guard != Guard::Always {
+            return Err(cx.err(name, format!("the only transition on {trig:?} is guarded")));
+        }
+    }
+    Ok(Step {
+        name: s.name.clone(),
+        task,
+        rules: rule_ids,
+        timer: s.timer,
+        on,
+        outcome: s.outcome,
+        starts_sla: false,
+        stops_sla: false,
+    })
+}
+
+fn guards_exhaustive(ts: &[&Transition]) -> bool {
+    ts.iter().any(|t| t.guard == Guard::Always)
+        || ts.iter().any(|a| {
+            ts.iter().any(|b| match (a.guard, b.guard) {
+                (Guard::Fact(x), Guard::NotFact(y)) => x == y,
+                _ => false,
+            })
+        })
+}
+
+fn check_graph(
+    cx: &Ctx<'_>,
+    steps: &[Step],
+    initial: StepId,
+    withdrawn: StepId,
+) -> Result<(), WorkflowError> {
+    let n = steps.len();
+    let succ = |i: usize| -> Vec<usize> {
+        let s = &steps[i];
+        let mut v: Vec<usize> = s.on.iter().map(|t| usize::from(t.to.0)).collect();
+        if s.outcome.is_none() {
+            v.push(usize::from(withdrawn.0));
+        }
+        v
+    };
+    let mut seen = vec![false; n];
+    let mut queue = VecDeque::from([usize::from(initial.0)]);
+    seen[usize::from(initial.0)] = true;
+    while let Some(i) = queue.pop_front() {
+        for j in succ(i) {
+            if !seen[j] {
+                seen[j] = true;
+                queue.push_back(j);
+            }
+        }
+    }
+    if let Some(i) = seen.iter().position(|s| !s) {
+        return Err(cx.err(&steps[i].name, "unreachable from the initial step"));
+    }
+    // Every step must reach a terminal step without relying on withdrawal.
+    let mut reaches = steps.iter().map(|s| s.outcome.is_some()).collect::<Vec<_>>();
+    loop {
+        let mut changed = false;
+        for i in 0..n {
+            if !reaches[i] && steps[i].on.iter().any(|t| reaches[usize::from(t.to.0)]) {
+                reaches[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    if let Some(i) = reaches.iter().position(|r| !r) {
+        return Err(cx.err(&steps[i].name, "no way out: cannot reach a terminal step"));
+    }
+    Ok(())
+}

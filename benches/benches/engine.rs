@@ -1,0 +1,36 @@
+//! Engine throughput: M/M/c customers per second and one replication of the pilot year.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use navbat_benches::{mmc_model, pilot_model};
+use navbat_engine::Simulation;
+
+fn mmc(c: &mut Criterion) {
+    let model = mmc_model();
+    let customers = 100_000;
+    let mut g = c.benchmark_group("mmc_c5_rho0.9");
+    g.throughput(Throughput::Elements(customers));
+    g.sample_size(20);
+    let mut seed = 0;
+    g.bench_function("customers", |b| {
+        b.iter(|| {
+            seed += 1;
+            Simulation::with_arrival_limit(model.clone(), seed, 0, customers, customers / 10).finish()
+        })
+    });
+    g.finish();
+}
+
+fn pilot(c: &mut Criterion) {
+    let model = pilot_model();
+    let events = Simulation::new(model.clone(), 1, 0).finish().events;
+    let mut g = c.benchmark_group("pilot_year");
+    g.throughput(Throughput::Elements(events));
+    g.sample_size(10);
+    g.bench_function("one_replication", |b| {
+        b.iter(|| Simulation::new(model.clone(), 1, 0).finish())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, mmc, pilot);
+criterion_main!(benches);

@@ -1,0 +1,43 @@
+//! Times navbat's simulation loop on the peer-comparison M/M/c model and prints one JSON
+//! object, in the same shape as the SimPy/Ciw reference (`../shared/peers/mmc.py`).
+
+use std::time::Instant;
+
+use navbat_benches::{MMC, mmc_model};
+use navbat_engine::Simulation;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let mut customers: u64 = 200_000;
+    let mut seed: u64 = 1;
+    while let Some(a) = args.next() {
+        let value = args.next().and_then(|v| v.parse().ok());
+        match (a.as_str(), value) {
+            ("--customers", Some(v)) => customers = v,
+            ("--seed", Some(v)) => seed = v,
+            _ => {
+                eprintln!("usage: mmc-speed [--customers N] [--seed K]");
+                std::process::exit(2);
+            }
+        }
+    }
+    let model = mmc_model();
+    // Building the world is set-up, as model building is for the peers.
+    let sim = Simulation::with_arrival_limit(model, seed, 0, customers, customers / 10);
+    let started = Instant::now();
+    let record = sim.finish();
+    let wall = started.elapsed().as_secs_f64();
+    let site = &record.sites[0];
+    let out = serde_json::json!({
+        "engine": "navbat",
+        "servers": MMC.servers,
+        "arrivals_per_hour": MMC.arrivals_per_hour,
+        "service_minutes": MMC.service_minutes,
+        "customers": customers,
+        "mean_wait_min": site.mean_wait_min,
+        "utilization": site.utilization,
+        "wall_s": wall,
+        "customers_per_s": customers as f64 / wall,
+    });
+    println!("{out}");
+}

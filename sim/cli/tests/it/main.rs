@@ -1,0 +1,166 @@
+//! The `navbat` binary as a user runs it: outputs, exit codes, files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn navbat(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_navbat")).args(args).output().expect("navbat runs")
+}
+
+fn scenarios() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios")
+}
+
+fn path(rel: &str) -> String {
+    scenarios().join(rel).display().to_string()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn run_json_has_every_kpi_with_a_confidence_interval() {
+    let o = navbat(&["run", &path("validation/mm1.ron"), "--replications", "3", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("one JSON object");
+    assert_eq!(v["scenario"], "mm1");
+    assert_eq!(v["seed"], 1);
+    assert_eq!(v["replications"], 3);
+    let site = &v["sites"][0];
+    assert_eq!(site["name"], "site");
+    for kpi in ["arrivals", "served", "abandoned", "mean_wait_min", "p90_wait_min", "utilization"] {
+        let k = &site[kpi];
+        let (lo, mean, hi) = (k["ci95_low"].as_f64(), k["mean"].as_f64(), k["ci95_high"].as_f64());
+        let (lo, mean, hi) = (lo.expect(kpi), mean.expect(kpi), hi.expect(kpi));
+        assert!(lo <= mean && mean <= hi, "{kpi}: {k}");
+    }
+}
+
+#[test]
+fn output_does_not_depend_on_threads() {
+    let a = navbat(&[
+        "run",
+        &path("validation/mmck.ron"),
+        "--replications",
+        "4",
+        "--threads",
+        "1",
+        "--json",
+    ]);
+    let b = navbat(&[
+        "run",
+        &path("validation/mmck.ron"),
+        "--replications",
+        "4",
+        "--threads",
+        "2",
+        "--json",
+    ]);
+    assert!(a.status.success() && b.status.success());
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn out_writes_csv_and_summary_atomically() {
+    let dir = std::env::temp_dir().join(format!("navbat-cli-out-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let o = navbat(&[
+        "run",
+        &path("validation/mg1.ron"),
+        "--replications",
+        "2",
+        "--out",
+        &dir.display().to_string(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("mean wait min"), "a readable table: {}", stdout(&o));
+    let csv = std::fs::read_to_string(dir.join("replications.csv")).expect("csv");
+    let mut lines = csv.lines();
+    let header = lines.next().expect("header");
+    assert!(header.starts_with("replication,site,arrivals,"), "{header}");
+    assert_eq!(lines.count(), 2, "one row per replication and site");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("summary.json")).expect("json"))
+            .expect("json");
+    assert_eq!(summary["replications"], 2);
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "partial"))
+        .collect();
+    assert!(leftovers.is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bad_scenario_fails_with_file_line_column() {
+    let text = std::fs::read_to_string(scenarios().join("validation/mm1.ron")).expect("read");
+    let bad = text.replace("count: 1,", "count: 0,");
+    let file = std::env::temp_dir().join(format!("navbat-bad-{}.ron", std::process::id()));
+    std::fs::write(&file, &bad).expect("write");
+    let o = navbat(&["run", &file.display().to_string()]);
+    assert_eq!(o.status.code(), Some(1));
+    let line = bad[..bad.find("count: 0").expect("marker")].matches('\n').count() + 1;
+    let err = stderr(&o);
+    assert!(err.contains(&format!("{}:{line}:", file.display())), "{err}");
+    assert!(err.contains("counters[0].count"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(stdout(&o).is_empty());
+    let _ = std::fs::remove_file(&file);
+}
+
+#[test]
+fn missing_scenario_fails_cleanly() {
+    let o = navbat(&["run", "/nonexistent/scenario.ron"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("/nonexistent/scenario.ron"));
+}
+
+#[test]
+fn queue_json_reports_erlang_c_where_it_applies() {
+    let args = ["queue", "--arrivals-per-hour", "54", "--service-minutes", "5", "--servers", "5"];
+    let mut with_json = args.to_vec();
+    with_json.extend(["--customers", "20000", "--json"]);
+    let o = navbat(&with_json);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    for key in
+        ["mean_wait_min", "p90_wait_min", "utilization", "customers", "erlang_c_mean_wait_min"]
+    {
+        assert!(v.get(key).is_some(), "missing {key}: {v}");
+    }
+    assert_eq!(v["customers"], 20000);
+    let erlang = v["erlang_c_mean_wait_min"].as_f64().expect("exponential service");
+    assert!((erlang - 7.6249).abs() < 1e-3, "{erlang}");
+
+    let mut gamma = with_json.clone();
+    gamma.extend(["--service-cv", "0.5"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&navbat(&gamma))).expect("json");
+    assert!(v["erlang_c_mean_wait_min"].is_null(), "{v}");
+}
+
+#[test]
+fn queue_rejects_nonsense_arguments() {
+    let o =
+        navbat(&["queue", "--arrivals-per-hour=-3", "--service-minutes", "5", "--servers", "2"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("expected a finite number > 0"), "{}", stderr(&o));
+    let o =
+        navbat(&["queue", "--arrivals-per-hour", "3", "--service-minutes", "5", "--servers", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn validate_lists_sites() {
+    let o = navbat(&["validate", &path("pilot-2026.ron")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for site in ["zangiota", "urgut", "uchkuprik", "nukus"] {
+        assert!(out.contains(site), "{out}");
+    }
+}

@@ -340,16 +340,18 @@ impl CaseStore {
         self.case(id).and_then(|c| c.state.timer).is_some_and(|t| t.due == due && t.set_seq == seq)
     }
 
-    /// Fire every timer due at or before `until`, each at its own due time, in (due, case)
-    /// order, and return what they did.
+    /// Fire every timer due at or before `until`, in (due, case) order, and return what they
+    /// did. A timer fires at its due time, or at the case's last event time if the caller
+    /// already applied a later event that left the timer armed (call `fire_due(now)` before
+    /// applying events at `now` to honour timers exactly).
     pub fn fire_due(&mut self, until: Timestamp) -> Result<Vec<Outcome>, WorkflowError> {
         let mut fired = Vec::new();
         while let Some((due, id)) = self.next_due_timer() {
             if due > until {
                 break;
             }
-            self.timers.pop();
-            fired.push(self.apply_input(id, Input::TimerFired, due)?);
+            let at = self.case(id).map_or(due, |c| due.max(c.state.last_at));
+            fired.push(self.apply_input(id, Input::TimerFired, at)?);
         }
         Ok(fired)
     }

@@ -313,3 +313,35 @@ fn cancelled_timers_do_not_pile_up() {
     assert!(st.timer_entries() <= 4096 + 1, "{}", st.timer_entries());
     assert_eq!(st.next_due_timer(), None);
 }
+
+#[test]
+fn a_timer_overtaken_by_a_later_claim_still_fires() {
+    let def = navbat_workflow::parse_service(
+        "timed-review",
+        r#"(
+            name: "timed-review", title: "T", review_reasons: ["ok"],
+            initial: "review", withdrawn: "withdrawn",
+            steps: [
+                (name: "review", task: Some("intake"), timer: Some(Hours(1)), on: [
+                    (on: Approved, to: "done"), (on: Rejected, to: "done"),
+                    (on: Timeout, to: "lapsed"),
+                ]),
+                (name: "done", outcome: Some(Delivered)),
+                (name: "lapsed", outcome: Some(Lapsed)),
+                (name: "withdrawn", outcome: Some(Withdrawn)),
+            ],
+        )"#,
+    )
+    .expect("definition");
+    let catalog = navbat_workflow::ServiceCatalog::new(vec![def]).expect("catalog");
+    let mut st =
+        CaseStore::new(catalog, navbat_workflow::WorkCalendar::weekdays(), StoreConfig::default());
+    let service = navbat_workflow::ServiceId(0);
+    let case = st.open(service, Pseudonym(1), Default::default(), at(0)).expect("open").case;
+    // The caller claims two hours later without firing the one-hour timer first.
+    st.claim(Skill::Intake, OfficerId(1), at(120)).expect("claim").expect("task");
+    let fired = st.fire_due(at(180)).expect("fire");
+    assert_eq!(fired.len(), 1);
+    assert_eq!(fired[0].resolution, Some(Resolution::Lapsed));
+    assert_eq!(st.case(case).map(|c| c.state.last_at), Some(at(120)));
+}

@@ -309,6 +309,12 @@ impl CaseStore {
         self.catalog.get(self.case(id)?.state.service)
     }
 
+    /// The step a case is in, with its transitions: what the case waits for next.
+    pub fn current_step(&self, id: CaseId) -> Option<&crate::definition::Step> {
+        let c = self.case(id)?;
+        self.catalog.get(c.state.service)?.step(c.state.step)
+    }
+
     /// The earliest armed timer (dropping stale heap entries on the way).
     pub fn next_due_timer(&mut self) -> Option<(Timestamp, CaseId)> {
         while let Some(Reverse((due, id, seq))) = self.timers.peek().copied() {

@@ -290,6 +290,9 @@ fn evicted_cases_go_to_the_sink_with_their_chain_head() {
 fn guarded_consent_is_skipped_for_an_owner() {
     let mut st = store(StoreConfig::default());
     let case = open(&mut st, "residence-registration", &["owner-is-applicant"]);
+    let waits: Vec<Trigger> =
+        st.current_step(case).map(|s| s.on.iter().map(|t| t.trigger).collect()).unwrap_or_default();
+    assert_eq!(waits, [Trigger::Captured]);
     st.apply(case, Event::Captured, at(1)).expect("capture");
     let out = st.apply(case, matched(0.95, 0.9, None), at(2)).expect("match");
     assert!(out.timer_set.is_none());

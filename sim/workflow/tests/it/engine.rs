@@ -348,3 +348,14 @@ fn a_timer_overtaken_by_a_later_claim_still_fires() {
     assert_eq!(fired[0].resolution, Some(Resolution::Lapsed));
     assert_eq!(st.case(case).map(|c| c.state.last_at), Some(at(120)));
 }
+
+#[test]
+fn a_store_can_move_to_another_thread() {
+    // Replications run in parallel with rayon: each owns a store.
+    fn assert_send<T: Send>() {}
+    assert_send::<CaseStore>();
+    let mut st = store(StoreConfig::default());
+    let case = open(&mut st, "id-card", &[]);
+    let handle = std::thread::spawn(move || st.case(case).map(|c| c.state.entries));
+    assert_eq!(handle.join().ok().flatten(), Some(1));
+}

@@ -220,6 +220,10 @@ impl CaseStore {
             && state.task != Some(t)
         {
             self.unclaimed[t.skill.index()] -= 1;
+            let k = t.skill.index();
+            if self.queues[k].len() > 2 * self.unclaimed[k] + 1024 {
+                self.compact_queue(k);
+            }
         }
         let mut task_opened = None;
         if let Some(t) = state.task
@@ -335,6 +339,20 @@ impl CaseStore {
             .filter(|Reverse((due, id, seq))| self.timer_is_live(*id, *due, *seq))
             .collect();
         self.timers = BinaryHeap::from(live);
+    }
+
+    /// Drop queue entries of tasks that closed before anyone claimed them.
+    fn compact_queue(&mut self, k: usize) {
+        let entries = std::mem::take(&mut self.queues[k]);
+        let live: VecDeque<TaskId> =
+            entries.into_iter().filter(|t| self.task_is_waiting(*t)).collect();
+        self.queues[k] = live;
+    }
+
+    /// Entries held in the queue of `skill` (waiting tasks plus not yet discarded closed
+    /// ones), for memory accounting.
+    pub fn queued_entries(&self, skill: Skill) -> usize {
+        self.queues[skill.index()].len()
     }
 
     /// Heap entries held for timers (live and not yet discarded), for memory accounting.

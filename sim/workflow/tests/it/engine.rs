@@ -314,6 +314,18 @@ fn cancelled_timers_do_not_pile_up() {
     }
     assert_eq!(st.open_cases(), 0);
     assert!(st.timer_entries() <= 4096 + 1, "{}", st.timer_entries());
+    // Tasks withdrawn before anyone claimed them leave the queue too.
+    let visa = st.catalog().id("e-visa-extension").expect("service");
+    for i in 0..5_000i64 {
+        let when = at(30_000 + i);
+        let case = st.open(visa, Pseudonym(3), Default::default(), when).expect("open").case;
+        st.apply(case, Event::Captured, when).expect("capture");
+        st.apply(case, matched(0.9, 0.1, None), when).expect("liveness fails");
+        st.apply(case, Event::Withdrawn, when).expect("withdraw");
+    }
+    assert_eq!(st.queue_len(Skill::BiometricAdjudication), 0);
+    assert!(st.waiting_tasks(Skill::BiometricAdjudication).next().is_none());
+    assert!(st.queued_entries(Skill::BiometricAdjudication) <= 1025);
     assert_eq!(st.next_due_timer(), None);
 }
 

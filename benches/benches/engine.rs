@@ -14,7 +14,8 @@ fn mmc(c: &mut Criterion) {
     g.bench_function("customers", |b| {
         b.iter(|| {
             seed += 1;
-            Simulation::with_arrival_limit(model.clone(), seed, 0, customers, customers / 10).finish()
+            Simulation::with_arrival_limit(model.clone(), seed, 0, customers, customers / 10)
+                .finish()
         })
     });
     g.finish();

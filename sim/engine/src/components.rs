@@ -1,5 +1,11 @@
-//! The ECS data of the twin: sites, counters, kiosks and applicants as entities, the event
-//! calendar and the run's settings as resources.
+//! The ECS data of the twin: sites (each with its floor), counters and kiosks as entities;
+//! the event calendar, clock and step target as resources.
+//!
+//! Every event concerns exactly one site, so the state an event touches — lines, counters,
+//! kiosks and the people inside — lives together in that site's [`SiteState`] component and
+//! is reached with one lookup. Counter and kiosk entities carry their identity ([`CounterOf`],
+//! [`KioskOf`]) for tools such as the planner window; their live state is the matching entry
+//! of the site's floor.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -9,98 +15,122 @@ use navbat_scenario::{Capabilities, SegmentIdx, ServiceIdx};
 
 use crate::time::SimTime;
 
-/// Something that happens at an instant.
+/// A server at a site: counter or kiosk, by index in the site's floor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Event {
-    /// The next person arrives at site `site` (index).
-    Arrival {
-        /// Site index.
-        site: u32,
-    },
-    /// A site opens one of its windows.
-    Open {
-        /// Site index.
-        site: u32,
-    },
-    /// A site closes a window.
-    Close {
-        /// Site index.
-        site: u32,
-    },
-    /// An officer's shift starts.
-    ShiftStart {
-        /// The counter.
-        counter: Entity,
-    },
-    /// An officer's shift ends.
-    ShiftEnd {
-        /// The counter.
-        counter: Entity,
-    },
-    /// A counter or kiosk finishes the session numbered `session`.
-    ServiceDone {
-        /// The counter or kiosk.
-        server: Entity,
-        /// Which session (stale events are ignored).
-        session: u32,
-    },
-    /// A waiting person gives up, unless they left that line already.
-    Renege {
-        /// The person.
-        applicant: Entity,
-        /// Which stay in line.
-        stay: u32,
-    },
-    /// A kiosk breaks down.
-    KioskFail {
-        /// The kiosk.
-        kiosk: Entity,
-    },
-    /// A kiosk is repaired.
-    KioskRepaired {
-        /// The kiosk.
-        kiosk: Entity,
-    },
+pub enum Server {
+    /// Officer counter number.
+    Counter(u16),
+    /// Kiosk number.
+    Kiosk(u16),
 }
 
-/// An event with its instant and a sequence number that fixes the order of simultaneous
-/// events (the order they were scheduled in).
+/// A handle on a person in a site's floor: slot and generation (a slot is reused after the
+/// person leaves; the generation tells a stale handle from a live one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PersonKey {
+    /// Slot in the floor's table of people.
+    pub slot: u32,
+    /// Generation of the slot.
+    pub generation: u32,
+}
+
+/// What happens at an instant, always at one site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Event {
+    /// The next person arrives.
+    Arrival,
+    /// The site opens one of its windows.
+    Open,
+    /// The site closes a window.
+    Close,
+    /// An officer's shift starts.
+    ShiftStart(u16),
+    /// An officer's shift ends.
+    ShiftEnd(u16),
+    /// A counter or kiosk finishes session `session` (stale sessions are ignored).
+    ServiceDone(Server, u32),
+    /// A waiting person gives up, unless they already left stay `stay` in line.
+    Renege(PersonKey, u32),
+    /// A kiosk breaks down.
+    KioskFail(u16),
+    /// A kiosk is repaired.
+    KioskRepaired(u16),
+}
+
+/// An event with its instant, site, and a sequence number that fixes the order of
+/// simultaneous events (the order they were scheduled in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scheduled {
     /// When.
     pub time: SimTime,
     /// Tie-breaker.
-    pub seq: u64,
+    pub seq: u32,
+    /// Site index.
+    pub site: u32,
     /// What.
     pub event: Event,
 }
 
-/// The event calendar: a min-heap on (time, sequence).
+/// A calendar entry, 32 bytes: ordered by time, then by sequence number only (the payload
+/// never takes part in comparisons).
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    time: i64,
+    seq: u32,
+    site: u32,
+    event: Event,
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        (self.time, self.seq) == (other.time, other.seq)
+    }
+}
+
+impl Eq for Entry {}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Entry {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.time.cmp(&other.time).then(self.seq.cmp(&other.seq))
+    }
+}
+
+/// The event calendar: a min-heap on (time, sequence number).
+///
+/// Sequence numbers are 32-bit and wrap after about four billion events in one replication;
+/// only events scheduled that far apart for the very same millisecond could then swap.
 #[derive(Resource, Debug, Default)]
 pub struct Calendar {
-    heap: BinaryHeap<Reverse<Scheduled>>,
-    next_seq: u64,
+    heap: BinaryHeap<Reverse<Entry>>,
+    next_seq: u32,
 }
 
 impl Calendar {
-    /// Schedules `event` at `time`.
-    pub fn schedule(&mut self, time: SimTime, event: Event) {
+    /// Schedules `event` at site `site` at `time`.
+    pub fn schedule(&mut self, time: SimTime, site: u32, event: Event) {
         let seq = self.next_seq;
-        self.next_seq += 1;
-        self.heap.push(Reverse(Scheduled { time, seq, event }));
+        self.next_seq = self.next_seq.wrapping_add(1);
+        self.heap.push(Reverse(Entry { time: time.0, seq, site, event }));
     }
 
     /// Removes and returns the next event if it is due at or before `until`.
     pub fn pop_due(&mut self, until: SimTime) -> Option<Scheduled> {
-        match self.heap.peek() {
-            Some(Reverse(s)) if s.time <= until => self.heap.pop().map(|r| r.0),
-            _ => None,
+        if self.heap.peek()?.0.time > until.0 {
+            return None;
         }
+        let Reverse(e) = self.heap.pop()?;
+        Some(Scheduled { time: SimTime(e.time), seq: e.seq, site: e.site, event: e.event })
     }
 
     /// Instant of the next event.
     pub fn next_time(&self) -> Option<SimTime> {
-        self.heap.peek().map(|r| r.0.time)
+        self.heap.peek().map(|r| SimTime(r.0.time))
     }
 
     /// Events waiting.
@@ -132,16 +162,34 @@ pub struct StepTarget {
     pub until: SimTime,
 }
 
-/// Stop admitting people after this many arrivals (used by the queue calculator).
+/// Stop admitting people after this many requests (used by the queue calculator).
 #[derive(Resource, Debug, Clone, Copy)]
 pub struct ArrivalLimit {
-    /// Arrivals (portal users excluded) after which no one else comes.
+    /// Requests after which no one else comes.
     pub max: u64,
-    /// The first this-many arrivals are left out of statistics (warm-up by count).
+    /// The first this-many requests are left out of statistics (warm-up by count).
     pub uncounted_first: u64,
 }
 
-/// A site.
+/// Identity of a counter entity: which site and which counter of its floor.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CounterOf {
+    /// The site entity.
+    pub site: Entity,
+    /// Index in [`SiteState::counters`].
+    pub index: u16,
+}
+
+/// Identity of a kiosk entity: which site and which kiosk of its floor.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KioskOf {
+    /// The site entity.
+    pub site: Entity,
+    /// Index in [`SiteState::kiosks`].
+    pub index: u16,
+}
+
+/// A site and everything on its floor.
 #[derive(Component, Debug)]
 pub struct SiteState {
     /// Index in the scenario.
@@ -155,51 +203,47 @@ pub struct SiteState {
     /// Rate piece where the arrival process stands.
     pub piece: usize,
     /// Counter line: priority class first.
-    pub counter_line: [VecDeque<Entity>; 2],
+    pub counter_line: [VecDeque<PersonKey>; 2],
     /// Kiosk line.
-    pub kiosk_line: VecDeque<Entity>,
-    /// Counters here.
-    pub counters: Vec<Entity>,
-    /// Kiosks here.
-    pub kiosks: Vec<Entity>,
-    /// Union of the kiosks' capabilities (what kiosks here could ever do).
-    pub kiosk_capabilities: Vec<Capabilities>,
-    /// People waiting in the counter line (excluding lazily removed ones).
+    pub kiosk_line: VecDeque<PersonKey>,
+    /// Officer counters.
+    pub counters: Vec<CounterState>,
+    /// Kiosks.
+    pub kiosks: Vec<KioskState>,
+    /// People at the site.
+    pub people: People,
+    /// People waiting in the counter line.
     pub counter_waiting: u32,
     /// People waiting in the kiosk line.
     pub kiosk_waiting: u32,
 }
 
-/// An officer counter.
-#[derive(Component, Debug)]
+/// An officer counter's live state.
+#[derive(Debug, Clone)]
 pub struct CounterState {
-    /// Site index.
-    pub site: u32,
     /// Group index in the site.
     pub group: u16,
-    /// On shift (or in closing overtime).
+    /// On shift (or in closing overtime): takes new people.
     pub on_duty: bool,
     /// Serving past the end of the shift until the line is empty.
     pub overtime: bool,
     /// Person being served.
-    pub serving: Option<Entity>,
+    pub serving: Option<PersonKey>,
     /// Session counter.
     pub session: u32,
-    /// Start of the current service or duty period (for accounting).
+    /// Start of the current service.
     pub busy_since: SimTime,
-    /// Start of the current duty period.
-    pub duty_since: SimTime,
+    /// Start of the current presence, if present.
+    pub duty_since: Option<SimTime>,
     /// Next shift window to schedule.
     pub next_shift: usize,
     /// End of the current shift window.
     pub shift_end: SimTime,
 }
 
-/// A self-service kiosk.
-#[derive(Component, Debug)]
+/// A kiosk's live state.
+#[derive(Debug, Clone)]
 pub struct KioskState {
-    /// Site index.
-    pub site: u32,
     /// Group index in the site.
     pub group: u16,
     /// What it can do.
@@ -207,7 +251,7 @@ pub struct KioskState {
     /// Working (not broken).
     pub up: bool,
     /// Person in a session.
-    pub serving: Option<Entity>,
+    pub serving: Option<PersonKey>,
     /// Session counter.
     pub session: u32,
     /// Start of the current session.
@@ -228,12 +272,10 @@ pub enum Whereabouts {
 }
 
 /// A person at a site.
-#[derive(Component, Debug, Clone)]
+#[derive(Debug, Clone)]
 pub struct Applicant {
-    /// Stable id (site index in the high bits, arrival number in the low bits).
+    /// Stable id (site index in the high bits, request number in the low bits).
     pub id: u64,
-    /// Site index.
-    pub site: u32,
     /// Requested service.
     pub service: ServiceIdx,
     /// Segment.
@@ -252,4 +294,71 @@ pub struct Applicant {
     pub stay: u32,
     /// Total time spent in lines, ms.
     pub waited_ms: i64,
+}
+
+/// The people at a site: a table of slots reused with a generation count, so handles in
+/// lines and events stay small and stale ones are recognised.
+#[derive(Debug, Default)]
+pub struct People {
+    slots: Vec<(u32, Option<Applicant>)>,
+    free: Vec<u32>,
+    present: u32,
+}
+
+impl People {
+    /// Adds a person and returns their handle.
+    pub fn insert(&mut self, a: Applicant) -> PersonKey {
+        self.present += 1;
+        if let Some(slot) = self.free.pop() {
+            let entry = &mut self.slots[slot as usize];
+            entry.1 = Some(a);
+            return PersonKey { slot, generation: entry.0 };
+        }
+        let slot = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
+        self.slots.push((0, Some(a)));
+        PersonKey { slot, generation: 0 }
+    }
+
+    /// The person behind `key`, if still here.
+    pub fn get(&self, key: PersonKey) -> Option<&Applicant> {
+        match self.slots.get(key.slot as usize) {
+            Some((g, Some(a))) if *g == key.generation => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The person behind `key`, mutably.
+    pub fn get_mut(&mut self, key: PersonKey) -> Option<&mut Applicant> {
+        match self.slots.get_mut(key.slot as usize) {
+            Some((g, Some(a))) if *g == key.generation => Some(a),
+            _ => None,
+        }
+    }
+
+    /// Removes the person (they left); their slot's generation moves on.
+    pub fn remove(&mut self, key: PersonKey) -> Option<Applicant> {
+        let entry = self.slots.get_mut(key.slot as usize)?;
+        if entry.0 != key.generation || entry.1.is_none() {
+            return None;
+        }
+        entry.0 = entry.0.wrapping_add(1);
+        self.free.push(key.slot);
+        self.present -= 1;
+        entry.1.take()
+    }
+
+    /// People at the site now.
+    pub fn len(&self) -> u32 {
+        self.present
+    }
+
+    /// Whether nobody is at the site.
+    pub fn is_empty(&self) -> bool {
+        self.present == 0
+    }
+
+    /// Everyone present, in slot order.
+    pub fn iter(&self) -> impl Iterator<Item = &Applicant> {
+        self.slots.iter().filter_map(|(_, a)| a.as_ref())
+    }
 }

@@ -3,10 +3,11 @@
 //! # Brief overview
 //!
 //! A [`Simulation`] is one replication of a [`Scenario`](navbat_scenario::Scenario): a Bevy
-//! `World` in which sites, officer counters, kiosks and applicants are entities, an event
-//! calendar keyed by (time, sequence) is a resource, and one system — run by a dedicated
-//! [`Advance`] schedule on a single-threaded executor — handles every event due up to a
-//! target instant. Three steps:
+//! `World` in which each site is an entity carrying its floor ([`SiteState`]: lines, officer
+//! counters, kiosks and the people inside), counters and kiosks are entities of their own,
+//! an event calendar keyed by (time, sequence) is a resource, and one system — run by a
+//! dedicated [`Advance`] schedule on a single-threaded executor — handles every event due up
+//! to a target instant. Three steps:
 //!
 //! 1. prepare the scenario once: [`Model::new`] works out each site's calendar and arrival
 //!    rates (a non-homogeneous Poisson process, piecewise constant by hour);
@@ -44,7 +45,8 @@ mod time;
 mod twin;
 
 pub use crate::components::{
-    Applicant, Calendar, Clock, CounterState, Event, KioskState, SiteState, StepTarget, Whereabouts,
+    Applicant, Calendar, Clock, CounterOf, CounterState, Event, KioskOf, KioskState, People,
+    PersonKey, Scheduled, Server, SiteState, StepTarget, Whereabouts,
 };
 pub use crate::erlang::{
     erlang_b, erlang_c_mean_wait, erlang_c_wait_probability, erlang_c_wait_quantile, mg1_mean_wait,
@@ -55,5 +57,5 @@ pub use crate::model::Model;
 pub use crate::plan::SitePlan;
 pub use crate::queue::{QueueSpec, queue_scenario};
 pub use crate::sim::{Advance, Simulation};
-pub use crate::streams::{Purpose, stream};
+pub use crate::streams::{Purpose, StreamRng, stream};
 pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SimTime};

@@ -1,7 +1,9 @@
-//! The event loop: one system pops every due event and handles it with plain functions.
+//! The event loop: one system pops every due event and hands it to the floor of its site.
 //!
 //! Running the whole schedule per event would cost far more than handling the event (see
 //! ARCHITECTURE.md), so a schedule pass handles a batch: all events up to [`StepTarget`].
+//! Each handler is a method of [`SiteState`] that receives the site's slice of the run —
+//! its random streams and tally, the calendar and the prepared model — as a [`Env`].
 
 use bevy_ecs::prelude::*;
 use navbat_scenario::{AtClosing, Discipline};
@@ -9,69 +11,116 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
 use crate::components::{
-    Applicant, ArrivalLimit, Calendar, Clock, CounterState, Event, KioskState, SiteState,
-    StepTarget, Whereabouts,
+    Applicant, ArrivalLimit, Calendar, Clock, Event, PersonKey, Server, SiteState, StepTarget,
+    Whereabouts,
 };
 use crate::model::{Model, ModelRes};
-use crate::streams::{Purpose, Streams};
-use crate::tally::Tally;
+use crate::streams::{PURPOSES, Purpose, StreamRng, Streams};
+use crate::tally::{SiteTally, Tally};
 use crate::time::{HOUR_MS, SimTime, minutes_to_ms};
 
-/// Per-replication state that is not an entity: streams and entity handles by index.
+/// Per-replication state that is not an entity: streams, site entities, request count.
 #[derive(Resource, Debug)]
-pub struct RunState {
+pub(crate) struct RunState {
     /// Random streams.
-    pub streams: Streams,
+    pub(crate) streams: Streams,
     /// Site entities by scenario index.
-    pub sites: Vec<Entity>,
+    pub(crate) sites: Vec<Entity>,
     /// Requests so far, portal included (everyone: for the arrival limit and ids).
-    pub arrivals: u64,
+    pub(crate) requests: u64,
 }
 
+/// The cached query that reaches a site's floor without a per-call type lookup.
+#[derive(Resource)]
+pub(crate) struct Floors(pub(crate) QueryState<&'static mut SiteState>);
+
 /// The system: handles every event due up to the step target.
-pub fn handle_due_events(world: &mut World) {
+pub(crate) fn handle_due_events(world: &mut World) {
     let until = world.resource::<StepTarget>().until;
     let model = world.resource::<ModelRes>().0.clone();
     let limit = world.get_resource::<ArrivalLimit>().copied();
+    let (handled, last) = with_parts(world, |world, parts| {
+        let (mut handled, mut last) = (0u64, None);
+        let mut floors = parts.floors.0.query_mut(world);
+        while let Some(s) = parts.cal.pop_due(until) {
+            let site = s.site as usize;
+            let Ok(mut floor) = floors.get_mut(parts.run.sites[site]) else {
+                continue;
+            };
+            let mut env = Env {
+                cal: parts.cal,
+                rng: parts.run.streams.site_mut(site),
+                tally: &mut parts.tally.sites[site],
+                requests: &mut parts.run.requests,
+                model: &model,
+                limit,
+                site,
+                now: s.time,
+            };
+            floor.bypass_change_detection().handle(s.event, &mut env);
+            handled += 1;
+            last = Some(s.time);
+        }
+        (handled, last)
+    });
+    let mut clock = world.resource_mut::<Clock>();
+    clock.events += handled;
+    if let Some(t) = last {
+        clock.last_event = t;
+    }
+    clock.now = clock.now.max(until.min(model.end));
+}
+
+/// The resources a pass borrows while it walks the calendar.
+pub(crate) struct Parts<'a> {
+    pub(crate) cal: &'a mut Calendar,
+    pub(crate) run: &'a mut RunState,
+    pub(crate) tally: &'a mut Tally,
+    pub(crate) floors: &'a mut Floors,
+}
+
+/// Takes the calendar, run state, tally and floor query out of the world for `f`.
+pub(crate) fn with_parts<R>(
+    world: &mut World,
+    f: impl FnOnce(&mut World, &mut Parts<'_>) -> R,
+) -> R {
     world.resource_scope(|world, mut cal: Mut<Calendar>| {
         world.resource_scope(|world, mut run: Mut<RunState>| {
             world.resource_scope(|world, mut tally: Mut<Tally>| {
-                let mut ctx = Ctx {
-                    world,
-                    cal: &mut cal,
-                    run: &mut run,
-                    tally: &mut tally,
-                    model: &model,
-                    now: SimTime::default(),
-                    limit,
-                };
-                let mut handled = 0;
-                let mut last = None;
-                while let Some(s) = ctx.cal.pop_due(until) {
-                    ctx.now = s.time;
-                    ctx.handle(s.event);
-                    handled += 1;
-                    last = Some(s.time);
-                }
-                let mut clock = ctx.world.resource_mut::<Clock>();
-                clock.events += handled;
-                if let Some(t) = last {
-                    clock.last_event = t;
-                }
-                clock.now = clock.now.max(until.min(model.end));
-            });
-        });
-    });
+                world.resource_scope(|world, mut floors: Mut<Floors>| {
+                    let mut parts = Parts {
+                        cal: &mut cal,
+                        run: &mut run,
+                        tally: &mut tally,
+                        floors: &mut floors,
+                    };
+                    f(world, &mut parts)
+                })
+            })
+        })
+    })
 }
 
-struct Ctx<'a> {
-    world: &'a mut World,
-    cal: &'a mut Calendar,
-    run: &'a mut RunState,
-    tally: &'a mut Tally,
-    model: &'a Model,
-    now: SimTime,
-    limit: Option<ArrivalLimit>,
+/// What a site's handlers may touch besides the floor itself.
+pub(crate) struct Env<'a> {
+    pub(crate) cal: &'a mut Calendar,
+    pub(crate) rng: &'a mut [StreamRng; PURPOSES],
+    pub(crate) tally: &'a mut SiteTally,
+    pub(crate) requests: &'a mut u64,
+    pub(crate) model: &'a Model,
+    pub(crate) limit: Option<ArrivalLimit>,
+    pub(crate) site: usize,
+    pub(crate) now: SimTime,
+}
+
+impl Env<'_> {
+    fn rng(&mut self, p: Purpose) -> &mut StreamRng {
+        &mut self.rng[p as usize]
+    }
+
+    fn schedule(&mut self, at: SimTime, event: Event) {
+        self.cal.schedule(at, self.site as u32, event);
+    }
 }
 
 /// Which line a person joins.
@@ -81,71 +130,75 @@ enum Line {
     Kiosk,
 }
 
-impl Ctx<'_> {
-    fn handle(&mut self, event: Event) {
+impl SiteState {
+    fn handle(&mut self, event: Event, env: &mut Env<'_>) {
         match event {
-            Event::Arrival { site } => self.arrive(site as usize),
-            Event::Open { site } => self.open(site as usize),
-            Event::Close { site } => self.close(site as usize),
-            Event::ShiftStart { counter } => self.shift_start(counter),
-            Event::ShiftEnd { counter } => self.shift_end(counter),
-            Event::ServiceDone { server, session } => self.service_done(server, session),
-            Event::Renege { applicant, stay } => self.renege(applicant, stay),
-            Event::KioskFail { kiosk } => self.kiosk_fail(kiosk),
-            Event::KioskRepaired { kiosk } => self.kiosk_repaired(kiosk),
+            Event::Arrival => self.arrive(env),
+            Event::Open => self.open_window(env),
+            Event::Close => self.close_window(env),
+            Event::ShiftStart(c) => self.shift_start(usize::from(c), env),
+            Event::ShiftEnd(c) => self.shift_end(usize::from(c), env),
+            Event::ServiceDone(server, session) => self.service_done(server, session, env),
+            Event::Renege(p, stay) => self.renege(p, stay, env),
+            Event::KioskFail(k) => self.kiosk_fail(usize::from(k), env),
+            Event::KioskRepaired(k) => self.kiosk_repaired(usize::from(k), env),
         }
-    }
-
-    fn site(&mut self, s: usize) -> Mut<'_, SiteState> {
-        let e = self.run.sites[s];
-        // Site entities live for the whole run.
-        self.world.get_mut::<SiteState>(e).expect("site entity exists for the whole run")
     }
 
     // ----- arrivals -----
 
-    /// Draws the next arrival after `from` at site `s` and schedules it.
-    pub(crate) fn schedule_next_arrival(&mut self, s: usize, from: SimTime) {
-        if self.limit.is_some_and(|l| self.run.arrivals >= l.max) {
+    /// Draws the next arrival after `from` and schedules it (inversion of the integrated
+    /// piecewise-constant rate).
+    pub(crate) fn schedule_next_arrival(&mut self, from: SimTime, env: &mut Env<'_>) {
+        if env.limit.is_some_and(|l| *env.requests >= l.max) {
             return;
         }
-        let plan = &self.model.plans[s];
-        let mut mass: f64 = Exp1.sample(self.run.streams.get(s, Purpose::Arrivals));
-        let mut i = self.site(s).piece;
+        let plan = &env.model.plans[env.site];
+        let mut mass: f64 = Exp1.sample(env.rng(Purpose::Arrivals));
+        let mut i = self.piece;
         while let Some(p) = plan.pieces.get(i) {
             let start = from.0.max(p.start);
             if start < p.end && p.rate_per_ms > 0.0 {
                 let capacity = p.rate_per_ms * (p.end - start) as f64;
                 if mass < capacity {
                     let t = (start + (mass / p.rate_per_ms) as i64).min(p.end - 1);
-                    self.site(s).piece = i;
-                    self.cal.schedule(SimTime(t), Event::Arrival { site: s as u32 });
+                    self.piece = i;
+                    env.schedule(SimTime(t), Event::Arrival);
                     return;
                 }
                 mass -= capacity;
             }
             i += 1;
         }
-        self.site(s).piece = i;
+        self.piece = i;
     }
 
-    fn arrive(&mut self, s: usize) {
-        let piece = self.site(s).piece;
-        self.run.arrivals += 1;
-        self.schedule_next_arrival(s, SimTime(self.now.0 + 1));
-        let model = self.model;
+    fn arrive(&mut self, env: &mut Env<'_>) {
+        let piece = self.piece;
+        *env.requests += 1;
+        self.schedule_next_arrival(SimTime(env.now.0 + 1), env);
+        let model = env.model;
         let sc = &model.scenario;
-        let rng = self.run.streams.get(s, Purpose::Choice);
-        let service = model.plans[s].service_at(piece, rng.random::<f64>());
+        let s = env.site;
+        // Draws are made only where there is a choice, so a simple model pays for none.
+        let rng = env.rng(Purpose::Choice);
+        let plan = &model.plans[s];
+        let service = if plan.services.len() == 1 {
+            plan.services[0]
+        } else {
+            plan.service_at(piece, rng.random::<f64>())
+        };
         let svc = &sc.services[usize::from(service)];
-        let u: f64 = rng.random();
-        let mut acc = 0.0;
         let mut segment = svc.segments[svc.segments.len() - 1].0;
-        for &(seg, w) in &svc.segments {
-            acc += w;
-            if u < acc {
-                segment = seg;
-                break;
+        if svc.segments.len() > 1 {
+            let u: f64 = rng.random();
+            let mut acc = 0.0;
+            for &(seg, w) in &svc.segments {
+                acc += w;
+                if u < acc {
+                    segment = seg;
+                    break;
+                }
             }
         }
         let seg = &sc.segments[usize::from(segment)];
@@ -160,185 +213,156 @@ impl Ctx<'_> {
             if svc.portal { seg.channel.portal } else { 0.0 },
         ];
         let total: f64 = weights.iter().sum();
-        let u: f64 = rng.random::<f64>() * total;
+        let choices = weights.iter().filter(|&&w| w > 0.0).count();
+        let u: f64 = if choices > 1 { rng.random::<f64>() * total } else { 0.0 };
         let channel = if total <= 0.0 {
             // The segment prefers only channels this site lacks: take what exists.
             if by_counter {
-                1
+                Channel::Counter
             } else if by_kiosk {
-                0
+                Channel::Kiosk
             } else {
-                2
+                Channel::Portal
             }
         } else if u < weights[0] {
-            0
+            Channel::Kiosk
         } else if u < weights[0] + weights[1] {
-            1
+            Channel::Counter
         } else {
-            2
+            Channel::Portal
         };
-        let counted = self.now >= model.warm_up_end
-            && self.limit.is_none_or(|l| self.run.arrivals > l.uncounted_first);
-        if channel == 2 {
+        let counted = env.now >= model.warm_up_end
+            && env.limit.is_none_or(|l| *env.requests > l.uncounted_first);
+        if channel == Channel::Portal {
             if counted {
-                self.tally.sites[s].portal += 1;
+                env.tally.portal += 1;
             }
             return;
         }
         if counted {
-            self.tally.sites[s].arrivals += 1;
+            env.tally.arrivals += 1;
         }
-        let priority = seg.priority && sc.queue.discipline == Discipline::Priority;
-        let applicant = Applicant {
-            id: ((s as u64) << 40) | self.run.arrivals,
-            site: s as u32,
+        let key = self.people.insert(Applicant {
+            id: ((s as u64) << 40) | *env.requests,
             service,
             segment,
-            priority,
+            priority: seg.priority && sc.queue.discipline == Discipline::Priority,
             counted,
-            arrived: self.now,
+            arrived: env.now,
             at: Whereabouts::InService,
-            queued_at: self.now,
+            queued_at: env.now,
             stay: 0,
             waited_ms: 0,
-        };
-        let e = self.world.spawn(applicant).id();
-        let line = if channel == 0 && self.kiosk_up_for(s, e) {
+        });
+        let line = if channel == Channel::Kiosk && self.kiosk_up_for(svc.kiosk_needs) {
             Line::Kiosk
         } else if by_counter {
             Line::Counter
         } else {
             Line::Kiosk
         };
-        self.join(e, line, true);
+        self.join(key, line, true, env);
     }
 
-    /// Whether some working kiosk at site `s` can serve applicant `e`.
-    fn kiosk_up_for(&mut self, s: usize, e: Entity) -> bool {
-        let service = self.applicant(e).map(|a| a.service);
-        let Some(need) =
-            service.and_then(|sv| self.model.scenario.services[usize::from(sv)].kiosk_needs)
-        else {
-            return false;
-        };
-        let kiosks = self.site(s).kiosks.clone();
-        kiosks.iter().any(|&k| {
-            self.world.get::<KioskState>(k).is_some_and(|k| k.up && k.capabilities.covers(need))
-        })
+    /// Whether some working kiosk here covers `need`.
+    fn kiosk_up_for(&self, need: Option<navbat_scenario::Capabilities>) -> bool {
+        need.is_some_and(|n| self.kiosks.iter().any(|k| k.up && k.capabilities.covers(n)))
     }
 
-    fn applicant(&self, e: Entity) -> Option<&Applicant> {
-        self.world.get::<Applicant>(e)
-    }
-
-    /// Puts person `e` in `line` (balking first if `may_balk`), then lets servers pick.
-    fn join(&mut self, e: Entity, line: Line, may_balk: bool) {
-        let Some(a) = self.applicant(e).cloned() else { return };
-        let s = a.site as usize;
-        let seg = &self.model.scenario.segments[usize::from(a.segment)];
+    /// Puts person `p` in `line` (balking first if `may_balk`), then lets servers pick.
+    fn join(&mut self, p: PersonKey, line: Line, may_balk: bool, env: &mut Env<'_>) {
+        let Some(a) = self.people.get(p) else { return };
+        let segment = usize::from(a.segment);
+        let counted = a.counted;
+        let seg = &env.model.scenario.segments[segment];
         if may_balk && let Some(b) = seg.balking {
-            let st = self.site(s);
             let waiting = match line {
-                Line::Counter => st.counter_waiting,
-                Line::Kiosk => st.kiosk_waiting,
+                Line::Counter => self.counter_waiting,
+                Line::Kiosk => self.kiosk_waiting,
             };
-            if waiting >= b.queue_len {
-                let u: f64 = self.run.streams.get(s, Purpose::Balking).random();
-                if u < b.probability {
-                    if a.counted {
-                        self.tally.sites[s].balked += 1;
-                    }
-                    self.world.despawn(e);
-                    return;
+            if waiting >= b.queue_len && env.rng(Purpose::Balking).random::<f64>() < b.probability {
+                if counted {
+                    env.tally.balked += 1;
                 }
+                self.people.remove(p);
+                return;
             }
         }
-        let now = self.now;
-        self.enqueue(e, line, false);
-        if let Some(p) = &self.model.patience[usize::from(a.segment)] {
-            let patience = minutes_to_ms(p.sample(self.run.streams.get(s, Purpose::Patience)));
-            let stay = self.applicant(e).map_or(0, |a| a.stay);
-            self.cal.schedule(SimTime(now.0 + patience), Event::Renege { applicant: e, stay });
+        let stay = self.enqueue(p, line, false, env);
+        if let Some(d) = &env.model.patience[segment] {
+            let patience = minutes_to_ms(d.sample(env.rng(Purpose::Patience)));
+            env.schedule(SimTime(env.now.0 + patience), Event::Renege(p, stay));
         }
         match line {
-            Line::Counter => self.dispatch_counters(s),
-            Line::Kiosk => self.dispatch_kiosks(s),
+            Line::Counter => self.dispatch_counters(env),
+            Line::Kiosk => self.dispatch_kiosks(env),
         }
     }
 
-    /// Adds `e` to a line (at the front if `front`) and updates counts.
-    fn enqueue(&mut self, e: Entity, line: Line, front: bool) {
-        let now = self.now;
-        let Some(mut a) = self.world.get_mut::<Applicant>(e) else { return };
+    /// Adds `p` to a line (at the front if `front`); returns the number of this stay.
+    fn enqueue(&mut self, p: PersonKey, line: Line, front: bool, env: &mut Env<'_>) -> u32 {
+        let Some(a) = self.people.get_mut(p) else { return 0 };
         a.at = match line {
             Line::Counter => Whereabouts::CounterLine,
             Line::Kiosk => Whereabouts::KioskLine,
         };
-        a.queued_at = now;
+        a.queued_at = env.now;
         a.stay += 1;
-        let (s, class) = (a.site as usize, usize::from(!a.priority));
-        self.tally.sites[s].touch(now);
-        self.tally.sites[s].waiting += 1;
-        let mut st = self.site(s);
+        let (stay, class) = (a.stay, usize::from(!a.priority));
+        env.tally.touch(env.now);
+        env.tally.waiting += 1;
         let q = match line {
             Line::Counter => {
-                st.counter_waiting += 1;
-                &mut st.counter_line[class]
+                self.counter_waiting += 1;
+                &mut self.counter_line[class]
             }
             Line::Kiosk => {
-                st.kiosk_waiting += 1;
-                &mut st.kiosk_line
+                self.kiosk_waiting += 1;
+                &mut self.kiosk_line
             }
         };
-        if front { q.push_front(e) } else { q.push_back(e) }
+        if front {
+            q.push_front(p)
+        } else {
+            q.push_back(p)
+        }
+        stay
     }
 
-    /// Takes `e` out of its line's counts (the line itself drops it lazily); returns the
-    /// time it spent in this stay.
-    fn leave_line(&mut self, e: Entity) -> i64 {
-        let now = self.now;
-        let Some(mut a) = self.world.get_mut::<Applicant>(e) else { return 0 };
-        let stay_ms = now.0 - a.queued_at.0;
+    /// Takes `p` out of its line's counts (the line drops the handle lazily or already did).
+    fn leave_line(&mut self, p: PersonKey, env: &mut Env<'_>) {
+        let Some(a) = self.people.get_mut(p) else { return };
+        let stay_ms = env.now.0 - a.queued_at.0;
         let was = a.at;
         a.waited_ms += stay_ms;
         a.at = Whereabouts::InService;
-        let s = a.site as usize;
-        let t = &mut self.tally.sites[s];
-        t.touch(now);
-        t.waiting -= 1;
-        t.time_in_line_ms += i128::from(stay_ms);
-        let mut st = self.site(s);
+        env.tally.touch(env.now);
+        env.tally.waiting -= 1;
+        env.tally.time_in_line_ms += i128::from(stay_ms);
         match was {
-            Whereabouts::CounterLine => st.counter_waiting -= 1,
-            Whereabouts::KioskLine => st.kiosk_waiting -= 1,
+            Whereabouts::CounterLine => self.counter_waiting -= 1,
+            Whereabouts::KioskLine => self.kiosk_waiting -= 1,
             Whereabouts::InService => {}
         }
-        stay_ms
     }
 
-    /// First person in the counter line of site `s` that `counter` can serve, removed.
-    fn take_for_counter(&mut self, s: usize, group: u16) -> Option<Entity> {
-        let model = self.model;
-        let handles = |svc| model.scenario.sites[s].counters[usize::from(group)].handles(svc);
+    /// First person in the counter line that counter group `group` handles, removed.
+    fn take_for_counter(&mut self, group: u16, env: &Env<'_>) -> Option<PersonKey> {
+        let handles = &env.model.scenario.sites[env.site].counters[usize::from(group)];
         for class in 0..2 {
             let mut i = 0;
-            loop {
-                let site_e = self.run.sites[s];
-                let Some(&e) = self.world.get::<SiteState>(site_e)?.counter_line[class].get(i)
-                else {
-                    break;
-                };
-                match self.world.get::<Applicant>(e) {
+            while let Some(&p) = self.counter_line[class].get(i) {
+                match self.people.get(p) {
                     Some(a) if a.at == Whereabouts::CounterLine => {
-                        if handles(a.service) {
-                            self.site(s).counter_line[class].remove(i);
-                            return Some(e);
+                        if handles.handles(a.service) {
+                            take_at(&mut self.counter_line[class], i);
+                            return Some(p);
                         }
                         i += 1;
                     }
-                    // Left already (reneged, sent home, or moved): drop the stale entry.
+                    // Left already (reneged, sent home, or moved): drop the stale handle.
                     _ => {
-                        self.site(s).counter_line[class].remove(i);
+                        take_at(&mut self.counter_line[class], i);
                     }
                 }
             }
@@ -346,428 +370,396 @@ impl Ctx<'_> {
         None
     }
 
-    fn take_for_kiosk(&mut self, s: usize, kiosk: Entity) -> Option<Entity> {
-        let caps = self.world.get::<KioskState>(kiosk)?.capabilities;
+    fn take_for_kiosk(&mut self, k: usize, env: &Env<'_>) -> Option<PersonKey> {
+        let caps = self.kiosks[k].capabilities;
         let mut i = 0;
-        loop {
-            let site_e = self.run.sites[s];
-            let &e = self.world.get::<SiteState>(site_e)?.kiosk_line.get(i)?;
-            match self.world.get::<Applicant>(e) {
+        while let Some(&p) = self.kiosk_line.get(i) {
+            match self.people.get(p) {
                 Some(a) if a.at == Whereabouts::KioskLine => {
-                    let need = self.model.scenario.services[usize::from(a.service)].kiosk_needs;
+                    let need = env.model.scenario.services[usize::from(a.service)].kiosk_needs;
                     if need.is_some_and(|n| caps.covers(n)) {
-                        self.site(s).kiosk_line.remove(i);
-                        return Some(e);
+                        take_at(&mut self.kiosk_line, i);
+                        return Some(p);
                     }
                     i += 1;
                 }
                 _ => {
-                    self.site(s).kiosk_line.remove(i);
+                    take_at(&mut self.kiosk_line, i);
                 }
             }
         }
+        None
     }
 
     // ----- counters -----
 
-    fn dispatch_counters(&mut self, s: usize) {
-        if self.site(s).counter_waiting == 0 {
-            return;
-        }
-        let counters = self.site(s).counters.clone();
-        for c in counters {
-            let Some(st) = self.world.get::<CounterState>(c) else { continue };
-            if !st.on_duty || st.serving.is_some() {
-                continue;
+    fn dispatch_counters(&mut self, env: &mut Env<'_>) {
+        for c in 0..self.counters.len() {
+            if self.counter_waiting == 0 {
+                return;
             }
-            let group = st.group;
-            if let Some(e) = self.take_for_counter(s, group) {
-                self.start_counter_service(c, e);
-            }
-            if self.site(s).counter_waiting == 0 {
-                break;
+            let st = &self.counters[c];
+            if st.on_duty
+                && st.serving.is_none()
+                && let Some(p) = self.take_for_counter(st.group, env)
+            {
+                self.start_counter_service(c, p, env);
             }
         }
     }
 
-    fn start_counter_service(&mut self, c: Entity, e: Entity) {
-        self.leave_line(e);
-        let Some(a) = self.applicant(e) else { return };
-        let (s, service) = (a.site as usize, usize::from(a.service));
-        let minutes = self.model.counter_time[service]
-            .sample(self.run.streams.get(s, Purpose::CounterService));
-        let now = self.now;
-        let Some(mut st) = self.world.get_mut::<CounterState>(c) else { return };
-        st.serving = Some(e);
+    fn start_counter_service(&mut self, c: usize, p: PersonKey, env: &mut Env<'_>) {
+        self.leave_line(p, env);
+        let Some(a) = self.people.get(p) else { return };
+        let sampler = &env.model.counter_time[usize::from(a.service)];
+        let minutes = sampler.sample(env.rng(Purpose::CounterService));
+        let st = &mut self.counters[c];
+        st.serving = Some(p);
         st.session += 1;
-        st.busy_since = now;
-        let session = st.session;
-        self.cal.schedule(
-            SimTime(now.0 + minutes_to_ms(minutes)),
-            Event::ServiceDone { server: c, session },
-        );
+        st.busy_since = env.now;
+        let event = Event::ServiceDone(Server::Counter(c as u16), st.session);
+        env.schedule(SimTime(env.now.0 + minutes_to_ms(minutes)), event);
     }
 
     /// A counter with nothing to do: serve the next person, or leave if its shift is over.
-    fn counter_idle(&mut self, c: Entity) {
-        let Some(st) = self.world.get::<CounterState>(c) else { return };
-        let (s, group, on_duty, overtime) = (st.site as usize, st.group, st.on_duty, st.overtime);
+    fn counter_idle(&mut self, c: usize, env: &mut Env<'_>) {
+        let (on_duty, overtime, group) = {
+            let st = &self.counters[c];
+            (st.on_duty, st.overtime, st.group)
+        };
         if on_duty {
-            if let Some(e) = self.take_for_counter(s, group) {
-                self.start_counter_service(c, e);
+            if let Some(p) = self.take_for_counter(group, env) {
+                self.start_counter_service(c, p, env);
                 return;
             }
             if !overtime {
                 return;
             }
         }
-        self.counter_leaves(c);
+        self.counter_leaves(c, env);
     }
 
     /// The officer goes home: duty time is booked and the line checked.
-    fn counter_leaves(&mut self, c: Entity) {
-        let now = self.now;
-        let Some(mut st) = self.world.get_mut::<CounterState>(c) else { return };
-        if !st.on_duty && !st.overtime && st.duty_since == SimTime(i64::MIN) {
-            return;
-        }
+    fn counter_leaves(&mut self, c: usize, env: &mut Env<'_>) {
+        let st = &mut self.counters[c];
         st.on_duty = false;
         st.overtime = false;
-        let s = st.site as usize;
-        let since = std::mem::replace(&mut st.duty_since, SimTime(i64::MIN));
-        if since.0 != i64::MIN {
-            self.tally.sites[s].duty_ms += now.0 - since.0;
+        if let Some(since) = st.duty_since.take() {
+            env.tally.duty_ms += env.now.0 - since.0;
         }
-        self.send_home_if_unstaffed(s);
+        self.send_home_if_unstaffed(env);
     }
 
-    fn shift_start(&mut self, c: Entity) {
-        let now = self.now;
-        let Some(st) = self.world.get::<CounterState>(c) else { return };
-        let (s, group, k) = (st.site as usize, usize::from(st.group), st.next_shift);
-        let Some(&(_, end)) = self.model.plans[s].shifts[group].get(k) else { return };
-        let Some(mut st) = self.world.get_mut::<CounterState>(c) else { return };
+    fn shift_start(&mut self, c: usize, env: &mut Env<'_>) {
+        let st = &mut self.counters[c];
+        let Some(&(_, end)) =
+            env.model.plans[env.site].shifts[usize::from(st.group)].get(st.next_shift)
+        else {
+            return;
+        };
         st.on_duty = true;
         st.overtime = false;
-        st.next_shift = k + 1;
+        st.next_shift += 1;
         st.shift_end = SimTime(end);
-        if st.duty_since.0 == i64::MIN {
-            st.duty_since = now;
-        }
-        self.cal.schedule(SimTime(end), Event::ShiftEnd { counter: c });
-        if self.world.get::<CounterState>(c).is_some_and(|st| st.serving.is_none()) {
-            self.counter_idle(c);
+        st.duty_since.get_or_insert(env.now);
+        env.schedule(SimTime(end), Event::ShiftEnd(c as u16));
+        if self.counters[c].serving.is_none() {
+            self.counter_idle(c, env);
         }
     }
 
-    fn shift_end(&mut self, c: Entity) {
-        let Some(st) = self.world.get::<CounterState>(c) else { return };
-        let (s, group, k, serving, shift_end) =
-            (st.site as usize, usize::from(st.group), st.next_shift, st.serving, st.shift_end);
-        if let Some(&(start, _)) = self.model.plans[s].shifts[group].get(k) {
-            self.cal.schedule(SimTime(start), Event::ShiftStart { counter: c });
+    fn shift_end(&mut self, c: usize, env: &mut Env<'_>) {
+        let close_at = self.close_at;
+        let st = &mut self.counters[c];
+        if let Some(&(start, _)) =
+            env.model.plans[env.site].shifts[usize::from(st.group)].get(st.next_shift)
+        {
+            env.schedule(SimTime(start), Event::ShiftStart(c as u16));
         }
-        let serve_waiting = self.model.scenario.queue.at_closing == AtClosing::ServeWaiting;
-        let closing_shift = shift_end >= self.site(s).close_at;
-        let Some(mut st) = self.world.get_mut::<CounterState>(c) else { return };
-        if serve_waiting && closing_shift {
+        let serve_waiting = env.model.scenario.queue.at_closing == AtClosing::ServeWaiting;
+        let idle = st.serving.is_none();
+        if serve_waiting && st.shift_end >= close_at {
+            // The closing shift stays until everyone inside is served.
             st.overtime = true;
-            if serving.is_none() {
-                self.counter_idle(c);
+            if idle {
+                self.counter_idle(c, env);
             }
         } else {
             st.on_duty = false;
-            if serving.is_none() {
-                self.counter_leaves(c);
+            if idle {
+                self.counter_leaves(c, env);
             }
         }
     }
 
     /// After closing, people still in the counter line with no officer left are sent home.
-    fn send_home_if_unstaffed(&mut self, s: usize) {
-        let st = self.site(s);
-        if st.open || st.counter_waiting == 0 {
+    fn send_home_if_unstaffed(&mut self, env: &mut Env<'_>) {
+        if self.open || self.counter_waiting == 0 {
             return;
         }
-        let counters = st.counters.clone();
-        let staffed = counters.iter().any(|&c| {
-            self.world.get::<CounterState>(c).is_some_and(|c| c.on_duty || c.serving.is_some())
-        });
-        if !staffed {
-            self.send_home(s, Line::Counter);
+        if !self.counters.iter().any(|c| c.on_duty || c.serving.is_some()) {
+            self.send_home(Line::Counter, env);
         }
     }
 
-    fn send_home(&mut self, s: usize, line: Line) {
-        let queue: Vec<Entity> = {
-            let mut st = self.site(s);
-            match line {
-                Line::Counter => {
-                    let mut all: Vec<Entity> = st.counter_line[0].drain(..).collect();
-                    all.extend(st.counter_line[1].drain(..));
-                    all
-                }
-                Line::Kiosk => st.kiosk_line.drain(..).collect(),
+    fn send_home(&mut self, line: Line, env: &mut Env<'_>) {
+        let (queue, want): (Vec<PersonKey>, _) = match line {
+            Line::Counter => {
+                let mut all: Vec<PersonKey> = self.counter_line[0].drain(..).collect();
+                all.extend(self.counter_line[1].drain(..));
+                (all, Whereabouts::CounterLine)
             }
+            Line::Kiosk => (self.kiosk_line.drain(..).collect(), Whereabouts::KioskLine),
         };
-        let want = match line {
-            Line::Counter => Whereabouts::CounterLine,
-            Line::Kiosk => Whereabouts::KioskLine,
-        };
-        for e in queue {
-            match self.applicant(e) {
-                Some(a) if a.at == want => {
-                    let counted = a.counted;
-                    self.leave_line(e);
-                    if counted {
-                        self.tally.sites[s].sent_home += 1;
-                    }
-                    self.world.despawn(e);
-                }
-                _ => {}
+        for p in queue {
+            let Some(a) = self.people.get(p) else { continue };
+            if a.at != want {
+                continue;
             }
+            let counted = a.counted;
+            self.leave_line(p, env);
+            if counted {
+                env.tally.sent_home += 1;
+            }
+            self.people.remove(p);
         }
     }
 
     // ----- kiosks -----
 
-    fn dispatch_kiosks(&mut self, s: usize) {
-        if self.site(s).kiosk_waiting == 0 {
-            return;
-        }
-        let kiosks = self.site(s).kiosks.clone();
-        for k in kiosks {
-            let Some(st) = self.world.get::<KioskState>(k) else { continue };
-            if !st.up || st.serving.is_some() {
-                continue;
+    fn dispatch_kiosks(&mut self, env: &mut Env<'_>) {
+        for k in 0..self.kiosks.len() {
+            if self.kiosk_waiting == 0 {
+                return;
             }
-            if let Some(e) = self.take_for_kiosk(s, k) {
-                self.start_kiosk_session(k, e);
-            }
-            if self.site(s).kiosk_waiting == 0 {
-                break;
+            let st = &self.kiosks[k];
+            if st.up
+                && st.serving.is_none()
+                && let Some(p) = self.take_for_kiosk(k, env)
+            {
+                self.start_kiosk_session(k, p, env);
             }
         }
     }
 
-    fn start_kiosk_session(&mut self, k: Entity, e: Entity) {
-        self.leave_line(e);
-        let Some(a) = self.applicant(e) else { return };
-        let (s, service) = (a.site as usize, usize::from(a.service));
-        let minutes = self.model.kiosk_time[service]
-            .as_ref()
-            .map_or(0.0, |d| d.sample(self.run.streams.get(s, Purpose::KioskService)));
-        let now = self.now;
-        let Some(mut st) = self.world.get_mut::<KioskState>(k) else { return };
-        st.serving = Some(e);
+    fn start_kiosk_session(&mut self, k: usize, p: PersonKey, env: &mut Env<'_>) {
+        self.leave_line(p, env);
+        let Some(a) = self.people.get(p) else { return };
+        let minutes = match &env.model.kiosk_time[usize::from(a.service)] {
+            Some(d) => d.sample(env.rng(Purpose::KioskService)),
+            None => 0.0,
+        };
+        let st = &mut self.kiosks[k];
+        st.serving = Some(p);
         st.session += 1;
-        st.busy_since = now;
-        let session = st.session;
-        self.cal.schedule(
-            SimTime(now.0 + minutes_to_ms(minutes)),
-            Event::ServiceDone { server: k, session },
-        );
+        st.busy_since = env.now;
+        let event = Event::ServiceDone(Server::Kiosk(k as u16), st.session);
+        env.schedule(SimTime(env.now.0 + minutes_to_ms(minutes)), event);
     }
 
-    fn kiosk_fail(&mut self, k: Entity) {
-        let now = self.now;
-        let Some(mut st) = self.world.get_mut::<KioskState>(k) else { return };
+    fn kiosk_fail(&mut self, k: usize, env: &mut Env<'_>) {
+        let st = &mut self.kiosks[k];
         st.up = false;
-        st.down_since = now;
+        st.down_since = env.now;
         st.session += 1;
-        let (s, group) = (st.site as usize, usize::from(st.group));
-        let interrupted = st.serving.take();
-        let busy_since = st.busy_since;
-        self.tally.sites[s].kiosk_failures += 1;
-        if let Some(e) = interrupted {
-            self.tally.sites[s].kiosk_busy_ms += now.0 - busy_since.0;
+        let group = usize::from(st.group);
+        env.tally.kiosk_failures += 1;
+        if let Some(p) = st.serving.take() {
+            env.tally.kiosk_busy_ms += env.now.0 - st.busy_since.0;
             // The person starts again at the head of the kiosk line.
-            self.enqueue(e, Line::Kiosk, true);
-            self.dispatch_kiosks(s);
+            self.enqueue(p, Line::Kiosk, true, env);
+            self.dispatch_kiosks(env);
         }
-        let hours = self.model.repair[s][group]
-            .as_ref()
-            .map_or(0.0, |d| d.sample(self.run.streams.get(s, Purpose::KioskRepair)));
-        self.cal.schedule(
-            SimTime(now.0 + minutes_to_ms(hours * 60.0)),
-            Event::KioskRepaired { kiosk: k },
+        let hours = match &env.model.repair[env.site][group] {
+            Some(d) => d.sample(env.rng(Purpose::KioskRepair)),
+            None => 0.0,
+        };
+        env.schedule(
+            SimTime(env.now.0 + minutes_to_ms(hours * 60.0)),
+            Event::KioskRepaired(k as u16),
         );
     }
 
-    fn kiosk_repaired(&mut self, k: Entity) {
-        let now = self.now;
-        let Some(mut st) = self.world.get_mut::<KioskState>(k) else { return };
+    fn kiosk_repaired(&mut self, k: usize, env: &mut Env<'_>) {
+        let st = &mut self.kiosks[k];
         st.up = true;
-        let (s, group, down_since) = (st.site as usize, usize::from(st.group), st.down_since);
-        self.tally.sites[s].kiosk_down_ms += now.0 - down_since.0;
-        self.schedule_failure(s, group, k);
-        self.dispatch_kiosks(s);
-    }
-
-    /// Schedules the next breakdown of kiosk `k` (group `group` of site `s`), if it fails.
-    pub(crate) fn schedule_failure(&mut self, s: usize, group: usize, k: Entity) {
-        let Some(f) = &self.model.scenario.sites[s].kiosks[group].failures else { return };
-        let e: f64 = Exp1.sample(self.run.streams.get(s, Purpose::KioskFailure));
-        let after = (e * f.mtbf_hours * HOUR_MS as f64) as i64;
-        self.cal.schedule(SimTime(self.now.0 + after.max(1)), Event::KioskFail { kiosk: k });
+        env.tally.kiosk_down_ms += env.now.0 - st.down_since.0;
+        let group = usize::from(st.group);
+        schedule_failure(k, group, env);
+        self.dispatch_kiosks(env);
     }
 
     // ----- completion and leaving -----
 
-    fn service_done(&mut self, server: Entity, session: u32) {
-        if let Some(st) = self.world.get::<CounterState>(server) {
-            if st.session != session {
-                return;
-            }
-            if let Some(mut st) = self.world.get_mut::<CounterState>(server) {
-                let (s, since) = (st.site as usize, st.busy_since);
-                let served = st.serving.take();
-                self.tally.sites[s].busy_ms += self.now.0 - since.0;
-                if let Some(e) = served {
-                    self.finish_served(e, false);
+    fn service_done(&mut self, server: Server, session: u32, env: &mut Env<'_>) {
+        match server {
+            Server::Counter(c) => {
+                let c = usize::from(c);
+                let st = &mut self.counters[c];
+                if st.session != session {
+                    return;
                 }
+                env.tally.busy_ms += env.now.0 - st.busy_since.0;
+                if let Some(p) = st.serving.take() {
+                    self.finish_served(p, false, env);
+                }
+                self.counter_idle(c, env);
             }
-            self.counter_idle(server);
-            return;
+            Server::Kiosk(k) => {
+                let k = usize::from(k);
+                let st = &mut self.kiosks[k];
+                if st.session != session {
+                    return;
+                }
+                env.tally.kiosk_busy_ms += env.now.0 - st.busy_since.0;
+                if let Some(p) = st.serving.take() {
+                    self.kiosk_session_ends(p, env);
+                }
+                self.dispatch_kiosks(env);
+            }
         }
-        let Some(st) = self.world.get::<KioskState>(server) else { return };
-        if st.session != session {
-            return;
-        }
-        let (s, since) = (st.site as usize, st.busy_since);
-        let Some(mut st) = self.world.get_mut::<KioskState>(server) else { return };
-        let served = st.serving.take();
-        self.tally.sites[s].kiosk_busy_ms += self.now.0 - since.0;
-        if let Some(e) = served {
-            self.kiosk_session_ends(s, e);
-        }
-        self.dispatch_kiosks(s);
     }
 
-    fn kiosk_session_ends(&mut self, s: usize, e: Entity) {
-        let Some(a) = self.applicant(e) else { return };
-        let (service, segment, counted) = (a.service, a.segment, a.counted);
-        let success = self.model.scenario.segments[usize::from(segment)].kiosk_success;
-        let u: f64 = self.run.streams.get(s, Purpose::KioskOutcome).random();
-        if u < success {
-            self.finish_served(e, true);
+    fn kiosk_session_ends(&mut self, p: PersonKey, env: &mut Env<'_>) {
+        let Some(a) = self.people.get(p) else { return };
+        let (service, segment, counted) = (a.service, usize::from(a.segment), a.counted);
+        let success = env.model.scenario.segments[segment].kiosk_success;
+        if env.rng(Purpose::KioskOutcome).random::<f64>() < success {
+            self.finish_served(p, true, env);
             return;
         }
         if counted {
-            self.tally.sites[s].kiosk_fallbacks += 1;
+            env.tally.kiosk_fallbacks += 1;
         }
-        if self.model.scenario.sites[s].counters.iter().any(|c| c.handles(service)) {
-            self.join(e, Line::Counter, false);
+        if env.model.scenario.sites[env.site].counters.iter().any(|c| c.handles(service)) {
+            self.join(p, Line::Counter, false, env);
         } else {
             if counted {
-                self.tally.sites[s].unserved += 1;
+                env.tally.unserved += 1;
             }
-            self.world.despawn(e);
+            self.people.remove(p);
         }
     }
 
-    fn finish_served(&mut self, e: Entity, at_kiosk: bool) {
-        let Some(a) = self.applicant(e) else { return };
-        let (s, counted, waited, arrived) = (a.site as usize, a.counted, a.waited_ms, a.arrived);
-        if counted {
-            let t = &mut self.tally.sites[s];
+    fn finish_served(&mut self, p: PersonKey, at_kiosk: bool, env: &mut Env<'_>) {
+        let Some(a) = self.people.remove(p) else { return };
+        if a.counted {
+            let t = &mut *env.tally;
             t.served += 1;
-            if at_kiosk {
-                t.served_kiosk += 1;
-            }
-            t.waits.add(waited);
-            t.time_in_site_ms += self.now.0 - arrived.0;
+            t.served_kiosk += u64::from(at_kiosk);
+            t.waits.add(a.waited_ms);
+            t.time_in_site_ms += env.now.0 - a.arrived.0;
         }
-        self.world.despawn(e);
     }
 
-    fn renege(&mut self, e: Entity, stay: u32) {
-        let Some(a) = self.applicant(e) else { return };
+    fn renege(&mut self, p: PersonKey, stay: u32, env: &mut Env<'_>) {
+        let Some(a) = self.people.get(p) else { return };
         if a.stay != stay || a.at == Whereabouts::InService {
             return;
         }
-        let (s, counted) = (a.site as usize, a.counted);
-        self.leave_line(e);
+        let counted = a.counted;
+        self.leave_line(p, env);
         if counted {
-            self.tally.sites[s].reneged += 1;
+            env.tally.reneged += 1;
         }
-        self.world.despawn(e);
+        self.people.remove(p);
     }
 
     // ----- opening hours -----
 
-    fn open(&mut self, s: usize) {
-        let k = self.site(s).next_window;
-        let Some(&(_, close)) = self.model.plans[s].open.get(k) else { return };
-        let mut st = self.site(s);
-        st.open = true;
-        st.close_at = SimTime(close);
-        st.next_window = k + 1;
-        self.cal.schedule(SimTime(close), Event::Close { site: s as u32 });
+    fn open_window(&mut self, env: &mut Env<'_>) {
+        let Some(&(_, close)) = env.model.plans[env.site].open.get(self.next_window) else {
+            return;
+        };
+        self.open = true;
+        self.close_at = SimTime(close);
+        self.next_window += 1;
+        env.schedule(SimTime(close), Event::Close);
     }
 
-    fn close(&mut self, s: usize) {
-        let k = self.site(s).next_window;
-        self.site(s).open = false;
-        if let Some(&(open, _)) = self.model.plans[s].open.get(k) {
-            self.cal.schedule(SimTime(open), Event::Open { site: s as u32 });
+    fn close_window(&mut self, env: &mut Env<'_>) {
+        self.open = false;
+        if let Some(&(open, _)) = env.model.plans[env.site].open.get(self.next_window) {
+            env.schedule(SimTime(open), Event::Open);
         }
-        match self.model.scenario.queue.at_closing {
+        match env.model.scenario.queue.at_closing {
             AtClosing::SendHome => {
-                self.send_home(s, Line::Counter);
-                self.send_home(s, Line::Kiosk);
+                self.send_home(Line::Counter, env);
+                self.send_home(Line::Kiosk, env);
             }
             AtClosing::ServeWaiting => {
-                self.send_home_if_unstaffed(s);
-                let kiosks = self.site(s).kiosks.clone();
-                let any_up =
-                    kiosks.iter().any(|&k| self.world.get::<KioskState>(k).is_some_and(|k| k.up));
-                if !any_up {
-                    self.send_home(s, Line::Kiosk);
+                self.send_home_if_unstaffed(env);
+                if !self.kiosks.iter().any(|k| k.up) {
+                    self.send_home(Line::Kiosk, env);
                 }
             }
+        }
+    }
+
+    /// Schedules what starts a replication at this site: first arrival, first opening,
+    /// shifts, kiosk failures.
+    pub(crate) fn prime(&mut self, env: &mut Env<'_>) {
+        let plan = &env.model.plans[env.site];
+        if let Some(&(open, _)) = plan.open.first() {
+            env.schedule(SimTime(open), Event::Open);
+        }
+        self.schedule_next_arrival(env.now, env);
+        for (c, st) in self.counters.iter().enumerate() {
+            if let Some(&(start, _)) = plan.shifts[usize::from(st.group)].first() {
+                env.schedule(SimTime(start), Event::ShiftStart(c as u16));
+            }
+        }
+        for (k, st) in self.kiosks.iter().enumerate() {
+            schedule_failure(k, usize::from(st.group), env);
         }
     }
 }
 
-/// Schedules what starts a replication: first arrivals, openings, shifts, kiosk failures.
+/// Removes element `i` of a line; the head, by far the most common case, is a cheap pop.
+fn take_at(line: &mut std::collections::VecDeque<PersonKey>, i: usize) {
+    if i == 0 {
+        line.pop_front();
+    } else {
+        line.remove(i);
+    }
+}
+
+/// How a person chose to be served.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Channel {
+    Kiosk,
+    Counter,
+    Portal,
+}
+
+/// Schedules the next breakdown of kiosk `k` (of group `group`), if its kind fails.
+fn schedule_failure(k: usize, group: usize, env: &mut Env<'_>) {
+    let Some(f) = &env.model.scenario.sites[env.site].kiosks[group].failures else { return };
+    let e: f64 = Exp1.sample(env.rng(Purpose::KioskFailure));
+    let after = (e * f.mtbf_hours * HOUR_MS as f64) as i64;
+    env.schedule(SimTime(env.now.0 + after.max(1)), Event::KioskFail(k as u16));
+}
+
+/// Primes every site of a freshly built world.
 pub(crate) fn prime(world: &mut World) {
     let model = world.resource::<ModelRes>().0.clone();
     let limit = world.get_resource::<ArrivalLimit>().copied();
-    world.resource_scope(|world, mut cal: Mut<Calendar>| {
-        world.resource_scope(|world, mut run: Mut<RunState>| {
-            world.resource_scope(|world, mut tally: Mut<Tally>| {
-                let mut ctx = Ctx {
-                    world,
-                    cal: &mut cal,
-                    run: &mut run,
-                    tally: &mut tally,
-                    model: &model,
-                    now: model.start,
-                    limit,
-                };
-                for s in 0..model.plans.len() {
-                    if let Some(&(open, _)) = model.plans[s].open.first() {
-                        ctx.cal.schedule(SimTime(open), Event::Open { site: s as u32 });
-                    }
-                    ctx.schedule_next_arrival(s, model.start);
-                    let site_e = ctx.run.sites[s];
-                    let counters = ctx.world.get::<SiteState>(site_e).map(|st| st.counters.clone());
-                    for c in counters.unwrap_or_default() {
-                        let group =
-                            ctx.world.get::<CounterState>(c).map_or(0, |st| usize::from(st.group));
-                        if let Some(&(start, _)) = model.plans[s].shifts[group].first() {
-                            ctx.cal.schedule(SimTime(start), Event::ShiftStart { counter: c });
-                        }
-                    }
-                    let kiosks = ctx.world.get::<SiteState>(site_e).map(|st| st.kiosks.clone());
-                    for k in kiosks.unwrap_or_default() {
-                        let group =
-                            ctx.world.get::<KioskState>(k).map_or(0, |st| usize::from(st.group));
-                        ctx.schedule_failure(s, group, k);
-                    }
-                }
-            });
-        });
+    with_parts(world, |world, parts| {
+        for site in 0..parts.run.sites.len() {
+            let Ok(mut floor) = parts.floors.0.get_mut(world, parts.run.sites[site]) else {
+                continue;
+            };
+            let mut env = Env {
+                cal: parts.cal,
+                rng: parts.run.streams.site_mut(site),
+                tally: &mut parts.tally.sites[site],
+                requests: &mut parts.run.requests,
+                model: &model,
+                limit,
+                site,
+                now: model.start,
+            };
+            floor.prime(&mut env);
+        }
     });
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::MatchError;
 use crate::kernels::{chunk_dots, dot_f32, dot_f32_i8};
-use crate::template::{QuantizedTemplate, Template, check_dimension};
+use crate::template::{QuantizedTemplate, Template, check_dimension, refinement_offset};
 use crate::verify::Threshold;
 
 /// Rows scanned by one parallel task. Fixed, so the partition (and so every result) does not
@@ -81,6 +81,7 @@ pub struct Gallery {
     rescoring: Rescoring,
     ids: Vec<IdentityId>,
     codes: Vec<i8>,
+    refinement: Vec<u8>,
     scales: Vec<f32>,
     exact: Vec<f32>,
     rows: BTreeMap<IdentityId, usize>,
@@ -106,6 +107,7 @@ impl Gallery {
             rescoring,
             ids: Vec::new(),
             codes: Vec::new(),
+            refinement: Vec::new(),
             scales: Vec::new(),
             exact: Vec::new(),
             rows: BTreeMap::new(),
@@ -136,6 +138,7 @@ impl Gallery {
     /// the id index (a B-tree) is not counted.
     pub fn memory_bytes(&self) -> usize {
         self.codes.len()
+            + self.refinement.len()
             + self.scales.len() * size_of::<f32>()
             + self.ids.len() * size_of::<IdentityId>()
             + self.exact.len() * size_of::<f32>()
@@ -146,8 +149,11 @@ impl Gallery {
         self.ids.reserve(additional);
         self.codes.reserve(additional * self.dimension);
         self.scales.reserve(additional);
-        if self.rescoring == Rescoring::Exact {
-            self.exact.reserve(additional * self.dimension);
+        match self.rescoring {
+            Rescoring::Exact => self.exact.reserve(additional * self.dimension),
+            Rescoring::QuantizedOnly => {
+                self.refinement.reserve(additional * self.dimension.div_ceil(8))
+            }
         }
     }
 
@@ -160,13 +166,14 @@ impl Gallery {
         if self.rows.contains_key(&id) {
             return Err(MatchError::DuplicateIdentity { id });
         }
-        let QuantizedTemplate { codes, scale } = template.quantize();
+        let QuantizedTemplate { codes, refinement, scale } = template.quantize();
         self.rows.insert(id, self.ids.len());
         self.ids.push(id);
         self.codes.extend_from_slice(&codes);
         self.scales.push(scale);
-        if self.rescoring == Rescoring::Exact {
-            self.exact.extend_from_slice(template.as_slice());
+        match self.rescoring {
+            Rescoring::Exact => self.exact.extend_from_slice(template.as_slice()),
+            Rescoring::QuantizedOnly => self.refinement.extend_from_slice(&refinement),
         }
         Ok(())
     }
@@ -184,17 +191,23 @@ impl Gallery {
             self.ids[row] = moved;
             self.scales[row] = self.scales[last];
             self.codes.copy_within(last * d..(last + 1) * d, row * d);
-            if self.rescoring == Rescoring::Exact {
-                self.exact.copy_within(last * d..(last + 1) * d, row * d);
+            let b = d.div_ceil(8);
+            match self.rescoring {
+                Rescoring::Exact => self.exact.copy_within(last * d..(last + 1) * d, row * d),
+                Rescoring::QuantizedOnly => {
+                    self.refinement.copy_within(last * b..(last + 1) * b, row * b)
+                }
             }
             self.rows.insert(moved, row);
         }
         self.ids.truncate(last);
         self.scales.truncate(last);
         self.codes.truncate(last * d);
-        if self.rescoring == Rescoring::Exact {
-            self.exact.truncate(last * d);
-        }
+        self.exact.truncate(if self.rescoring == Rescoring::Exact { last * d } else { 0 });
+        self.refinement.truncate(match self.rescoring {
+            Rescoring::Exact => 0,
+            Rescoring::QuantizedOnly => last * d.div_ceil(8),
+        });
         Ok(())
     }
 
@@ -204,11 +217,15 @@ impl Gallery {
         let d = self.dimension;
         let values = match self.rescoring {
             Rescoring::Exact => self.exact[row * d..(row + 1) * d].to_vec(),
-            Rescoring::QuantizedOnly => QuantizedTemplate {
-                codes: self.codes[row * d..(row + 1) * d].to_vec(),
-                scale: self.scales[row],
+            Rescoring::QuantizedOnly => {
+                let b = d.div_ceil(8);
+                QuantizedTemplate {
+                    codes: self.codes[row * d..(row + 1) * d].to_vec(),
+                    refinement: self.refinement[row * b..(row + 1) * b].to_vec(),
+                    scale: self.scales[row],
+                }
+                .dequantize()
             }
-            .dequantize(),
         };
         Template::new(values).ok()
     }
@@ -331,8 +348,11 @@ impl Gallery {
                         dot_f32(probe.as_slice(), &self.exact[row * d..(row + 1) * d])
                     }
                     Rescoring::QuantizedOnly => {
-                        dot_f32_i8(probe.as_slice(), &self.codes[row * d..(row + 1) * d])
-                            * self.scales[row]
+                        let b = d.div_ceil(8);
+                        let p = probe.as_slice();
+                        let coarse = dot_f32_i8(p, &self.codes[row * d..(row + 1) * d]);
+                        let fine = refinement_dot(p, &self.refinement[row * b..(row + 1) * b]);
+                        (coarse + fine) * self.scales[row]
                     }
                 };
                 Ranked { score: score.clamp(-1.0, 1.0), id: self.ids[row], row }
@@ -342,6 +362,11 @@ impl Gallery {
         ranked.truncate(k);
         ranked.into_iter().map(|r| Candidate { id: r.id, score: r.score }).collect()
     }
+}
+
+/// `Σ pᵢ × (±¼)`: the refinement bits' share of a re-scored dot product.
+fn refinement_dot(probe: &[f32], bits: &[u8]) -> f32 {
+    probe.iter().enumerate().map(|(i, &p)| p * refinement_offset(bits, i)).sum()
 }
 
 /// How many rows stage 1 keeps for a request of `k`: enough that int8 rounding rarely

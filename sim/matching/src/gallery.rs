@@ -18,7 +18,7 @@ const CHUNK_ROWS: usize = 4096;
 
 /// Queries scored together against each gallery row in a batch search, so a row is read
 /// from memory once per block of queries instead of once per query.
-const QUERY_BLOCK: usize = 16;
+const QUERY_BLOCK: usize = 32;
 
 /// Length of the candidate list [`Gallery::identify`] returns at most.
 pub const CANDIDATE_LIST_LENGTH: usize = 10;
@@ -408,20 +408,29 @@ impl Eq for Ranked {}
 struct TopK {
     capacity: usize,
     heap: BinaryHeap<Reverse<Ranked>>,
+    /// Score of the worst entry kept once full (`-∞` before): a cheap first test.
+    floor: f32,
 }
 
 impl TopK {
     fn new(capacity: usize) -> Self {
-        Self { capacity, heap: BinaryHeap::with_capacity(capacity + 1) }
+        Self { capacity, heap: BinaryHeap::with_capacity(capacity + 1), floor: f32::NEG_INFINITY }
     }
 
+    #[inline]
     fn offer(&mut self, entry: Ranked) {
+        if entry.score < self.floor {
+            return;
+        }
         if self.heap.len() < self.capacity {
             self.heap.push(Reverse(entry));
         } else if let Some(mut worst) = self.heap.peek_mut()
             && entry > worst.0
         {
             *worst = Reverse(entry);
+        }
+        if self.heap.len() == self.capacity {
+            self.floor = self.heap.peek().map_or(f32::NEG_INFINITY, |w| w.0.score);
         }
     }
 

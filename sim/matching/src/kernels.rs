@@ -96,6 +96,9 @@ mod avx2 {
 
     use super::dot_i16_i8;
 
+    /// Rows scored per tile (64 KB of 512-d codes).
+    const TILE_ROWS: usize = 128;
+
     #[inline(always)]
     pub(super) fn chunk_dots(
         simd: V3,
@@ -105,27 +108,28 @@ mod avx2 {
         dots: &mut [i32],
     ) {
         let blocked = dimension - dimension % 16;
-        for (row, out) in codes.chunks_exact(dimension).zip(dots.chunks_exact_mut(probes.len())) {
-            let (head, tail) = row.split_at(blocked);
+        let p = probes.len();
+        // Rows in tiles that stay in L2 while each group of four probes (4 KB) sits in L1.
+        for (tile_index, tile) in codes.chunks(TILE_ROWS * dimension).enumerate() {
+            let tile_dots = &mut dots[tile_index * TILE_ROWS * p..];
             let mut probe_groups = probes.chunks_exact(4);
-            let mut out_groups = out.chunks_exact_mut(4);
-            for (group, group_out) in (&mut probe_groups).zip(&mut out_groups) {
-                let sums = dots4(
-                    simd,
-                    [
-                        &group[0][..blocked],
-                        &group[1][..blocked],
-                        &group[2][..blocked],
-                        &group[3][..blocked],
-                    ],
-                    head,
-                );
-                for j in 0..4 {
-                    group_out[j] = sums[j] + dot_i16_i8(&group[j][blocked..], tail);
+            for (g, group) in (&mut probe_groups).enumerate() {
+                let heads = [0, 1, 2, 3].map(|j| &group[j][..blocked]);
+                for (r, row) in tile.chunks_exact(dimension).enumerate() {
+                    let (head, tail) = row.split_at(blocked);
+                    let sums = dots4(simd, heads, head);
+                    for (j, sum) in sums.into_iter().enumerate() {
+                        tile_dots[r * p + 4 * g + j] = sum + dot_i16_i8(&group[j][blocked..], tail);
+                    }
                 }
             }
-            for (probe, dot) in probe_groups.remainder().iter().zip(out_groups.into_remainder()) {
-                *dot = dot1(simd, &probe[..blocked], head) + dot_i16_i8(&probe[blocked..], tail);
+            let first_single = p - probe_groups.remainder().len();
+            for (j, probe) in probe_groups.remainder().iter().enumerate() {
+                for (r, row) in tile.chunks_exact(dimension).enumerate() {
+                    let (head, tail) = row.split_at(blocked);
+                    tile_dots[r * p + first_single + j] =
+                        dot1(simd, &probe[..blocked], head) + dot_i16_i8(&probe[blocked..], tail);
+                }
             }
         }
     }
@@ -211,7 +215,7 @@ mod tests {
     #[test]
     fn int8_dots_are_exact_for_any_probe_count_and_tail() {
         for dimension in [5, 16, 37, 512] {
-            let codes: Vec<i8> = (0..dimension * 9).map(|i| (i * 7 % 255) as i8).collect();
+            let codes: Vec<i8> = (0..dimension * 300).map(|i| (i * 7 % 255) as i8).collect();
             for probe_count in [1, 3, 4, 6, 9] {
                 let probes: Vec<Vec<i16>> = (0..probe_count)
                     .map(|p| {

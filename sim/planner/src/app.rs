@@ -1,0 +1,187 @@
+//! The Bevy app: a window with egui panels, the system that steps the twin each frame, and
+//! the screenshot and fixed-frame modes used by CI and measurements.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use bevy::log::LogPlugin;
+use bevy::prelude::*;
+use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
+use bevy::window::WindowResolution;
+use bevy::winit::{UpdateMode, WinitSettings};
+use bevy_egui::{EguiContexts, EguiPlugin, EguiPrimaryContextPass, egui};
+use navbat_engine::{HOUR_MS, SimTime};
+
+use crate::error::PlannerError;
+use crate::layout::Layout;
+use crate::map::BaseMap;
+use crate::options::PlanOptions;
+use crate::planner::Planner;
+
+/// Frames screenshot mode waits for the picture before giving up.
+const SCREENSHOT_PATIENCE_FRAMES: u32 = 600;
+
+#[derive(Resource)]
+struct PlannerRes(Planner);
+
+/// How this run ends: closed by the user, after a screenshot, or after a number of frames.
+#[derive(Resource)]
+struct RunMode {
+    screenshot: Option<PathBuf>,
+    frames: u32,
+    frame: u32,
+    requested_at: Option<u32>,
+    captured: Arc<AtomicBool>,
+    started: Instant,
+    styled: bool,
+}
+
+/// Opens the planner window over the scenario in `options` and runs until it is closed — or,
+/// in screenshot mode, until the picture is saved.
+pub fn run(options: PlanOptions) -> Result<(), PlannerError> {
+    let started = Instant::now();
+    options.check()?;
+    let layout = Layout::load(&options.scenario)?;
+    let mut planner = Planner::new(layout, options.seed, BaseMap::bundled()?);
+    if options.sim_hours > 0.0 {
+        let ms = (options.sim_hours * HOUR_MS as f64).round() as i64;
+        let to = SimTime(planner.twin.start().0 + ms);
+        planner.twin.advance_to(to);
+    }
+    let title = format!("navbat planner — {}", planner.layout.scenario().name);
+    let captured = Arc::new(AtomicBool::new(false));
+    let mode = RunMode {
+        screenshot: options.screenshot.clone(),
+        frames: options.frames,
+        frame: 0,
+        requested_at: None,
+        captured: captured.clone(),
+        started,
+        styled: false,
+    };
+    let window = Window { title, resolution: WindowResolution::new(1600, 900), ..default() };
+    let mut app = App::new();
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin { primary_window: Some(window), ..default() })
+            .set(LogPlugin { filter: "warn,navbat_planner=info".into(), ..default() }),
+    )
+    .add_plugins(EguiPlugin::default())
+    .insert_resource(ClearColor(Color::srgb(0.84, 0.88, 0.91)))
+    .insert_resource(WinitSettings::continuous())
+    .insert_resource(PlannerRes(planner))
+    .insert_resource(mode)
+    .add_systems(Startup, spawn_camera)
+    .add_systems(Update, (advance_twin, pace_updates, drive_run_mode).chain())
+    .add_systems(EguiPrimaryContextPass, draw_planner);
+    let exit = app.run();
+    if let AppExit::Error(code) = exit {
+        return Err(PlannerError::Window { message: format!("the app exited with code {code}") });
+    }
+    if let Some(path) = options.screenshot
+        && !(captured.load(Ordering::SeqCst) && path.exists())
+    {
+        return Err(PlannerError::ScreenshotMissing { path, frames: options.frames });
+    }
+    Ok(())
+}
+
+fn spawn_camera(mut commands: Commands) {
+    commands.spawn(Camera2d);
+}
+
+/// Steps the twin by speed × frame time: the engine's own `step_until`, once per frame.
+fn advance_twin(time: Res<Time<Real>>, mut planner: ResMut<PlannerRes>) {
+    let p = &mut planner.0;
+    p.restart_twin_if_edited();
+    let frame_s = time.delta_secs_f64();
+    let t0 = Instant::now();
+    p.step_frame(frame_s);
+    let step_ms = t0.elapsed().as_secs_f64() * 1000.0;
+    p.perf.record(frame_s, step_ms);
+    p.poll_comparison();
+}
+
+/// Redraws continuously while the twin moves; when it stands still and nothing runs in the
+/// background, redraws only on input (or four times a second) to spare the CPU.
+fn pace_updates(planner: Res<PlannerRes>, mode: Res<RunMode>, mut winit: ResMut<WinitSettings>) {
+    let p = &planner.0;
+    let idle = p.clock.paused && p.twin.jump_target().is_none() && p.compare.is_none();
+    let wanted = if idle && mode.screenshot.is_none() && mode.frames == 0 {
+        UpdateMode::reactive(Duration::from_millis(250))
+    } else {
+        UpdateMode::Continuous
+    };
+    if winit.focused_mode != wanted {
+        winit.focused_mode = wanted;
+        winit.unfocused_mode = wanted;
+    }
+}
+
+fn draw_planner(
+    mut contexts: EguiContexts,
+    mut planner: ResMut<PlannerRes>,
+    mut mode: ResMut<RunMode>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    if !mode.styled {
+        ctx.set_visuals(egui::Visuals::light());
+        mode.styled = true;
+    }
+    crate::ui::draw(ctx, &mut planner.0);
+    Ok(())
+}
+
+/// Counts frames; logs when the window is up; in screenshot mode asks for the picture after
+/// the requested frames and exits once it is written; in fixed-frame mode exits after them.
+fn drive_run_mode(
+    mut commands: Commands,
+    mut mode: ResMut<RunMode>,
+    planner: Res<PlannerRes>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    mode.frame += 1;
+    if mode.frame == 2 {
+        info!(
+            "window open: second frame began {:.0} ms after start",
+            mode.started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    let frame = mode.frame;
+    if let Some(path) = mode.screenshot.clone() {
+        if frame >= mode.frames && mode.requested_at.is_none() {
+            let captured = mode.captured.clone();
+            commands
+                .spawn(Screenshot::primary_window())
+                .observe(save_to_disk(path.clone()))
+                .observe(move |_: On<ScreenshotCaptured>| captured.store(true, Ordering::SeqCst));
+            mode.requested_at = Some(frame);
+        }
+        let written = mode.captured.load(Ordering::SeqCst) && path.exists();
+        let waited = mode.requested_at.is_some_and(|at| frame > at + SCREENSHOT_PATIENCE_FRAMES);
+        if written || waited {
+            log_perf(&planner.0, frame);
+            exit.write(if written { AppExit::Success } else { AppExit::error() });
+        }
+    } else if mode.frames > 0 && frame >= mode.frames {
+        log_perf(&planner.0, frame);
+        exit.write(AppExit::Success);
+    }
+}
+
+fn log_perf(p: &Planner, frames: u32) {
+    let perf = &p.perf;
+    info!(
+        "{frames} frames at {}: mean {:.1} fps (frame time max {:.1} ms, first {} frames left out); \
+         simulation step mean {:.3} ms, longest {:.2} ms; simulated now {}",
+        crate::clock::speed_label(p.clock.speed()),
+        perf.mean_fps(),
+        perf.frame_s_max * 1000.0,
+        crate::planner::FramePerf::SKIP,
+        perf.mean_step_ms(),
+        perf.step_ms_max,
+        p.twin.now().to_datetime()
+    );
+}

@@ -1,0 +1,726 @@
+//! The edited scenario: placing edits on the raw scenario, each checked by the scenario
+//! loader before it is kept, with undo and redo.
+//!
+//! The planner edits [`RawScenario`] — the same plain form a RON file has — so that saving
+//! writes exactly what was edited and loading it again gives the same runs. Every edit is
+//! validated with [`navbat_scenario::from_raw`]; a rejected edit leaves the layout untouched.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use navbat_scenario::{
+    Day, RawCounter, RawDemand, RawHours, RawKiosk, RawScenario, RawShift, RawSite, Scenario,
+    SiteKind,
+};
+
+use crate::error::PlannerError;
+
+/// Kinds of place a candidate site can be opened at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CandidateKind {
+    /// A shopping mall.
+    ShoppingMall,
+    /// A leisure centre.
+    LeisureCentre,
+    /// A tourist zone.
+    TouristZone,
+}
+
+impl CandidateKind {
+    /// Every kind, in menu order.
+    pub const ALL: [Self; 3] = [Self::ShoppingMall, Self::LeisureCentre, Self::TouristZone];
+
+    /// The site kind in the scenario format.
+    pub fn site_kind(self) -> SiteKind {
+        match self {
+            Self::ShoppingMall => SiteKind::ShoppingMall,
+            Self::LeisureCentre => SiteKind::LeisureCentre,
+            Self::TouristZone => SiteKind::TouristZone,
+        }
+    }
+
+    /// Human name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ShoppingMall => "shopping mall",
+            Self::LeisureCentre => "leisure centre",
+            Self::TouristZone => "tourist zone",
+        }
+    }
+
+    fn id_stem(self) -> &'static str {
+        match self {
+            Self::ShoppingMall => "mall",
+            Self::LeisureCentre => "leisure",
+            Self::TouristZone => "tourist",
+        }
+    }
+
+    /// Opening hours a new site of this kind starts with: an estimate the planner edits.
+    fn default_hours(self) -> &'static str {
+        match self {
+            Self::ShoppingMall | Self::LeisureCentre => "10:00-22:00",
+            Self::TouristZone => "09:00-21:00",
+        }
+    }
+}
+
+/// Opening hours as the planner edits them: one `"HH:MM-HH:MM"` list per day class, ranges
+/// separated by commas, empty for closed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HoursText {
+    /// Monday to Friday.
+    pub weekdays: String,
+    /// Saturday.
+    pub saturday: String,
+    /// Sunday.
+    pub sunday: String,
+}
+
+impl HoursText {
+    /// The hours of a raw site as text.
+    pub fn of(hours: &RawHours) -> Self {
+        Self {
+            weekdays: hours.weekdays.join(", "),
+            saturday: hours.saturday.join(", "),
+            sunday: hours.sunday.join(", "),
+        }
+    }
+}
+
+fn ranges(text: &str) -> Vec<String> {
+    text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+}
+
+/// One change to the layout.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// One more kiosk at a site (like its existing kiosks, or like the nearest site's).
+    AddKiosk {
+        /// Site index.
+        site: usize,
+    },
+    /// One kiosk fewer at a site.
+    RemoveKiosk {
+        /// Site index.
+        site: usize,
+    },
+    /// Move one kiosk from one site to another.
+    MoveKiosk {
+        /// Site index it leaves.
+        from: usize,
+        /// Site index it goes to.
+        to: usize,
+    },
+    /// Open a candidate site at a point, with two kiosks and no officers; it takes
+    /// `catchment_share` of the nearest site's kiosk-capable demand (moved, not added).
+    AddSite {
+        /// Latitude, degrees north.
+        lat: f64,
+        /// Longitude, degrees east.
+        lon: f64,
+        /// What kind of place.
+        kind: CandidateKind,
+        /// Share of the nearest site's kiosk-capable demand that moves here, 0 to 1.
+        catchment_share: f64,
+    },
+    /// Set the number of officer counters in one counter group of a site.
+    SetOfficers {
+        /// Site index.
+        site: usize,
+        /// Counter group index in the site.
+        group: usize,
+        /// New number of counters (at least 1).
+        count: u32,
+    },
+    /// Set a site's opening hours; officers' shifts on those days follow the new hours.
+    SetHours {
+        /// Site index.
+        site: usize,
+        /// The new hours.
+        hours: HoursText,
+    },
+    /// Set the share of a segment's requests that go to a kiosk (kiosk adoption), keeping
+    /// the ratio between counter and portal.
+    SetKioskShare {
+        /// Segment index.
+        segment: usize,
+        /// Probability of choosing a kiosk, 0 to 0.95.
+        share: f64,
+    },
+}
+
+impl Edit {
+    /// The edit in words, for the history list and messages.
+    pub fn describe(&self, raw: &RawScenario) -> String {
+        let site = |i: &usize| raw.sites.get(*i).map_or("?", |s| s.name.as_str()).to_owned();
+        match self {
+            Self::AddKiosk { site: s } => format!("add a kiosk at {}", site(s)),
+            Self::RemoveKiosk { site: s } => format!("remove a kiosk at {}", site(s)),
+            Self::MoveKiosk { from, to } => {
+                format!("move a kiosk from {} to {}", site(from), site(to))
+            }
+            Self::AddSite { lat, lon, kind, catchment_share } => format!(
+                "open a {} at {lat:.2}°N {lon:.2}°E taking {:.0} % of nearby kiosk demand",
+                kind.label(),
+                catchment_share * 100.0
+            ),
+            Self::SetOfficers { site: s, group, count } => {
+                let g = raw
+                    .sites
+                    .get(*s)
+                    .and_then(|x| x.counters.get(*group))
+                    .map_or("?", |c| c.id.as_str());
+                format!("set {count} officer counters ({g}) at {}", site(s))
+            }
+            Self::SetHours { site: s, hours } => format!(
+                "set hours at {} to {} / Sat {} / Sun {}",
+                site(s),
+                or_closed(&hours.weekdays),
+                or_closed(&hours.saturday),
+                or_closed(&hours.sunday)
+            ),
+            Self::SetKioskShare { segment, share } => format!(
+                "set kiosk adoption of {} to {:.0} %",
+                raw.segments.get(*segment).map_or("?", |s| s.id.as_str()),
+                share * 100.0
+            ),
+        }
+    }
+}
+
+fn or_closed(text: &str) -> &str {
+    if text.trim().is_empty() { "closed" } else { text }
+}
+
+/// An edit kept in the history.
+#[derive(Debug, Clone)]
+struct Snapshot {
+    label: String,
+    raw: RawScenario,
+}
+
+/// The scenario being edited, with its history and the saved baseline.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    file: PathBuf,
+    raw: RawScenario,
+    scenario: Arc<Scenario>,
+    baseline: Arc<Scenario>,
+    undo: Vec<Snapshot>,
+    redo: Vec<Snapshot>,
+    revision: u64,
+}
+
+impl Layout {
+    /// Opens the scenario file at `path` for editing; it is also the baseline.
+    pub fn load(path: &Path) -> Result<Self, PlannerError> {
+        let text = std::fs::read_to_string(path).map_err(|e| PlannerError::Scenario {
+            path: path.to_path_buf(),
+            source: Box::new(navbat_scenario::ScenarioError::Io {
+                path: path.to_path_buf(),
+                source: e,
+            }),
+        })?;
+        let name = path.display().to_string();
+        let bad = |e| PlannerError::Scenario { path: path.to_path_buf(), source: Box::new(e) };
+        let raw = navbat_scenario::parse_raw(&name, &text).map_err(bad)?;
+        let scenario = navbat_scenario::from_str(&name, &text).map_err(bad)?;
+        Ok(Self::with_checked(path.to_path_buf(), raw, scenario))
+    }
+
+    /// A layout over a raw scenario built in code; `file` is where it would be saved.
+    pub fn from_raw(file: &Path, raw: RawScenario) -> Result<Self, PlannerError> {
+        let scenario =
+            navbat_scenario::from_raw(&file.display().to_string(), &raw).map_err(|e| {
+                PlannerError::Scenario { path: file.to_path_buf(), source: Box::new(e) }
+            })?;
+        Ok(Self::with_checked(file.to_path_buf(), raw, scenario))
+    }
+
+    fn with_checked(file: PathBuf, raw: RawScenario, scenario: Scenario) -> Self {
+        let scenario = Arc::new(scenario);
+        Self {
+            file,
+            raw,
+            baseline: scenario.clone(),
+            scenario,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            revision: 0,
+        }
+    }
+
+    /// The raw scenario as edited.
+    pub fn raw(&self) -> &RawScenario {
+        &self.raw
+    }
+
+    /// The checked scenario as edited.
+    pub fn scenario(&self) -> &Arc<Scenario> {
+        &self.scenario
+    }
+
+    /// The scenario as last loaded or saved: what comparisons measure against.
+    pub fn baseline(&self) -> &Arc<Scenario> {
+        &self.baseline
+    }
+
+    /// The file the layout came from or was last saved to.
+    pub fn file(&self) -> &Path {
+        &self.file
+    }
+
+    /// Changes with every applied edit, undo and redo (for redrawing and restarting the twin).
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Whether the layout differs from the baseline.
+    pub fn is_modified(&self) -> bool {
+        *self.scenario != *self.baseline
+    }
+
+    /// Labels of the edits that can be undone, oldest first.
+    pub fn history(&self) -> impl Iterator<Item = &str> {
+        self.undo.iter().map(|s| s.label.as_str())
+    }
+
+    /// Label of the edit that redo would apply again.
+    pub fn next_redo(&self) -> Option<&str> {
+        self.redo.last().map(|s| s.label.as_str())
+    }
+
+    /// Applies `edit` if the result is a valid scenario; otherwise returns why and keeps
+    /// the layout as it was.
+    pub fn apply(&mut self, edit: &Edit) -> Result<(), PlannerError> {
+        let label = edit.describe(&self.raw);
+        let reject = |reason: String| PlannerError::EditRejected { edit: label.clone(), reason };
+        let mut next = self.raw.clone();
+        apply_to(&mut next, edit).map_err(reject)?;
+        let scenario = navbat_scenario::from_raw(&self.file.display().to_string(), &next)
+            .map_err(|e| reject(e.to_string()))?;
+        let before = std::mem::replace(&mut self.raw, next);
+        self.undo.push(Snapshot { label, raw: before });
+        self.redo.clear();
+        self.scenario = Arc::new(scenario);
+        self.revision += 1;
+        Ok(())
+    }
+
+    /// Undoes the last edit; returns its label, or `None` when there is nothing to undo.
+    pub fn undo(&mut self) -> Option<String> {
+        let snap = self.undo.pop()?;
+        let label = snap.label.clone();
+        let current = std::mem::replace(&mut self.raw, snap.raw);
+        self.redo.push(Snapshot { label: snap.label, raw: current });
+        self.recheck();
+        Some(label)
+    }
+
+    /// Applies the last undone edit again; returns its label.
+    pub fn redo(&mut self) -> Option<String> {
+        let snap = self.redo.pop()?;
+        let label = snap.label.clone();
+        let current = std::mem::replace(&mut self.raw, snap.raw);
+        self.undo.push(Snapshot { label: snap.label, raw: current });
+        self.recheck();
+        Some(label)
+    }
+
+    fn recheck(&mut self) {
+        // Every raw scenario in the history passed validation when it was made.
+        if let Ok(s) = navbat_scenario::from_raw(&self.file.display().to_string(), &self.raw) {
+            self.scenario = Arc::new(s);
+        }
+        self.revision += 1;
+    }
+
+    /// The layout as RON text: loading it gives the same scenario.
+    pub fn to_ron(&self) -> String {
+        navbat_scenario::to_ron(&self.raw)
+    }
+
+    /// Writes the layout to `path` as RON; it becomes the file and the baseline.
+    pub fn save(&mut self, path: &Path) -> Result<(), PlannerError> {
+        std::fs::write(path, self.to_ron())
+            .map_err(|source| PlannerError::Write { path: path.to_path_buf(), source })?;
+        self.file = path.to_path_buf();
+        self.baseline = self.scenario.clone();
+        Ok(())
+    }
+}
+
+/// Applies an edit to a raw scenario; an `Err` says why it cannot apply.
+fn apply_to(raw: &mut RawScenario, edit: &Edit) -> Result<(), String> {
+    match edit {
+        Edit::AddKiosk { site } => {
+            let template = kiosk_template(raw, *site)?;
+            add_kiosk(site_mut(raw, *site)?, template);
+        }
+        Edit::RemoveKiosk { site } => {
+            take_kiosk(site_mut(raw, *site)?)?;
+        }
+        Edit::MoveKiosk { from, to } => {
+            if from == to {
+                return Err("a kiosk cannot move to the site it is at".into());
+            }
+            site_mut(raw, *to)?;
+            let kiosk = take_kiosk(site_mut(raw, *from)?)?;
+            add_kiosk(site_mut(raw, *to)?, kiosk);
+        }
+        Edit::AddSite { lat, lon, kind, catchment_share } => {
+            add_site(raw, *lat, *lon, *kind, *catchment_share)?;
+        }
+        Edit::SetOfficers { site, group, count } => {
+            if *count == 0 {
+                return Err("a counter group keeps at least one counter".into());
+            }
+            let s = site_mut(raw, *site)?;
+            let g = s
+                .counters
+                .get_mut(*group)
+                .ok_or_else(|| format!("{} has no counter group {group}", s.name))?;
+            g.count = *count;
+        }
+        Edit::SetHours { site, hours } => set_hours(site_mut(raw, *site)?, hours),
+        Edit::SetKioskShare { segment, share } => {
+            if !(0.0..=0.95).contains(share) {
+                return Err(format!("expected a kiosk share in [0, 0.95], found {share}"));
+            }
+            let seg =
+                raw.segments.get_mut(*segment).ok_or_else(|| format!("no segment {segment}"))?;
+            let others = seg.channel.counter + seg.channel.portal;
+            if others <= 0.0 {
+                return Err(format!("segment {} uses only kiosks", seg.id));
+            }
+            seg.channel.kiosk = share * others / (1.0 - share);
+        }
+    }
+    Ok(())
+}
+
+fn site_mut(raw: &mut RawScenario, site: usize) -> Result<&mut RawSite, String> {
+    raw.sites.get_mut(site).ok_or_else(|| format!("no site {site}"))
+}
+
+/// A one-kiosk group like the site's own kiosks, or like the nearest site's that has any.
+fn kiosk_template(raw: &RawScenario, site: usize) -> Result<RawKiosk, String> {
+    let here = raw.sites.get(site).ok_or_else(|| format!("no site {site}"))?;
+    let from_site = |s: &RawSite| s.kiosks.last().map(|k| RawKiosk { count: 1, ..k.clone() });
+    if let Some(k) = from_site(here) {
+        return Ok(k);
+    }
+    nearest_sites(raw, here.lat, here.lon)
+        .into_iter()
+        .find_map(|i| from_site(&raw.sites[i]))
+        .ok_or_else(|| "no site has a kiosk to copy".to_owned())
+}
+
+/// Adds one kiosk (given as a one-kiosk group) to a site: to a group with the same
+/// specification if there is one, else as a new group.
+fn add_kiosk(site: &mut RawSite, kiosk: RawKiosk) {
+    let same = |g: &RawKiosk| {
+        g.capabilities == kiosk.capabilities
+            && g.mtbf_hours == kiosk.mtbf_hours
+            && g.repair_hours == kiosk.repair_hours
+    };
+    if let Some(g) = site.kiosks.iter_mut().find(|g| same(g)) {
+        g.count += 1;
+        return;
+    }
+    let mut id = kiosk.id.clone();
+    let mut n = 2;
+    while site.kiosks.iter().any(|g| g.id == id) {
+        id = format!("{}{n}", kiosk.id);
+        n += 1;
+    }
+    site.kiosks.push(RawKiosk { id, count: 1, ..kiosk });
+}
+
+/// Takes one kiosk from a site's last group (dropping the group when it empties).
+fn take_kiosk(site: &mut RawSite) -> Result<RawKiosk, String> {
+    let name = site.name.clone();
+    let group = site.kiosks.last_mut().ok_or_else(|| format!("{name} has no kiosk"))?;
+    let one = RawKiosk { count: 1, ..group.clone() };
+    if group.count <= 1 {
+        site.kiosks.pop();
+    } else {
+        group.count -= 1;
+    }
+    Ok(one)
+}
+
+/// Site indices by distance from a point, nearest first (ties by index).
+pub(crate) fn nearest_sites(raw: &RawScenario, lat: f64, lon: f64) -> Vec<usize> {
+    let mut order: Vec<(f64, usize)> = raw
+        .sites
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (distance_km(lat, lon, s.lat, s.lon), i))
+        .collect();
+    order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    order.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Great-circle distance by the equirectangular approximation (good to a few per cent over
+/// a country the size of Uzbekistan).
+pub(crate) fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    const EARTH_RADIUS_KM: f64 = 6371.0;
+    let mid = ((lat1 + lat2) / 2.0).to_radians();
+    let dx = (lon2 - lon1).to_radians() * mid.cos();
+    let dy = (lat2 - lat1).to_radians();
+    EARTH_RADIUS_KM * (dx * dx + dy * dy).sqrt()
+}
+
+fn add_site(
+    raw: &mut RawScenario,
+    lat: f64,
+    lon: f64,
+    kind: CandidateKind,
+    share: f64,
+) -> Result<(), String> {
+    if !(0.0..=1.0).contains(&share) {
+        return Err(format!("expected a catchment share in [0, 1], found {share}"));
+    }
+    let nearest = *nearest_sites(raw, lat, lon)
+        .first()
+        .ok_or_else(|| "a candidate site needs an existing site nearby".to_owned())?;
+    let kiosk = kiosk_template(raw, nearest)?;
+    let kiosk_services: Vec<String> =
+        raw.services.iter().filter(|s| !s.kiosk_needs.is_empty()).map(|s| s.id.clone()).collect();
+    let mut n = 1;
+    let id = loop {
+        let id = format!("{}-{n}", kind.id_stem());
+        if raw.sites.iter().all(|s| s.id != id) {
+            break id;
+        }
+        n += 1;
+    };
+    let source = &mut raw.sites[nearest];
+    let mut demand = Vec::new();
+    for d in source.demand.iter_mut().filter(|d| kiosk_services.contains(&d.service)) {
+        let moved = (d.yearly * share).round();
+        if moved >= 1.0 {
+            d.yearly -= moved;
+            demand.push(RawDemand {
+                service: d.service.clone(),
+                yearly: moved,
+                profile: d.profile.clone(),
+            });
+        }
+    }
+    let hours = kind.default_hours().to_owned();
+    let site = RawSite {
+        name: format!("Candidate {} {n} ({})", kind.label(), source.district),
+        id,
+        kind: kind.site_kind(),
+        district: source.district.clone(),
+        region: source.region.clone(),
+        lat,
+        lon,
+        hours: RawHours {
+            weekdays: vec![hours.clone()],
+            saturday: vec![hours.clone()],
+            sunday: vec![hours],
+            open_on_holidays: true,
+        },
+        counters: Vec::new(),
+        kiosks: vec![RawKiosk { count: 2, ..kiosk }],
+        demand,
+    };
+    raw.sites.push(site);
+    Ok(())
+}
+
+const WEEKDAYS: [Day; 5] = [Day::Mon, Day::Tue, Day::Wed, Day::Thu, Day::Fri];
+
+fn set_hours(site: &mut RawSite, hours: &HoursText) {
+    let (weekdays, saturday, sunday) =
+        (ranges(&hours.weekdays), ranges(&hours.saturday), ranges(&hours.sunday));
+    site.hours.weekdays = weekdays.clone();
+    site.hours.saturday = saturday.clone();
+    site.hours.sunday = sunday.clone();
+    for counter in &mut site.counters {
+        follow_hours(counter, &weekdays, &saturday, &sunday);
+    }
+}
+
+/// Officers keep the day classes they worked (weekdays, Saturday, Sunday) with the new hours.
+fn follow_hours(
+    counter: &mut RawCounter,
+    weekdays: &[String],
+    saturday: &[String],
+    sunday: &[String],
+) {
+    let works = |day: Day| counter.shifts.iter().any(|s| s.days.contains(&day));
+    let on_weekdays = WEEKDAYS.iter().any(|&d| works(d));
+    let (on_sat, on_sun) = (works(Day::Sat), works(Day::Sun));
+    let mut shifts = Vec::new();
+    let mut push = |on: bool, days: &[Day], times: &[String]| {
+        if on {
+            shifts.extend(times.iter().map(|t| RawShift { days: days.to_vec(), time: t.clone() }));
+        }
+    };
+    push(on_weekdays, &WEEKDAYS, weekdays);
+    push(on_sat, &[Day::Sat], saturday);
+    push(on_sun, &[Day::Sun], sunday);
+    counter.shifts = shifts;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pilot() -> Layout {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/pilot-2026.ron");
+        Layout::load(&path).expect("the bundled pilot scenario loads")
+    }
+
+    fn kiosks(layout: &Layout, site: usize) -> u32 {
+        layout.scenario().sites[site].kiosks.iter().map(|k| k.count).sum()
+    }
+
+    #[test]
+    fn add_and_remove_kiosk_change_the_count_and_undo_restores_it() {
+        let mut l = pilot();
+        let before = kiosks(&l, 1);
+        l.apply(&Edit::AddKiosk { site: 1 }).unwrap();
+        assert_eq!(kiosks(&l, 1), before + 1);
+        l.apply(&Edit::RemoveKiosk { site: 1 }).unwrap();
+        l.apply(&Edit::RemoveKiosk { site: 1 }).unwrap();
+        assert_eq!(kiosks(&l, 1), before - 1);
+        assert_eq!(l.history().count(), 3);
+        l.undo();
+        l.undo();
+        assert_eq!(kiosks(&l, 1), before + 1);
+        assert_eq!(l.redo().as_deref(), Some("remove a kiosk at Urgut district migration unit"));
+        assert_eq!(kiosks(&l, 1), before);
+        l.undo();
+        l.undo();
+        assert!(!l.is_modified());
+        assert_eq!(l.undo(), None);
+    }
+
+    #[test]
+    fn a_site_without_kiosks_cannot_lose_one_and_the_layout_stays() {
+        let mut l = pilot();
+        let n = kiosks(&l, 0);
+        for _ in 0..n {
+            l.apply(&Edit::RemoveKiosk { site: 0 }).unwrap();
+        }
+        assert!(l.scenario().sites[0].kiosks.is_empty());
+        let rev = l.revision();
+        let err = l.apply(&Edit::RemoveKiosk { site: 0 }).unwrap_err();
+        assert!(err.to_string().contains("has no kiosk"), "{err}");
+        assert_eq!(l.revision(), rev);
+        // A kiosk added back copies the nearest site's kind of kiosk.
+        l.apply(&Edit::AddKiosk { site: 0 }).unwrap();
+        assert_eq!(kiosks(&l, 0), 1);
+    }
+
+    #[test]
+    fn moving_a_kiosk_keeps_the_total() {
+        let mut l = pilot();
+        let total = |l: &Layout| (0..4).map(|s| kiosks(l, s)).sum::<u32>();
+        let t = total(&l);
+        l.apply(&Edit::MoveKiosk { from: 0, to: 3 }).unwrap();
+        assert_eq!(total(&l), t);
+        assert_eq!(kiosks(&l, 3), 3);
+        assert!(l.apply(&Edit::MoveKiosk { from: 2, to: 2 }).is_err());
+        assert!(l.apply(&Edit::MoveKiosk { from: 2, to: 9 }).is_err());
+        assert_eq!(total(&l), t);
+    }
+
+    #[test]
+    fn a_candidate_site_takes_kiosk_demand_from_the_nearest_office() {
+        let mut l = pilot();
+        let yearly = |l: &Layout| -> Vec<f64> {
+            l.scenario().sites.iter().map(|s| s.demand.iter().map(|d| d.yearly).sum()).collect()
+        };
+        let before = yearly(&l);
+        // Near Urgut (39.40 N, 67.25 E).
+        let edit = Edit::AddSite {
+            lat: 39.5,
+            lon: 67.0,
+            kind: CandidateKind::ShoppingMall,
+            catchment_share: 0.2,
+        };
+        l.apply(&edit).unwrap();
+        let after = yearly(&l);
+        assert_eq!(after.len(), 5);
+        let site = &l.scenario().sites[4];
+        assert_eq!(site.id, "mall-1");
+        assert_eq!(site.kind, SiteKind::ShoppingMall);
+        assert!(site.counters.is_empty());
+        assert_eq!(site.kiosks[0].count, 2);
+        assert!(after[4] > 0.0);
+        // Demand moved from Urgut only, and none was created or lost.
+        assert!((before.iter().sum::<f64>() - after.iter().sum::<f64>()).abs() < 1e-6);
+        assert!((before[1] - after[1] - after[4]).abs() < 1e-6);
+        assert_eq!(before[0], after[0]);
+        l.apply(&edit).unwrap();
+        assert_eq!(l.scenario().sites[5].id, "mall-2");
+    }
+
+    #[test]
+    fn officers_and_hours_edits_are_checked() {
+        let mut l = pilot();
+        l.apply(&Edit::SetOfficers { site: 1, group: 0, count: 6 }).unwrap();
+        assert_eq!(l.scenario().sites[1].counters[0].count, 6);
+        assert!(l.apply(&Edit::SetOfficers { site: 1, group: 0, count: 0 }).is_err());
+        assert!(l.apply(&Edit::SetOfficers { site: 1, group: 7, count: 2 }).is_err());
+
+        let hours = HoursText {
+            weekdays: "08:00-20:00".into(),
+            saturday: "09:00-17:00".into(),
+            sunday: String::new(),
+        };
+        l.apply(&Edit::SetHours { site: 1, hours }).unwrap();
+        let site = &l.scenario().sites[1];
+        assert_eq!(site.hours.by_weekday[0], vec![(480, 1200)]);
+        assert_eq!(site.hours.by_weekday[5], vec![(540, 1020)]);
+        assert!(site.hours.by_weekday[6].is_empty());
+        // The general officers work the new hours; the foreigners' desk stays weekdays only.
+        assert_eq!(site.counters[0].shifts.len(), 2);
+        assert_eq!(site.counters[0].shifts[0].start, 480);
+        assert_eq!(site.counters[1].shifts.len(), 1);
+
+        let bad = HoursText { weekdays: "25:00-26:00".into(), ..HoursText::default() };
+        let err = l.apply(&Edit::SetHours { site: 1, hours: bad }).unwrap_err();
+        assert!(err.to_string().contains("hours"), "{err}");
+        assert_eq!(l.scenario().sites[1].hours.by_weekday[0], vec![(480, 1200)]);
+    }
+
+    #[test]
+    fn kiosk_share_sets_the_channel_probability() {
+        let mut l = pilot();
+        l.apply(&Edit::SetKioskShare { segment: 1, share: 0.5 }).unwrap();
+        let c = l.scenario().segments[1].channel;
+        assert!((c.kiosk - 0.5).abs() < 1e-9, "{c:?}");
+        assert!((c.counter / c.portal - 0.58 / 0.12).abs() < 1e-9);
+        assert!(l.apply(&Edit::SetKioskShare { segment: 1, share: 1.0 }).is_err());
+    }
+
+    #[test]
+    fn saved_layout_loads_to_the_same_scenario() {
+        let mut l = pilot();
+        l.apply(&Edit::MoveKiosk { from: 0, to: 1 }).unwrap();
+        l.apply(&Edit::AddSite {
+            lat: 41.3,
+            lon: 69.3,
+            kind: CandidateKind::TouristZone,
+            catchment_share: 0.1,
+        })
+        .unwrap();
+        let dir = std::env::temp_dir().join(format!("navbat-planner-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("edited.ron");
+        l.save(&path).unwrap();
+        assert!(!l.is_modified());
+        let again = Layout::load(&path).unwrap();
+        assert_eq!(again.raw(), l.raw());
+        assert_eq!(**again.scenario(), **l.scenario());
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

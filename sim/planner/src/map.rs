@@ -1,0 +1,213 @@
+//! The map: Uzbekistan's outline, a lat/lon projection onto the screen, zoom and pan, and
+//! finding the site under the pointer.
+//!
+//! The projection is equirectangular around 41° N (the country's middle), which keeps
+//! distances within a few per cent across the country — enough to place sites and judge
+//! catchments by eye.
+
+use bevy_egui::egui::{Pos2, Rect, Vec2, pos2};
+
+use crate::error::PlannerError;
+
+/// The bundled base map text (Natural Earth 1:50m via world-atlas; see assets/planner).
+pub const BASE_MAP_TEXT: &str = include_str!("../../../assets/planner/uzbekistan-50m.txt");
+
+/// Latitude whose parallel keeps its length in the projection.
+const STANDARD_LAT: f64 = 41.0;
+
+/// One closed outline of the country with the triangles that fill it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CountryRing {
+    /// Vertices, (lon, lat) in degrees.
+    pub outline: Vec<[f64; 2]>,
+    /// Fill triangles, as indices into `outline`.
+    pub triangles: Vec<[u32; 3]>,
+}
+
+/// Country outlines to draw.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BaseMap {
+    /// Uzbekistan's rings (the mainland and its exclaves).
+    pub country: Vec<CountryRing>,
+    /// Neighbouring countries' borders in view, as polylines (lon, lat).
+    pub borders: Vec<Vec<[f64; 2]>>,
+}
+
+impl BaseMap {
+    /// Parses the base map text (`ring`, `tri` and `border` lines; `#` comments).
+    pub fn parse(text: &str) -> Result<Self, PlannerError> {
+        let mut map = Self::default();
+        for (n, line) in text.lines().enumerate() {
+            let bad = |message: String| PlannerError::BaseMap { line: n + 1, message };
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (kind, rest) = line.split_once(' ').ok_or_else(|| bad("expected data".into()))?;
+            match kind {
+                "ring" => map.country.push(CountryRing {
+                    outline: points(rest).map_err(bad)?,
+                    triangles: Vec::new(),
+                }),
+                "tri" => {
+                    let CountryRing { outline: ring, triangles: tris } =
+                        map.country.last_mut().ok_or_else(|| bad("`tri` before `ring`".into()))?;
+                    for t in rest.split(';') {
+                        let idx: Vec<u32> = t
+                            .split(',')
+                            .map(|v| v.parse::<u32>().map_err(|e| bad(format!("{t:?}: {e}"))))
+                            .collect::<Result<_, _>>()?;
+                        if idx.len() != 3 || idx.iter().any(|&i| i as usize >= ring.len()) {
+                            return Err(bad(format!("bad triangle {t:?}")));
+                        }
+                        tris.push([idx[0], idx[1], idx[2]]);
+                    }
+                }
+                "border" => map.borders.push(points(rest).map_err(bad)?),
+                other => return Err(bad(format!("unknown record {other:?}"))),
+            }
+        }
+        Ok(map)
+    }
+
+    /// The bundled map of Uzbekistan and its neighbours.
+    pub fn bundled() -> Result<Self, PlannerError> {
+        Self::parse(BASE_MAP_TEXT)
+    }
+}
+
+fn points(text: &str) -> Result<Vec<[f64; 2]>, String> {
+    text.split(';')
+        .map(|p| {
+            let (x, y) = p.split_once(',').ok_or_else(|| format!("expected lon,lat: {p:?}"))?;
+            let x: f64 = x.parse().map_err(|e| format!("{x:?}: {e}"))?;
+            let y: f64 = y.parse().map_err(|e| format!("{y:?}: {e}"))?;
+            Ok([x, y])
+        })
+        .collect()
+}
+
+/// Where the map looks: centre, zoom, and the extent it fits at zoom 1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MapView {
+    /// Centre longitude, degrees east.
+    pub center_lon: f64,
+    /// Centre latitude, degrees north.
+    pub center_lat: f64,
+    /// Magnification over the fitted view.
+    pub zoom: f64,
+}
+
+/// Uzbekistan's extent with a margin: lon 55.5–73.5 E, lat 37–46 N.
+const FIT: [f64; 4] = [55.5, 37.0, 73.5, 46.0];
+
+impl Default for MapView {
+    fn default() -> Self {
+        Self { center_lon: (FIT[0] + FIT[2]) / 2.0, center_lat: (FIT[1] + FIT[3]) / 2.0, zoom: 1.0 }
+    }
+}
+
+impl MapView {
+    /// Pixels per degree of latitude in `rect`.
+    fn scale(&self, rect: Rect) -> f64 {
+        let cos = STANDARD_LAT.to_radians().cos();
+        let fit = (f64::from(rect.width()) / ((FIT[2] - FIT[0]) * cos))
+            .min(f64::from(rect.height()) / (FIT[3] - FIT[1]));
+        fit * self.zoom
+    }
+
+    /// Screen position of a point.
+    pub fn project(&self, rect: Rect, lat: f64, lon: f64) -> Pos2 {
+        let k = self.scale(rect);
+        let cos = STANDARD_LAT.to_radians().cos();
+        let c = rect.center();
+        pos2(
+            c.x + ((lon - self.center_lon) * cos * k) as f32,
+            c.y - ((lat - self.center_lat) * k) as f32,
+        )
+    }
+
+    /// The (lat, lon) under a screen position.
+    pub fn unproject(&self, rect: Rect, pos: Pos2) -> (f64, f64) {
+        let k = self.scale(rect);
+        let cos = STANDARD_LAT.to_radians().cos();
+        let c = rect.center();
+        let lon = self.center_lon + f64::from(pos.x - c.x) / (cos * k);
+        let lat = self.center_lat - f64::from(pos.y - c.y) / k;
+        (lat, lon)
+    }
+
+    /// Zooms by `factor` keeping the point under `pos` in place (zoom 0.5 to 40).
+    pub fn zoom_at(&mut self, rect: Rect, pos: Pos2, factor: f64) {
+        let (lat, lon) = self.unproject(rect, pos);
+        self.zoom = (self.zoom * factor).clamp(0.5, 40.0);
+        let moved = self.project(rect, lat, lon);
+        self.pan(rect, moved - pos);
+    }
+
+    /// Moves the view so the map follows a drag of `delta` pixels... in reverse: `delta` is
+    /// how far the content must move back.
+    pub fn pan(&mut self, rect: Rect, delta: Vec2) {
+        let k = self.scale(rect);
+        let cos = STANDARD_LAT.to_radians().cos();
+        self.center_lon += f64::from(delta.x) / (cos * k);
+        self.center_lat -= f64::from(delta.y) / k;
+    }
+
+    /// Kilometres per pixel (at the standard latitude), for the scale bar.
+    pub fn km_per_px(&self, rect: Rect) -> f64 {
+        111.2 / self.scale(rect)
+    }
+}
+
+/// The nearest of `points` within `radius` pixels of `pos`.
+pub fn hit(points: &[Pos2], pos: Pos2, radius: f32) -> Option<usize> {
+    points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i, p.distance(pos)))
+        .filter(|(_, d)| *d <= radius)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_map_has_the_country_and_its_neighbours() {
+        let map = BaseMap::bundled().unwrap();
+        assert!(!map.country.is_empty());
+        let CountryRing { outline: ring, triangles: tris } = &map.country[0];
+        assert!(ring.len() > 300, "{}", ring.len());
+        assert_eq!(tris.len(), ring.len() - 2);
+        assert!(ring.iter().all(|p| (55.0..74.0).contains(&p[0]) && (37.0..46.0).contains(&p[1])));
+        assert!(map.borders.len() > 5);
+    }
+
+    #[test]
+    fn bad_map_text_names_the_line() {
+        let err = BaseMap::parse("# c\nring 1,2;3,x\n").unwrap_err();
+        assert!(err.to_string().starts_with("base map line 2:"), "{err}");
+        assert!(BaseMap::parse("tri 0,1,2").is_err());
+        assert!(BaseMap::parse("ring 1,1;2,2;3,1\ntri 0,1,5").is_err());
+    }
+
+    #[test]
+    fn project_and_unproject_are_inverse_and_zoom_keeps_the_pointer() {
+        let rect = Rect::from_min_size(pos2(300.0, 50.0), Vec2::new(900.0, 700.0));
+        let mut view = MapView::default();
+        let p = view.project(rect, 39.4, 67.25);
+        assert!(rect.contains(p));
+        let (lat, lon) = view.unproject(rect, p);
+        assert!((lat - 39.4).abs() < 1e-4 && (lon - 67.25).abs() < 1e-4);
+        // Nukus lies west (left) and north (up) of Urgut.
+        let nukus = view.project(rect, 42.46, 59.60);
+        assert!(nukus.x < p.x && nukus.y < p.y);
+        view.zoom_at(rect, p, 4.0);
+        assert!(view.project(rect, 39.4, 67.25).distance(p) < 0.01);
+        assert_eq!(hit(&[nukus, p], p + Vec2::new(3.0, 0.0), 10.0), Some(1));
+        assert_eq!(hit(&[nukus], p, 10.0), None);
+    }
+}

@@ -1,0 +1,139 @@
+//! Integration tests of the planner's state logic, without a window: the window's stepping
+//! gives the headless KPIs, edits and comparisons behave, saved layouts round-trip.
+
+use std::path::{Path, PathBuf};
+
+use navbat_engine::{Model, Simulation};
+use navbat_planner::{BaseMap, CandidateKind, CompareJob, Edit, Layout, Planner, SimClock};
+
+fn pilot_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/pilot-2026.ron")
+}
+
+/// The pilot scenario cut to its first `days` days (no warm-up), as a layout.
+fn short_pilot(days: i64) -> Layout {
+    let full = Layout::load(&pilot_path()).expect("pilot loads");
+    let mut raw = full.raw().clone();
+    let start: jiff::civil::Date = raw.horizon.start.parse().expect("a date");
+    let end = start.checked_add(jiff::Span::new().days(days - 1)).expect("in range");
+    raw.horizon.end = end.to_string();
+    raw.horizon.warm_up_days = 0;
+    Layout::from_raw(&pilot_path(), raw).expect("the cut scenario is valid")
+}
+
+#[test]
+fn window_stepping_gives_the_headless_kpis() {
+    let layout = short_pilot(10);
+    let seed = 7;
+    let headless = Simulation::new(Model::new((**layout.scenario()).clone()), seed, 0).finish();
+
+    // The window's path: the planner's frame step with uneven frame times at ×100,000,
+    // including stalls longer than the clock honours and a pause.
+    let mut planner = Planner::new(layout, seed, BaseMap::default());
+    planner.clock.set_speed_index(navbat_planner::SPEEDS.len() - 1);
+    let frames = [1.0 / 60.0, 1.0 / 24.0, 0.4, 1.0 / 144.0, 0.0];
+    let mut n = 0;
+    while !planner.twin.at_end() {
+        planner.clock.paused = n % 50 == 49;
+        planner.step_frame(frames[n % frames.len()]);
+        n += 1;
+        assert!(n < 1_000_000, "the twin must reach the end");
+    }
+    assert!(n > 100, "many frames: {n}");
+    let windowed = planner.finish();
+    assert_eq!(windowed, headless);
+    assert!(headless.sites.iter().map(|s| s.served).sum::<u64>() > 1000);
+}
+
+#[test]
+fn an_edit_restarts_the_twin_at_the_reached_date() {
+    let layout = short_pilot(10);
+    let mut planner = Planner::new(layout, 3, BaseMap::default());
+    let mut clock = SimClock::new();
+    clock.set_speed_index(8);
+    planner.clock = clock;
+    for _ in 0..40 {
+        planner.step_frame(0.25);
+    }
+    let reached = planner.twin.now();
+    assert!(planner.edit(&Edit::AddKiosk { site: 2 }));
+    assert!(planner.twin.now() < reached, "the edited layout re-runs from the start");
+    assert_eq!(planner.twin.jump_target(), Some(reached));
+    while planner.twin.jump_target().is_some() {
+        planner.step_frame(0.0);
+    }
+    assert_eq!(planner.twin.now(), reached);
+    assert_eq!(planner.twin.readings()[2].kiosks, 3);
+    // A rejected edit changes nothing and says why.
+    assert!(!planner.edit(&Edit::SetOfficers { site: 0, group: 0, count: 0 }));
+    assert!(planner.messages.back().is_some_and(|m| m.contains("rejected")));
+    planner.undo();
+    assert_eq!(planner.layout.scenario().sites[2].kiosks[0].count, 2);
+}
+
+#[test]
+fn comparison_pairs_replications_and_leaves_untouched_sites_unchanged() {
+    let base = short_pilot(7);
+    let mut edited = base.clone();
+    edited.apply(&Edit::RemoveKiosk { site: 1 }).unwrap();
+    edited.apply(&Edit::RemoveKiosk { site: 1 }).unwrap();
+    edited
+        .apply(&Edit::AddSite {
+            lat: 39.6,
+            lon: 66.9,
+            kind: CandidateKind::ShoppingMall,
+            catchment_share: 0.2,
+        })
+        .unwrap();
+    let job = CompareJob::start(base.scenario(), edited.scenario(), 11, 4, 1);
+    let c = job.wait().expect("the comparison finishes");
+    assert_eq!(c.replications, 4);
+    assert_eq!(c.sites.len(), 5);
+    // Nukus (site 3) is untouched: common random numbers make every difference exactly 0.
+    let nukus = c.sites[3].change.expect("Nukus is in both layouts");
+    assert_eq!((nukus.mean_wait_min.mean, nukus.mean_wait_min.half_width()), (0.0, 0.0));
+    assert_eq!(nukus.abandoned.mean, 0.0);
+    // Urgut lost a kiosk and demand: something changed there.
+    let urgut = c.sites[1].change.expect("Urgut is in both layouts");
+    assert!(urgut.kiosk_share.mean != 0.0 || urgut.mean_wait_min.mean != 0.0);
+    assert!(c.sites[4].change.is_none(), "the new mall has no baseline");
+    let md = c.to_markdown("pilot");
+    assert!(md.contains("| mall-1 | new site |"), "{md}");
+}
+
+#[test]
+fn a_saved_layout_runs_like_the_edited_one() {
+    let mut layout = short_pilot(5);
+    layout.apply(&Edit::MoveKiosk { from: 3, to: 0 }).unwrap();
+    layout.apply(&Edit::SetOfficers { site: 2, group: 0, count: 4 }).unwrap();
+    let dir = std::env::temp_dir().join(format!("navbat-planner-it-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("layout.ron");
+    layout.save(&path).unwrap();
+    let loaded = navbat_scenario::load(&path).unwrap();
+    assert_eq!(&loaded, &**layout.scenario());
+    let a = Simulation::new(Model::new(loaded), 5, 0).finish();
+    let b = Simulation::new(Model::new((**layout.scenario()).clone()), 5, 0).finish();
+    assert_eq!(a, b);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn every_source_file_starts_with_a_doc_line() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut stack = vec![root.join("src"), root.join("tests"), root.join("examples")];
+    let mut seen = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                assert!(text.starts_with("//!"), "{} must start with a //! line", path.display());
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen >= 10, "{seen}");
+}

@@ -5,11 +5,14 @@
 //! # Overview
 //! A [`Template`] is a face embedding scaled to unit length, so a score is a cosine in
 //! [-1, 1]. [`verify`] compares a probe with one reference at a [`Threshold`]. A [`Gallery`]
-//! holds enrolled templates in int8 form (516 bytes a 512-d template: a 1M gallery's search
-//! structure is ≈ 524 MB) and searches it exactly: every row is scored with exact integer
-//! dot products in fixed-size chunks on the rayon pool, the best rows of each chunk are
+//! holds enrolled templates in int8 form (512 bytes of codes, 64 of refinement bits, a
+//! 4-byte scale and an 8-byte id a 512-d template: 588 MB for 1M) and searches it exactly:
+//! every row is scored with exact integer dot products in fixed-size chunks on the rayon
+//! pool (AVX2 when the CPU has it, detected at run time), the best rows of each chunk are
 //! re-scored with the full-precision probe, and candidates are ranked by score, then by
 //! identity. Nothing depends on the thread count, the CPU's vector width or a clock.
+//! Measured on 2 cores: 1:1 verify ≈ 0.12 µs; 1:N at 1M ≈ 35 ms a probe; recall@10 against
+//! exact f32 search ≥ 0.99 (the figures and commands are in the benches' closing note).
 //!
 //! The simulator has no real faces, so a [`Population`] makes them: any person's
 //! [`Identity`] is a pure function of (seed, [`PersonId`], [`Group`]), and

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod calibration;
+mod formats;
 mod known_answer;
 mod properties;
 mod stability;

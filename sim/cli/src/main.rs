@@ -11,9 +11,10 @@ use clap::{Args, Parser, Subcommand};
 use miette::{IntoDiagnostic, Report, WrapErr};
 use navbat_engine::{
     Model, QueueSpec, Simulation, erlang_c_mean_wait, erlang_c_wait_quantile, queue_scenario,
-    run_replications,
+    run_models, without_kiosks,
 };
 use navbat_record::RunSummary;
+use navbat_scenario::Override;
 
 /// navbat: a digital twin of Uzbekistan's smart migration stations.
 #[derive(Parser, Debug)]
@@ -29,6 +30,9 @@ enum Command {
     Run(RunArgs),
     /// Staffing calculator: one always-open queue with Poisson arrivals.
     Queue(QueueArgs),
+    /// Run a grid of scenario variants (a sweep file), each with replications and optionally
+    /// its no-kiosk baseline.
+    Sweep(SweepArgs),
     /// Check a scenario file and print what it holds.
     Validate {
         /// Scenario file (RON).
@@ -55,6 +59,33 @@ struct RunArgs {
     /// Print the summary as one JSON object instead of a table.
     #[arg(long)]
     json: bool,
+    /// Change the scenario before running: `path=value`, e.g. `sites.urgut.kiosks.k.count=4`
+    /// (repeatable; lists are entered by id, index or `*`).
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_override)]
+    sets: Vec<Override>,
+    /// Also run the same sites without kiosks, with common random numbers, and report the
+    /// paired differences (pilot minus baseline).
+    #[arg(long)]
+    baseline: bool,
+}
+
+#[derive(Args, Debug)]
+struct SweepArgs {
+    /// Sweep file (RON): scenario, replications, seed, baseline, axes.
+    sweep: PathBuf,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    threads: Option<u32>,
+    /// Directory for `sweep.csv` (one row per point, replication and site) and `summary.json`.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Print the summary as one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_override(s: &str) -> Result<Override, String> {
+    Override::parse(s).map_err(|e| e.to_string())
 }
 
 #[derive(Args, Debug)]
@@ -101,6 +132,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run(args),
         Command::Queue(args) => queue(&args),
+        Command::Sweep(args) => sweep(&args),
         Command::Validate { scenario } => validate(&scenario),
     };
     match result {
@@ -116,30 +148,40 @@ fn load(path: &std::path::Path) -> miette::Result<navbat_scenario::Scenario> {
     navbat_scenario::load(path).map_err(Report::new)
 }
 
-fn run(args: RunArgs) -> miette::Result<()> {
-    let scenario = load(&args.scenario)?;
-    let name = scenario.name.clone();
-    let model = Model::new(scenario);
-    let threads = args.threads.map_or(0, |t| t as usize);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
+fn thread_pool(threads: Option<u32>) -> miette::Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.map_or(0, |t| t as usize))
         .build()
         .into_diagnostic()
-        .wrap_err("cannot start worker threads")?;
-    let bar = (std::io::stderr().is_terminal() && args.replications > 1).then(|| {
-        let bar = indicatif::ProgressBar::new(u64::from(args.replications));
+        .wrap_err("cannot start worker threads")
+}
+
+/// A progress bar on stderr when it is a terminal and there is more than one job.
+fn progress(jobs: u64, message: &str) -> Option<indicatif::ProgressBar> {
+    (std::io::stderr().is_terminal() && jobs > 1).then(|| {
+        let bar = indicatif::ProgressBar::new(jobs);
         bar.set_style(
             indicatif::ProgressStyle::with_template(
                 "{msg} [{bar:30}] {pos}/{len} replications, {eta}",
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
-        bar.set_message(name.clone());
+        bar.set_message(message.to_owned());
         bar
-    });
-    let started = Instant::now();
-    let reps = pool.install(|| {
-        run_replications(&model, args.seed, args.replications, &|| {
+    })
+}
+
+/// Runs `models` (each `replications` times, same seed) on `pool` with a progress bar.
+fn run_all(
+    pool: &rayon::ThreadPool,
+    models: &[std::sync::Arc<Model>],
+    seed: u64,
+    replications: u32,
+    label: &str,
+) -> Vec<Vec<navbat_record::ReplicationRecord>> {
+    let bar = progress(models.len() as u64 * u64::from(replications), label);
+    let runs = pool.install(|| {
+        run_models(models, seed, replications, &|| {
             if let Some(b) = &bar {
                 b.inc(1);
             }
@@ -148,23 +190,112 @@ fn run(args: RunArgs) -> miette::Result<()> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    runs
+}
+
+fn run(args: RunArgs) -> miette::Result<()> {
+    let scenario = navbat_scenario::load_with(&args.scenario, &args.sets).map_err(Report::new)?;
+    let name = scenario.name.clone();
+    let mut models = vec![Model::new(scenario.clone())];
+    if args.baseline {
+        models.push(Model::new(without_kiosks(&scenario)));
+    }
+    let pool = thread_pool(args.threads)?;
+    let started = Instant::now();
+    let mut runs = run_all(&pool, &models, args.seed, args.replications, &name);
     let elapsed = started.elapsed();
-    let summary = RunSummary::from_replications(&name, args.seed, &reps);
+    let baseline = if args.baseline { runs.pop() } else { None };
+    let reps = runs.pop().unwrap_or_default();
+    let mut summary = RunSummary::from_replications(&name, args.seed, &reps);
+    if let Some(base) = &baseline {
+        summary = summary.with_baseline(&reps, base);
+    }
     if let Some(dir) = &args.out {
-        output::write_run(dir, &reps, &summary)?;
+        output::write_run(dir, &reps, baseline.as_deref(), &summary)?;
     }
     if args.json {
         println!("{}", serde_json::to_string(&summary).into_diagnostic()?);
     } else {
         print!("{}", output::summary_table(&summary));
         std::io::Write::flush(&mut std::io::stdout()).into_diagnostic()?;
-        let events: u64 = reps.iter().map(|r| r.events).sum();
+        let events: u64 = reps.iter().chain(baseline.iter().flatten()).map(|r| r.events).sum();
         eprintln!(
             "{} replications, {} events in {:.2} s ({:.1} M events/s)",
-            reps.len(),
+            reps.len() + baseline.as_ref().map_or(0, Vec::len),
             events,
             elapsed.as_secs_f64(),
             events as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6
+        );
+    }
+    Ok(())
+}
+
+fn sweep(args: &SweepArgs) -> miette::Result<()> {
+    let sweep = navbat_scenario::load_sweep(&args.sweep).map_err(Report::new)?;
+    // Check every point before running any.
+    let mut models = Vec::with_capacity(sweep.points.len());
+    let mut baselines: Vec<usize> = Vec::new();
+    let mut base_models: Vec<(navbat_scenario::Scenario, std::sync::Arc<Model>)> = Vec::new();
+    for point in &sweep.points {
+        let scenario = navbat_scenario::load_with(&sweep.scenario, point).map_err(Report::new)?;
+        if sweep.baseline {
+            // Points that differ only in their kiosks share one baseline.
+            let base = without_kiosks(&scenario);
+            let i = match base_models.iter().position(|(s, _)| *s == base) {
+                Some(i) => i,
+                None => {
+                    base_models.push((base.clone(), Model::new(base)));
+                    base_models.len() - 1
+                }
+            };
+            baselines.push(i);
+        }
+        models.push(Model::new(scenario));
+    }
+    let n_points = models.len();
+    models.extend(base_models.iter().map(|(_, m)| m.clone()));
+    let pool = thread_pool(args.threads)?;
+    let started = Instant::now();
+    let runs = run_all(&pool, &models, sweep.seed, sweep.replications, "sweep");
+    let elapsed = started.elapsed();
+    let axes: Vec<String> = sweep.points[0].iter().map(|o| o.path.clone()).collect();
+    let mut points = Vec::with_capacity(n_points);
+    let mut table = Vec::with_capacity(n_points);
+    for (p, point) in sweep.points.iter().enumerate() {
+        let name = models[p].scenario.name.clone();
+        let mut summary = RunSummary::from_replications(&name, sweep.seed, &runs[p]);
+        if let Some(&b) = baselines.get(p) {
+            summary = summary.with_baseline(&runs[p], &runs[n_points + b]);
+        }
+        let values: Vec<String> = point.iter().map(|o| o.value.to_string()).collect();
+        points.push(serde_json::json!({
+            "point": p,
+            "set": point.iter().map(|o| (o.path.clone(), o.value.clone())).collect::<serde_json::Map<_, _>>(),
+            "summary": summary,
+        }));
+        table.push((values, runs[p].clone()));
+    }
+    let out = serde_json::json!({
+        "sweep": args.sweep.display().to_string(),
+        "scenario": sweep.scenario.display().to_string(),
+        "seed": sweep.seed,
+        "replications": sweep.replications,
+        "axes": axes,
+        "points": points,
+    });
+    if let Some(dir) = &args.out {
+        output::write_sweep(dir, &axes, &table, &out)?;
+    }
+    if args.json {
+        println!("{out}");
+    } else {
+        print!("{}", output::sweep_table(&axes, &table, &points));
+        eprintln!(
+            "{} points x {} replications (+{} baselines) in {:.2} s",
+            n_points,
+            sweep.replications,
+            base_models.len(),
+            elapsed.as_secs_f64()
         );
     }
     Ok(())

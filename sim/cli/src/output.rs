@@ -41,6 +41,34 @@ pub(crate) fn summary_table(s: &RunSummary) -> String {
             pm(&site.kiosk_share, 3),
         );
     }
+    if let Some(vs) = &s.vs_baseline {
+        let _ = writeln!(
+            out,
+            "\nvs baseline without kiosks (paired differences, pilot minus baseline)"
+        );
+        let _ = writeln!(
+            out,
+            "{:<22} {:>15} {:>15} {:>15} {:>20} {:>16}",
+            "site",
+            "mean wait min",
+            "P90 wait min",
+            "utilization",
+            "officer hours freed",
+            "abandoned"
+        );
+        for c in vs {
+            let _ = writeln!(
+                out,
+                "{:<22} {:>15} {:>15} {:>15} {:>20} {:>16}",
+                c.name,
+                pm(&c.mean_wait_min, 2),
+                pm(&c.p90_wait_min, 2),
+                pm(&c.utilization, 3),
+                pm(&c.officer_hours_freed, 0),
+                pm(&c.abandoned, 0),
+            );
+        }
+    }
     out
 }
 
@@ -48,21 +76,84 @@ fn pm(e: &Estimate, digits: usize) -> String {
     format!("{:.*} ± {:.*}", digits, e.mean, digits, e.half_width())
 }
 
-/// Writes `replications.csv` and `summary.json` into `dir`, each first to a temporary file
-/// then renamed, so a failure leaves no half-written file behind.
+/// Writes `replications.csv` (and `baseline.csv`) and `summary.json` into `dir`, each first
+/// to a temporary file then renamed, so a failure leaves no half-written file behind.
 pub(crate) fn write_run(
     dir: &Path,
     reps: &[ReplicationRecord],
+    baseline: Option<&[ReplicationRecord]>,
     summary: &RunSummary,
 ) -> miette::Result<()> {
+    let mut files = Vec::new();
+    let mut csv = Vec::new();
+    write_replication_csv(&mut csv, reps).into_diagnostic()?;
+    files.push(("replications.csv", csv));
+    if let Some(base) = baseline {
+        let mut csv = Vec::new();
+        write_replication_csv(&mut csv, base).into_diagnostic()?;
+        files.push(("baseline.csv", csv));
+    }
+    files.push(("summary.json", serde_json::to_vec_pretty(summary).into_diagnostic()?));
+    write_files(dir, &files)
+}
+
+/// Writes `sweep.csv` and `summary.json` of a sweep into `dir`.
+pub(crate) fn write_sweep(
+    dir: &Path,
+    axes: &[String],
+    table: &[(Vec<String>, Vec<ReplicationRecord>)],
+    summary: &serde_json::Value,
+) -> miette::Result<()> {
+    let mut csv = Vec::new();
+    navbat_record::write_sweep_csv(&mut csv, axes, table).into_diagnostic()?;
+    let json = serde_json::to_vec_pretty(summary).into_diagnostic()?;
+    write_files(dir, &[("sweep.csv", csv), ("summary.json", json)])
+}
+
+/// A table of a sweep: one row per point and site.
+pub(crate) fn sweep_table(
+    axes: &[String],
+    table: &[(Vec<String>, Vec<ReplicationRecord>)],
+    points: &[serde_json::Value],
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} | site | mean wait min | P90 wait min | utilization | vs baseline: mean wait min",
+        axes.join(" | ")
+    );
+    for ((values, _), point) in table.iter().zip(points) {
+        let Ok(summary) = serde_json::from_value::<RunSummary>(point["summary"].clone()) else {
+            continue;
+        };
+        for (i, site) in summary.sites.iter().enumerate() {
+            let vs = summary
+                .vs_baseline
+                .as_ref()
+                .and_then(|v| v.get(i))
+                .map_or_else(|| "-".to_owned(), |c| pm(&c.mean_wait_min, 2));
+            let _ = writeln!(
+                out,
+                "{} | {} | {} | {} | {} | {}",
+                values.join(" | "),
+                site.name,
+                pm(&site.mean_wait_min, 2),
+                pm(&site.p90_wait_min, 2),
+                pm(&site.utilization, 3),
+                vs
+            );
+        }
+    }
+    out
+}
+
+fn write_files(dir: &Path, files: &[(&str, Vec<u8>)]) -> miette::Result<()> {
     fs::create_dir_all(dir)
         .into_diagnostic()
         .wrap_err_with(|| format!("cannot create output directory {}", dir.display()))?;
-    let mut csv = Vec::new();
-    write_replication_csv(&mut csv, reps).into_diagnostic()?;
-    let json = serde_json::to_vec_pretty(summary).into_diagnostic()?;
-    write_atomic(&dir.join("replications.csv"), &csv)?;
-    write_atomic(&dir.join("summary.json"), &json)?;
+    for (name, bytes) in files {
+        write_atomic(&dir.join(name), bytes)?;
+    }
     Ok(())
 }
 

@@ -294,6 +294,16 @@ pub struct Applicant {
     pub stay: u32,
     /// Total time spent in lines, ms.
     pub waited_ms: i64,
+    /// Officer time this person needs, ms (drawn on arrival).
+    pub counter_ms: i64,
+    /// Kiosk time this person needs, ms (drawn on arrival; 0 if kiosks cannot serve them).
+    pub kiosk_ms: i64,
+    /// How long this person waits in a line before giving up, ms.
+    pub patience_ms: Option<i64>,
+    /// Whether a kiosk session would succeed for this person.
+    pub kiosk_ok: bool,
+    /// Uniform draw that decides balking against the segment's probability.
+    pub balk_draw: f64,
 }
 
 /// The people at a site: a table of slots reused with a generation count, so handles in

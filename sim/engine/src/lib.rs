@@ -52,7 +52,7 @@ pub use crate::erlang::{
     erlang_b, erlang_c_mean_wait, erlang_c_wait_probability, erlang_c_wait_quantile, mg1_mean_wait,
     mmck_blocking,
 };
-pub use crate::experiment::run_replications;
+pub use crate::experiment::{run_models, run_replications, without_kiosks};
 pub use crate::model::Model;
 pub use crate::plan::SitePlan;
 pub use crate::queue::{QueueSpec, queue_scenario};

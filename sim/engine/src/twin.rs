@@ -213,7 +213,10 @@ impl SiteState {
             if svc.portal { seg.channel.portal } else { 0.0 },
         ];
         let total: f64 = weights.iter().sum();
-        let choices = weights.iter().filter(|&&w| w > 0.0).count();
+        // Whether to draw depends on the segment alone, not on what this site offers, so a
+        // variant of the scenario (say, without kiosks) consumes the same numbers.
+        let c = seg.channel;
+        let choices = [c.kiosk, c.counter, c.portal].iter().filter(|&&w| w > 0.0).count();
         let u: f64 = if choices > 1 { rng.random::<f64>() * total } else { 0.0 };
         let channel = if total <= 0.0 {
             // The segment prefers only channels this site lacks: take what exists.
@@ -242,6 +245,23 @@ impl SiteState {
         if counted {
             env.tally.arrivals += 1;
         }
+        // Everything random about this person is drawn now, in arrival order, each from its
+        // own stream: the same person needs the same officer time, kiosk time and patience
+        // in every variant of the scenario (common random numbers, synchronised by person).
+        let counter_ms = minutes_to_ms(
+            model.counter_time[usize::from(service)].sample(env.rng(Purpose::CounterService)),
+        );
+        let kiosk_ms = match &model.kiosk_time[usize::from(service)] {
+            Some(d) => minutes_to_ms(d.sample(env.rng(Purpose::KioskService))),
+            None => 0,
+        };
+        let kiosk_ok = svc.kiosk_needs.is_none()
+            || env.rng(Purpose::KioskOutcome).random::<f64>() < seg.kiosk_success;
+        let patience_ms = model.patience[usize::from(segment)]
+            .as_ref()
+            .map(|d| minutes_to_ms(d.sample(env.rng(Purpose::Patience))));
+        let balk_draw =
+            if seg.balking.is_some() { env.rng(Purpose::Balking).random::<f64>() } else { 1.0 };
         let key = self.people.insert(Applicant {
             id: ((s as u64) << 40) | *env.requests,
             service,
@@ -253,6 +273,11 @@ impl SiteState {
             queued_at: env.now,
             stay: 0,
             waited_ms: 0,
+            counter_ms,
+            kiosk_ms,
+            patience_ms,
+            kiosk_ok,
+            balk_draw,
         });
         let line = if channel == Channel::Kiosk && self.kiosk_up_for(svc.kiosk_needs) {
             Line::Kiosk
@@ -272,15 +297,14 @@ impl SiteState {
     /// Puts person `p` in `line` (balking first if `may_balk`), then lets servers pick.
     fn join(&mut self, p: PersonKey, line: Line, may_balk: bool, env: &mut Env<'_>) {
         let Some(a) = self.people.get(p) else { return };
-        let segment = usize::from(a.segment);
-        let counted = a.counted;
-        let seg = &env.model.scenario.segments[segment];
+        let (counted, patience, balk_draw) = (a.counted, a.patience_ms, a.balk_draw);
+        let seg = &env.model.scenario.segments[usize::from(a.segment)];
         if may_balk && let Some(b) = seg.balking {
             let waiting = match line {
                 Line::Counter => self.counter_waiting,
                 Line::Kiosk => self.kiosk_waiting,
             };
-            if waiting >= b.queue_len && env.rng(Purpose::Balking).random::<f64>() < b.probability {
+            if waiting >= b.queue_len && balk_draw < b.probability {
                 if counted {
                     env.tally.balked += 1;
                 }
@@ -289,8 +313,7 @@ impl SiteState {
             }
         }
         let stay = self.enqueue(p, line, false, env);
-        if let Some(d) = &env.model.patience[segment] {
-            let patience = minutes_to_ms(d.sample(env.rng(Purpose::Patience)));
+        if let Some(patience) = patience {
             env.schedule(SimTime(env.now.0 + patience), Event::Renege(p, stay));
         }
         match line {
@@ -411,14 +434,13 @@ impl SiteState {
     fn start_counter_service(&mut self, c: usize, p: PersonKey, env: &mut Env<'_>) {
         self.leave_line(p, env);
         let Some(a) = self.people.get(p) else { return };
-        let sampler = &env.model.counter_time[usize::from(a.service)];
-        let minutes = sampler.sample(env.rng(Purpose::CounterService));
+        let duration = a.counter_ms;
         let st = &mut self.counters[c];
         st.serving = Some(p);
         st.session += 1;
         st.busy_since = env.now;
         let event = Event::ServiceDone(Server::Counter(c as u16), st.session);
-        env.schedule(SimTime(env.now.0 + minutes_to_ms(minutes)), event);
+        env.schedule(SimTime(env.now.0 + duration), event);
     }
 
     /// A counter with nothing to do: serve the next person, or leave if its shift is over.
@@ -545,16 +567,13 @@ impl SiteState {
     fn start_kiosk_session(&mut self, k: usize, p: PersonKey, env: &mut Env<'_>) {
         self.leave_line(p, env);
         let Some(a) = self.people.get(p) else { return };
-        let minutes = match &env.model.kiosk_time[usize::from(a.service)] {
-            Some(d) => d.sample(env.rng(Purpose::KioskService)),
-            None => 0.0,
-        };
+        let duration = a.kiosk_ms;
         let st = &mut self.kiosks[k];
         st.serving = Some(p);
         st.session += 1;
         st.busy_since = env.now;
         let event = Event::ServiceDone(Server::Kiosk(k as u16), st.session);
-        env.schedule(SimTime(env.now.0 + minutes_to_ms(minutes)), event);
+        env.schedule(SimTime(env.now.0 + duration), event);
     }
 
     fn kiosk_fail(&mut self, k: usize, env: &mut Env<'_>) {
@@ -622,9 +641,8 @@ impl SiteState {
 
     fn kiosk_session_ends(&mut self, p: PersonKey, env: &mut Env<'_>) {
         let Some(a) = self.people.get(p) else { return };
-        let (service, segment, counted) = (a.service, usize::from(a.segment), a.counted);
-        let success = env.model.scenario.segments[segment].kiosk_success;
-        if env.rng(Purpose::KioskOutcome).random::<f64>() < success {
+        let (service, counted) = (a.service, a.counted);
+        if a.kiosk_ok {
             self.finish_served(p, true, env);
             return;
         }

@@ -17,12 +17,14 @@
 //! assert!(e.ci95_low < e.mean && e.mean < e.ci95_high);
 //! ```
 
+mod compare;
 mod estimate;
 mod histogram;
 mod run;
 mod tables;
 
+pub use crate::compare::{SiteComparison, compare_paired};
 pub use crate::estimate::Estimate;
 pub use crate::histogram::WaitHistogram;
 pub use crate::run::{ReplicationRecord, RunSummary, SiteRecord, SiteSummary};
-pub use crate::tables::{RecordError, write_replication_csv};
+pub use crate::tables::{RecordError, write_replication_csv, write_sweep_csv};

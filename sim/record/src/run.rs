@@ -122,9 +122,22 @@ pub struct RunSummary {
     pub replications: u32,
     /// Per site.
     pub sites: Vec<SiteSummary>,
+    /// Paired differences against the no-kiosk baseline, when one was run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vs_baseline: Option<Vec<crate::SiteComparison>>,
 }
 
 impl RunSummary {
+    /// Adds the paired comparison with `baseline` (run with the same seed and replications).
+    pub fn with_baseline(
+        mut self,
+        variant: &[ReplicationRecord],
+        baseline: &[ReplicationRecord],
+    ) -> Self {
+        self.vs_baseline = Some(crate::compare_paired(variant, baseline));
+        self
+    }
+
     /// Summarises replications (which must list the same sites in the same order).
     pub fn from_replications(scenario: &str, seed: u64, reps: &[ReplicationRecord]) -> Self {
         let n_sites = reps.first().map_or(0, |r| r.sites.len());
@@ -156,6 +169,7 @@ impl RunSummary {
             seed,
             replications: u32::try_from(reps.len()).unwrap_or(u32::MAX),
             sites,
+            vs_baseline: None,
         }
     }
 }

@@ -29,3 +29,39 @@ pub fn write_replication_csv<W: Write>(
     w.flush().map_err(|e| RecordError::Csv { source: e.into() })?;
     Ok(())
 }
+
+/// Writes one row per (point, replication, site): the point number, one column per sweep
+/// axis with the point's value, then every field of [`crate::SiteRecord`].
+pub fn write_sweep_csv<W: Write>(
+    out: W,
+    axes: &[String],
+    points: &[(Vec<String>, Vec<ReplicationRecord>)],
+) -> Result<(), RecordError> {
+    let mut w = csv::Writer::from_writer(out);
+    let mut header_written = false;
+    for (p, (values, reps)) in points.iter().enumerate() {
+        for s in reps.iter().flat_map(|r| &r.sites) {
+            // The record's own columns, exactly as in replications.csv.
+            let mut one = csv::Writer::from_writer(Vec::new());
+            one.serialize(s)?;
+            let bytes =
+                one.into_inner().map_err(|e| RecordError::Csv { source: e.into_error().into() })?;
+            let mut rdr = csv::Reader::from_reader(bytes.as_slice());
+            if !header_written {
+                let mut header = vec!["point".to_owned()];
+                header.extend(axes.iter().cloned());
+                header.extend(rdr.headers()?.iter().map(str::to_owned));
+                w.write_record(&header)?;
+                header_written = true;
+            }
+            for row in rdr.records() {
+                let mut fields = vec![p.to_string()];
+                fields.extend(values.iter().cloned());
+                fields.extend(row?.iter().map(str::to_owned));
+                w.write_record(&fields)?;
+            }
+        }
+    }
+    w.flush().map_err(|e| RecordError::Csv { source: e.into() })?;
+    Ok(())
+}

@@ -61,14 +61,32 @@ pub enum ScenarioError {
         #[label("{message}")]
         span: SourceSpan,
     },
+    /// A `--set` override does not fit the scenario.
+    #[error("{file}: --set {problem}")]
+    #[diagnostic(code(navbat::scenario::set))]
+    Override {
+        /// The scenario the override was applied to.
+        file: String,
+        /// What is wrong.
+        problem: crate::OverrideError,
+    },
+    /// A sweep file is well-formed RON but its grid is not acceptable.
+    #[error("{file}: {message}")]
+    #[diagnostic(code(navbat::scenario::sweep))]
+    Sweep {
+        /// The sweep file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 impl ScenarioError {
     /// The 1-based line and column of the problem, where it has one.
     pub fn position(&self) -> Option<(usize, usize)> {
         match self {
-            Self::Io { .. } => None,
             Self::Syntax { line, col, .. } | Self::Invalid { line, col, .. } => Some((*line, *col)),
+            Self::Io { .. } | Self::Override { .. } | Self::Sweep { .. } => None,
         }
     }
 }

@@ -42,6 +42,7 @@
 mod error;
 mod locate;
 mod model;
+mod overrides;
 mod raw;
 mod validate;
 
@@ -57,6 +58,9 @@ pub use crate::model::{
     QueuePolicy, Scenario, Segment, SegmentIdx, SegmentKind, Service, ServiceIdx, Shift, Site,
     SiteKind, weekday_index,
 };
+pub use crate::overrides::{
+    AxisValue, MAX_SWEEP_POINTS, Override, OverrideError, RawAxis, RawSweep, Sweep, apply_overrides,
+};
 pub use crate::raw::{
     Day, RawBalking, RawChannelChoice, RawCounter, RawDemand, RawHoliday, RawHorizon, RawHours,
     RawKiosk, RawProfile, RawQueuePolicy, RawScenario, RawSegment, RawService, RawShift, RawSite,
@@ -69,6 +73,32 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     from_str(&path.display().to_string(), &text)
 }
 
+/// Reads the scenario at `path`, applies `changes` (`--set` overrides) and checks the result.
+/// Without changes, errors point into the file itself.
+pub fn load_with(path: &Path, changes: &[Override]) -> Result<Scenario, ScenarioError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| ScenarioError::Io { path: path.to_path_buf(), source })?;
+    let file = path.display().to_string();
+    let raw = parse_raw(&file, &text)?;
+    if changes.is_empty() {
+        return validate_with_text(&file, &text, &raw);
+    }
+    let changed = apply_overrides(&raw, changes)
+        .map_err(|problem| ScenarioError::Override { file: file.clone(), problem })?;
+    let list: Vec<String> = changes.iter().map(ToString::to_string).collect();
+    from_raw(&format!("{file} with --set {}", list.join(" ")), &changed)
+}
+
+/// Reads a sweep file and expands its grid.
+pub fn load_sweep(path: &Path) -> Result<Sweep, ScenarioError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| ScenarioError::Io { path: path.to_path_buf(), source })?;
+    let file = path.display().to_string();
+    let raw: RawSweep =
+        ron::Options::default().from_str(&text).map_err(|e| syntax(&file, &text, &e))?;
+    raw.expand(path).map_err(|message| ScenarioError::Sweep { file, message })
+}
+
 /// Parses and checks scenario `text`; `file` names it in errors.
 pub fn from_str(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
     let raw = parse_raw(file, text)?;
@@ -77,19 +107,21 @@ pub fn from_str(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
 
 /// Parses `text` into raw types without checking values (for editors that keep raw form).
 pub fn parse_raw(file: &str, text: &str) -> Result<RawScenario, ScenarioError> {
-    ron::Options::default().from_str::<RawScenario>(text).map_err(|e| {
-        let (line, col) = (e.span.start.line.max(1), e.span.start.col.max(1));
-        let offset = error::offset_of(text, line, col);
-        let end = error::offset_of(text, e.span.end.line.max(1), e.span.end.col.max(1));
-        ScenarioError::Syntax {
-            file: file.to_owned(),
-            line,
-            col,
-            message: e.code.to_string(),
-            src: Arc::new(NamedSource::new(file, text.to_owned())),
-            span: (offset, end.saturating_sub(offset).max(1)).into(),
-        }
-    })
+    ron::Options::default().from_str::<RawScenario>(text).map_err(|e| syntax(file, text, &e))
+}
+
+fn syntax(file: &str, text: &str, e: &ron::error::SpannedError) -> ScenarioError {
+    let (line, col) = (e.span.start.line.max(1), e.span.start.col.max(1));
+    let offset = error::offset_of(text, line, col);
+    let end = error::offset_of(text, e.span.end.line.max(1), e.span.end.col.max(1));
+    ScenarioError::Syntax {
+        file: file.to_owned(),
+        line,
+        col,
+        message: e.code.to_string(),
+        src: Arc::new(NamedSource::new(file, text.to_owned())),
+        span: (offset, end.saturating_sub(offset).max(1)).into(),
+    }
 }
 
 /// Checks a raw scenario built in code; errors point into its pretty-printed RON form.

@@ -164,3 +164,67 @@ fn validate_lists_sites() {
         assert!(out.contains(site), "{out}");
     }
 }
+
+#[test]
+fn baseline_adds_paired_differences() {
+    let o = navbat(&[
+        "run",
+        &path("pilot-2026.ron"),
+        "--replications",
+        "2",
+        "--baseline",
+        "--json",
+        "--set",
+        "horizon.end=\"2026-05-31\"",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let vs = v["vs_baseline"].as_array().expect("vs_baseline section");
+    assert_eq!(vs.len(), 4);
+    for site in vs {
+        for kpi in ["mean_wait_min", "p90_wait_min", "utilization", "officer_hours_freed"] {
+            assert!(site[kpi]["mean"].is_number(), "{kpi}: {site}");
+            assert!(site[kpi]["ci95_low"].as_f64() <= site[kpi]["ci95_high"].as_f64());
+        }
+        assert!(site["officer_hours_freed"]["mean"].as_f64().expect("number") > 0.0, "{site}");
+    }
+}
+
+#[test]
+fn bad_override_fails_cleanly() {
+    let o = navbat(&["run", &path("pilot-2026.ron"), "--set", "sites.urgut.kiosk.count=5"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no `kiosk` at `sites.urgut`"), "{}", stderr(&o));
+}
+
+#[test]
+fn sweep_writes_one_row_per_point_replication_and_site() {
+    let dir = std::env::temp_dir().join(format!("navbat-sweep-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let sweep = dir.join("s.ron");
+    std::fs::write(
+        &sweep,
+        format!(
+            r#"Sweep(scenario: "{}", replications: 2, seed: 3, baseline: true,
+               axes: [(path: "sites.*.kiosks.k.count", values: [1, 3]),
+                      (path: "horizon.end", values: ["2026-05-20"])])"#,
+            path("pilot-2026.ron")
+        ),
+    )
+    .expect("write");
+    let out = dir.join("out");
+    let o = navbat(&["sweep", &sweep.display().to_string(), "--out", &out.display().to_string()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).expect("csv");
+    assert!(csv.starts_with("point,sites.*.kiosks.k.count,horizon.end,replication,site,"), "{csv}");
+    assert_eq!(csv.lines().count(), 1 + 2 * 2 * 4);
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).expect("json"))
+            .expect("json");
+    assert_eq!(v["points"].as_array().map(Vec::len), Some(2));
+    assert!(v["points"][1]["summary"]["vs_baseline"].is_array());
+    // Two points differing only in kiosks share a baseline: results of point 1 differ from 0.
+    assert_ne!(v["points"][0]["summary"]["sites"], v["points"][1]["summary"]["sites"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -82,3 +82,69 @@ fn stepping_in_small_increments_equals_one_pass() {
     }
     assert_eq!(whole, stepped.finish());
 }
+
+#[test]
+fn common_random_numbers_shrink_the_variance_of_differences() {
+    use navbat_engine::{Model, run_models, without_kiosks};
+    let mut s = scenario("pilot-2026.ron");
+    s.end = s.start.checked_add(jiff::Span::new().days(29)).expect("date");
+    let pilot = Model::new(s.clone());
+    let base = Model::new(without_kiosks(&s));
+    let reps = 8;
+    let paired = run_models(&[pilot.clone(), base.clone()], 5, reps, &|| {});
+    let other_seed = run_models(&[base], 6, reps, &|| {});
+    let var = |d: &[f64]| {
+        let m = d.iter().sum::<f64>() / d.len() as f64;
+        d.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (d.len() as f64 - 1.0)
+    };
+    for site in 0..s.sites.len() {
+        let diff = |b: &[navbat_record::ReplicationRecord]| -> Vec<f64> {
+            paired[0]
+                .iter()
+                .zip(b)
+                .map(|(p, b)| p.sites[site].mean_wait_min - b.sites[site].mean_wait_min)
+                .collect()
+        };
+        let (crn, indep) = (var(&diff(&paired[1])), var(&diff(&other_seed[0])));
+        assert!(crn < indep, "site {site}: paired variance {crn} not below independent {indep}");
+    }
+    // Same people arrive in both: arrival counts at each site match replication by replication.
+    for (p, b) in paired[0].iter().zip(&paired[1]) {
+        for (ps, bs) in p.sites.iter().zip(&b.sites) {
+            assert_eq!(ps.arrivals + ps.portal, bs.arrivals + bs.portal, "{}", ps.site);
+        }
+    }
+}
+
+#[test]
+fn kiosk_only_scenario_never_needs_an_officer() {
+    // Known by construction: everyone chooses the kiosk, every kiosk session succeeds and
+    // kiosks never fail, so every person served is served at a kiosk and officers never work.
+    let mut s = scenario("pilot-2026.ron");
+    s.end = s.start.checked_add(jiff::Span::new().days(13)).expect("date");
+    for seg in &mut s.segments {
+        seg.channel = navbat_scenario::ChannelChoice { kiosk: 1.0, counter: 0.0, portal: 0.0 };
+        seg.kiosk_success = 1.0;
+    }
+    for svc in &mut s.services {
+        svc.kiosk_needs = Some(navbat_scenario::Capabilities::from_list(&[
+            navbat_scenario::Capability::BiometricCapture,
+        ]));
+        if svc.kiosk_minutes.is_none() {
+            svc.kiosk_minutes = Some(navbat_scenario::Dist::Constant { value: 6.0 });
+        }
+    }
+    for site in &mut s.sites {
+        for k in &mut site.kiosks {
+            k.failures = None;
+        }
+    }
+    let rec = Simulation::new(navbat_engine::Model::new(s), 3, 0).finish();
+    for site in &rec.sites {
+        assert!(site.served > 100);
+        assert_eq!(site.served_kiosk, site.served, "{}", site.site);
+        assert_eq!(site.kiosk_fallbacks, 0);
+        assert_eq!(site.officer_busy_hours, 0.0, "{}", site.site);
+        assert_eq!(site.kiosk_uptime, 1.0);
+    }
+}

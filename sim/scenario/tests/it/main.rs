@@ -208,3 +208,89 @@ fn missing_file_is_an_io_error() {
     assert!(matches!(err, ScenarioError::Io { .. }));
     assert!(err.to_string().contains("/nonexistent/x.ron"));
 }
+
+mod overrides {
+    use navbat_scenario::{Override, OverrideError, apply_overrides, from_raw, parse_raw};
+
+    fn raw() -> navbat_scenario::RawScenario {
+        parse_raw("pilot.ron", super::PILOT).expect("parses")
+    }
+
+    fn set(text: &str) -> Result<navbat_scenario::RawScenario, OverrideError> {
+        apply_overrides(&raw(), &[Override::parse(text).expect("path=value")])
+    }
+
+    #[test]
+    fn by_id_changes_one_element() {
+        let r = set("sites.urgut.kiosks.k.count=5").expect("applies");
+        let counts: Vec<u32> = r.sites.iter().map(|s| s.kiosks[0].count).collect();
+        assert_eq!(counts, vec![2, 5, 2, 2]);
+    }
+
+    #[test]
+    fn wildcard_and_index_reach_every_element() {
+        let r = set("sites.*.kiosks.0.count=4").expect("applies");
+        assert!(r.sites.iter().all(|s| s.kiosks[0].count == 4));
+    }
+
+    #[test]
+    fn enum_variant_and_bare_words_work() {
+        let r = set("services.id-card.counter_minutes.LogNormal.mean=11.5").expect("applies");
+        assert_eq!(
+            r.services[0].counter_minutes,
+            navbat_scenario::Dist::LogNormal { mean: 11.5, cv: 0.5 }
+        );
+        let r = set("queue.discipline=Fifo").expect("applies");
+        assert_eq!(r.queue.discipline, navbat_scenario::Discipline::Fifo);
+    }
+
+    #[test]
+    fn unknown_path_names_the_missing_step() {
+        let err = set("sites.urgut.kiosk.count=5").expect_err("no such field");
+        assert_eq!(
+            err,
+            OverrideError::NoSuchField {
+                path: "sites.urgut.kiosk.count".into(),
+                step: "kiosk".into(),
+                at: "sites.urgut".into()
+            }
+        );
+        assert!(set("sites.samarkand.name=x").is_err(), "unknown site id");
+    }
+
+    #[test]
+    fn wrong_type_is_an_error_naming_the_path() {
+        let err = set("sites.urgut.kiosks.k.count=-1").expect_err("u32");
+        assert!(err.to_string().contains("sites.urgut.kiosks.k.count"), "{err}");
+        assert!(Override::parse("no-equals-sign").is_err());
+    }
+
+    #[test]
+    fn overridden_scenario_is_validated() {
+        let r = set("sites.urgut.demand.0.yearly=-3").expect("type fits");
+        let err = from_raw("pilot with --set", &r).expect_err("negative volume");
+        assert!(err.to_string().contains("sites[1].demand[0].yearly"), "{err}");
+    }
+
+    #[test]
+    fn sweep_grid_is_the_cartesian_product_in_order() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../scenarios/sweeps/kiosks-and-officers.ron");
+        let sweep = navbat_scenario::load_sweep(&path).expect("sweep loads");
+        assert_eq!(sweep.points.len(), 4 * 3);
+        assert_eq!(sweep.points[0][0].to_string(), "sites.*.kiosks.k.count=1");
+        assert_eq!(sweep.points[1][1].to_string(), "sites.*.counters.general.count=4");
+        assert_eq!(sweep.points[3][0].to_string(), "sites.*.kiosks.k.count=2");
+        assert!(sweep.scenario.ends_with("pilot-2026.ron"));
+        assert!(sweep.baseline);
+    }
+
+    #[test]
+    fn empty_axis_is_an_error() {
+        let raw: navbat_scenario::RawSweep =
+            ron::from_str(r#"Sweep(scenario: "x.ron", axes: [(path: "a", values: [])])"#)
+                .expect("parses");
+        let err = raw.expand(std::path::Path::new("s.ron")).expect_err("empty axis");
+        assert!(err.contains("axes[0].values"), "{err}");
+    }
+}

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use bevy::log::LogPlugin;
 use bevy::prelude::*;
+use bevy::render::view::Msaa;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
 use bevy::window::WindowResolution;
 use bevy::winit::{UpdateMode, WinitSettings};
@@ -69,7 +70,8 @@ pub fn run(options: PlanOptions) -> Result<(), PlannerError> {
             .set(LogPlugin { filter: "warn,navbat_planner=info".into(), ..default() }),
     )
     .add_plugins(EguiPlugin::default())
-    .insert_resource(ClearColor(Color::srgb(0.84, 0.88, 0.91)))
+    // The panels' and the map's background: they paint none themselves.
+    .insert_resource(ClearColor(Color::srgb_u8(236, 240, 244)))
     .insert_resource(WinitSettings::continuous())
     .insert_resource(PlannerRes(planner))
     .insert_resource(mode)
@@ -88,8 +90,10 @@ pub fn run(options: PlanOptions) -> Result<(), PlannerError> {
     Ok(())
 }
 
+/// The camera egui draws through. Multisampling is off: egui anti-aliases its own shapes,
+/// and on a software renderer a 4× multisampled target costs most of the frame.
 fn spawn_camera(mut commands: Commands) {
-    commands.spawn(Camera2d);
+    commands.spawn((Camera2d, Msaa::Off));
 }
 
 /// Steps the twin by speed × frame time: the engine's own `step_until`, once per frame.
@@ -127,10 +131,14 @@ fn draw_planner(
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     if !mode.styled {
-        ctx.set_visuals(egui::Visuals::light());
+        let mut visuals = egui::Visuals::light();
+        visuals.panel_fill = egui::Color32::from_rgb(236, 240, 244);
+        ctx.set_visuals(visuals);
         mode.styled = true;
     }
+    let t0 = Instant::now();
     crate::ui::draw(ctx, &mut planner.0);
+    planner.0.perf.record_draw(t0.elapsed().as_secs_f64() * 1000.0);
     Ok(())
 }
 
@@ -175,13 +183,15 @@ fn log_perf(p: &Planner, frames: u32) {
     let perf = &p.perf;
     info!(
         "{frames} frames at {}: mean {:.1} fps (frame time max {:.1} ms, first {} frames left out); \
-         simulation step mean {:.3} ms, longest {:.2} ms; simulated now {}",
+         simulation step mean {:.3} ms, longest {:.2} ms; panels built in {:.2} ms a frame; \
+         simulated now {}",
         crate::clock::speed_label(p.clock.speed()),
         perf.mean_fps(),
         perf.frame_s_max * 1000.0,
         crate::planner::FramePerf::SKIP,
         perf.mean_step_ms(),
         perf.step_ms_max,
+        perf.mean_draw_ms(),
         p.twin.now().to_datetime()
     );
 }

@@ -98,8 +98,8 @@ pub struct MapView {
     pub zoom: f64,
 }
 
-/// Uzbekistan's extent with a margin: lon 55.5–73.5 E, lat 37–46 N.
-const FIT: [f64; 4] = [55.5, 37.0, 73.5, 46.0];
+/// Uzbekistan's extent with a small margin: lon 55.8–73.3 E, lat 37–45.7 N.
+const FIT: [f64; 4] = [55.8, 37.0, 73.3, 45.7];
 
 impl Default for MapView {
     fn default() -> Self {

@@ -31,6 +31,10 @@ pub struct FramePerf {
     pub step_ms_total: f64,
     /// Longest simulation step, milliseconds.
     pub step_ms_max: f64,
+    /// Sum of the time spent building the egui panels, milliseconds.
+    pub draw_ms_total: f64,
+    /// Frames whose panels were built.
+    pub draws: u32,
     /// Frame time of the last frame, seconds.
     pub last_frame_s: f64,
     /// Simulation step time of the last frame, milliseconds.
@@ -52,6 +56,17 @@ impl FramePerf {
             self.frame_s_total += frame_s;
             self.frame_s_max = self.frame_s_max.max(frame_s);
         }
+    }
+
+    /// Records the time spent building one frame's panels.
+    pub fn record_draw(&mut self, draw_ms: f64) {
+        self.draws += 1;
+        self.draw_ms_total += draw_ms;
+    }
+
+    /// Mean time building the panels, milliseconds.
+    pub fn mean_draw_ms(&self) -> f64 {
+        if self.draws == 0 { 0.0 } else { self.draw_ms_total / f64::from(self.draws) }
     }
 
     /// Mean frames per second after the first frames (0 before any).

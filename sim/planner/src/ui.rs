@@ -18,7 +18,6 @@ use crate::situation::{SiteReading, SlaState, Sparkline, WaitBand};
 mod palette {
     use bevy_egui::egui::Color32;
 
-    pub(super) const SEA: Color32 = Color32::from_rgb(214, 224, 232);
     pub(super) const LAND: Color32 = Color32::from_rgb(250, 248, 241);
     pub(super) const NEIGHBOUR_BORDER: Color32 = Color32::from_rgb(168, 168, 160);
     pub(super) const COUNTRY_BORDER: Color32 = Color32::from_rgb(92, 96, 120);
@@ -69,12 +68,15 @@ pub(crate) fn draw(ctx: &egui::Context, planner: &mut Planner) {
         "navbat-planner".into(),
         egui::UiBuilder::new().layer_id(egui::LayerId::background()).max_rect(ctx.viewport_rect()),
     );
-    egui::Panel::top("time-bar").show(&mut root, |ui| time_bar(ui, planner));
-    egui::Panel::bottom("status-bar").show(&mut root, |ui| status_bar(ui, planner));
-    egui::Panel::left("layout-panel").exact_size(330.0).show(&mut root, |ui| {
+    // Panels leave their background to the window's clear colour: on a
+    // software renderer every pixel egui fills costs shader time.
+    let frame = egui::Frame::side_top_panel(&ctx.global_style()).fill(Color32::TRANSPARENT);
+    egui::Panel::top("time-bar").frame(frame).show(&mut root, |ui| time_bar(ui, planner));
+    egui::Panel::bottom("status-bar").frame(frame).show(&mut root, |ui| status_bar(ui, planner));
+    egui::Panel::left("layout-panel").frame(frame).exact_size(310.0).show(&mut root, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| layout_panel(ui, planner));
     });
-    egui::Panel::right("situation-centre").exact_size(470.0).show(&mut root, |ui| {
+    egui::Panel::right("situation-centre").frame(frame).exact_size(450.0).show(&mut root, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| situation_centre(ui, planner));
     });
     egui::CentralPanel::no_frame().show(&mut root, |ui| map(ui, planner));
@@ -172,6 +174,11 @@ fn time_bar(ui: &mut Ui, p: &mut Planner) {
                 .color(palette::INK),
         )
         .on_hover_text("Simulated date and time (Uzbekistan, UTC+5)");
+        let day = (p.twin.now().0 - p.twin.start().0).div_euclid(navbat_engine::DAY_MS) + 1;
+        ui.label(
+            RichText::new(format!("day {day} of {}", p.layout.scenario().days()))
+                .color(palette::MUTED),
+        );
         ui.separator();
         let play = if p.clock.paused { "▶ Play" } else { "⏸ Pause" };
         if ui.button(play).on_hover_text("Space").clicked() {
@@ -240,13 +247,11 @@ fn status_bar(ui: &mut Ui, p: &mut Planner) {
 fn layout_panel(ui: &mut Ui, p: &mut Planner) {
     ui.heading("Layout");
     ui.horizontal(|ui| {
-        if ui
-            .add_enabled(p.layout.history().next().is_some(), egui::Button::new("↶ Undo"))
-            .clicked()
+        if ui.add_enabled(p.layout.history().next().is_some(), egui::Button::new("Undo")).clicked()
         {
             p.undo();
         }
-        if ui.add_enabled(p.layout.next_redo().is_some(), egui::Button::new("↷ Redo")).clicked() {
+        if ui.add_enabled(p.layout.next_redo().is_some(), egui::Button::new("Redo")).clicked() {
             p.redo();
         }
         ui.label(RichText::new("Ctrl+Z / Ctrl+Y").color(palette::MUTED));
@@ -370,7 +375,7 @@ fn candidate_site(ui: &mut Ui, p: &mut Planner) {
     });
     ui.add(
         egui::Slider::new(&mut p.catchment_share, 0.0..=0.5)
-            .text("of the nearest site's kiosk demand")
+            .text("of nearby kiosk demand")
             .custom_formatter(|v, _| format!("{:.0} %", v * 100.0)),
     );
     let label = if p.placing { "Click on the map… (Esc)" } else { "Place on the map (N)" };
@@ -457,7 +462,7 @@ fn situation_centre(ui: &mut Ui, p: &mut Planner) {
 fn site_row(ui: &mut Ui, p: &mut Planner, i: usize, name: &str, r: &SiteReading) {
     let selected = p.selected == Some(i);
     let frame = egui::Frame::NONE
-        .fill(if selected { Color32::from_rgb(232, 241, 253) } else { palette::CARD })
+        .fill(if selected { Color32::from_rgb(232, 241, 253) } else { Color32::TRANSPARENT })
         .stroke(Stroke::new(1.0, if selected { palette::SELECT } else { palette::OFF }))
         .corner_radius(CornerRadius::same(4))
         .inner_margin(egui::Margin::same(6));
@@ -555,7 +560,7 @@ fn sparkline(ui: &mut Ui, label: &str, s: &Sparkline, colour: Color32, bars: boo
         ui.label(
             RichText::new(format!("{label} · max {:.0}", s.max())).small().color(palette::MUTED),
         );
-        let (rect, _) = ui.allocate_exact_size(vec2(136.0, 30.0), Sense::hover());
+        let (rect, _) = ui.allocate_exact_size(vec2(128.0, 30.0), Sense::hover());
         let painter = ui.painter_at(rect);
         painter.rect_filled(rect, 2.0, Color32::from_rgb(245, 246, 248));
         let max = s.max().max(1.0);
@@ -669,25 +674,53 @@ struct SiteGlyph {
     kiosk_row: Rect,
 }
 
+const CARD_SIZE: Vec2 = vec2(178.0, 74.0);
+
+/// Places each site's card beside its point: the first of a ring of candidate offsets that
+/// stays inside the map and clear of the cards and points already placed.
 fn glyphs(p: &Planner, rect: Rect) -> Vec<SiteGlyph> {
-    p.layout
-        .scenario()
-        .sites
-        .iter()
-        .map(|s| {
-            let point = p.view.project(rect, s.lat, s.lon);
-            let card = Rect::from_min_size(point + vec2(12.0, -30.0), vec2(178.0, 74.0));
-            let kiosk_row = Rect::from_min_size(card.min + vec2(6.0, 36.0), vec2(166.0, 12.0));
-            SiteGlyph { point, card, kiosk_row }
-        })
-        .collect()
+    let points: Vec<Pos2> =
+        p.layout.scenario().sites.iter().map(|s| p.view.project(rect, s.lat, s.lon)).collect();
+    let (w, h) = (CARD_SIZE.x, CARD_SIZE.y);
+    let mut offsets = Vec::new();
+    for step in 0..4 {
+        let dy = step as f32 * (h + 6.0);
+        for (x, y) in [
+            (14.0, -h / 2.0 + dy),
+            (-14.0 - w, -h / 2.0 + dy),
+            (14.0, -h / 2.0 - dy),
+            (-14.0 - w, -h / 2.0 - dy),
+        ] {
+            offsets.push(vec2(x, y));
+        }
+    }
+    offsets.extend([vec2(-w / 2.0, 14.0), vec2(-w / 2.0, -14.0 - h)]);
+    let inner = rect.shrink(4.0);
+    let mut placed: Vec<Rect> = Vec::new();
+    let mut glyphs = Vec::new();
+    for (i, &point) in points.iter().enumerate() {
+        let free = |card: &Rect| {
+            inner.contains_rect(*card)
+                && placed.iter().all(|c| !c.expand(3.0).intersects(*card))
+                && points.iter().enumerate().all(|(j, q)| j == i || !card.expand(6.0).contains(*q))
+        };
+        let card = offsets
+            .iter()
+            .map(|o| Rect::from_min_size(point + *o, CARD_SIZE))
+            .find(|c| free(c))
+            .unwrap_or_else(|| Rect::from_min_size(point + offsets[0], CARD_SIZE));
+        placed.push(card);
+        let kiosk_row = Rect::from_min_size(card.min + vec2(6.0, 36.0), vec2(w - 12.0, 12.0));
+        glyphs.push(SiteGlyph { point, card, kiosk_row });
+    }
+    glyphs
 }
 
 fn map(ui: &mut Ui, p: &mut Planner) {
     let rect = ui.available_rect_before_wrap();
     let response = ui.allocate_rect(rect, Sense::click_and_drag());
     let painter = ui.painter_at(rect);
-    painter.rect_filled(rect, 0.0, palette::SEA);
+    painter.rect_stroke(rect, 0.0, Stroke::new(1.0, palette::OFF), StrokeKind::Inside);
     base_map(&painter, p, rect);
     let glyphs = glyphs(p, rect);
     catchments(&painter, p, rect);
@@ -771,8 +804,8 @@ fn catchments(painter: &egui::Painter, p: &Planner, rect: Rect) {
         if yearly <= 0.0 {
             continue;
         }
-        // 20 km radius per 10,000 requests a year, by area.
-        let radius_km = 20.0 * (yearly / 10_000.0).sqrt();
+        // 40 km radius per 10,000 requests a year, by area.
+        let radius_km = 40.0 * (yearly / 10_000.0).sqrt();
         let r = (radius_km / km_per_px) as f32;
         let centre = p.view.project(rect, s.lat, s.lon);
         painter.circle_filled(centre, r, Color32::from_rgba_unmultiplied(90, 120, 200, 36));
@@ -796,7 +829,11 @@ fn site_card(painter: &egui::Painter, p: &Planner, i: usize, g: &SiteGlyph) {
     // The site's point.
     let marker =
         if site.kind == SiteKind::DistrictOffice { palette::OFFICER } else { palette::KIOSK };
-    painter.line_segment([g.point, g.card.left_center()], Stroke::new(1.0, palette::MUTED));
+    let anchor = pos2(
+        g.point.x.clamp(g.card.left(), g.card.right()),
+        g.point.y.clamp(g.card.top(), g.card.bottom()),
+    );
+    painter.line_segment([g.point, anchor], Stroke::new(1.0, palette::MUTED));
     painter.circle_filled(g.point, 6.0, marker);
     painter.circle_stroke(g.point, 6.0, Stroke::new(2.0, Color32::WHITE));
     if selected {
@@ -985,7 +1022,7 @@ fn map_interaction(
 }
 
 fn legend(painter: &egui::Painter, p: &Planner, rect: Rect) {
-    let box_rect = Rect::from_min_size(rect.left_bottom() + vec2(10.0, -118.0), vec2(250.0, 96.0));
+    let box_rect = Rect::from_min_size(rect.left_bottom() + vec2(10.0, -118.0), vec2(275.0, 96.0));
     painter.rect_filled(box_rect, 4.0, Color32::from_white_alpha(230));
     painter.rect_stroke(box_rect, 4.0, Stroke::new(1.0, palette::OFF), StrokeKind::Inside);
     let mut y = box_rect.top() + 8.0;
@@ -1024,7 +1061,7 @@ fn legend(painter: &egui::Painter, p: &Planner, rect: Rect) {
     painter.text(
         pos2(x + 14.0, y),
         Align2::LEFT_TOP,
-        "demand zone (area ∝ requests a year)",
+        "demand zone: area grows with requests a year",
         FontId::proportional(11.0),
         palette::INK,
     );
@@ -1064,8 +1101,8 @@ fn legend(painter: &egui::Painter, p: &Planner, rect: Rect) {
         palette::INK,
     );
     painter.text(
-        rect.right_bottom() - vec2(20.0, 6.0),
-        Align2::RIGHT_BOTTOM,
+        rect.right_top() + vec2(-8.0, 6.0),
+        Align2::RIGHT_TOP,
         "Boundaries: Natural Earth 1:50m (public domain)",
         FontId::proportional(9.5),
         palette::MUTED,

@@ -312,6 +312,17 @@ impl SiteState {
                 return;
             }
         }
+        // Nobody ahead and a server free: served at once, without a stay in line.
+        if let Some(server) = self.free_server_for(p, line, env) {
+            if let Some(a) = self.people.get_mut(p) {
+                a.queued_at = env.now;
+            }
+            match server {
+                Server::Counter(c) => self.start_counter_service(usize::from(c), p, env),
+                Server::Kiosk(k) => self.start_kiosk_session(usize::from(k), p, env),
+            }
+            return;
+        }
         let stay = self.enqueue(p, line, false, env);
         if let Some(patience) = patience {
             env.schedule(SimTime(env.now.0 + patience), Event::Renege(p, stay));
@@ -319,6 +330,32 @@ impl SiteState {
         match line {
             Line::Counter => self.dispatch_counters(env),
             Line::Kiosk => self.dispatch_kiosks(env),
+        }
+    }
+
+    /// The server that would take `p` straight away: only when nobody waits in `line`, the
+    /// first free server (in floor order) able to serve them, as dispatching would pick.
+    fn free_server_for(&self, p: PersonKey, line: Line, env: &Env<'_>) -> Option<Server> {
+        let a = self.people.get(p)?;
+        let site = &env.model.scenario.sites[env.site];
+        match line {
+            Line::Counter if self.counter_waiting == 0 => self
+                .counters
+                .iter()
+                .position(|c| {
+                    c.on_duty
+                        && c.serving.is_none()
+                        && site.counters[usize::from(c.group)].handles(a.service)
+                })
+                .map(|c| Server::Counter(c as u16)),
+            Line::Kiosk if self.kiosk_waiting == 0 => {
+                let need = env.model.scenario.services[usize::from(a.service)].kiosk_needs?;
+                self.kiosks
+                    .iter()
+                    .position(|k| k.up && k.serving.is_none() && k.capabilities.covers(need))
+                    .map(|k| Server::Kiosk(k as u16))
+            }
+            _ => None,
         }
     }
 
@@ -426,13 +463,14 @@ impl SiteState {
                 && st.serving.is_none()
                 && let Some(p) = self.take_for_counter(st.group, env)
             {
+                self.leave_line(p, env);
                 self.start_counter_service(c, p, env);
             }
         }
     }
 
+    /// Starts serving `p` (already out of any line) at counter `c`.
     fn start_counter_service(&mut self, c: usize, p: PersonKey, env: &mut Env<'_>) {
-        self.leave_line(p, env);
         let Some(a) = self.people.get(p) else { return };
         let duration = a.counter_ms;
         let st = &mut self.counters[c];
@@ -451,6 +489,7 @@ impl SiteState {
         };
         if on_duty {
             if let Some(p) = self.take_for_counter(group, env) {
+                self.leave_line(p, env);
                 self.start_counter_service(c, p, env);
                 return;
             }
@@ -559,13 +598,14 @@ impl SiteState {
                 && st.serving.is_none()
                 && let Some(p) = self.take_for_kiosk(k, env)
             {
+                self.leave_line(p, env);
                 self.start_kiosk_session(k, p, env);
             }
         }
     }
 
+    /// Starts a session of `p` (already out of any line) at kiosk `k`.
     fn start_kiosk_session(&mut self, k: usize, p: PersonKey, env: &mut Env<'_>) {
-        self.leave_line(p, env);
         let Some(a) = self.people.get(p) else { return };
         let duration = a.kiosk_ms;
         let st = &mut self.kiosks[k];

@@ -627,7 +627,7 @@ fn comparison(ui: &mut Ui, p: &mut Planner) {
         .color(palette::MUTED),
     );
     egui::Grid::new("diff").striped(true).num_columns(4).show(ui, |ui| {
-        for h in ["site", "mean wait (min)", "P90 wait (min)", "officer util."] {
+        for h in ["site", "mean wait (min)", "P90 wait (min)", "abandoned / year"] {
             ui.label(RichText::new(h).strong());
         }
         ui.end_row();
@@ -635,9 +635,7 @@ fn comparison(ui: &mut Ui, p: &mut Planner) {
             ui.label(&s.site);
             match &s.change {
                 Some(ch) => {
-                    for (e, scale) in
-                        [(ch.mean_wait_min, 1.0), (ch.p90_wait_min, 1.0), (ch.utilization, 100.0)]
-                    {
+                    for e in [ch.mean_wait_min, ch.p90_wait_min, ch.abandoned] {
                         let colour = if e.ci95_high < 0.0 {
                             wait_colour(WaitBand::Short)
                         } else if e.ci95_low > 0.0 {
@@ -648,18 +646,16 @@ fn comparison(ui: &mut Ui, p: &mut Planner) {
                         ui.label(
                             RichText::new(format!(
                                 "{:+.1} [{:+.1}, {:+.1}]",
-                                e.mean * scale,
-                                e.ci95_low * scale,
-                                e.ci95_high * scale
+                                e.mean, e.ci95_low, e.ci95_high
                             ))
                             .color(colour),
                         );
                     }
                 }
                 None => {
-                    ui.label("new site");
+                    ui.label(format!("new site: {:.1}", s.layout.mean_wait_min.mean));
                     ui.label(format!("{:.1}", s.layout.p90_wait_min.mean));
-                    ui.label(format!("{:.0} %", s.layout.utilization.mean * 100.0));
+                    ui.label(format!("{:.0}", s.layout.abandoned.mean));
                 }
             }
             ui.end_row();
@@ -926,8 +922,8 @@ fn site_card(painter: &egui::Painter, p: &Planner, i: usize, g: &SiteGlyph) {
         })
         .unwrap_or_default();
     waits.sort_by(|a, b| b.total_cmp(a));
-    let shown = waits.len().min(24);
-    for (j, w) in waits.iter().take(shown).enumerate() {
+    // Up to 14 dots, longest wait first; the count beside them says how many in all.
+    for (j, w) in waits.iter().take(14).enumerate() {
         painter.circle_filled(
             pos2(x + 3.0 + j as f32 * 6.0, qy),
             2.6,
@@ -961,8 +957,9 @@ fn map_interaction(
     };
     let drag_id = ui.make_persistent_id("kiosk-drag");
     let mut dragging: Option<usize> = ui.data_mut(|d| d.get_temp(drag_id));
+    // Where the button went down: egui reports a drag only after the pointer has moved.
     if response.drag_started()
-        && let Some(pos) = response.interact_pointer_pos()
+        && let Some(pos) = ui.input(|i| i.pointer.press_origin())
     {
         dragging = glyphs.iter().position(|g| g.kiosk_row.contains(pos));
     }

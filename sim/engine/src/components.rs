@@ -304,6 +304,8 @@ pub struct Applicant {
     pub kiosk_ok: bool,
     /// Uniform draw that decides balking against the segment's probability.
     pub balk_draw: f64,
+    /// Where this person falls in the breakdowns.
+    pub keys: crate::tally::Keys,
 }
 
 /// The people at a site: a table of slots reused with a generation count, so handles in

@@ -58,4 +58,5 @@ pub use crate::plan::SitePlan;
 pub use crate::queue::{QueueSpec, queue_scenario};
 pub use crate::sim::{Advance, Simulation};
 pub use crate::streams::{Purpose, StreamRng, stream};
+pub use crate::tally::Keys;
 pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SimTime};

@@ -31,6 +31,8 @@ pub struct Model {
     pub end: SimTime,
     /// People arriving before this are left out of statistics.
     pub warm_up_end: SimTime,
+    /// Start of each calendar month the horizon touches, and its `YYYY-MM` label.
+    pub months: Vec<(SimTime, String)>,
 }
 
 impl Model {
@@ -56,6 +58,18 @@ impl Model {
         let start = SimTime::at_midnight(scenario.start);
         let end = horizon_end(&scenario);
         let warm_up_end = SimTime(start.0 + i64::from(scenario.warm_up_days) * DAY_MS);
+        let mut months = Vec::new();
+        let mut first = scenario.start.first_of_month();
+        while first <= scenario.end {
+            months.push((
+                SimTime::at_midnight(first),
+                format!("{:04}-{:02}", first.year(), first.month()),
+            ));
+            match first.checked_add(jiff::Span::new().months(1)) {
+                Ok(next) => first = next,
+                Err(_) => break,
+            }
+        }
         Arc::new(Self {
             scenario,
             plans,
@@ -66,7 +80,14 @@ impl Model {
             start,
             end,
             warm_up_end,
+            months,
         })
+    }
+
+    /// Index in [`Model::months`] of the month holding `t`.
+    pub fn month_index(&self, t: SimTime) -> u16 {
+        let i = self.months.partition_point(|(start, _)| *start <= t).saturating_sub(1);
+        u16::try_from(i).unwrap_or(u16::MAX)
     }
 }
 

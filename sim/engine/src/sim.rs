@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
-use navbat_record::ReplicationRecord;
+use navbat_record::{BreakdownRow, Dimension, ReplicationRecord};
 
 use crate::components::{
     ArrivalLimit, Calendar, Clock, CounterOf, CounterState, KioskOf, KioskState, People, SiteState,
@@ -13,7 +13,7 @@ use crate::components::{
 };
 use crate::model::{Model, ModelRes};
 use crate::streams::Streams;
-use crate::tally::{SiteTally, SiteTotals, Tally};
+use crate::tally::{Cell, Cells, SiteTally, SiteTotals, Tally};
 use crate::time::SimTime;
 use crate::twin::{Floors, RunState, handle_due_events, prime};
 
@@ -138,7 +138,11 @@ impl Simulation {
         });
         world.insert_resource(Tally {
             sites: (0..n)
-                .map(|_| SiteTally { last_change: model.start, ..SiteTally::default() })
+                .map(|_| SiteTally {
+                    last_change: model.start,
+                    cells: Cells::new(sc.services.len(), sc.segments.len(), model.months.len()),
+                    ..SiteTally::default()
+                })
                 .collect(),
         });
         if let Some(limit) = limit {
@@ -257,6 +261,36 @@ impl Simulation {
                 t.record(self.replication, &sc.sites[s].id, totals)
             })
             .collect();
-        ReplicationRecord { replication: self.replication, events: self.events(), sites }
+        let mut breakdown = Vec::new();
+        for (s, t) in tally.sites.iter().enumerate() {
+            let site = &sc.sites[s].id;
+            let mut rows = |dimension, cells: &[Cell], key: &dyn Fn(usize) -> String| {
+                for (i, c) in cells.iter().enumerate() {
+                    breakdown.push(BreakdownRow {
+                        replication: self.replication,
+                        site: site.clone(),
+                        dimension,
+                        key: key(i),
+                        arrivals: c.arrivals,
+                        served: c.served,
+                        served_kiosk: c.served_kiosk,
+                        abandoned: c.abandoned,
+                        mean_wait_min: if c.served == 0 {
+                            0.0
+                        } else {
+                            c.wait_ms as f64 / c.served as f64 / crate::time::MINUTE_MS as f64
+                        },
+                    });
+                }
+            };
+            rows(Dimension::Service, &t.cells.by_service, &|i| sc.services[i].id.clone());
+            rows(Dimension::Segment, &t.cells.by_segment, &|i| sc.segments[i].id.clone());
+            rows(Dimension::Month, &t.cells.by_month, &|i| self.model.months[i].1.clone());
+            rows(Dimension::WeekdayHour, &t.cells.by_weekday_hour, &|i| {
+                const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+                format!("{} {:02}", DAYS[i / 24], i % 24)
+            });
+        }
+        ReplicationRecord { replication: self.replication, events: self.events(), sites, breakdown }
     }
 }

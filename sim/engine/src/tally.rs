@@ -6,6 +6,64 @@ use navbat_record::{SiteRecord, WaitHistogram};
 
 use crate::time::{HOUR_MS, MINUTE_MS, SimTime};
 
+/// Counts of one breakdown key.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Cell {
+    pub(crate) arrivals: u64,
+    pub(crate) served: u64,
+    pub(crate) served_kiosk: u64,
+    pub(crate) abandoned: u64,
+    pub(crate) wait_ms: i64,
+}
+
+/// Where a person falls in each breakdown, fixed on arrival.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Keys {
+    /// Service index.
+    pub service: u16,
+    /// Segment index.
+    pub segment: u16,
+    /// Months since the horizon's first month.
+    pub month: u16,
+    /// Weekday (Monday = 0) × 24 + hour of arrival.
+    pub weekday_hour: u16,
+}
+
+/// The breakdown tables of a site.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Cells {
+    pub(crate) by_service: Vec<Cell>,
+    pub(crate) by_segment: Vec<Cell>,
+    pub(crate) by_month: Vec<Cell>,
+    pub(crate) by_weekday_hour: Vec<Cell>,
+}
+
+impl Cells {
+    pub(crate) fn new(services: usize, segments: usize, months: usize) -> Self {
+        Self {
+            by_service: vec![Cell::default(); services],
+            by_segment: vec![Cell::default(); segments],
+            by_month: vec![Cell::default(); months],
+            by_weekday_hour: vec![Cell::default(); 7 * 24],
+        }
+    }
+
+    /// Applies `f` to the four cells `k` falls in.
+    pub(crate) fn bump(&mut self, k: Keys, f: impl Fn(&mut Cell)) {
+        for cell in [
+            self.by_service.get_mut(usize::from(k.service)),
+            self.by_segment.get_mut(usize::from(k.segment)),
+            self.by_month.get_mut(usize::from(k.month)),
+            self.by_weekday_hour.get_mut(usize::from(k.weekday_hour)),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            f(cell);
+        }
+    }
+}
+
 /// What one site has measured so far.
 #[derive(Debug, Clone, Default)]
 pub struct SiteTally {
@@ -49,6 +107,8 @@ pub struct SiteTally {
     pub waiting: u32,
     /// Last change of `waiting`.
     pub last_change: SimTime,
+    /// Breakdowns by service, segment, month and weekday-hour.
+    pub(crate) cells: Cells,
 }
 
 impl SiteTally {

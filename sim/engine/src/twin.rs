@@ -242,8 +242,15 @@ impl SiteState {
             }
             return;
         }
+        let keys = crate::tally::Keys {
+            service,
+            segment,
+            month: model.month_index(env.now),
+            weekday_hour: weekday_hour(env.now),
+        };
         if counted {
             env.tally.arrivals += 1;
+            env.tally.cells.bump(keys, |c| c.arrivals += 1);
         }
         // Everything random about this person is drawn now, in arrival order, each from its
         // own stream: the same person needs the same officer time, kiosk time and patience
@@ -278,6 +285,7 @@ impl SiteState {
             patience_ms,
             kiosk_ok,
             balk_draw,
+            keys,
         });
         let line = if channel == Channel::Kiosk && self.kiosk_up_for(svc.kiosk_needs) {
             Line::Kiosk
@@ -297,7 +305,7 @@ impl SiteState {
     /// Puts person `p` in `line` (balking first if `may_balk`), then lets servers pick.
     fn join(&mut self, p: PersonKey, line: Line, may_balk: bool, env: &mut Env<'_>) {
         let Some(a) = self.people.get(p) else { return };
-        let (counted, patience, balk_draw) = (a.counted, a.patience_ms, a.balk_draw);
+        let (counted, patience, balk_draw, keys) = (a.counted, a.patience_ms, a.balk_draw, a.keys);
         let seg = &env.model.scenario.segments[usize::from(a.segment)];
         if may_balk && let Some(b) = seg.balking {
             let waiting = match line {
@@ -307,6 +315,7 @@ impl SiteState {
             if waiting >= b.queue_len && balk_draw < b.probability {
                 if counted {
                     env.tally.balked += 1;
+                    env.tally.cells.bump(keys, |c| c.abandoned += 1);
                 }
                 self.people.remove(p);
                 return;
@@ -577,10 +586,11 @@ impl SiteState {
             if a.at != want {
                 continue;
             }
-            let counted = a.counted;
+            let (counted, keys) = (a.counted, a.keys);
             self.leave_line(p, env);
             if counted {
                 env.tally.sent_home += 1;
+                env.tally.cells.bump(keys, |c| c.abandoned += 1);
             }
             self.people.remove(p);
         }
@@ -681,7 +691,7 @@ impl SiteState {
 
     fn kiosk_session_ends(&mut self, p: PersonKey, env: &mut Env<'_>) {
         let Some(a) = self.people.get(p) else { return };
-        let (service, counted) = (a.service, a.counted);
+        let (service, counted, keys) = (a.service, a.counted, a.keys);
         if a.kiosk_ok {
             self.finish_served(p, true, env);
             return;
@@ -694,6 +704,7 @@ impl SiteState {
         } else {
             if counted {
                 env.tally.unserved += 1;
+                env.tally.cells.bump(keys, |c| c.abandoned += 1);
             }
             self.people.remove(p);
         }
@@ -706,6 +717,11 @@ impl SiteState {
             t.served += 1;
             t.served_kiosk += u64::from(at_kiosk);
             t.waits.add(a.waited_ms);
+            t.cells.bump(a.keys, |c| {
+                c.served += 1;
+                c.served_kiosk += u64::from(at_kiosk);
+                c.wait_ms += a.waited_ms;
+            });
             t.time_in_site_ms += env.now.0 - a.arrived.0;
         }
     }
@@ -715,10 +731,11 @@ impl SiteState {
         if a.stay != stay || a.at == Whereabouts::InService {
             return;
         }
-        let counted = a.counted;
+        let (counted, keys) = (a.counted, a.keys);
         self.leave_line(p, env);
         if counted {
             env.tally.reneged += 1;
+            env.tally.cells.bump(keys, |c| c.abandoned += 1);
         }
         self.people.remove(p);
     }
@@ -771,6 +788,15 @@ impl SiteState {
             schedule_failure(k, usize::from(st.group), env);
         }
     }
+}
+
+/// Weekday (Monday = 0) × 24 + hour of `t`.
+fn weekday_hour(t: SimTime) -> u16 {
+    let days = t.0.div_euclid(crate::time::DAY_MS);
+    // 1970-01-01 was a Thursday (Monday = 0 makes it 3).
+    let weekday = (days + 3).rem_euclid(7);
+    let hour = t.0.rem_euclid(crate::time::DAY_MS) / HOUR_MS;
+    u16::try_from(weekday * 24 + hour).unwrap_or(0)
 }
 
 /// Removes element `i` of a line; the head, by far the most common case, is a cheap pop.

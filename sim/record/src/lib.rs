@@ -26,5 +26,7 @@ mod tables;
 pub use crate::compare::{SiteComparison, compare_paired};
 pub use crate::estimate::Estimate;
 pub use crate::histogram::WaitHistogram;
-pub use crate::run::{ReplicationRecord, RunSummary, SiteRecord, SiteSummary};
-pub use crate::tables::{RecordError, write_replication_csv, write_sweep_csv};
+pub use crate::run::{
+    BreakdownRow, Dimension, ReplicationRecord, RunSummary, SiteRecord, SiteSummary,
+};
+pub use crate::tables::{RecordError, write_breakdown_csv, write_replication_csv, write_sweep_csv};

@@ -78,6 +78,45 @@ pub struct ReplicationRecord {
     pub events: u64,
     /// Per site, in scenario order.
     pub sites: Vec<SiteRecord>,
+    /// Per site, the same counts broken down by service, segment, month and weekday-hour.
+    pub breakdown: Vec<BreakdownRow>,
+}
+
+/// Which breakdown a [`BreakdownRow`] belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dimension {
+    /// By requested service (key: service id).
+    Service,
+    /// By applicant segment (key: segment id).
+    Segment,
+    /// By calendar month of arrival (key: `YYYY-MM`).
+    Month,
+    /// By weekday and hour of arrival (key: `Mon 09`).
+    WeekdayHour,
+}
+
+/// Counts of the counted cohort at one site for one key of one dimension.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BreakdownRow {
+    /// Replication number.
+    pub replication: u32,
+    /// Site id.
+    pub site: String,
+    /// The dimension.
+    pub dimension: Dimension,
+    /// The key within it.
+    pub key: String,
+    /// People who came (portal excluded).
+    pub arrivals: u64,
+    /// Served.
+    pub served: u64,
+    /// Served at a kiosk.
+    pub served_kiosk: u64,
+    /// Left unserved (balked, reneged, sent home, unserved).
+    pub abandoned: u64,
+    /// Mean wait of the served, minutes (0 when none).
+    pub mean_wait_min: f64,
 }
 
 /// Summary of one site over replications.

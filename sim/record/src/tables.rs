@@ -65,3 +65,17 @@ pub fn write_sweep_csv<W: Write>(
     w.flush().map_err(|e| RecordError::Csv { source: e.into() })?;
     Ok(())
 }
+
+/// Writes every breakdown row of every replication (long format: one row per replication,
+/// site, dimension and key).
+pub fn write_breakdown_csv<W: Write>(
+    out: W,
+    reps: &[ReplicationRecord],
+) -> Result<(), RecordError> {
+    let mut w = csv::Writer::from_writer(out);
+    for row in reps.iter().flat_map(|r| &r.breakdown) {
+        w.serialize(row)?;
+    }
+    w.flush().map_err(|e| RecordError::Csv { source: e.into() })?;
+    Ok(())
+}

@@ -84,6 +84,9 @@ fn out_writes_csv_and_summary_atomically() {
     let header = lines.next().expect("header");
     assert!(header.starts_with("replication,site,arrivals,"), "{header}");
     assert_eq!(lines.count(), 2, "one row per replication and site");
+    let breakdown = std::fs::read_to_string(dir.join("breakdown.csv")).expect("breakdown");
+    assert!(breakdown.starts_with("replication,site,dimension,key,arrivals,"), "{breakdown}");
+    assert!(breakdown.contains(",month,2026-06,"), "months are labelled");
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("summary.json")).expect("json"))
             .expect("json");

@@ -148,3 +148,54 @@ fn kiosk_only_scenario_never_needs_an_officer() {
         assert_eq!(site.kiosk_uptime, 1.0);
     }
 }
+
+#[test]
+fn every_breakdown_adds_up_to_the_site_totals() {
+    use navbat_record::Dimension;
+    let model = shortened(scenario("pilot-2026.ron"), 75);
+    let rec = Simulation::new(model, 4, 0).finish();
+    for site in &rec.sites {
+        for dim in
+            [Dimension::Service, Dimension::Segment, Dimension::Month, Dimension::WeekdayHour]
+        {
+            let rows: Vec<_> = rec
+                .breakdown
+                .iter()
+                .filter(|r| r.site == site.site && r.dimension == dim)
+                .collect();
+            assert!(!rows.is_empty());
+            let sum = |f: &dyn Fn(&navbat_record::BreakdownRow) -> u64| {
+                rows.iter().map(|r| f(r)).sum::<u64>()
+            };
+            assert_eq!(sum(&|r| r.arrivals), site.arrivals, "{} {dim:?}", site.site);
+            assert_eq!(sum(&|r| r.served), site.served, "{} {dim:?}", site.site);
+            assert_eq!(sum(&|r| r.served_kiosk), site.served_kiosk, "{} {dim:?}", site.site);
+            assert_eq!(sum(&|r| r.abandoned), site.abandoned(), "{} {dim:?}", site.site);
+            let weighted: f64 = rows.iter().map(|r| r.mean_wait_min * r.served as f64).sum();
+            let mean = weighted / site.served as f64;
+            assert!((mean - site.mean_wait_min).abs() < 1e-9, "{mean} vs {}", site.mean_wait_min);
+        }
+    }
+    // 75 days from 1 May touch May, June and July; nobody arrives on Sundays (closed).
+    let months: Vec<&str> = rec
+        .breakdown
+        .iter()
+        .filter(|r| r.dimension == Dimension::Month && r.site == "urgut")
+        .map(|r| r.key.as_str())
+        .collect();
+    assert_eq!(months, ["2026-05", "2026-06", "2026-07"]);
+    let sunday: u64 = rec
+        .breakdown
+        .iter()
+        .filter(|r| r.dimension == Dimension::WeekdayHour && r.key.starts_with("Sun"))
+        .map(|r| r.arrivals)
+        .sum();
+    assert_eq!(sunday, 0);
+    let evening: u64 = rec
+        .breakdown
+        .iter()
+        .filter(|r| r.dimension == Dimension::WeekdayHour && r.key.ends_with(" 20"))
+        .map(|r| r.arrivals)
+        .sum();
+    assert_eq!(evening, 0, "offices close at 18:00");
+}

@@ -44,6 +44,14 @@ struct RunMode {
 pub fn run(options: PlanOptions) -> Result<(), PlannerError> {
     let started = Instant::now();
     options.check()?;
+    // The window is built for X11 only (Wayland sessions provide XWayland's DISPLAY).
+    if cfg!(target_os = "linux") && std::env::var_os("DISPLAY").is_none() {
+        return Err(PlannerError::Window {
+            message: "no display: DISPLAY is not set (on a machine without one, run under \
+                      xvfb-run -a -s \"-screen 0 1600x900x24\")"
+                .into(),
+        });
+    }
     let layout = Layout::load(&options.scenario)?;
     let mut planner = Planner::new(layout, options.seed, BaseMap::bundled()?);
     if options.sim_hours > 0.0 {

@@ -1127,6 +1127,7 @@ fn help_overlay(ctx: &egui::Context, p: &mut Planner) {
                     ("Ctrl+S", "save the layout (it becomes the baseline)"),
                     ("E", "compare the layout with the baseline (20 replications each)"),
                     ("wheel / drag", "zoom / pan the map;  R resets the view"),
+                    ("Jump to", "type 2026-06-15 or 2026-06-15 10:30 in the top bar, Enter"),
                     ("F1 or H", "this help;  Esc closes it"),
                 ] {
                     ui.label(RichText::new(k).monospace().strong());

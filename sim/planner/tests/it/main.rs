@@ -119,6 +119,33 @@ fn a_saved_layout_runs_like_the_edited_one() {
 }
 
 #[test]
+fn readings_agree_with_the_engine_floors_at_a_busy_hour() {
+    let layout = short_pilot(10);
+    let mut twin = navbat_planner::LiveTwin::new(layout.scenario(), 42);
+    // Monday 4 May 2026, 11:00: every office is open.
+    let when = navbat_planner::parse_when("2026-05-04 11:00").unwrap();
+    twin.advance_to(when);
+    assert_eq!(twin.now(), when);
+    let floors = twin.simulation().floors();
+    let mut someone_waits = false;
+    for (r, f) in twin.readings().iter().zip(&floors) {
+        assert!(r.open);
+        let in_lines =
+            f.people.iter().filter(|a| a.at != navbat_engine::Whereabouts::InService).count();
+        assert_eq!(r.waiting() as usize, in_lines);
+        assert_eq!(r.people, f.people.len());
+        assert!(r.officers_on_duty as usize <= f.counters.len() && r.officers_on_duty > 0);
+        assert!(r.kiosks_busy <= r.kiosks_up && r.kiosks_up <= r.kiosks);
+        assert!(r.mean_wait_min <= r.longest_wait_min);
+        someone_waits |= r.waiting() > 0;
+    }
+    assert!(someone_waits, "a Monday morning has a queue somewhere");
+    // Samples every quarter hour since the start of the horizon (midnight 1 May).
+    assert_eq!(twin.history().sites[0].waiting.len(), navbat_planner::SHORT_SAMPLES);
+    assert_eq!(twin.history().sites[0].daily_peak_wait_min.len(), 3);
+}
+
+#[test]
 fn every_source_file_starts_with_a_doc_line() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut stack = vec![root.join("src"), root.join("tests"), root.join("examples")];

@@ -1,5 +1,6 @@
 //! Measures what the window's stepping costs per frame, without a window: a whole pilot year
-//! at ×100,000 (60 frames a second), then a jump across the year a week a frame.
+//! at ×100,000 (60 frames a second), a jump across the year a week a frame, and how long the
+//! background comparison (20 replications of each layout) takes.
 //! `cargo run -p navbat-planner --example step_cost [--release] -- [SCENARIO]`.
 
 use std::path::PathBuf;
@@ -40,5 +41,21 @@ fn main() -> Result<(), navbat_planner::PlannerError> {
         jumps += 1;
     }
     println!("jump across the horizon: {jumps} frames, longest {jump_max:.2} ms");
+    let threads =
+        std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1)).max(1);
+    let t0 = Instant::now();
+    let job = navbat_planner::CompareJob::start(
+        layout.baseline(),
+        layout.scenario(),
+        42,
+        navbat_planner::COMPARE_REPLICATIONS,
+        threads,
+    );
+    let sites = job.wait().map_or(0, |c| c.sites.len());
+    println!(
+        "comparison: 2 x {} replications on {threads} worker thread(s), {sites} sites, {:.1} s",
+        navbat_planner::COMPARE_REPLICATIONS,
+        t0.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -124,6 +124,12 @@ pub enum Edit {
         /// Share of the nearest site's kiosk-capable demand that moves here, 0 to 1.
         catchment_share: f64,
     },
+    /// Close a candidate site (mall, leisure centre, tourist zone): its demand goes back to
+    /// the nearest remaining site; its kiosks leave with it.
+    RemoveSite {
+        /// Site index.
+        site: usize,
+    },
     /// Set the number of officer counters in one counter group of a site.
     SetOfficers {
         /// Site index.
@@ -165,6 +171,7 @@ impl Edit {
                 kind.label(),
                 catchment_share * 100.0
             ),
+            Self::RemoveSite { site: s } => format!("close {}", site(s)),
             Self::SetOfficers { site: s, group, count } => {
                 let g = raw
                     .sites
@@ -372,6 +379,7 @@ fn apply_to(raw: &mut RawScenario, edit: &Edit) -> Result<(), String> {
         Edit::AddSite { lat, lon, kind, catchment_share } => {
             add_site(raw, *lat, *lon, *kind, *catchment_share)?;
         }
+        Edit::RemoveSite { site } => remove_site(raw, *site)?,
         Edit::SetOfficers { site, group, count } => {
             if *count == 0 {
                 return Err("a counter group keeps at least one counter".into());
@@ -533,6 +541,28 @@ fn add_site(
     Ok(())
 }
 
+fn remove_site(raw: &mut RawScenario, site: usize) -> Result<(), String> {
+    let closing = raw.sites.get(site).ok_or_else(|| format!("no site {site}"))?;
+    if closing.kind == SiteKind::DistrictOffice {
+        return Err(format!(
+            "{} is a district office; only candidate sites close here",
+            closing.name
+        ));
+    }
+    let closing = raw.sites.remove(site);
+    let heir = *nearest_sites(raw, closing.lat, closing.lon)
+        .first()
+        .ok_or_else(|| "the last site cannot close".to_owned())?;
+    let heir = &mut raw.sites[heir];
+    for d in closing.demand {
+        match heir.demand.iter_mut().find(|x| x.service == d.service) {
+            Some(x) => x.yearly += d.yearly,
+            None => heir.demand.push(d),
+        }
+    }
+    Ok(())
+}
+
 const WEEKDAYS: [Day; 5] = [Day::Mon, Day::Tue, Day::Wed, Day::Thu, Day::Fri];
 
 fn set_hours(site: &mut RawSite, hours: &HoursText) {
@@ -661,6 +691,14 @@ mod tests {
         assert_eq!(before[0], after[0]);
         l.apply(&edit).unwrap();
         assert_eq!(l.scenario().sites[5].id, "mall-2");
+        // Closing both gives Urgut its demand back; an office does not close.
+        l.apply(&Edit::RemoveSite { site: 5 }).unwrap();
+        l.apply(&Edit::RemoveSite { site: 4 }).unwrap();
+        let closed = yearly(&l);
+        assert_eq!(closed.len(), 4);
+        assert!((closed[1] - before[1]).abs() < 1e-6);
+        let err = l.apply(&Edit::RemoveSite { site: 1 }).unwrap_err();
+        assert!(err.to_string().contains("district office"), "{err}");
     }
 
     #[test]

@@ -139,6 +139,11 @@ fn shortcuts(ctx: &egui::Context, p: &mut Planner) {
     {
         p.edit(&Edit::AddKiosk { site });
     }
+    if pressed(Modifiers::NONE, Key::Delete)
+        && let Some(site) = p.selected
+    {
+        p.edit(&Edit::RemoveSite { site });
+    }
     if pressed(Modifiers::NONE, Key::N) {
         p.placing = !p.placing;
     }
@@ -341,6 +346,10 @@ fn selected_site(ui: &mut Ui, p: &mut Planner, site: usize) {
     }
     if s.counters.is_empty() {
         ui.label(RichText::new("No officer counters (self-service only).").color(palette::MUTED));
+    }
+    if s.kind != SiteKind::DistrictOffice && ui.button("Close this candidate site (Del)").clicked()
+    {
+        p.edit(&Edit::RemoveSite { site });
     }
     hours_editor(ui, p, site, &HoursText::of(&s.hours));
 }
@@ -1123,6 +1132,7 @@ fn help_overlay(ctx: &egui::Context, p: &mut Planner) {
                     ("K / Shift+K", "add / remove a kiosk at the selected site"),
                     ("drag kiosks", "move a kiosk to another site (drag from the kiosk row)"),
                     ("N", "place a candidate site (then click the map)"),
+                    ("Delete", "close the selected candidate site (its demand goes back)"),
                     ("Ctrl+Z / Ctrl+Y", "undo / redo"),
                     ("Ctrl+S", "save the layout (it becomes the baseline)"),
                     ("E", "compare the layout with the baseline (20 replications each)"),

@@ -9,7 +9,8 @@ use navbat_scenario::ScenarioError;
 #[non_exhaustive]
 pub enum PlannerError {
     /// The scenario file could not be read or is not a valid scenario.
-    #[error("{path}: cannot open the scenario: {source}")]
+    // The loader's message already starts with the file (and line and column).
+    #[error("scenario not opened: {source}")]
     Scenario {
         /// The file.
         path: PathBuf,

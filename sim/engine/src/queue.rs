@@ -70,6 +70,7 @@ pub fn queue_scenario(spec: &QueueSpec) -> Result<Scenario, ScenarioError> {
             priority: false,
             patience_min: None,
             balking: None,
+            kiosk_adoption: None,
         }],
         services: vec![RawService {
             id: "service".to_owned(),

@@ -181,6 +181,8 @@ impl SiteState {
         let sc = &model.scenario;
         let s = env.site;
         // Draws are made only where there is a choice, so a simple model pays for none.
+        let progress =
+            (env.now.0 - model.start.0) as f64 / (model.end.0 - model.start.0).max(1) as f64;
         let rng = env.rng(Purpose::Choice);
         let plan = &model.plans[s];
         let service = if plan.services.len() == 1 {
@@ -207,16 +209,18 @@ impl SiteState {
         let by_kiosk = svc
             .kiosk_needs
             .is_some_and(|need| site.kiosks.iter().any(|k| k.capabilities.covers(need)));
+        let ch = seg.channel_at(progress);
         let weights = [
-            if by_kiosk { seg.channel.kiosk } else { 0.0 },
-            if by_counter { seg.channel.counter } else { 0.0 },
-            if svc.portal { seg.channel.portal } else { 0.0 },
+            if by_kiosk { ch.kiosk } else { 0.0 },
+            if by_counter { ch.counter } else { 0.0 },
+            if svc.portal { ch.portal } else { 0.0 },
         ];
         let total: f64 = weights.iter().sum();
         // Whether to draw depends on the segment alone, not on what this site offers, so a
         // variant of the scenario (say, without kiosks) consumes the same numbers.
         let c = seg.channel;
-        let choices = [c.kiosk, c.counter, c.portal].iter().filter(|&&w| w > 0.0).count();
+        let kiosk_ever = c.kiosk.max(seg.kiosk_adoption.map_or(0.0, |(a, b)| a.max(b)));
+        let choices = [kiosk_ever, c.counter, c.portal].iter().filter(|&&w| w > 0.0).count();
         let u: f64 = if choices > 1 { rng.random::<f64>() * total } else { 0.0 };
         let channel = if total <= 0.0 {
             // The segment prefers only channels this site lacks: take what exists.

@@ -62,8 +62,9 @@ pub use crate::overrides::{
     AxisValue, MAX_SWEEP_POINTS, Override, OverrideError, RawAxis, RawSweep, Sweep, apply_overrides,
 };
 pub use crate::raw::{
-    Day, RawBalking, RawChannelChoice, RawCounter, RawDemand, RawHoliday, RawHorizon, RawHours,
-    RawKiosk, RawProfile, RawQueuePolicy, RawScenario, RawSegment, RawService, RawShift, RawSite,
+    Day, RawAdoption, RawBalking, RawChannelChoice, RawCounter, RawDemand, RawHoliday, RawHorizon,
+    RawHours, RawKiosk, RawProfile, RawQueuePolicy, RawScenario, RawSegment, RawService, RawShift,
+    RawSite,
 };
 
 /// Reads and checks the scenario file at `path`.

@@ -103,6 +103,23 @@ pub struct Segment {
     pub patience_min: Option<Dist>,
     /// Balking on arrival.
     pub balking: Option<Balking>,
+    /// Kiosk adoption over the horizon: (probability on the first day, on the last day).
+    pub kiosk_adoption: Option<(f64, f64)>,
+}
+
+impl Segment {
+    /// Channel probabilities at `progress` (0 = first day, 1 = last day of the horizon).
+    pub fn channel_at(&self, progress: f64) -> ChannelChoice {
+        let Some((start, end)) = self.kiosk_adoption else { return self.channel };
+        let kiosk = start + (end - start) * progress.clamp(0.0, 1.0);
+        let others = self.channel.counter + self.channel.portal;
+        let (counter, portal) = if others > 0.0 {
+            (self.channel.counter / others, self.channel.portal / others)
+        } else {
+            (1.0, 0.0)
+        };
+        ChannelChoice { kiosk, counter: counter * (1.0 - kiosk), portal: portal * (1.0 - kiosk) }
+    }
 }
 
 /// Channel probabilities (sum 1).

@@ -148,6 +148,21 @@ pub struct RawSegment {
     /// Balking on arrival; absent means everyone joins.
     #[serde(default)]
     pub balking: Option<RawBalking>,
+    /// Kiosk adoption growing over the horizon: the probability of choosing a kiosk moves
+    /// linearly from `start` (first day) to `end` (last day), the other channels sharing the
+    /// rest in their `channel` proportions. Absent means `channel` holds all year.
+    #[serde(default)]
+    pub kiosk_adoption: Option<RawAdoption>,
+}
+
+/// Probability of choosing a kiosk at the start and at the end of the horizon.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAdoption {
+    /// On the first day.
+    pub start: f64,
+    /// On the last day.
+    pub end: f64,
 }
 
 /// Channel weights.

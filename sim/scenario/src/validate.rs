@@ -245,6 +245,16 @@ fn segment(s: &RawSegment, path: &Path) -> Check<Segment> {
             .map(|d| dist(d, &path.field("patience_min")))
             .transpose()?,
         balking,
+        kiosk_adoption: match &s.kiosk_adoption {
+            None => None,
+            Some(a) => {
+                let ap = path.field("kiosk_adoption");
+                Some((
+                    probability(a.start, &ap.field("start"))?,
+                    probability(a.end, &ap.field("end"))?,
+                ))
+            }
+        },
     })
 }
 

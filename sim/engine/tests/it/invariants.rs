@@ -199,3 +199,17 @@ fn every_breakdown_adds_up_to_the_site_totals() {
         .sum();
     assert_eq!(evening, 0, "offices close at 18:00");
 }
+
+#[test]
+fn kiosk_adoption_grows_the_kiosk_share_over_the_year() {
+    use navbat_record::Dimension;
+    let rec = Simulation::new(navbat_engine::Model::new(scenario("pilot-2026.ron")), 8, 0).finish();
+    let share = |month: &str| {
+        let rows =
+            rec.breakdown.iter().filter(|r| r.dimension == Dimension::Month && r.key == month);
+        let (kiosk, served) = rows.fold((0, 0), |(k, s), r| (k + r.served_kiosk, s + r.served));
+        kiosk as f64 / served as f64
+    };
+    let (first, last) = (share("2026-05"), share("2027-04"));
+    assert!(last > first + 0.08, "kiosk share {first:.3} in May, {last:.3} in April");
+}

@@ -294,3 +294,25 @@ mod overrides {
         assert!(err.contains("axes[0].values"), "{err}");
     }
 }
+
+#[test]
+fn adoption_outside_zero_one_is_an_error() {
+    let text = pilot_with(
+        "kiosk_adoption: Some((start: 0.25, end: 0.50))",
+        "kiosk_adoption: Some((start: 0.25, end: 1.50))",
+    );
+    check_error(&text, "end: 1.50", &["kiosk_adoption.end", "probability"]);
+}
+
+#[test]
+fn channel_at_moves_the_kiosk_share_linearly() {
+    let s = from_str("pilot.ron", PILOT).expect("pilot");
+    let young = &s.segments[0];
+    let (a, b) = (young.channel_at(0.0), young.channel_at(1.0));
+    assert!((a.kiosk - 0.25).abs() < 1e-12 && (b.kiosk - 0.50).abs() < 1e-12);
+    for c in [a, b, young.channel_at(0.5)] {
+        assert!((c.kiosk + c.counter + c.portal - 1.0).abs() < 1e-12);
+    }
+    // Counter and portal keep their proportions (0.45 : 0.15).
+    assert!((b.counter / b.portal - 3.0).abs() < 1e-9);
+}

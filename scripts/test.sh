@@ -18,6 +18,7 @@ if [ -d sim/planner ]; then
   ldconfig -p | grep -q 'libXcursor.so.1' || need_apt+=(libxcursor1)
   ldconfig -p | grep -q 'libXrandr.so.2' || need_apt+=(libxrandr2)
   ldconfig -p | grep -q 'libXi.so.6' || need_apt+=(libxi6)
+  command -v identify >/dev/null || need_apt+=(imagemagick)
 fi
 command -v python3 >/dev/null || need_apt+=(python3 python3-venv)
 if [ "${#need_apt[@]}" -gt 0 ] && [ "${NAVBAT_SKIP_SETUP:-0}" != 1 ]; then

@@ -33,6 +33,8 @@ enum Command {
     /// Run a grid of scenario variants (a sweep file), each with replications and optionally
     /// its no-kiosk baseline.
     Sweep(SweepArgs),
+    /// Open the planner's window on a scenario (needs the `window` feature).
+    Plan(PlanArgs),
     /// Check a scenario file and print what it holds.
     Validate {
         /// Scenario file (RON).
@@ -67,6 +69,26 @@ struct RunArgs {
     /// paired differences (pilot minus baseline).
     #[arg(long)]
     baseline: bool,
+}
+
+#[derive(Args, Debug)]
+struct PlanArgs {
+    /// Scenario file (RON).
+    #[arg(default_value = "scenarios/pilot-2026.ron")]
+    scenario: PathBuf,
+    /// Seed of the live replication.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Save a screenshot to this PNG and exit.
+    #[arg(long)]
+    screenshot: Option<PathBuf>,
+    /// Frames to render before the screenshot (default 60); without a screenshot, exit after
+    /// this many frames (default: run until the window is closed).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    frames: Option<u32>,
+    /// Simulated hours to advance before the screenshot.
+    #[arg(long, default_value_t = 0.0, value_parser = non_negative)]
+    sim_hours: f64,
 }
 
 #[derive(Args, Debug)]
@@ -133,6 +155,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run(args),
         Command::Queue(args) => queue(&args),
         Command::Sweep(args) => sweep(&args),
+        Command::Plan(args) => plan(args),
         Command::Validate { scenario } => validate(&scenario),
     };
     match result {
@@ -360,6 +383,28 @@ fn queue(args: &QueueArgs) -> miette::Result<()> {
         );
     }
     Ok(())
+}
+
+#[cfg(feature = "window")]
+fn plan(args: PlanArgs) -> miette::Result<()> {
+    let frames = args.frames.unwrap_or(if args.screenshot.is_some() { 60 } else { 0 });
+    navbat_planner::run(navbat_planner::PlanOptions {
+        scenario: args.scenario,
+        seed: args.seed,
+        screenshot: args.screenshot,
+        frames,
+        sim_hours: args.sim_hours,
+    })
+    .map_err(|e| miette::miette!("{e}"))
+}
+
+#[cfg(not(feature = "window"))]
+fn plan(args: PlanArgs) -> miette::Result<()> {
+    let _ = args;
+    Err(miette::miette!(
+        help = "run `cargo run --features window -- plan` (the first build of the window takes about 20 minutes)",
+        "this navbat was built without the planner window"
+    ))
 }
 
 fn validate(path: &std::path::Path) -> miette::Result<()> {

@@ -398,6 +398,14 @@ fn apply_to(raw: &mut RawScenario, edit: &Edit) -> Result<(), String> {
             }
             let seg =
                 raw.segments.get_mut(*segment).ok_or_else(|| format!("no segment {segment}"))?;
+            // A segment whose adoption grows over the year: the share is its end-of-year
+            // value, and the whole curve scales with it.
+            if let Some(a) = &mut seg.kiosk_adoption {
+                let ratio = if a.end > 0.0 { a.start / a.end } else { 1.0 };
+                a.end = *share;
+                a.start = (share * ratio).min(1.0);
+                return Ok(());
+            }
             let others = seg.channel.counter + seg.channel.portal;
             if others <= 0.0 {
                 return Err(format!("segment {} uses only kiosks", seg.id));

@@ -394,9 +394,14 @@ fn candidate_site(ui: &mut Ui, p: &mut Planner) {
 }
 
 fn demand_and_policy(ui: &mut Ui, p: &mut Planner) {
-    ui.label(RichText::new("Kiosk adoption by segment").strong());
-    let segments: Vec<(String, f64)> =
-        p.layout.scenario().segments.iter().map(|s| (s.id.clone(), s.channel.kiosk)).collect();
+    ui.label(RichText::new("Kiosk adoption by segment (end of year)").strong());
+    let segments: Vec<(String, f64)> = p
+        .layout
+        .scenario()
+        .segments
+        .iter()
+        .map(|s| (s.id.clone(), s.kiosk_adoption.map_or(s.channel.kiosk, |a| a.1)))
+        .collect();
     for (i, (id, share)) in segments.iter().enumerate() {
         let key = ui.make_persistent_id(("adoption", i, p.layout.revision()));
         let mut v: f64 = ui.data_mut(|d| d.get_temp(key)).unwrap_or(*share);

@@ -740,12 +740,25 @@ mod tests {
 
     #[test]
     fn kiosk_share_sets_the_channel_probability() {
+        // The pilot's foreigners have a fixed channel choice.
         let mut l = pilot();
-        l.apply(&Edit::SetKioskShare { segment: 1, share: 0.5 }).unwrap();
-        let c = l.scenario().segments[1].channel;
+        let seg = l.scenario().segments.iter().position(|s| s.id == "foreigner").unwrap();
+        l.apply(&Edit::SetKioskShare { segment: seg, share: 0.5 }).unwrap();
+        let c = l.scenario().segments[seg].channel;
         assert!((c.kiosk - 0.5).abs() < 1e-9, "{c:?}");
-        assert!((c.counter / c.portal - 0.58 / 0.12).abs() < 1e-9);
-        assert!(l.apply(&Edit::SetKioskShare { segment: 1, share: 1.0 }).is_err());
+        assert!((c.counter / c.portal - 0.75 / 0.25).abs() < 1e-9);
+        assert!(l.apply(&Edit::SetKioskShare { segment: seg, share: 1.0 }).is_err());
+    }
+
+    #[test]
+    fn kiosk_share_scales_a_growing_adoption_curve() {
+        // The pilot's adults adopt kiosks from 18 % to 40 % over the year.
+        let mut l = pilot();
+        let seg = l.scenario().segments.iter().position(|s| s.id == "citizen-adult").unwrap();
+        l.apply(&Edit::SetKioskShare { segment: seg, share: 0.6 }).unwrap();
+        let (start, end) = l.scenario().segments[seg].kiosk_adoption.unwrap();
+        assert!((end - 0.6).abs() < 1e-12);
+        assert!((start - 0.6 * 0.18 / 0.40).abs() < 1e-12, "{start}");
     }
 
     #[test]

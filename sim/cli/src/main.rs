@@ -234,7 +234,15 @@ fn run(args: RunArgs) -> miette::Result<()> {
         summary = summary.with_baseline(&reps, base);
     }
     if let Some(dir) = &args.out {
-        output::write_run(dir, &reps, baseline.as_deref(), &summary)?;
+        let meta = output::RunMeta {
+            scenario_text: simulated_text(&args.scenario, &args.sets)?,
+            scenario_file: args.scenario.display().to_string(),
+            seed: args.seed,
+            replications: args.replications,
+            baseline: args.baseline,
+            overrides: args.sets.iter().map(ToString::to_string).collect(),
+        };
+        output::write_run(dir, &reps, baseline.as_deref(), &summary, &meta)?;
     }
     if args.json {
         println!("{}", serde_json::to_string(&summary).into_diagnostic()?);
@@ -251,6 +259,23 @@ fn run(args: RunArgs) -> miette::Result<()> {
         );
     }
     Ok(())
+}
+
+/// The text of the scenario as simulated: the file itself, or with overrides its RON form
+/// (which loads to the same scenario).
+fn simulated_text(path: &std::path::Path, sets: &[Override]) -> miette::Result<String> {
+    let text = std::fs::read_to_string(path)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot read {}", path.display()))?;
+    if sets.is_empty() {
+        return Ok(text);
+    }
+    let file = path.display().to_string();
+    let raw = navbat_scenario::parse_raw(&file, &text).map_err(Report::new)?;
+    let changed = navbat_scenario::apply_overrides(&raw, sets).map_err(|problem| {
+        Report::new(navbat_scenario::ScenarioError::Override { file, problem })
+    })?;
+    Ok(navbat_scenario::to_ron(&changed))
 }
 
 fn sweep(args: &SweepArgs) -> miette::Result<()> {

@@ -76,15 +76,20 @@ fn pm(e: &Estimate, digits: usize) -> String {
     format!("{:.*} ± {:.*}", digits, e.mean, digits, e.half_width())
 }
 
-/// Writes `replications.csv` (and `baseline.csv`) and `summary.json` into `dir`, each first
-/// to a temporary file then renamed, so a failure leaves no half-written file behind.
+/// Writes a run into `dir`: `scenario.ron` and `run.json` (what was run), `replications.csv`,
+/// `breakdown.csv`, `baseline.csv` (with a baseline) and `summary.json`. Each file is first
+/// written to a temporary name then renamed, so a failure leaves no half-written file.
 pub(crate) fn write_run(
     dir: &Path,
     reps: &[ReplicationRecord],
     baseline: Option<&[ReplicationRecord]>,
     summary: &RunSummary,
+    meta: &RunMeta,
 ) -> miette::Result<()> {
-    let mut files = Vec::new();
+    let mut files = vec![
+        ("scenario.ron", meta.scenario_text.as_bytes().to_vec()),
+        ("run.json", serde_json::to_vec_pretty(&meta.to_json()).into_diagnostic()?),
+    ];
     let mut csv = Vec::new();
     write_replication_csv(&mut csv, reps).into_diagnostic()?;
     files.push(("replications.csv", csv));
@@ -98,6 +103,41 @@ pub(crate) fn write_run(
     }
     files.push(("summary.json", serde_json::to_vec_pretty(summary).into_diagnostic()?));
     write_files(dir, &files)
+}
+
+/// What a saved run needs so that any figure can be re-created: the exact scenario text,
+/// its hash, the seed, the command line and the navbat version.
+pub(crate) struct RunMeta {
+    /// The scenario as simulated (the file itself, or its RON form after `--set`).
+    pub(crate) scenario_text: String,
+    /// Path given on the command line.
+    pub(crate) scenario_file: String,
+    /// Master seed.
+    pub(crate) seed: u64,
+    /// Replications.
+    pub(crate) replications: u32,
+    /// Whether the no-kiosk baseline was run.
+    pub(crate) baseline: bool,
+    /// `--set` overrides, as given.
+    pub(crate) overrides: Vec<String>,
+}
+
+impl RunMeta {
+    fn to_json(&self) -> serde_json::Value {
+        use sha2::Digest;
+        let hash = sha2::Sha256::digest(self.scenario_text.as_bytes());
+        let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+        serde_json::json!({
+            "navbat_version": env!("CARGO_PKG_VERSION"),
+            "command": std::env::args().collect::<Vec<_>>().join(" "),
+            "scenario_file": self.scenario_file,
+            "scenario_sha256": hex,
+            "seed": self.seed,
+            "replications": self.replications,
+            "baseline": self.baseline,
+            "overrides": self.overrides,
+        })
+    }
 }
 
 /// Writes `sweep.csv` and `summary.json` of a sweep into `dir`.

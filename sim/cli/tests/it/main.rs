@@ -84,6 +84,16 @@ fn out_writes_csv_and_summary_atomically() {
     let header = lines.next().expect("header");
     assert!(header.starts_with("replication,site,arrivals,"), "{header}");
     assert_eq!(lines.count(), 2, "one row per replication and site");
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("run.json")).expect("run.json"))
+            .expect("json");
+    assert_eq!(meta["seed"], 1);
+    assert_eq!(meta["scenario_sha256"].as_str().map(str::len), Some(64));
+    let saved = std::fs::read_to_string(dir.join("scenario.ron")).expect("scenario copy");
+    assert_eq!(
+        saved,
+        std::fs::read_to_string(scenarios().join("validation/mg1.ron")).expect("read")
+    );
     let breakdown = std::fs::read_to_string(dir.join("breakdown.csv")).expect("breakdown");
     assert!(breakdown.starts_with("replication,site,dimension,key,arrivals,"), "{breakdown}");
     assert!(breakdown.contains(",month,2026-06,"), "months are labelled");

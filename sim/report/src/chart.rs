@@ -1,0 +1,614 @@
+//! Charts as data, drawn with plotters to SVG (for HTML) and PNG (for Markdown), and written
+//! as the CSV behind them.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use navbat_record::Estimate;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+use crate::ReportError;
+
+/// DejaVu Sans, shipped in `assets/fonts/` (licence beside it): every chart's text is drawn
+/// with it, so output never depends on the fonts of the machine.
+static FONT: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+
+/// The Okabe-Ito palette (colour-blind safe): blue, vermillion, bluish green, orange, sky
+/// blue, reddish purple, yellow.
+pub(crate) const OKABE_ITO: [RGBColor; 7] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(204, 121, 167),
+    RGBColor(240, 228, 66),
+];
+
+/// Sequential colour-blind-safe ramp for heatmaps (viridis stops, low to high).
+const VIRIDIS: [(u8, u8, u8); 5] =
+    [(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)];
+
+/// Width and height of every chart, pixels: 900 wide stays readable scaled to A4 width.
+const WIDTH_PX: u32 = 900;
+
+/// What a chart shows.
+#[derive(Debug, Clone)]
+pub(crate) enum ChartKind {
+    /// Horizontal bars, one per label.
+    HorizontalBars { labels: Vec<String>, values: Vec<f64> },
+    /// Vertical bars over ordered categories.
+    Bars { labels: Vec<String>, values: Vec<f64> },
+    /// A line over ordered categories.
+    Line { labels: Vec<String>, values: Vec<f64> },
+    /// A grid of values (`None`: closed, no data), rows top to bottom.
+    Heatmap { rows: Vec<String>, cols: Vec<String>, values: Vec<Vec<Option<f64>>> },
+    /// Box plots of samples (one box per group).
+    Boxes { labels: Vec<String>, samples: Vec<Vec<f64>> },
+    /// Pairs of estimates with 95 % intervals, per category, for two series.
+    PairedEstimates { labels: Vec<String>, series: Vec<(String, Vec<Estimate>)> },
+}
+
+/// One chart of the report.
+#[derive(Debug, Clone)]
+pub(crate) struct Chart {
+    /// File stem: `charts/NAME.png`, `data/NAME.csv`.
+    pub(crate) name: String,
+    pub(crate) title: String,
+    pub(crate) caption: String,
+    pub(crate) x_label: String,
+    pub(crate) y_label: String,
+    pub(crate) kind: ChartKind,
+}
+
+/// Five numbers of a box plot: min, lower quartile, median, upper quartile, max.
+pub(crate) fn five_numbers(samples: &[f64]) -> Option<[f64; 5]> {
+    let mut v: Vec<f64> = samples.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let q = |p: f64| {
+        let pos = p * (v.len() - 1) as f64;
+        let lo = pos.floor() as usize;
+        let hi = pos.ceil() as usize;
+        let frac = pos - lo as f64;
+        v[lo] + (v[hi] - v[lo]) * frac
+    };
+    Some([v[0], q(0.25), q(0.5), q(0.75), v[v.len() - 1]])
+}
+
+impl Chart {
+    /// Pixel height of the chart.
+    fn height_px(&self) -> u32 {
+        match &self.kind {
+            ChartKind::HorizontalBars { labels, .. } => 120 + 34 * labels.len() as u32,
+            ChartKind::Heatmap { .. } => 380,
+            _ => 420,
+        }
+    }
+
+    /// True when the chart has something to show: at least one finite, non-zero value.
+    pub(crate) fn has_data(&self) -> bool {
+        let any = |v: &mut dyn Iterator<Item = f64>| {
+            for x in v {
+                if x.is_finite() && x != 0.0 {
+                    return true;
+                }
+            }
+            false
+        };
+        match &self.kind {
+            ChartKind::HorizontalBars { values, .. }
+            | ChartKind::Bars { values, .. }
+            | ChartKind::Line { values, .. } => any(&mut values.iter().copied()),
+            ChartKind::Heatmap { values, .. } => {
+                any(&mut values.iter().flatten().filter_map(|v| *v))
+            }
+            ChartKind::Boxes { samples, .. } => any(&mut samples.iter().flatten().copied()),
+            ChartKind::PairedEstimates { series, .. } => {
+                any(&mut series.iter().flat_map(|(_, e)| e.iter().map(|e| e.mean)))
+            }
+        }
+    }
+
+    /// The numbers behind the chart, as CSV text.
+    pub(crate) fn csv(&self) -> String {
+        let mut out = String::new();
+        let mut row = |cells: &[String]| {
+            let escaped: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+            out.push_str(&escaped.join(","));
+            out.push('\n');
+        };
+        match &self.kind {
+            ChartKind::HorizontalBars { labels, values } => {
+                row(&[self.y_label.clone(), self.x_label.clone()]);
+                for (l, v) in labels.iter().zip(values) {
+                    row(&[l.clone(), v.to_string()]);
+                }
+            }
+            ChartKind::Bars { labels, values } | ChartKind::Line { labels, values } => {
+                row(&[self.x_label.clone(), self.y_label.clone()]);
+                for (l, v) in labels.iter().zip(values) {
+                    row(&[l.clone(), v.to_string()]);
+                }
+            }
+            ChartKind::Heatmap { rows, cols, values } => {
+                row(&[self.y_label.clone(), self.x_label.clone(), "value".to_owned()]);
+                for (r, line) in rows.iter().zip(values) {
+                    for (c, v) in cols.iter().zip(line) {
+                        row(&[r.clone(), c.clone(), v.map_or(String::new(), |v| v.to_string())]);
+                    }
+                }
+            }
+            ChartKind::Boxes { labels, samples } => {
+                row(&[
+                    "group".to_owned(),
+                    "n".to_owned(),
+                    "min".to_owned(),
+                    "q1".to_owned(),
+                    "median".to_owned(),
+                    "q3".to_owned(),
+                    "max".to_owned(),
+                ]);
+                for (l, s) in labels.iter().zip(samples) {
+                    let mut cells = vec![l.clone(), s.len().to_string()];
+                    if let Some(f) = five_numbers(s) {
+                        cells.extend(f.iter().map(f64::to_string));
+                    }
+                    row(&cells);
+                }
+            }
+            ChartKind::PairedEstimates { labels, series } => {
+                row(&[
+                    self.x_label.clone(),
+                    "series".to_owned(),
+                    "mean".to_owned(),
+                    "ci95_low".to_owned(),
+                    "ci95_high".to_owned(),
+                ]);
+                for (name, est) in series {
+                    for (l, e) in labels.iter().zip(est) {
+                        row(&[
+                            l.clone(),
+                            name.clone(),
+                            e.mean.to_string(),
+                            e.ci95_low.to_string(),
+                            e.ci95_high.to_string(),
+                        ]);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The chart as an SVG element sized to its container (for inline HTML).
+    pub(crate) fn svg(&self) -> Result<String, ReportError> {
+        register_font();
+        let (w, h) = (WIDTH_PX, self.height_px());
+        let mut buf = String::new();
+        {
+            let root = SVGBackend::with_string(&mut buf, (w, h)).into_drawing_area();
+            self.draw(&root).map_err(|message| self.error(message))?;
+            root.present().map_err(|e| self.error(e.to_string()))?;
+        }
+        // Scale with the page: keep the viewBox, drop the fixed pixel size.
+        let fixed = format!("width=\"{w}\" height=\"{h}\"");
+        // Inline SVG in HTML needs no namespace declaration; dropping it keeps the page free
+        // of any URL.
+        let svg = buf.replacen(&fixed, "width=\"100%\" role=\"img\"", 1).replacen(
+            " xmlns=\"http://www.w3.org/2000/svg\"",
+            "",
+            1,
+        );
+        Ok(svg.replacen(
+            "<svg ",
+            &format!("<svg aria-label=\"{}\" ", crate::doc::escape(&self.title)),
+            1,
+        ))
+    }
+
+    /// Writes the chart as a PNG file.
+    pub(crate) fn png(&self, path: &Path) -> Result<(), ReportError> {
+        register_font();
+        let root = BitMapBackend::new(path, (WIDTH_PX, self.height_px())).into_drawing_area();
+        self.draw(&root).map_err(|message| self.error(message))?;
+        root.present().map_err(|e| self.error(e.to_string()))
+    }
+
+    fn error(&self, message: String) -> ReportError {
+        ReportError::Chart { chart: self.name.clone(), message }
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        root.fill(&WHITE).map_err(err)?;
+        let title_font = ("sans-serif", 22).into_font();
+        let label_font = ("sans-serif", 16).into_font();
+        let label_font_small = ("sans-serif", 14).into_font();
+        match &self.kind {
+            ChartKind::HorizontalBars { labels, values } => {
+                let max = positive_max(values);
+                let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4);
+                let mut chart = ChartBuilder::on(root)
+                    .caption(&self.title, title_font)
+                    .margin(12)
+                    .x_label_area_size(50)
+                    .y_label_area_size((label_width as u32 * 9).clamp(60, 420))
+                    .build_cartesian_2d(0.0..max * 1.08, (0..last_index(labels)).into_segmented())
+                    .map_err(err)?;
+                chart
+                    .configure_mesh()
+                    .disable_y_mesh()
+                    .x_desc(&self.x_label)
+                    .light_line_style(LIGHT)
+                    .label_style(label_font.clone())
+                    .axis_desc_style(label_font)
+                    .x_labels(6)
+                    .x_label_formatter(&|v| axis_number(*v, max))
+                    .y_label_formatter(&|v| segment_label(v, labels))
+                    .draw()
+                    .map_err(err)?;
+                chart
+                    .draw_series(values.iter().enumerate().map(|(i, &v)| {
+                        let mut bar = Rectangle::new(
+                            [(0.0, SegmentValue::Exact(i)), (v, SegmentValue::Exact(i + 1))],
+                            OKABE_ITO[0].filled(),
+                        );
+                        bar.set_margin(5, 5, 0, 0);
+                        bar
+                    }))
+                    .map_err(err)?;
+                // Value at the end of each bar, so small services stay readable.
+                chart
+                    .draw_series(values.iter().enumerate().map(|(i, &v)| {
+                        EmptyElement::at((v, SegmentValue::CenterOf(i)))
+                            + Text::new(axis_number(v, 100.0), (6, -8), label_font_small.clone())
+                    }))
+                    .map_err(err)?;
+            }
+            ChartKind::Bars { labels, values } => {
+                let max = positive_max(values);
+                let mut chart = ChartBuilder::on(root)
+                    .caption(&self.title, title_font)
+                    .margin(12)
+                    .x_label_area_size(50)
+                    .y_label_area_size(80)
+                    .build_cartesian_2d((0..last_index(labels)).into_segmented(), 0.0..max * 1.08)
+                    .map_err(err)?;
+                chart
+                    .configure_mesh()
+                    .disable_x_mesh()
+                    .x_desc(&self.x_label)
+                    .y_desc(&self.y_label)
+                    .light_line_style(LIGHT)
+                    .y_label_formatter(&|v| axis_number(*v, max))
+                    .label_style(label_font.clone())
+                    .axis_desc_style(label_font)
+                    .x_labels(labels.len())
+                    .x_label_formatter(&|v| segment_label(v, labels))
+                    .draw()
+                    .map_err(err)?;
+                chart
+                    .draw_series(values.iter().enumerate().map(|(i, &v)| {
+                        let mut bar = Rectangle::new(
+                            [(SegmentValue::Exact(i), 0.0), (SegmentValue::Exact(i + 1), v)],
+                            OKABE_ITO[0].filled(),
+                        );
+                        bar.set_margin(0, 0, 6, 6);
+                        bar
+                    }))
+                    .map_err(err)?;
+            }
+            ChartKind::Line { labels, values } => {
+                let max = positive_max(values);
+                let n = labels.len().max(1);
+                let mut chart = ChartBuilder::on(root)
+                    .caption(&self.title, title_font)
+                    .margin(12)
+                    .x_label_area_size(50)
+                    .y_label_area_size(80)
+                    .build_cartesian_2d(-0.5..n as f64 - 0.5, 0.0..max * 1.15)
+                    .map_err(err)?;
+                chart
+                    .configure_mesh()
+                    .x_desc(&self.x_label)
+                    .y_desc(&self.y_label)
+                    .light_line_style(LIGHT)
+                    .y_label_formatter(&|v| axis_number(*v, max))
+                    .label_style(label_font.clone())
+                    .axis_desc_style(label_font)
+                    .x_labels(n)
+                    .x_label_formatter(&|v| index_label(*v, labels))
+                    .draw()
+                    .map_err(err)?;
+                let points: Vec<(f64, f64)> =
+                    values.iter().enumerate().map(|(i, &v)| (i as f64, v)).collect();
+                chart
+                    .draw_series(LineSeries::new(points.clone(), OKABE_ITO[1].stroke_width(3)))
+                    .map_err(err)?;
+                chart
+                    .draw_series(points.iter().map(|&p| Circle::new(p, 5, OKABE_ITO[1].filled())))
+                    .map_err(err)?;
+            }
+            ChartKind::Heatmap { rows, cols, values } => {
+                let finite: Vec<f64> = values.iter().flatten().filter_map(|v| *v).collect();
+                let max = positive_max(&finite);
+                let (plot, legend) = root.split_horizontally(WIDTH_PX - 130);
+                let mut chart = ChartBuilder::on(&plot)
+                    .caption(&self.title, title_font)
+                    .margin(12)
+                    .x_label_area_size(50)
+                    .y_label_area_size(60)
+                    .build_cartesian_2d(0..cols.len(), (0..last_index(rows)).into_segmented())
+                    .map_err(err)?;
+                chart
+                    .configure_mesh()
+                    .disable_mesh()
+                    .x_desc(&self.x_label)
+                    .label_style(label_font.clone())
+                    .axis_desc_style(label_font.clone())
+                    .x_labels(cols.len())
+                    .y_labels(rows.len())
+                    .x_label_formatter(&|c| hour_label(*c, cols))
+                    .y_label_formatter(&|r| match r {
+                        SegmentValue::CenterOf(r) => rows
+                            .len()
+                            .checked_sub(r + 1)
+                            .and_then(|i| rows.get(i))
+                            .cloned()
+                            .unwrap_or_default(),
+                        _ => String::new(),
+                    })
+                    .draw()
+                    .map_err(err)?;
+                let n_rows = rows.len();
+                chart
+                    .draw_series(values.iter().enumerate().flat_map(|(r, line)| {
+                        line.iter().enumerate().map(move |(c, v)| {
+                            let y = n_rows - 1 - r;
+                            let style = match v {
+                                Some(v) => ramp(*v / max).filled(),
+                                None => RGBColor(235, 235, 235).filled(),
+                            };
+                            Rectangle::new(
+                                [(c, SegmentValue::Exact(y)), (c + 1, SegmentValue::Exact(y + 1))],
+                                style,
+                            )
+                        })
+                    }))
+                    .map_err(err)?;
+                // Colour legend: a vertical ramp with its scale.
+                let steps = 40;
+                let top = 60;
+                let bottom = 300;
+                for s in 0..steps {
+                    let frac = s as f64 / (steps - 1) as f64;
+                    let y0 = bottom - (bottom - top) * (s + 1) / steps;
+                    let y1 = bottom - (bottom - top) * s / steps;
+                    legend
+                        .draw(&Rectangle::new([(10, y0), (34, y1)], ramp(frac).filled()))
+                        .map_err(err)?;
+                }
+                for (frac, anchor) in [(0.0, bottom), (0.5, (top + bottom) / 2), (1.0, top)] {
+                    legend
+                        .draw(&Text::new(
+                            format!("{:.0}", max * frac),
+                            (40, anchor - 8),
+                            label_font.clone(),
+                        ))
+                        .map_err(err)?;
+                }
+                legend
+                    .draw(&Text::new(self.y_label.clone(), (4, top - 30), label_font))
+                    .map_err(err)?;
+            }
+            ChartKind::Boxes { labels, samples } => {
+                let all: Vec<f64> = samples.iter().flatten().copied().collect();
+                let max = positive_max(&all);
+                let mut chart = ChartBuilder::on(root)
+                    .caption(&self.title, title_font)
+                    .margin(12)
+                    .x_label_area_size(50)
+                    .y_label_area_size(80)
+                    .build_cartesian_2d((0..last_index(labels)).into_segmented(), 0.0..max * 1.1)
+                    .map_err(err)?;
+                chart
+                    .configure_mesh()
+                    .disable_x_mesh()
+                    .y_desc(&self.y_label)
+                    .light_line_style(LIGHT)
+                    .y_label_formatter(&|v| axis_number(*v, max))
+                    .label_style(label_font.clone())
+                    .axis_desc_style(label_font)
+                    .x_labels(labels.len())
+                    .x_label_formatter(&|v| segment_label(v, labels))
+                    .draw()
+                    .map_err(err)?;
+                let area = chart.plotting_area();
+                for (i, s) in samples.iter().enumerate() {
+                    let Some([lo, q1, med, q3, hi]) = five_numbers(s) else { continue };
+                    let colour = OKABE_ITO[i % 2];
+                    let left = area.map_coordinate(&(SegmentValue::Exact(i), 0.0)).0;
+                    let right = area.map_coordinate(&(SegmentValue::Exact(i + 1), 0.0)).0;
+                    let width = right - left;
+                    let (x0, x1) = (left + width / 4, right - width / 4);
+                    let xm = (left + right) / 2;
+                    let y = |v: f64| area.map_coordinate(&(SegmentValue::Exact(i), v)).1;
+                    let px = root.strip_coord_spec();
+                    let line = |a: (i32, i32), b: (i32, i32)| {
+                        PathElement::new(vec![a, b], colour.stroke_width(2))
+                    };
+                    px.draw(&Rectangle::new([(x0, y(q3)), (x1, y(q1))], colour.mix(0.35).filled()))
+                        .map_err(err)?;
+                    px.draw(&Rectangle::new([(x0, y(q3)), (x1, y(q1))], colour.stroke_width(2)))
+                        .map_err(err)?;
+                    px.draw(&line((x0, y(med)), (x1, y(med)))).map_err(err)?;
+                    px.draw(&line((xm, y(q3)), (xm, y(hi)))).map_err(err)?;
+                    px.draw(&line((xm, y(q1)), (xm, y(lo)))).map_err(err)?;
+                    let cap = width / 8;
+                    px.draw(&line((xm - cap, y(hi)), (xm + cap, y(hi)))).map_err(err)?;
+                    px.draw(&line((xm - cap, y(lo)), (xm + cap, y(lo)))).map_err(err)?;
+                    for v in s {
+                        px.draw(&Circle::new((xm, y(*v)), 3, BLACK.mix(0.6).filled()))
+                            .map_err(err)?;
+                    }
+                }
+            }
+            ChartKind::PairedEstimates { labels, series } => {
+                let all: Vec<f64> = series
+                    .iter()
+                    .flat_map(|(_, e)| e.iter().flat_map(|e| [e.mean, e.ci95_high]))
+                    .collect();
+                let max = positive_max(&all);
+                let mut chart = ChartBuilder::on(root)
+                    .caption(&self.title, title_font)
+                    .margin(12)
+                    .x_label_area_size(50)
+                    .y_label_area_size(80)
+                    .build_cartesian_2d((0..last_index(labels)).into_segmented(), 0.0..max * 1.15)
+                    .map_err(err)?;
+                chart
+                    .configure_mesh()
+                    .disable_x_mesh()
+                    .y_desc(&self.y_label)
+                    .light_line_style(LIGHT)
+                    .y_label_formatter(&|v| axis_number(*v, max))
+                    .label_style(label_font.clone())
+                    .axis_desc_style(label_font.clone())
+                    .x_labels(labels.len())
+                    .x_label_formatter(&|v| segment_label(v, labels))
+                    .draw()
+                    .map_err(err)?;
+                let area = chart.plotting_area();
+                let px = root.strip_coord_spec();
+                let k = series.len().max(1) as i32;
+                for (j, (name, est)) in series.iter().enumerate() {
+                    let colour = OKABE_ITO[j % OKABE_ITO.len()];
+                    for (i, e) in est.iter().enumerate() {
+                        let left = area.map_coordinate(&(SegmentValue::Exact(i), 0.0)).0;
+                        let right = area.map_coordinate(&(SegmentValue::Exact(i + 1), 0.0)).0;
+                        let slot = (right - left) * 3 / 4 / k;
+                        let x0 = left + (right - left) / 8 + slot * j as i32;
+                        let x1 = x0 + slot - 4;
+                        let y = |v: f64| area.map_coordinate(&(SegmentValue::Exact(i), v)).1;
+                        px.draw(&Rectangle::new([(x0, y(e.mean)), (x1, y(0.0))], colour.filled()))
+                            .map_err(err)?;
+                        let xm = (x0 + x1) / 2;
+                        let whisker = |a: (i32, i32), b: (i32, i32)| {
+                            PathElement::new(vec![a, b], BLACK.stroke_width(2))
+                        };
+                        if e.ci95_low.is_finite() && e.ci95_high.is_finite() {
+                            px.draw(&whisker((xm, y(e.ci95_low)), (xm, y(e.ci95_high))))
+                                .map_err(err)?;
+                            px.draw(&whisker((xm - 6, y(e.ci95_high)), (xm + 6, y(e.ci95_high))))
+                                .map_err(err)?;
+                            px.draw(&whisker((xm - 6, y(e.ci95_low)), (xm + 6, y(e.ci95_low))))
+                                .map_err(err)?;
+                        }
+                    }
+                    // Legend entry, top right.
+                    let lx = WIDTH_PX as i32 - 230;
+                    let ly = 50 + 26 * j as i32;
+                    px.draw(&Rectangle::new([(lx, ly), (lx + 18, ly + 18)], colour.filled()))
+                        .map_err(err)?;
+                    px.draw(&Text::new(name.clone(), (lx + 26, ly), label_font.clone()))
+                        .map_err(err)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Minor grid lines: faint, so the data stands out.
+const LIGHT: RGBColor = RGBColor(238, 238, 238);
+
+/// Index of the last label: integer ranges in plotters include their end.
+fn last_index(labels: &[String]) -> usize {
+    labels.len().saturating_sub(1)
+}
+
+/// Axis tick text: whole numbers with thousands separated when the scale is large.
+fn axis_number(v: f64, max: f64) -> String {
+    if max >= 20.0 {
+        let whole = v.round() as i64;
+        let digits = whole.unsigned_abs().to_string();
+        let mut out = String::new();
+        for (i, ch) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(ch);
+        }
+        if whole < 0 { format!("-{out}") } else { out }
+    } else if max >= 2.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// Hour tick: the label of the cell starting there, or the end of the last cell.
+fn hour_label(c: usize, cols: &[String]) -> String {
+    match cols.get(c) {
+        Some(l) => l.clone(),
+        None => c
+            .checked_sub(1)
+            .and_then(|i| cols.get(i))
+            .and_then(|l| l.parse::<u32>().ok())
+            .map_or_else(String::new, |h| format!("{:02}", h + 1)),
+    }
+}
+
+fn err<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+fn register_font() {
+    static DONE: OnceLock<bool> = OnceLock::new();
+    DONE.get_or_init(|| {
+        plotters::style::register_font("sans-serif", FontStyle::Normal, FONT).is_ok()
+    });
+}
+
+fn positive_max(values: &[f64]) -> f64 {
+    let m = values.iter().copied().filter(|v| v.is_finite()).fold(0.0, f64::max);
+    if m > 0.0 { m } else { 1.0 }
+}
+
+fn segment_label(v: &SegmentValue<usize>, labels: &[String]) -> String {
+    match v {
+        SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+fn index_label(v: f64, labels: &[String]) -> String {
+    let i = v.round();
+    if (v - i).abs() > 1e-6 || i < 0.0 {
+        return String::new();
+    }
+    labels.get(i as usize).cloned().unwrap_or_default()
+}
+
+fn ramp(frac: f64) -> RGBColor {
+    let f = if frac.is_finite() { frac.clamp(0.0, 1.0) } else { 0.0 };
+    let pos = f * (VIRIDIS.len() - 1) as f64;
+    let i = (pos.floor() as usize).min(VIRIDIS.len() - 2);
+    let t = pos - i as f64;
+    let (a, b) = (VIRIDIS[i], VIRIDIS[i + 1]);
+    let mix = |x: u8, y: u8| (f64::from(x) + (f64::from(y) - f64::from(x)) * t).round() as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// Quotes a CSV cell when it needs it.
+pub(crate) fn csv_cell(c: &str) -> String {
+    if c.contains([',', '"', '\n']) {
+        format!("\"{}\"", c.replace('"', "\"\""))
+    } else {
+        c.to_owned()
+    }
+}

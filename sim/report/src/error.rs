@@ -1,0 +1,65 @@
+//! What can go wrong while writing a report.
+
+use std::path::PathBuf;
+
+/// An error from [`write_report`](crate::write_report). Nothing is left half-written when
+/// one is returned: the report is built in a temporary directory and moved into place last.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReportError {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or directory concerned.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// An input CSV file of the results directory is malformed.
+    #[error("{path}: {source}")]
+    Csv {
+        /// The CSV file.
+        path: PathBuf,
+        /// The underlying error.
+        source: csv::Error,
+    },
+    /// `run.json` is malformed.
+    #[error("{path}: {source}")]
+    Json {
+        /// The JSON file.
+        path: PathBuf,
+        /// The underlying error.
+        source: serde_json::Error,
+    },
+    /// The saved scenario text does not parse.
+    #[error("scenario.ron: {message}")]
+    Scenario {
+        /// What the scenario parser said.
+        message: String,
+    },
+    /// The results are inconsistent (for example no replications, or baseline rows that do
+    /// not pair with the variant's).
+    #[error("{path}: {message}")]
+    Inconsistent {
+        /// The file concerned.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// A chart could not be drawn.
+    #[error("chart {chart}: {message}")]
+    Chart {
+        /// The chart's file stem.
+        chart: String,
+        /// What the plotting library said.
+        message: String,
+    },
+    /// The output directory holds other files (not an earlier report): refusing to replace it.
+    #[error(
+        "{path}: exists, is not empty and holds no earlier report (index.html); choose another output directory"
+    )]
+    OutDirInUse {
+        /// The output directory.
+        path: PathBuf,
+    },
+}

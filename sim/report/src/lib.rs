@@ -1,0 +1,40 @@
+//! navbat's one-year evaluation report: a saved run's results turned into a self-contained
+//! HTML page, the same text in Markdown, and the numbers behind every chart and table.
+//!
+//! # Brief overview
+//!
+//! [`write_report`] reads a results directory written by `navbat run SCENARIO --baseline
+//! --out DIR` (`run.json`, `scenario.ron`, `replications.csv`, `baseline.csv`,
+//! `breakdown.csv`) — only `navbat-record` and `navbat-scenario` data, never the simulator —
+//! and writes:
+//!
+//! - `index.html`: one file with inline CSS and inline SVG charts, referencing nothing
+//!   outside itself, laid out to print on A4;
+//! - `report.md`: the same text, with charts as `charts/*.png`;
+//! - `data/*.csv`: one file per chart and table; table cells are written exactly as shown.
+//!
+//! The report is first built as a list of blocks (headings, paragraphs, tables, charts) from
+//! the numbers; HTML and Markdown are two renderings of that one list, so they cannot
+//! disagree. Charts are drawn with plotters, text in DejaVu Sans shipped with the crate
+//! (no system fonts), colours from the Okabe-Ito palette. The recommendation follows rules
+//! stated in the report and applied to the paired confidence intervals; sections whose
+//! inputs the simulator does not produce yet (fairness, SLA, governance, costs, expansion)
+//! say so instead of showing numbers.
+//!
+//! ```
+//! let missing = std::env::temp_dir().join("navbat-report-doc-no-such-results");
+//! let out = std::env::temp_dir().join("navbat-report-doc-out");
+//! let err = navbat_report::write_report(&missing, &out).unwrap_err();
+//! assert!(matches!(err, navbat_report::ReportError::Io { .. }), "{err}");
+//! assert!(!out.exists(), "nothing is written when the input cannot be read");
+//! ```
+
+mod build;
+mod chart;
+mod doc;
+mod error;
+mod input;
+mod write;
+
+pub use crate::error::ReportError;
+pub use crate::write::{ReportFiles, write_report};

@@ -1,0 +1,119 @@
+//! Writing the report's files: all into a fresh directory beside the target, then one rename.
+
+use std::path::{Path, PathBuf};
+
+use crate::build::build;
+use crate::doc::{self, Block};
+use crate::{ReportError, input};
+
+/// The files of a written report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReportFiles {
+    /// The self-contained HTML page.
+    pub html: PathBuf,
+    /// The Markdown text, with charts as PNG under `charts/`.
+    pub markdown: PathBuf,
+    /// One PNG per chart.
+    pub charts: Vec<PathBuf>,
+    /// One CSV per chart and table: the numbers behind them.
+    pub data: Vec<PathBuf>,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
+    move |source| ReportError::Io { path: path.to_path_buf(), source }
+}
+
+fn write(path: &Path, text: &str) -> Result<(), ReportError> {
+    std::fs::write(path, text).map_err(io(path))
+}
+
+/// Reads the results in `results_dir` (as written by `navbat run --baseline --out DIR`) and
+/// writes the evaluation report to `out_dir`: `index.html`, `report.md`, `charts/*.png` and
+/// `data/*.csv`.
+///
+/// `out_dir` must not exist, be empty, or hold an earlier report (an `index.html`); it is
+/// then replaced as a whole. On error nothing is left at `out_dir` that was not there before.
+pub fn write_report(results_dir: &Path, out_dir: &Path) -> Result<ReportFiles, ReportError> {
+    let results = input::load(results_dir)?;
+    if out_dir.exists() {
+        let mut entries = std::fs::read_dir(out_dir).map_err(io(out_dir))?;
+        if entries.next().is_some() && !out_dir.join("index.html").is_file() {
+            return Err(ReportError::OutDirInUse { path: out_dir.to_path_buf() });
+        }
+    }
+    let report = build(&results);
+
+    let leaf = out_dir
+        .file_name()
+        .map_or_else(|| "report".to_owned(), |n| n.to_string_lossy().into_owned());
+    let parent = match out_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+    let tmp = parent.join(format!(".{leaf}.partial-{}", std::process::id()));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
+    }
+    let result = write_all(&report, &tmp);
+    let names = match result {
+        Ok(names) => names,
+        Err(e) => {
+            // Best effort: the partial directory is ours and hidden; the error is what matters.
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
+    if out_dir.exists() {
+        let old = parent.join(format!(".{leaf}.old-{}", std::process::id()));
+        std::fs::rename(out_dir, &old).map_err(io(out_dir))?;
+        std::fs::rename(&tmp, out_dir).map_err(io(out_dir))?;
+        std::fs::remove_dir_all(&old).map_err(io(&old))?;
+    } else {
+        std::fs::rename(&tmp, out_dir).map_err(io(out_dir))?;
+    }
+    Ok(ReportFiles {
+        html: out_dir.join("index.html"),
+        markdown: out_dir.join("report.md"),
+        charts: names.0.iter().map(|n| out_dir.join("charts").join(format!("{n}.png"))).collect(),
+        data: names.1.iter().map(|n| out_dir.join("data").join(format!("{n}.csv"))).collect(),
+    })
+}
+
+/// Writes everything into `dir`; returns the chart and data file stems.
+fn write_all(
+    report: &crate::build::Report,
+    dir: &Path,
+) -> Result<(Vec<String>, Vec<String>), ReportError> {
+    let charts_dir = dir.join("charts");
+    let data_dir = dir.join("data");
+    for d in [dir, &charts_dir, &data_dir] {
+        std::fs::create_dir_all(d).map_err(io(d))?;
+    }
+    let mut svgs = Vec::new();
+    let mut charts = Vec::new();
+    let mut data = Vec::new();
+    for b in report.blocks.iter().chain(&report.footer) {
+        match b {
+            Block::Chart(c) => {
+                svgs.push(c.svg()?);
+                c.png(&charts_dir.join(format!("{}.png", c.name)))?;
+                write(&data_dir.join(format!("{}.csv", c.name)), &c.csv())?;
+                charts.push(c.name.clone());
+                data.push(c.name.clone());
+            }
+            Block::Table(t) => {
+                write(&data_dir.join(format!("{}.csv", t.name)), &t.csv())?;
+                data.push(t.name.clone());
+            }
+            _ => {}
+        }
+    }
+    write(
+        &dir.join("index.html"),
+        &doc::html(&report.title, &report.blocks, &svgs, &report.footer),
+    )?;
+    write(&dir.join("report.md"), &doc::markdown(&report.title, &report.blocks, &report.footer))?;
+    Ok((charts, data))
+}

@@ -1,0 +1,234 @@
+//! Integration tests of navbat-report: the report of a small saved run (fixture made by the
+//! CLI, see `tests/fixtures/README.md`) is stable, self-contained, fully charted and agrees
+//! with its own data files.
+//!
+//! Refresh the golden files after an intended change with
+//! `NAVBAT_BLESS=1 cargo test -p navbat-report`, then review the diff.
+
+mod html_check;
+
+use std::path::{Path, PathBuf};
+
+use navbat_report::{ReportError, write_report};
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small-run")
+}
+
+/// A fresh output path under the temp dir, unique to this test.
+fn out_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("navbat-report-it-{}-{name}", std::process::id()));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).expect("clear old test output");
+    }
+    dir
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    let mut r = csv::ReaderBuilder::new().has_headers(false).from_path(path).expect("open csv");
+    r.records().map(|rec| rec.expect("csv record").iter().map(str::to_owned).collect()).collect()
+}
+
+/// Writes the fixture's report once per test that asks (tests run in parallel).
+fn report(name: &str) -> PathBuf {
+    let out = out_dir(name);
+    write_report(&fixture(), &out).expect("report of the fixture");
+    out
+}
+
+#[test]
+fn report_of_the_fixture_matches_the_golden_files() {
+    let out = report("golden");
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let mut files: Vec<String> = vec!["index.html".to_owned(), "report.md".to_owned()];
+    let mut data: Vec<String> = std::fs::read_dir(out.join("data"))
+        .expect("data dir")
+        .map(|e| format!("data/{}", e.expect("entry").file_name().to_string_lossy()))
+        .collect();
+    data.sort();
+    files.extend(data);
+    let listing = files.join("\n") + "\n";
+    let bless = std::env::var_os("NAVBAT_BLESS").is_some();
+    let mut mismatches = Vec::new();
+    for (name, text) in std::iter::once(("files.txt".to_owned(), listing))
+        .chain(files.iter().map(|f| (f.clone(), read(&out.join(f)))))
+    {
+        let path = golden.join(&name);
+        if bless {
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir golden");
+            std::fs::write(&path, &text).expect("write golden");
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            mismatches.push(name);
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "differs from tests/golden (refresh with NAVBAT_BLESS=1 cargo test -p navbat-report \
+         if intended; output in {}): {mismatches:?}",
+        out.display()
+    );
+    std::fs::remove_dir_all(&out).expect("clean up");
+}
+
+#[test]
+fn html_is_well_formed_and_references_nothing_outside_itself() {
+    let out = report("html");
+    let html = read(&out.join("index.html"));
+    if let Err(e) = html_check::check_balanced(&html) {
+        panic!("index.html is not well formed: {e}");
+    }
+    let lower = html.to_ascii_lowercase();
+    for needle in ["http:", "https:", "src=", "@import", "<link", "<script", "url("] {
+        assert!(!lower.contains(needle), "index.html contains {needle:?}");
+    }
+    for href in lower.split("href=\"").skip(1) {
+        assert!(href.starts_with('#'), "external link: href=\"{}", &href[..href.len().min(40)]);
+    }
+    // The checker itself must reject broken markup.
+    assert!(html_check::check_balanced("<p><b>x</p></b>").is_err());
+    assert!(html_check::check_balanced("<div><p>x</p>").is_err());
+    std::fs::remove_dir_all(&out).expect("clean up");
+}
+
+#[test]
+fn every_chart_has_data_svg_and_png() {
+    let out = report("charts");
+    let html = read(&out.join("index.html"));
+    let md = read(&out.join("report.md"));
+    let names: Vec<&str> =
+        html.split("<figure id=\"chart-").skip(1).filter_map(|s| s.split('"').next()).collect();
+    assert!(names.len() >= 10, "expected the summary chart and five per site: {names:?}");
+    for (name, figure) in names.iter().zip(html.split("<figure id=\"chart-").skip(1)) {
+        let figure = figure.split("</figure>").next().unwrap_or_default();
+        assert!(figure.contains("<svg"), "{name}: no SVG");
+        assert!(
+            figure.contains("<rect") || figure.contains("<polyline"),
+            "{name}: SVG draws no data"
+        );
+        let rows = csv_rows(&out.join("data").join(format!("{name}.csv")));
+        assert!(rows.len() >= 2, "{name}: data file has no rows");
+        let nonzero =
+            rows.iter().skip(1).flatten().any(|c| c.parse::<f64>().is_ok_and(|x| x != 0.0));
+        assert!(nonzero, "{name}: every value is zero or missing");
+        let png = std::fs::read(out.join("charts").join(format!("{name}.png"))).expect("png");
+        assert!(
+            png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 5_000,
+            "{name}: PNG too small"
+        );
+        assert!(md.contains(&format!("](charts/{name}.png)")), "{name}: not in report.md");
+    }
+    std::fs::remove_dir_all(&out).expect("clean up");
+}
+
+#[test]
+fn numbers_in_the_text_equal_those_in_the_data_files() {
+    let out = report("numbers");
+    let html = read(&out.join("index.html"));
+    let md = read(&out.join("report.md"));
+    let summary = csv_rows(&out.join("data/summary.csv"));
+    assert_eq!(
+        summary[0],
+        [
+            "Site",
+            "Measure",
+            "Unit",
+            "Pilot",
+            "Baseline",
+            "Difference",
+            "95 % CI low",
+            "95 % CI high"
+        ]
+    );
+    let mut phrases = 0;
+    for row in &summary[1..] {
+        let (measure, unit, diff, lo, hi) = (&row[1], &row[2], &row[5], &row[6], &row[7]);
+        // The table cells, in both renderings.
+        let cells = format!("<td>{diff}</td><td>{lo}</td><td>{hi}</td>");
+        assert!(html.contains(&cells), "table row not in HTML: {row:?}");
+        assert!(md.contains(&format!("| {diff} | {lo} | {hi} |")), "row not in Markdown: {row:?}");
+        // The executive-summary sentences quote the same strings.
+        if measure.starts_with("Mean wait")
+            || measure.starts_with("P90")
+            || measure.contains("kiosk")
+        {
+            let phrase = format!("{diff} {unit} (95 % CI {lo} to {hi})");
+            assert!(md.contains(&phrase) && html.contains(&phrase), "sentence lacks {phrase:?}");
+            phrases += 1;
+        }
+    }
+    assert!(phrases >= 6, "expected headline sentences for both sites, found {phrases}");
+
+    // The paired differences agree with the simulator's own summary.json.
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&fixture().join("summary.json"))).expect("summary.json");
+    let vs = json["vs_baseline"].as_array().expect("vs_baseline");
+    for site in vs {
+        let name = site["name"].as_str().expect("name");
+        let mean = site["mean_wait_min"]["mean"].as_f64().expect("mean wait");
+        let freed = site["officer_hours_freed"]["mean"].as_f64().expect("freed");
+        let row_of = |prefix: &str| {
+            summary[1..]
+                .iter()
+                .find(|r| r[0].to_lowercase().starts_with(name) && r[1].starts_with(prefix))
+                .unwrap_or_else(|| panic!("no {prefix} row for {name}"))
+                .clone()
+        };
+        assert_eq!(row_of("Mean wait")[5], format!("{mean:.2}"), "{name}: mean wait");
+        assert_eq!(row_of("Officer hours freed")[5], format!("{freed:.0}"), "{name}: hours freed");
+    }
+
+    // Operations tables: every cell is in the Markdown.
+    for entry in std::fs::read_dir(out.join("data")).expect("data") {
+        let path = entry.expect("entry").path();
+        if path.to_string_lossy().ends_with("-operations.csv") {
+            for row in csv_rows(&path).iter().skip(1) {
+                assert!(md.contains(&format!("| {} |", row.join(" | "))), "{row:?}");
+            }
+        }
+    }
+    std::fs::remove_dir_all(&out).expect("clean up");
+}
+
+#[test]
+fn bad_input_is_an_error_and_leaves_nothing_behind() {
+    let out = out_dir("missing");
+    let err = write_report(Path::new("/nonexistent/navbat-results"), &out).unwrap_err();
+    assert!(matches!(err, ReportError::Io { .. }), "{err}");
+    assert!(!out.exists());
+
+    // A results directory whose baseline does not pair with the pilot.
+    let broken = out_dir("broken-input");
+    std::fs::create_dir_all(&broken).expect("mkdir");
+    for f in ["run.json", "scenario.ron", "replications.csv", "breakdown.csv"] {
+        std::fs::copy(fixture().join(f), broken.join(f)).expect("copy");
+    }
+    let baseline = read(&fixture().join("baseline.csv"));
+    let lines: Vec<&str> = baseline.lines().collect();
+    std::fs::write(broken.join("baseline.csv"), lines[..lines.len() - 1].join("\n") + "\n")
+        .expect("write");
+    let err = write_report(&broken, &out).unwrap_err();
+    assert!(matches!(err, ReportError::Inconsistent { .. }), "{err}");
+    assert!(!out.exists());
+
+    // An output directory holding other files is not replaced.
+    let busy = out_dir("busy");
+    std::fs::create_dir_all(&busy).expect("mkdir");
+    std::fs::write(busy.join("notes.txt"), "keep me").expect("write");
+    let err = write_report(&fixture(), &busy).unwrap_err();
+    assert!(matches!(err, ReportError::OutDirInUse { .. }), "{err}");
+    assert_eq!(read(&busy.join("notes.txt")), "keep me");
+
+    // An earlier report is replaced as a whole.
+    let again = report("again");
+    std::fs::write(again.join("data/stale.csv"), "old").expect("write");
+    write_report(&fixture(), &again).expect("second report");
+    assert!(!again.join("data/stale.csv").exists());
+    assert!(again.join("index.html").is_file());
+    for d in [broken, busy, again] {
+        std::fs::remove_dir_all(&d).expect("clean up");
+    }
+}

@@ -256,6 +256,7 @@ struct Cell {
     arrivals: u64,
     served: u64,
     served_kiosk: u64,
+    abandoned: u64,
     wait_sum_min: f64,
 }
 
@@ -270,6 +271,7 @@ fn cells<'a>(rows: &'a [BreakdownRow], site: &str, dim: Dimension) -> Vec<(&'a s
         c.arrivals += r.arrivals;
         c.served += r.served;
         c.served_kiosk += r.served_kiosk;
+        c.abandoned += r.abandoned;
         c.wait_sum_min += r.mean_wait_min * r.served as f64;
     }
     order.into_iter().map(|k| (k, map.get(k).cloned().unwrap_or_default())).collect()
@@ -429,6 +431,28 @@ pub(crate) fn build(res: &Results) -> Report {
             ],
         },
     }));
+    blocks.push(Block::Chart(Chart {
+        name: "hours-freed-by-site".to_owned(),
+        title: "Officer hours freed per site".to_owned(),
+        caption: "Officer busy hours a year in the baseline minus those in the pilot, paired by replication, with 95 % CI (whiskers).".to_owned(),
+        x_label: "Site".to_owned(),
+        y_label: "Officer hours freed (h/year)".to_owned(),
+        kind: ChartKind::PairedEstimates {
+            labels: per_site.iter().map(|(s, _)| s.site.district.clone()).collect(),
+            series: vec![(
+                "Hours freed".to_owned(),
+                per_site
+                    .iter()
+                    .map(|(_, h)| {
+                        h.iter().find(|x| x.measure == HOURS_FREED).map_or(
+                            Estimate { mean: f64::NAN, ci95_low: f64::NAN, ci95_high: f64::NAN },
+                            |x| x.difference,
+                        )
+                    })
+                    .collect(),
+            )],
+        },
+    }));
     blocks.push(Block::Heading { level: 3, text: "Recommendation".to_owned() });
     blocks.push(Block::Para(
         "The recommendation follows fixed rules applied to the table above. A site meets the \
@@ -575,13 +599,14 @@ fn site_section(blocks: &mut Vec<Block>, res: &Results, s: &SiteRuns<'_>, _n: u3
     let arrivals = over(&s.pilot, |r| r.arrivals as f64);
     let kiosk_share = over(&s.pilot, |r| 100.0 * share(r.served_kiosk, r.served));
     blocks.push(Block::Para(format!(
-        "{} people arrive a year (95 % CI shown in brackets: {}); {} % of those served are \
-         served at a kiosk without an officer ({} counters groups, {} kiosk groups).",
+        "{} people arrive a year (95 % CI {} to {}); {} % of those served are \
+         served at a kiosk without an officer. The site has {} officer counters and {} kiosks.",
         num(arrivals.mean, 0),
-        with_ci(&arrivals, 0),
+        num(arrivals.ci95_low, 0),
+        num(arrivals.ci95_high, 0),
         num(kiosk_share.mean, 1),
-        site.counters.len(),
-        site.kiosks.len()
+        site.counters.iter().map(|c| u64::from(c.count)).sum::<u64>(),
+        site.kiosks.iter().map(|k| u64::from(k.count)).sum::<u64>()
     )));
 
     // Demand by service.
@@ -695,6 +720,41 @@ fn site_section(blocks: &mut Vec<Block>, res: &Results, s: &SiteRuns<'_>, _n: u3
             ],
         },
     }));
+
+    // By applicant segment.
+    let segments = cells(&res.breakdown, &site.id, Dimension::Segment);
+    let seg_rows: Vec<Vec<String>> = segments
+        .iter()
+        .filter(|(_, c)| c.arrivals > 0)
+        .map(|(k, c)| {
+            vec![
+                (*k).to_owned(),
+                num(c.arrivals as f64 / reps, 0),
+                num(100.0 * share(c.served_kiosk, c.served), 1),
+                num(if c.served > 0 { c.wait_sum_min / c.served as f64 } else { f64::NAN }, 2),
+                num(100.0 * share(c.abandoned, c.arrivals), 2),
+            ]
+        })
+        .collect();
+    if !seg_rows.is_empty() {
+        blocks.push(Block::Table(Table {
+            name: format!("{stem}-segments"),
+            caption: format!(
+                "{}: pilot by applicant segment, a year (pooled over replications)",
+                site.name
+            ),
+            header: [
+                "Segment",
+                "Arrivals (people/year)",
+                "Served at a kiosk (%)",
+                "Mean wait (min)",
+                "Abandoned (% of arrivals)",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+            rows: seg_rows,
+        }));
+    }
 
     // Operations table.
     let both =

@@ -237,7 +237,7 @@ impl Chart {
                     .margin(12)
                     .x_label_area_size(50)
                     .y_label_area_size((label_width as u32 * 9).clamp(60, 420))
-                    .build_cartesian_2d(0.0..max * 1.08, (0..last_index(labels)).into_segmented())
+                    .build_cartesian_2d(0.0..max * 1.15, (0..last_index(labels)).into_segmented())
                     .map_err(err)?;
                 chart
                     .configure_mesh()
@@ -463,12 +463,19 @@ impl Chart {
                     .flat_map(|(_, e)| e.iter().flat_map(|e| [e.mean, e.ci95_high]))
                     .collect();
                 let max = positive_max(&all);
+                // Differences can be negative: start the axis below zero when they are.
+                let min = series
+                    .iter()
+                    .flat_map(|(_, e)| e.iter().flat_map(|e| [e.mean, e.ci95_low]))
+                    .filter(|v| v.is_finite())
+                    .fold(0.0, f64::min);
+                let low = if min < 0.0 { min * 1.15 } else { 0.0 };
                 let mut chart = ChartBuilder::on(root)
                     .caption(&self.title, title_font)
                     .margin(12)
                     .x_label_area_size(50)
                     .y_label_area_size(80)
-                    .build_cartesian_2d((0..last_index(labels)).into_segmented(), 0.0..max * 1.15)
+                    .build_cartesian_2d((0..last_index(labels)).into_segmented(), low..max * 1.15)
                     .map_err(err)?;
                 chart
                     .configure_mesh()

@@ -13,6 +13,16 @@ pub(crate) struct Table {
 }
 
 impl Table {
+    /// True when every cell of column `i` starts with a number (right-aligned in renderings).
+    fn numeric(&self, i: usize) -> bool {
+        self.rows.iter().all(|r| {
+            r.get(i).is_some_and(|c| {
+                let c = c.strip_prefix('-').unwrap_or(c);
+                c.starts_with(|ch: char| ch.is_ascii_digit()) || c == "n/a"
+            })
+        })
+    }
+
     pub(crate) fn csv(&self) -> String {
         let mut out = String::new();
         for line in std::iter::once(&self.header).chain(&self.rows) {
@@ -76,7 +86,7 @@ h2{font-size:1.4em;margin-top:2em;border-bottom:1px solid #bbb;page-break-before
 h3{font-size:1.15em;margin-top:1.5em}
 table{border-collapse:collapse;margin:.8em 0;font-size:.9em;width:100%}
 th,td{border:1px solid #bbb;padding:.25em .5em;text-align:right;vertical-align:top}
-th:first-child,td:first-child{text-align:left}
+.l{text-align:left}
 th{background:#eef3f8}
 caption{caption-side:top;text-align:left;font-weight:bold;padding:.3em 0}
 figure{margin:1em 0;page-break-inside:avoid;break-inside:avoid}
@@ -141,14 +151,16 @@ fn html_block<'a>(out: &mut String, b: &Block, svgs: &mut impl Iterator<Item = &
         }
         Block::Table(t) => {
             out.push_str(&format!("<table id=\"table-{}\">\n<caption>{} <small>(data/{}.csv)</small></caption>\n<thead><tr>", t.name, escape(&t.caption), t.name));
-            for h in &t.header {
-                out.push_str(&format!("<th>{}</th>", escape(h)));
+            for (i, h) in t.header.iter().enumerate() {
+                let class = if t.numeric(i) { "" } else { " class=\"l\"" };
+                out.push_str(&format!("<th{class}>{}</th>", escape(h)));
             }
             out.push_str("</tr></thead>\n<tbody>\n");
             for r in &t.rows {
                 out.push_str("<tr>");
-                for c in r {
-                    out.push_str(&format!("<td>{}</td>", escape(c)));
+                for (i, c) in r.iter().enumerate() {
+                    let class = if t.numeric(i) { "" } else { " class=\"l\"" };
+                    out.push_str(&format!("<td{class}>{}</td>", escape(c)));
                 }
                 out.push_str("</tr>\n");
             }
@@ -208,7 +220,7 @@ pub(crate) fn markdown(title: &str, blocks: &[Block], footer: &[Block]) -> Strin
                     t.header
                         .iter()
                         .enumerate()
-                        .map(|(i, _)| if i == 0 { "---|" } else { "---:|" })
+                        .map(|(i, _)| if t.numeric(i) { "---:|" } else { "---|" })
                         .collect::<String>()
                 ));
                 for r in &t.rows {

@@ -409,50 +409,6 @@ pub(crate) fn build(res: &Results) -> Report {
             k.phrase()
         )));
     }
-    blocks.push(Block::Table(summary_table));
-    blocks.push(Block::Chart(Chart {
-        name: "wait-by-site".to_owned(),
-        title: "Mean wait per site, pilot and baseline".to_owned(),
-        caption: "Mean wait in minutes per site, with 95 % CI over replications (whiskers)."
-            .to_owned(),
-        x_label: "Site".to_owned(),
-        y_label: "Mean wait (min)".to_owned(),
-        kind: ChartKind::PairedEstimates {
-            labels: sites.iter().map(|s| s.site.district.clone()).collect(),
-            series: vec![
-                (
-                    "Pilot (kiosks)".to_owned(),
-                    sites.iter().map(|s| over(&s.pilot, |r| r.mean_wait_min)).collect(),
-                ),
-                (
-                    "Baseline (no kiosks)".to_owned(),
-                    sites.iter().map(|s| over(&s.baseline, |r| r.mean_wait_min)).collect(),
-                ),
-            ],
-        },
-    }));
-    blocks.push(Block::Chart(Chart {
-        name: "hours-freed-by-site".to_owned(),
-        title: "Officer hours freed per site".to_owned(),
-        caption: "Officer busy hours a year in the baseline minus those in the pilot, paired by replication, with 95 % CI (whiskers).".to_owned(),
-        x_label: "Site".to_owned(),
-        y_label: "Officer hours freed (h/year)".to_owned(),
-        kind: ChartKind::PairedEstimates {
-            labels: per_site.iter().map(|(s, _)| s.site.district.clone()).collect(),
-            series: vec![(
-                "Hours freed".to_owned(),
-                per_site
-                    .iter()
-                    .map(|(_, h)| {
-                        h.iter().find(|x| x.measure == HOURS_FREED).map_or(
-                            Estimate { mean: f64::NAN, ci95_low: f64::NAN, ci95_high: f64::NAN },
-                            |x| x.difference,
-                        )
-                    })
-                    .collect(),
-            )],
-        },
-    }));
     blocks.push(Block::Heading { level: 3, text: "Recommendation".to_owned() });
     blocks.push(Block::Para(
         "The recommendation follows fixed rules applied to the table above. A site meets the \
@@ -504,6 +460,52 @@ pub(crate) fn build(res: &Results) -> Report {
          these two of the five headline numbers are left out rather than guessed."
             .to_owned(),
     ));
+
+    blocks.push(Block::Heading { level: 3, text: "Pilot against baseline, in detail".to_owned() });
+    blocks.push(Block::Table(summary_table));
+    blocks.push(Block::Chart(Chart {
+        name: "wait-by-site".to_owned(),
+        title: "Mean wait per site, pilot and baseline".to_owned(),
+        caption: "Mean wait in minutes per site, with 95 % CI over replications (whiskers)."
+            .to_owned(),
+        x_label: "Site".to_owned(),
+        y_label: "Mean wait (min)".to_owned(),
+        kind: ChartKind::PairedEstimates {
+            labels: sites.iter().map(|s| s.site.district.clone()).collect(),
+            series: vec![
+                (
+                    "Pilot (kiosks)".to_owned(),
+                    sites.iter().map(|s| over(&s.pilot, |r| r.mean_wait_min)).collect(),
+                ),
+                (
+                    "Baseline (no kiosks)".to_owned(),
+                    sites.iter().map(|s| over(&s.baseline, |r| r.mean_wait_min)).collect(),
+                ),
+            ],
+        },
+    }));
+    blocks.push(Block::Chart(Chart {
+        name: "hours-freed-by-site".to_owned(),
+        title: "Officer hours freed per site".to_owned(),
+        caption: "Officer busy hours a year in the baseline minus those in the pilot, paired by replication, with 95 % CI (whiskers).".to_owned(),
+        x_label: "Site".to_owned(),
+        y_label: "Officer hours freed (h/year)".to_owned(),
+        kind: ChartKind::PairedEstimates {
+            labels: per_site.iter().map(|(s, _)| s.site.district.clone()).collect(),
+            series: vec![(
+                "Hours freed".to_owned(),
+                per_site
+                    .iter()
+                    .map(|(_, h)| {
+                        h.iter().find(|x| x.measure == HOURS_FREED).map_or(
+                            Estimate { mean: f64::NAN, ci95_low: f64::NAN, ci95_high: f64::NAN },
+                            |x| x.difference,
+                        )
+                    })
+                    .collect(),
+            )],
+        },
+    }));
 
     // ---- Per district
     blocks.push(Block::Heading { level: 2, text: "Per district".to_owned() });
@@ -766,7 +768,7 @@ fn site_section(blocks: &mut Vec<Block>, res: &Results, s: &SiteRuns<'_>, _n: u3
                 if baseline_applies {
                     with_ci(&over(&s.baseline, f), d)
                 } else {
-                    "no kiosks".to_owned()
+                    crate::doc::NO_KIOSKS.to_owned()
                 },
             ]
         };

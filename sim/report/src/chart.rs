@@ -225,9 +225,9 @@ impl Chart {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         root.fill(&WHITE).map_err(err)?;
-        let title_font = ("sans-serif", 22).into_font();
-        let label_font = ("sans-serif", 16).into_font();
-        let label_font_small = ("sans-serif", 14).into_font();
+        let title_font = ("sans-serif", 24).into_font();
+        let label_font = ("sans-serif", 18).into_font();
+        let label_font_small = ("sans-serif", 15).into_font();
         match &self.kind {
             ChartKind::HorizontalBars { labels, values } => {
                 let max = positive_max(values);
@@ -236,7 +236,7 @@ impl Chart {
                     .caption(&self.title, title_font)
                     .margin(12)
                     .x_label_area_size(50)
-                    .y_label_area_size((label_width as u32 * 9).clamp(60, 420))
+                    .y_label_area_size((label_width as u32 * 10).clamp(60, 440))
                     .build_cartesian_2d(0.0..max * 1.15, (0..last_index(labels)).into_segmented())
                     .map_err(err)?;
                 chart
@@ -395,7 +395,7 @@ impl Chart {
                 for (frac, anchor) in [(0.0, bottom), (0.5, (top + bottom) / 2), (1.0, top)] {
                     legend
                         .draw(&Text::new(
-                            format!("{:.0}", max * frac),
+                            axis_number(max * frac, max),
                             (40, anchor - 8),
                             label_font.clone(),
                         ))

@@ -18,7 +18,7 @@ impl Table {
         self.rows.iter().all(|r| {
             r.get(i).is_some_and(|c| {
                 let c = c.strip_prefix('-').unwrap_or(c);
-                c.starts_with(|ch: char| ch.is_ascii_digit()) || c == "n/a"
+                c.starts_with(|ch: char| ch.is_ascii_digit()) || c == "n/a" || c == NO_KIOSKS
             })
         })
     }
@@ -33,6 +33,9 @@ impl Table {
         out
     }
 }
+
+/// The cell text for a kiosk measure of the baseline, which has no kiosks.
+pub(crate) const NO_KIOSKS: &str = "no kiosks";
 
 /// One block of the report.
 #[derive(Debug, Clone)]

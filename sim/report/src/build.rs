@@ -831,7 +831,7 @@ fn method_section(blocks: &mut Vec<Block>, res: &Results, reps: usize) {
         format!("Replications: {reps} independent replications of the year from seed {}.", res.meta.seed),
         "Baseline: the same scenario without kiosks. Pilot and baseline share seeds and random-number streams (common random numbers), so replication r of both sees the same applicants; differences are taken pair by pair, which removes most of the noise that two independent runs would carry.".to_owned(),
         "Intervals: mean over replications with a Student-t 95 % confidence interval (n − 1 degrees of freedom). P90 wait is the 90th percentile of one replication's waits, averaged over replications.".to_owned(),
-        "Waits are minutes from arrival at the site to the start of service, for people served.".to_owned(),
+        "Wait: minutes a person served spent in line (kiosk line, counter line, or both after a kiosk attempt sent on to a counter). Citizen waiting hours: all time spent in line by everyone who queued, served or not.".to_owned(),
     ]));
     blocks.push(Block::Para(
         "Sources of the parameters, as the scenario file cites them: [P: section] points to the \
@@ -862,5 +862,50 @@ fn method_section(blocks: &mut Vec<Block>, res: &Results, reps: usize) {
             header: ["Line", "Kind", "Comment"].map(str::to_owned).to_vec(),
             rows,
         }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headline(measure: &'static str, low: f64, high: f64) -> Headline {
+        Headline {
+            measure,
+            unit: "",
+            decimals: 0,
+            pilot: 0.0,
+            baseline: 0.0,
+            difference: Estimate { mean: (low + high) / 2.0, ci95_low: low, ci95_high: high },
+        }
+    }
+
+    fn verdict(wait: (f64, f64), freed: (f64, f64), abandoned: (f64, f64)) -> Verdict {
+        Verdict::of(&[
+            headline(MEAN_WAIT, wait.0, wait.1),
+            headline(HOURS_FREED, freed.0, freed.1),
+            headline(ABANDONED, abandoned.0, abandoned.1),
+        ])
+    }
+
+    #[test]
+    fn the_extension_rule_needs_all_three_conditions() {
+        assert_eq!(verdict((-3.0, -1.0), (10.0, 20.0), (-5.0, 5.0)), Verdict::Extend);
+        assert_eq!(verdict((-3.0, -1.0), (-10.0, 20.0), (-5.0, 5.0)), Verdict::ExtendWithCare);
+        assert_eq!(verdict((-3.0, -1.0), (10.0, 20.0), (1.0, 5.0)), Verdict::ExtendWithCare);
+        assert_eq!(verdict((-3.0, 1.0), (10.0, 20.0), (-5.0, 5.0)), Verdict::Inconclusive);
+        assert_eq!(verdict((0.5, 1.0), (10.0, 20.0), (-5.0, 5.0)), Verdict::DoNotExtend);
+        assert_eq!(Verdict::of(&[]), Verdict::Inconclusive);
+    }
+
+    #[test]
+    fn numbers_print_without_negative_zero() {
+        assert_eq!(num(-0.0001, 2), "0.00");
+        assert_eq!(num(-1.5, 0), "-2");
+        assert_eq!(num(f64::NAN, 1), "n/a");
+        assert_eq!(
+            with_ci(&Estimate { mean: 1.0, ci95_low: 0.5, ci95_high: 1.5 }, 1),
+            "1.0 (0.5 to 1.5)"
+        );
     }
 }

@@ -1,7 +1,9 @@
 //! The enrolled gallery: an int8 search structure scanned exactly, in parallel, in a fixed order.
 
 use std::cmp::{Ordering, Reverse};
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
+
+use crate::index::RowIndex;
 use std::fmt;
 
 use rayon::prelude::*;
@@ -84,7 +86,7 @@ pub struct Gallery {
     refinement: Vec<u8>,
     scales: Vec<f32>,
     exact: Vec<f32>,
-    rows: BTreeMap<IdentityId, usize>,
+    rows: RowIndex,
 }
 
 impl Gallery {
@@ -110,7 +112,7 @@ impl Gallery {
             refinement: Vec::new(),
             scales: Vec::new(),
             exact: Vec::new(),
-            rows: BTreeMap::new(),
+            rows: RowIndex::default(),
         })
     }
 
@@ -131,17 +133,18 @@ impl Gallery {
 
     /// Whether `id` is enrolled.
     pub fn contains(&self, id: IdentityId) -> bool {
-        self.rows.contains_key(&id)
+        self.rows.get(&self.ids, id).is_some()
     }
 
-    /// Bytes held by the search structure (codes, scales, ids) plus the f32 store if kept;
-    /// the id index (a B-tree) is not counted.
+    /// Bytes held by the search structure (codes, refinement bits, scales, ids and the id
+    /// index, 4 bytes a row) plus the f32 store if kept.
     pub fn memory_bytes(&self) -> usize {
         self.codes.len()
             + self.refinement.len()
             + self.scales.len() * size_of::<f32>()
             + self.ids.len() * size_of::<IdentityId>()
             + self.exact.len() * size_of::<f32>()
+            + self.rows.memory_bytes()
     }
 
     /// Reserves room for `additional` more identities (avoids re-allocation while enrolling).
@@ -163,12 +166,12 @@ impl Gallery {
     /// [`MatchError::DimensionMismatch`] or [`MatchError::DuplicateIdentity`].
     pub fn enrol(&mut self, id: IdentityId, template: &Template) -> Result<(), MatchError> {
         self.check_probe(template)?;
-        if self.rows.contains_key(&id) {
+        if self.rows.get(&self.ids, id).is_some() {
             return Err(MatchError::DuplicateIdentity { id });
         }
         let QuantizedTemplate { codes, refinement, scale } = template.quantize();
-        self.rows.insert(id, self.ids.len());
         self.ids.push(id);
+        self.rows.insert(&self.ids, self.ids.len() - 1);
         self.codes.extend_from_slice(&codes);
         self.scales.push(scale);
         match self.rescoring {
@@ -183,11 +186,12 @@ impl Gallery {
     /// # Errors
     /// [`MatchError::UnknownIdentity`] when `id` is not enrolled.
     pub fn remove(&mut self, id: IdentityId) -> Result<(), MatchError> {
-        let row = self.rows.remove(&id).ok_or(MatchError::UnknownIdentity { id })?;
+        let row = self.rows.remove(&self.ids, id).ok_or(MatchError::UnknownIdentity { id })?;
         let last = self.ids.len() - 1;
         let d = self.dimension;
         if row != last {
             let moved = self.ids[last];
+            self.rows.relocate(&self.ids, moved, row);
             self.ids[row] = moved;
             self.scales[row] = self.scales[last];
             self.codes.copy_within(last * d..(last + 1) * d, row * d);
@@ -198,7 +202,6 @@ impl Gallery {
                     self.refinement.copy_within(last * b..(last + 1) * b, row * b)
                 }
             }
-            self.rows.insert(moved, row);
         }
         self.ids.truncate(last);
         self.scales.truncate(last);
@@ -213,7 +216,7 @@ impl Gallery {
 
     /// The stored template of `id` (exact if the gallery keeps f32, else dequantized).
     pub fn template(&self, id: IdentityId) -> Option<Template> {
-        let &row = self.rows.get(&id)?;
+        let row = self.rows.get(&self.ids, id)?;
         let d = self.dimension;
         let values = match self.rescoring {
             Rescoring::Exact => self.exact[row * d..(row + 1) * d].to_vec(),

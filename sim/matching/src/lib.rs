@@ -80,6 +80,7 @@
 mod error;
 mod evaluation;
 mod gallery;
+mod index;
 mod kernels;
 mod latency;
 mod population;

@@ -69,6 +69,34 @@ fn remove_moves_the_last_row_and_keeps_lookups_right() {
     assert_eq!(gallery.template(IdentityId(3)), Some(template(&[1.0, 1.0])));
     let hits = gallery.search(&template(&[1.0, 0.0]), 5).expect("non-empty");
     assert_eq!(hits.iter().map(|c| c.id.0).collect::<Vec<_>>(), [3, 2]);
-    // 2 bytes of codes + 4 scale + 8 id + 8 f32 per identity (no refinement bits with f32).
-    assert_eq!(gallery.memory_bytes(), 2 * (2 + 4 + 8 + 8));
+    // 2 bytes of codes + 4 scale + 8 id + 8 f32 + 4 index per identity (no refinement bits
+    // with f32).
+    assert_eq!(gallery.memory_bytes(), 2 * (2 + 4 + 8 + 8 + 4));
+}
+
+#[test]
+fn id_index_survives_shuffled_enrolments_and_removals() {
+    // More rows than the index's unsorted tail, enrolled out of order, then a third removed:
+    // every lookup must still find the right row.
+    use rand::{SeedableRng, seq::SliceRandom};
+    let mut ids: Vec<u64> = (0..5_000).map(|i| i * 7 + 3).collect();
+    ids.shuffle(&mut rand_chacha::ChaCha8Rng::seed_from_u64(1));
+    let mut gallery = Gallery::with_rescoring(2, Rescoring::Exact).expect("valid dimension");
+    let vector = |id: u64| [1.0 + id as f32, 1.0];
+    for &id in &ids {
+        gallery.enrol(IdentityId(id), &template(&vector(id))).expect("new id");
+    }
+    for &id in ids.iter().step_by(3) {
+        gallery.remove(IdentityId(id)).expect("enrolled");
+    }
+    assert!(gallery.enrol(IdentityId(ids[1]), &template(&[1.0, 0.0])).is_err(), "duplicate");
+    for (i, &id) in ids.iter().enumerate() {
+        let kept = i % 3 != 0;
+        assert_eq!(gallery.contains(IdentityId(id)), kept, "id {id}");
+        if kept {
+            assert_eq!(gallery.template(IdentityId(id)), Some(template(&vector(id))), "id {id}");
+        }
+    }
+    assert_eq!(gallery.len(), ids.len() - ids.len().div_ceil(3));
+    assert!(!gallery.contains(IdentityId(1)), "never enrolled");
 }

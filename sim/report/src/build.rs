@@ -283,6 +283,17 @@ fn file_stem(id: &str) -> String {
         .collect()
 }
 
+/// True for district or region fields that name nothing (`""`, `"-"`).
+fn placeholder(s: &str) -> bool {
+    s.trim().trim_matches('-').is_empty()
+}
+
+/// A site's short label for chart titles and axes: its district, or its name when the
+/// scenario gives no district.
+fn short_label(site: &RawSite) -> String {
+    if placeholder(&site.district) { site.name.clone() } else { site.district.clone() }
+}
+
 fn short_name(name: &str) -> String {
     name.split(" (").next().unwrap_or(name).to_owned()
 }
@@ -471,7 +482,7 @@ pub(crate) fn build(res: &Results) -> Report {
         x_label: "Site".to_owned(),
         y_label: "Mean wait (min)".to_owned(),
         kind: ChartKind::PairedEstimates {
-            labels: sites.iter().map(|s| s.site.district.clone()).collect(),
+            labels: sites.iter().map(|s| short_label(s.site)).collect(),
             series: vec![
                 (
                     "Pilot (kiosks)".to_owned(),
@@ -491,7 +502,7 @@ pub(crate) fn build(res: &Results) -> Report {
         x_label: "Site".to_owned(),
         y_label: "Officer hours freed (h/year)".to_owned(),
         kind: ChartKind::PairedEstimates {
-            labels: per_site.iter().map(|(s, _)| s.site.district.clone()).collect(),
+            labels: per_site.iter().map(|(s, _)| short_label(s.site)).collect(),
             series: vec![(
                 "Hours freed".to_owned(),
                 per_site
@@ -596,7 +607,11 @@ fn site_section(blocks: &mut Vec<Block>, res: &Results, s: &SiteRuns<'_>, _n: u3
     let reps = s.pilot.len().max(1) as f64;
     blocks.push(Block::Heading {
         level: 3,
-        text: format!("{} district, {}: {}", site.district, site.region, site.name),
+        text: if placeholder(&site.district) {
+            site.name.clone()
+        } else {
+            format!("{} district, {}: {}", site.district, site.region, site.name)
+        },
     });
     let arrivals = over(&s.pilot, |r| r.arrivals as f64);
     let kiosk_share = over(&s.pilot, |r| 100.0 * share(r.served_kiosk, r.served));
@@ -622,7 +637,7 @@ fn site_section(blocks: &mut Vec<Block>, res: &Results, s: &SiteRuns<'_>, _n: u3
     };
     blocks.push(Block::Chart(Chart {
         name: format!("{stem}-demand-by-service"),
-        title: format!("{}: demand by service", site.district),
+        title: format!("{}: demand by service", short_label(site)),
         caption: "Arrivals a year per service (mean over replications).".to_owned(),
         x_label: "Arrivals (people/year)".to_owned(),
         y_label: "Service".to_owned(),
@@ -647,7 +662,7 @@ fn site_section(blocks: &mut Vec<Block>, res: &Results, s: &SiteRuns<'_>, _n: u3
     };
     blocks.push(Block::Chart(Chart {
         name: format!("{stem}-demand-by-month"),
-        title: format!("{}: demand by month", site.district),
+        title: format!("{}: demand by month", short_label(site)),
         caption: "Arrivals per calendar month (mean over replications); the first and last months may be partial.".to_owned(),
         x_label: format!("Month{span}"),
         y_label: "Arrivals (people/month)".to_owned(),
@@ -658,7 +673,7 @@ fn site_section(blocks: &mut Vec<Block>, res: &Results, s: &SiteRuns<'_>, _n: u3
     }));
     blocks.push(Block::Chart(Chart {
         name: format!("{stem}-kiosk-share-by-month"),
-        title: format!("{}: kiosk adoption over the year", site.district),
+        title: format!("{}: kiosk adoption over the year", short_label(site)),
         caption: "Share of people served at a kiosk without an officer, per month (pooled over replications).".to_owned(),
         x_label: format!("Month{span}"),
         y_label: "Served at a kiosk (%)".to_owned(),
@@ -691,7 +706,7 @@ fn site_section(blocks: &mut Vec<Block>, res: &Results, s: &SiteRuns<'_>, _n: u3
     );
     blocks.push(Block::Chart(Chart {
         name: format!("{stem}-wait-heatmap"),
-        title: format!("{}: mean wait by weekday and hour", site.district),
+        title: format!("{}: mean wait by weekday and hour", short_label(site)),
         caption: "Mean wait in minutes of people served, by weekday and hour of arrival (pooled over replications); grey: nobody served.".to_owned(),
         x_label: "Hour of arrival".to_owned(),
         y_label: "Wait (min)".to_owned(),
@@ -708,7 +723,7 @@ fn site_section(blocks: &mut Vec<Block>, res: &Results, s: &SiteRuns<'_>, _n: u3
     };
     blocks.push(Block::Chart(Chart {
         name: format!("{stem}-wait-distribution"),
-        title: format!("{}: waits across replications", site.district),
+        title: format!("{}: waits across replications", short_label(site)),
         caption: "Box plots over replications of the year's mean and 90th-percentile wait; dots are single replications.".to_owned(),
         x_label: "Measure".to_owned(),
         y_label: "Wait (min)".to_owned(),

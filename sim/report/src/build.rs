@@ -793,6 +793,13 @@ fn site_section(blocks: &mut Vec<Block>, res: &Results, s: &SiteRuns<'_>, _n: u3
         both("Served", "people/year", 0, |r| r.served as f64, true),
         both("Served at a kiosk", "people/year", 0, |r| r.served_kiosk as f64, false),
         both(
+            "Served by an officer at a counter",
+            "people/year",
+            0,
+            |r| r.served.saturating_sub(r.served_kiosk) as f64,
+            true,
+        ),
+        both(
             "Kiosk attempts sent on to a counter",
             "people/year",
             0,

@@ -33,6 +33,15 @@ enum Command {
     /// Run a grid of scenario variants (a sweep file), each with replications and optionally
     /// its no-kiosk baseline.
     Sweep(SweepArgs),
+    /// Write the evaluation report (HTML, Markdown, charts, data) of a run saved with
+    /// `navbat run --baseline --out DIR`.
+    Report {
+        /// Folder written by `navbat run --baseline --out`.
+        results: PathBuf,
+        /// Where to write the report (replaced whole if it holds an earlier report).
+        #[arg(long, default_value = "reports/latest")]
+        out: PathBuf,
+    },
     /// Open the planner's window on a scenario (needs the `window` feature).
     Plan(PlanArgs),
     /// Check a scenario file and print what it holds.
@@ -69,6 +78,10 @@ struct RunArgs {
     /// paired differences (pilot minus baseline).
     #[arg(long)]
     baseline: bool,
+    /// Write the evaluation report into this folder (implies `--baseline`; the run's files go
+    /// to `--out`, or beside the report in `DIR.results`).
+    #[arg(long)]
+    report: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -156,6 +169,7 @@ fn main() -> ExitCode {
         Command::Queue(args) => queue(&args),
         Command::Sweep(args) => sweep(&args),
         Command::Plan(args) => plan(args),
+        Command::Report { results, out } => report(&results, &out),
         Command::Validate { scenario } => validate(&scenario),
     };
     match result {
@@ -216,7 +230,24 @@ fn run_all(
     runs
 }
 
-fn run(args: RunArgs) -> miette::Result<()> {
+fn report(results: &std::path::Path, out: &std::path::Path) -> miette::Result<()> {
+    let files = navbat_report::write_report(results, out).map_err(|e| miette::miette!("{e}"))?;
+    eprintln!(
+        "report written: {} ({} charts, {} data files)",
+        files.html.display(),
+        files.charts.len(),
+        files.data.len()
+    );
+    Ok(())
+}
+
+fn run(mut args: RunArgs) -> miette::Result<()> {
+    if args.report.is_some() {
+        args.baseline = true;
+        if args.out.is_none() {
+            args.out = args.report.as_ref().map(|r| PathBuf::from(format!("{}.results", r.display())));
+        }
+    }
     let scenario = navbat_scenario::load_with(&args.scenario, &args.sets).map_err(Report::new)?;
     let name = scenario.name.clone();
     let mut models = vec![Model::new(scenario.clone())];
@@ -243,6 +274,9 @@ fn run(args: RunArgs) -> miette::Result<()> {
             overrides: args.sets.iter().map(ToString::to_string).collect(),
         };
         output::write_run(dir, &reps, baseline.as_deref(), &summary, &meta)?;
+        if let Some(report_dir) = &args.report {
+            report(dir, report_dir)?;
+        }
     }
     if args.json {
         println!("{}", serde_json::to_string(&summary).into_diagnostic()?);

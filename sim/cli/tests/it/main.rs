@@ -241,3 +241,31 @@ fn sweep_writes_one_row_per_point_replication_and_site() {
     assert_ne!(v["points"][0]["summary"]["sites"], v["points"][1]["summary"]["sites"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn run_with_report_writes_a_self_contained_report() {
+    let dir = std::env::temp_dir().join(format!("navbat-report-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let report = dir.join("pilot");
+    let o = navbat(&[
+        "run",
+        &path("pilot-2026.ron"),
+        "--replications",
+        "2",
+        "--set",
+        "horizon.end=\"2026-06-15\"",
+        "--report",
+        &report.display().to_string(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(report.join("index.html")).expect("index.html");
+    assert!(html.contains("<svg"), "charts are inline");
+    assert!(!html.contains("http://") && !html.contains("https://"), "no external references");
+    assert!(dir.join("pilot.results").join("baseline.csv").exists(), "the run is saved beside it");
+    // The saved run can be reported again without simulating.
+    let again = dir.join("again");
+    let o = navbat(&["report", &dir.join("pilot.results").display().to_string(), "--out", &again.display().to_string()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read(again.join("report.md")).ok(), std::fs::read(report.join("report.md")).ok());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -245,7 +245,8 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
     if args.report.is_some() {
         args.baseline = true;
         if args.out.is_none() {
-            args.out = args.report.as_ref().map(|r| PathBuf::from(format!("{}.results", r.display())));
+            args.out =
+                args.report.as_ref().map(|r| PathBuf::from(format!("{}.results", r.display())));
         }
     }
     let scenario = navbat_scenario::load_with(&args.scenario, &args.sets).map_err(Report::new)?;

@@ -264,8 +264,16 @@ fn run_with_report_writes_a_self_contained_report() {
     assert!(dir.join("pilot.results").join("baseline.csv").exists(), "the run is saved beside it");
     // The saved run can be reported again without simulating.
     let again = dir.join("again");
-    let o = navbat(&["report", &dir.join("pilot.results").display().to_string(), "--out", &again.display().to_string()]);
+    let o = navbat(&[
+        "report",
+        &dir.join("pilot.results").display().to_string(),
+        "--out",
+        &again.display().to_string(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(std::fs::read(again.join("report.md")).ok(), std::fs::read(report.join("report.md")).ok());
+    assert_eq!(
+        std::fs::read(again.join("report.md")).ok(),
+        std::fs::read(report.join("report.md")).ok()
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -37,5 +37,6 @@ bash sim/workflow/tests/pm4py/run.sh
 
 if [ -x sim/planner/tests/screenshot.sh ]; then
   echo "== planner window under Xvfb"
-  bash sim/planner/tests/screenshot.sh
+  # `cargo test` above built the example with the workspace's features; reuse it.
+  NAVBAT_PLANNER_EXAMPLE="$CARGO_TARGET_DIR/debug/examples/plan" bash sim/planner/tests/screenshot.sh
 fi

@@ -18,10 +18,17 @@ done
 
 cd "$root"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/navbat-target}"
-cargo build -p navbat-planner --example plan
+# scripts/test.sh passes the example that `cargo test --workspace` already built: building it
+# here with `-p` would resolve features for this package alone and rebuild the Bevy stack.
+plan="${NAVBAT_PLANNER_EXAMPLE:-}"
+if [ -z "$plan" ]; then
+    cargo build -p navbat-planner --example plan
+    plan="$CARGO_TARGET_DIR/debug/examples/plan"
+fi
+[ -x "$plan" ] || fail "no planner example at $plan"
 rm -f "$out"
 timeout 600 xvfb-run -a -s "-screen 0 1600x900x24" \
-    "$CARGO_TARGET_DIR/debug/examples/plan" scenarios/pilot-2026.ron \
+    "$plan" scenarios/pilot-2026.ron \
     --screenshot "$out" --frames 90 --sim-hours 11 ||
     fail "the planner exited with an error"
 

@@ -202,6 +202,8 @@ pub struct SiteState {
     pub next_window: usize,
     /// Rate piece where the arrival process stands.
     pub piece: usize,
+    /// Calendar month (index in the model's months) of the latest arrival.
+    pub month: u16,
     /// Counter line: priority class first.
     pub counter_line: [VecDeque<PersonKey>; 2],
     /// Kiosk line.

@@ -107,6 +107,7 @@ impl Simulation {
                     close_at: model.start,
                     next_window: 0,
                     piece: 0,
+                    month: 0,
                     counter_line: [VecDeque::new(), VecDeque::new()],
                     kiosk_line: VecDeque::new(),
                     counters,

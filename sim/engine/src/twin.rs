@@ -249,7 +249,7 @@ impl SiteState {
         let keys = crate::tally::Keys {
             service,
             segment,
-            month: model.month_index(env.now),
+            month: self.month_at(env.now, model),
             weekday_hour: weekday_hour(env.now),
         };
         if counted {
@@ -299,6 +299,16 @@ impl SiteState {
             Line::Kiosk
         };
         self.join(key, line, true, env);
+    }
+
+    /// Index of the calendar month holding `now`; arrivals come in time order, so a cursor
+    /// that only moves forward finds it in constant time.
+    fn month_at(&mut self, now: SimTime, model: &Model) -> u16 {
+        while model.months.get(usize::from(self.month) + 1).is_some_and(|(start, _)| *start <= now)
+        {
+            self.month += 1;
+        }
+        self.month
     }
 
     /// Whether some working kiosk here covers `need`.

@@ -2,8 +2,9 @@
 //! CLI, see `tests/fixtures/README.md`) is stable, self-contained, fully charted and agrees
 //! with its own data files.
 //!
-//! Refresh the golden files after an intended change with
-//! `NAVBAT_BLESS=1 cargo test -p navbat-report`, then review the diff.
+//! The golden report is the committed sample, `reports/sample/` (the fixture's report).
+//! Refresh it after an intended change with `NAVBAT_BLESS=1 cargo test -p navbat-report`
+//! (it rewrites the whole folder, charts included), then review the diff.
 
 mod html_check;
 
@@ -40,10 +41,23 @@ fn report(name: &str) -> PathBuf {
     out
 }
 
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
 #[test]
 fn report_of_the_fixture_matches_the_golden_files() {
     let out = report("golden");
-    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../reports/sample");
     let mut files: Vec<String> = vec!["index.html".to_owned(), "report.md".to_owned()];
     let mut data: Vec<String> = std::fs::read_dir(out.join("data"))
         .expect("data dir")
@@ -53,6 +67,11 @@ fn report_of_the_fixture_matches_the_golden_files() {
     files.extend(data);
     let listing = files.join("\n") + "\n";
     let bless = std::env::var_os("NAVBAT_BLESS").is_some();
+    if bless {
+        // The sample is the whole report: charts too.
+        let _ = std::fs::remove_dir_all(&golden);
+        copy_dir(&out, &golden);
+    }
     let mut mismatches = Vec::new();
     for (name, text) in std::iter::once(("files.txt".to_owned(), listing))
         .chain(files.iter().map(|f| (f.clone(), read(&out.join(f)))))
@@ -67,7 +86,7 @@ fn report_of_the_fixture_matches_the_golden_files() {
     }
     assert!(
         mismatches.is_empty(),
-        "differs from tests/golden (refresh with NAVBAT_BLESS=1 cargo test -p navbat-report \
+        "differs from reports/sample (refresh with NAVBAT_BLESS=1 cargo test -p navbat-report \
          if intended; output in {}): {mismatches:?}",
         out.display()
     );

@@ -351,7 +351,12 @@ impl SiteState {
             env.schedule(SimTime(env.now.0 + patience), Event::Renege(p, stay));
         }
         match line {
-            Line::Counter => self.dispatch_counters(env),
+            Line::Counter => {
+                self.dispatch_counters(env);
+                // After closing, nobody new is served tomorrow: with no officer left
+                // tonight, the person goes home rather than wait overnight.
+                self.send_home_if_unstaffed(env);
+            }
             Line::Kiosk => self.dispatch_kiosks(env),
         }
     }

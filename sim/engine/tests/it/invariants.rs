@@ -213,3 +213,35 @@ fn kiosk_adoption_grows_the_kiosk_share_over_the_year() {
     let (first, last) = (share("2026-05"), share("2027-04"));
     assert!(last > first + 0.08, "kiosk share {first:.3} in May, {last:.3} in April");
 }
+
+#[test]
+fn nobody_waits_overnight_for_an_officer() {
+    // Officers leave at noon; everyone tries a kiosk first and every kiosk session fails, so
+    // people reach the counter line after the officers left, some after closing (kiosks
+    // finish their line). They must be sent home, not kept until the next morning.
+    let mut s = scenario("pilot-2026.ron");
+    s.end = s.start.checked_add(jiff::Span::new().days(13)).expect("date");
+    for seg in &mut s.segments {
+        seg.channel = navbat_scenario::ChannelChoice { kiosk: 1.0, counter: 0.0, portal: 0.0 };
+        seg.kiosk_adoption = None;
+        seg.kiosk_success = 0.0;
+        seg.patience_min = None;
+        seg.balking = None;
+    }
+    for site in &mut s.sites {
+        for g in &mut site.counters {
+            for shift in &mut g.shifts {
+                shift.end = shift.end.min(12 * 60);
+            }
+        }
+        for k in &mut site.kiosks {
+            k.failures = None;
+        }
+    }
+    let rec = Simulation::new(navbat_engine::Model::new(s), 2, 0).finish();
+    for site in &rec.sites {
+        assert!(site.sent_home > 0, "{}", site.site);
+        assert!(site.max_wait_min < 10.0 * 60.0, "{}: {} min", site.site, site.max_wait_min);
+        assert_eq!(site.arrivals, site.served + site.abandoned() + site.in_system_end);
+    }
+}

@@ -96,6 +96,11 @@ pub(crate) fn write_run(
     let mut csv = Vec::new();
     navbat_record::write_breakdown_csv(&mut csv, reps).into_diagnostic()?;
     files.push(("breakdown.csv", csv));
+    if reps.iter().any(|r| !r.face.is_empty()) {
+        let mut csv = Vec::new();
+        navbat_record::write_face_csv(&mut csv, reps).into_diagnostic()?;
+        files.push(("face.csv", csv));
+    }
     if let Some(base) = baseline {
         let mut csv = Vec::new();
         write_replication_csv(&mut csv, base).into_diagnostic()?;

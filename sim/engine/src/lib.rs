@@ -53,10 +53,10 @@ pub use crate::erlang::{
     mmck_blocking,
 };
 pub use crate::experiment::{run_models, run_replications, without_kiosks};
-pub use crate::model::Model;
+pub use crate::model::{FaceModel, Model};
 pub use crate::plan::SitePlan;
 pub use crate::queue::{QueueSpec, queue_scenario};
 pub use crate::sim::{Advance, Simulation};
-pub use crate::streams::{Purpose, StreamRng, stream};
+pub use crate::streams::{Purpose, StreamRng, person_stream, stream};
 pub use crate::tally::Keys;
 pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SimTime};

@@ -33,6 +33,19 @@ pub struct Model {
     pub warm_up_end: SimTime,
     /// Start of each calendar month the horizon touches, and its `YYYY-MM` label.
     pub months: Vec<(SimTime, String)>,
+    /// Face-ID at kiosks: the matcher's model and the 1:1 threshold for the target FMR.
+    pub face: Option<FaceModel>,
+}
+
+/// What the matcher needs, prepared once.
+#[derive(Debug, Clone)]
+pub struct FaceModel {
+    /// The calibrated synthetic biometric model.
+    pub biometrics: navbat_matching::BiometricModel,
+    /// 1:1 threshold (cosine) for the scenario's target false-match rate.
+    pub threshold: navbat_matching::Threshold,
+    /// Share of women among applicants.
+    pub share_female: f64,
 }
 
 impl Model {
@@ -58,6 +71,13 @@ impl Model {
         let start = SimTime::at_midnight(scenario.start);
         let end = horizon_end(&scenario);
         let warm_up_end = SimTime(start.0 + i64::from(scenario.warm_up_days) * DAY_MS);
+        let face = scenario.face_id.and_then(|f| {
+            let biometrics = navbat_matching::BiometricModel::default();
+            // The target was validated to (0, 0.1]; the matcher computes its exact threshold.
+            navbat_matching::isotropic_threshold_for_fmr(biometrics.dimension, f.target_fmr)
+                .ok()
+                .map(|threshold| FaceModel { biometrics, threshold, share_female: f.share_female })
+        });
         let mut months = Vec::new();
         let mut first = scenario.start.first_of_month();
         while first <= scenario.end {
@@ -81,6 +101,7 @@ impl Model {
             end,
             warm_up_end,
             months,
+            face,
         })
     }
 

@@ -109,6 +109,7 @@ pub fn queue_scenario(spec: &QueueSpec) -> Result<Scenario, ScenarioError> {
                 profile: "flat".to_owned(),
             }],
         }],
+        face_id: None,
     };
     navbat_scenario::from_raw("queue", &raw)
 }

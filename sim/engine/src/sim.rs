@@ -132,10 +132,18 @@ impl Simulation {
         world.insert_resource(Calendar::default());
         world.insert_resource(Clock { now: model.start, events: 0, last_event: model.start });
         world.insert_resource(StepTarget { until: model.start });
+        // The replication's synthetic population: identities depend on (seed, replication).
+        let population = model.face.as_ref().and_then(|f| {
+            let key = seed ^ u64::from(replication).rotate_left(32) ^ 0x6e61_7662_6174_4944;
+            navbat_matching::Population::new(key, f.biometrics.clone()).ok()
+        });
         world.insert_resource(RunState {
             streams: Streams::new(seed, replication, n),
             sites,
             requests: 0,
+            seed,
+            replication,
+            population,
         });
         world.insert_resource(Tally {
             sites: (0..n)
@@ -292,6 +300,29 @@ impl Simulation {
                 format!("{} {:02}", DAYS[i / 24], i % 24)
             });
         }
-        ReplicationRecord { replication: self.replication, events: self.events(), sites, breakdown }
+        let mut face = Vec::new();
+        if self.model.face.is_some() {
+            for (s, t) in tally.sites.iter().enumerate() {
+                for (g, cell) in t.face.iter().enumerate() {
+                    face.push(navbat_record::FaceRow {
+                        replication: self.replication,
+                        site: sc.sites[s].id.clone(),
+                        age_band: if g / 2 == 1 { "elderly" } else { "adult" }.to_owned(),
+                        sex: if g % 2 == 1 { "female" } else { "male" }.to_owned(),
+                        attempts: cell[0],
+                        failed_to_acquire: cell[1],
+                        false_non_matches: cell[2],
+                    });
+                }
+            }
+            face.retain(|r| r.attempts > 0);
+        }
+        ReplicationRecord {
+            replication: self.replication,
+            events: self.events(),
+            sites,
+            breakdown,
+            face,
+        }
     }
 }

@@ -36,6 +36,8 @@ pub enum Purpose {
     KioskFailure = 7,
     /// Kiosk repair times.
     KioskRepair = 8,
+    /// A person's Face-ID captures (keyed by person, not by site: see [`person_stream`]).
+    FaceId = 9,
 }
 
 /// Number of purposes.
@@ -52,6 +54,18 @@ pub fn stream(seed: u64, replication: u32, purpose: Purpose, site: u32) -> Strea
     let mut seed = [0u8; 32];
     prf.fill_bytes(&mut seed);
     Pcg64::from_seed(seed)
+}
+
+/// A person's own generator (ChaCha8 keyed by seed, replication, purpose and person id):
+/// what happens to one person does not depend on the order others were handled in, so
+/// variants of a scenario stay in step person by person.
+pub fn person_stream(seed: u64, replication: u32, purpose: Purpose, person: u64) -> ChaCha8Rng {
+    let mut key = [0u8; 32];
+    key[0..8].copy_from_slice(&seed.to_le_bytes());
+    key[8..16].copy_from_slice(&u64::from(replication).to_le_bytes());
+    key[16..24].copy_from_slice(&(purpose as u64 | 1 << 32).to_le_bytes());
+    key[24..32].copy_from_slice(&person.to_le_bytes());
+    ChaCha8Rng::from_seed(key)
 }
 
 /// All streams of one replication, indexed by site then purpose.

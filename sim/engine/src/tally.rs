@@ -109,7 +109,13 @@ pub struct SiteTally {
     pub last_change: SimTime,
     /// Breakdowns by service, segment, month and weekday-hour.
     pub(crate) cells: Cells,
+    /// Face-ID outcomes by group (age band × sex): attempts, failures to acquire, false
+    /// non-matches.
+    pub(crate) face: [[u64; 3]; FACE_GROUPS],
 }
+
+/// Age bands × sexes.
+pub(crate) const FACE_GROUPS: usize = 8;
 
 impl SiteTally {
     /// Advances the queue-length integral to `now`; call before changing `waiting`.

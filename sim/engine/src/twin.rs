@@ -28,6 +28,12 @@ pub(crate) struct RunState {
     pub(crate) sites: Vec<Entity>,
     /// Requests so far, portal included (everyone: for the arrival limit and ids).
     pub(crate) requests: u64,
+    /// Master seed and replication (for per-person streams).
+    pub(crate) seed: u64,
+    /// Replication number.
+    pub(crate) replication: u32,
+    /// This replication's synthetic population, when Face-ID is on.
+    pub(crate) population: Option<navbat_matching::Population>,
 }
 
 /// The cached query that reaches a site's floor without a per-call type lookup.
@@ -48,6 +54,9 @@ pub(crate) fn handle_due_events(world: &mut World) {
                 continue;
             };
             let mut env = Env {
+                face: parts.run.population.as_ref(),
+                seed: parts.run.seed,
+                replication: parts.run.replication,
                 cal: parts.cal,
                 rng: parts.run.streams.site_mut(site),
                 tally: &mut parts.tally.sites[site],
@@ -103,6 +112,9 @@ pub(crate) fn with_parts<R>(
 
 /// What a site's handlers may touch besides the floor itself.
 pub(crate) struct Env<'a> {
+    pub(crate) face: Option<&'a navbat_matching::Population>,
+    pub(crate) seed: u64,
+    pub(crate) replication: u32,
     pub(crate) cal: &'a mut Calendar,
     pub(crate) rng: &'a mut [StreamRng; PURPOSES],
     pub(crate) tally: &'a mut SiteTally,
@@ -711,7 +723,15 @@ impl SiteState {
     fn kiosk_session_ends(&mut self, p: PersonKey, env: &mut Env<'_>) {
         let Some(a) = self.people.get(p) else { return };
         let (service, counted, keys) = (a.service, a.counted, a.keys);
-        if a.kiosk_ok {
+        let needs_face =
+            env.model.scenario.services[usize::from(service)].kiosk_needs.is_some_and(|n| {
+                n.covers(navbat_scenario::Capabilities::of(
+                    navbat_scenario::Capability::BiometricCapture,
+                ))
+            });
+        let face_ok = !needs_face || self.face_check(p, env);
+        let Some(a) = self.people.get(p) else { return };
+        if a.kiosk_ok && face_ok {
             self.finish_served(p, true, env);
             return;
         }
@@ -727,6 +747,45 @@ impl SiteState {
             }
             self.people.remove(p);
         }
+    }
+
+    /// Face-ID of person `p` at a kiosk with the real matcher: their identity, a record
+    /// photo taken at an officer station, a kiosk capture, then 1:1 verification. Returns
+    /// whether they were matched; a failure to acquire or a false non-match sends them on
+    /// to an officer. Always true when Face-ID is off.
+    fn face_check(&mut self, p: PersonKey, env: &mut Env<'_>) -> bool {
+        use navbat_matching::{AgeBand, Decision, Device, Group, PersonId, Sex, verify};
+        let (Some(population), Some(face)) = (env.face, env.model.face.as_ref()) else {
+            return true;
+        };
+        let Some(a) = self.people.get(p) else { return true };
+        let mut rng =
+            crate::streams::person_stream(env.seed, env.replication, Purpose::FaceId, a.id);
+        let age = match env.model.scenario.segments[usize::from(a.segment)].kind {
+            navbat_scenario::SegmentKind::CitizenElderly => AgeBand::Elderly,
+            _ => AgeBand::Adult,
+        };
+        let female = rng.random::<f64>() < face.share_female;
+        let group = Group::new(age, if female { Sex::Female } else { Sex::Male });
+        let identity = population.identity(PersonId(a.id), &group);
+        let record = population.capture(&identity, Device::OfficerStation, &mut rng);
+        let live = population.capture(&identity, Device::KioskCamera, &mut rng);
+        let outcome = match (record.capture(), live.capture()) {
+            (Some(r), Some(l)) => match verify(&l.template, &r.template, face.threshold) {
+                Ok(v) if v.decision == Decision::Match => 0,
+                _ => 2,
+            },
+            _ => 1,
+        };
+        if a.counted {
+            let g = usize::from(age == AgeBand::Elderly) * 2 + usize::from(female);
+            let cell = &mut env.tally.face[g];
+            cell[0] += 1;
+            if outcome > 0 {
+                cell[outcome] += 1;
+            }
+        }
+        outcome == 0
     }
 
     fn finish_served(&mut self, p: PersonKey, at_kiosk: bool, env: &mut Env<'_>) {
@@ -853,6 +912,9 @@ pub(crate) fn prime(world: &mut World) {
                 continue;
             };
             let mut env = Env {
+                face: parts.run.population.as_ref(),
+                seed: parts.run.seed,
+                replication: parts.run.replication,
                 cal: parts.cal,
                 rng: parts.run.streams.site_mut(site),
                 tally: &mut parts.tally.sites[site],

@@ -27,6 +27,8 @@ pub use crate::compare::{SiteComparison, compare_paired};
 pub use crate::estimate::Estimate;
 pub use crate::histogram::WaitHistogram;
 pub use crate::run::{
-    BreakdownRow, Dimension, ReplicationRecord, RunSummary, SiteRecord, SiteSummary,
+    BreakdownRow, Dimension, FaceRow, ReplicationRecord, RunSummary, SiteRecord, SiteSummary,
 };
-pub use crate::tables::{RecordError, write_breakdown_csv, write_replication_csv, write_sweep_csv};
+pub use crate::tables::{
+    RecordError, write_breakdown_csv, write_face_csv, write_replication_csv, write_sweep_csv,
+};

@@ -80,6 +80,28 @@ pub struct ReplicationRecord {
     pub sites: Vec<SiteRecord>,
     /// Per site, the same counts broken down by service, segment, month and weekday-hour.
     pub breakdown: Vec<BreakdownRow>,
+    /// Per site and demographic group, Face-ID outcomes at kiosks (empty when Face-ID is off).
+    #[serde(default)]
+    pub face: Vec<FaceRow>,
+}
+
+/// Face-ID outcomes of genuine kiosk attempts for one group at one site (counted cohort).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FaceRow {
+    /// Replication number.
+    pub replication: u32,
+    /// Site id.
+    pub site: String,
+    /// Age band (`adult`, `elderly`, ...).
+    pub age_band: String,
+    /// Sex (`female`, `male`).
+    pub sex: String,
+    /// People who tried Face-ID at a kiosk.
+    pub attempts: u64,
+    /// No usable capture (at the kiosk, or no usable record photo).
+    pub failed_to_acquire: u64,
+    /// Genuine person scored below the threshold (a false non-match).
+    pub false_non_matches: u64,
 }
 
 /// Which breakdown a [`BreakdownRow`] belongs to.

@@ -79,3 +79,13 @@ pub fn write_breakdown_csv<W: Write>(
     w.flush().map_err(|e| RecordError::Csv { source: e.into() })?;
     Ok(())
 }
+
+/// Writes the Face-ID rows of every replication.
+pub fn write_face_csv<W: Write>(out: W, reps: &[ReplicationRecord]) -> Result<(), RecordError> {
+    let mut w = csv::Writer::from_writer(out);
+    for row in reps.iter().flat_map(|r| &r.face) {
+        w.serialize(row)?;
+    }
+    w.flush().map_err(|e| RecordError::Csv { source: e.into() })?;
+    Ok(())
+}

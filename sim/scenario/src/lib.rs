@@ -54,17 +54,17 @@ use miette::NamedSource;
 pub use crate::error::ScenarioError;
 pub use crate::model::{
     AtClosing, Balking, Capabilities, Capability, ChannelChoice, CounterGroup, DayMinute, Demand,
-    Discipline, Dist, Holiday, KioskFailures, KioskGroup, OpeningHours, Profile, ProfileIdx,
-    QueuePolicy, Scenario, Segment, SegmentIdx, SegmentKind, Service, ServiceIdx, Shift, Site,
-    SiteKind, weekday_index,
+    Discipline, Dist, FaceIdSettings, Holiday, KioskFailures, KioskGroup, OpeningHours, Profile,
+    ProfileIdx, QueuePolicy, Scenario, Segment, SegmentIdx, SegmentKind, Service, ServiceIdx,
+    Shift, Site, SiteKind, weekday_index,
 };
 pub use crate::overrides::{
     AxisValue, MAX_SWEEP_POINTS, Override, OverrideError, RawAxis, RawSweep, Sweep, apply_overrides,
 };
 pub use crate::raw::{
-    Day, RawAdoption, RawBalking, RawChannelChoice, RawCounter, RawDemand, RawHoliday, RawHorizon,
-    RawHours, RawKiosk, RawProfile, RawQueuePolicy, RawScenario, RawSegment, RawService, RawShift,
-    RawSite,
+    Day, RawAdoption, RawBalking, RawChannelChoice, RawCounter, RawDemand, RawFaceId, RawHoliday,
+    RawHorizon, RawHours, RawKiosk, RawProfile, RawQueuePolicy, RawScenario, RawSegment,
+    RawService, RawShift, RawSite,
 };
 
 /// Reads and checks the scenario file at `path`.

@@ -33,6 +33,17 @@ pub struct Scenario {
     pub services: Vec<Service>,
     /// Sites.
     pub sites: Vec<Site>,
+    /// Face-ID at kiosks, when on.
+    pub face_id: Option<FaceIdSettings>,
+}
+
+/// Face-ID at kiosks.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FaceIdSettings {
+    /// False-match rate the 1:1 threshold is set for.
+    pub target_fmr: f64,
+    /// Share of women among applicants.
+    pub share_female: f64,
 }
 
 impl Scenario {

@@ -31,6 +31,20 @@ pub struct RawScenario {
     pub services: Vec<RawService>,
     /// Offices, malls, leisure centres and tourist zones.
     pub sites: Vec<RawSite>,
+    /// Face-ID at kiosks through the real matcher (`navbat-matching`); absent means the
+    /// segments' `kiosk_success` alone decides a kiosk session.
+    #[serde(default)]
+    pub face_id: Option<RawFaceId>,
+}
+
+/// Face-ID settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFaceId {
+    /// False-match rate the 1:1 threshold is set for (e.g. 1e-6).
+    pub target_fmr: f64,
+    /// Share of women among applicants (the matcher's error rates differ by sex).
+    pub share_female: f64,
 }
 
 /// Simulated period.

@@ -89,6 +89,22 @@ pub(crate) fn validate(raw: &RawScenario) -> Check<Scenario> {
         .map(|(i, s)| site(s, &lookups, &root.field("sites").index(i)))
         .collect::<Check<Vec<_>>>()?;
 
+    let face_id = match &raw.face_id {
+        None => None,
+        Some(f) => {
+            let fp = root.field("face_id");
+            if !(f.target_fmr.is_finite() && f.target_fmr > 0.0 && f.target_fmr <= 0.1) {
+                return problem(
+                    &fp.field("target_fmr"),
+                    format!("expected a false-match rate in (0, 0.1], found {}", f.target_fmr),
+                );
+            }
+            Some(crate::model::FaceIdSettings {
+                target_fmr: f.target_fmr,
+                share_female: probability(f.share_female, &fp.field("share_female"))?,
+            })
+        }
+    };
     Ok(Scenario {
         name: raw.name.clone(),
         description: raw.description.clone(),
@@ -101,6 +117,7 @@ pub(crate) fn validate(raw: &RawScenario) -> Check<Scenario> {
         segments,
         services,
         sites,
+        face_id,
     })
 }
 

@@ -245,3 +245,33 @@ fn nobody_waits_overnight_for_an_officer() {
         assert_eq!(site.arrivals, site.served + site.abandoned() + site.in_system_end);
     }
 }
+
+#[test]
+fn face_id_at_kiosks_runs_the_real_matcher() {
+    use navbat_scenario::FaceIdSettings;
+    let mut s = scenario("pilot-2026.ron");
+    s.end = s.start.checked_add(jiff::Span::new().days(59)).expect("date");
+    let without = Simulation::new(navbat_engine::Model::new(s.clone()), 6, 0).finish();
+    assert!(without.face.is_empty(), "Face-ID off: no rows");
+    s.face_id = Some(FaceIdSettings { target_fmr: 1e-6, share_female: 0.5 });
+    let model = navbat_engine::Model::new(s);
+    let with = Simulation::new(model.clone(), 6, 0).finish();
+    assert_eq!(with, Simulation::new(model, 6, 0).finish(), "deterministic");
+    let rate = |age: &str| {
+        let rows = with.face.iter().filter(|r| r.age_band == age);
+        let (n, bad) = rows.fold((0, 0), |(n, b), r| {
+            (n + r.attempts, b + r.failed_to_acquire + r.false_non_matches)
+        });
+        (n, bad as f64 / n as f64)
+    };
+    let (adults, adult_rate) = rate("adult");
+    let (elderly, elderly_rate) = rate("elderly");
+    assert!(adults > 2_000 && elderly > 50, "{adults} adult and {elderly} elderly attempts");
+    // The matcher is calibrated to CBP's 2-3 % of people not matched at kiosks.
+    assert!((0.01..0.05).contains(&adult_rate), "adults not matched: {adult_rate}");
+    assert!(elderly_rate > adult_rate, "elderly {elderly_rate} vs adults {adult_rate}");
+    // Non-matches go to an officer: fewer served at kiosks than with Face-ID off.
+    let kiosk =
+        |r: &navbat_record::ReplicationRecord| r.sites.iter().map(|x| x.served_kiosk).sum::<u64>();
+    assert!(kiosk(&with) < kiosk(&without));
+}

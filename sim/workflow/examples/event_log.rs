@@ -7,9 +7,9 @@ use std::io::BufWriter;
 use std::path::PathBuf;
 
 use navbat_workflow::{
-    CaseId, CaseStore, CheckResult, Decision, Event, Facts, MatchInputs, OfficerId, Pseudonym,
-    ReasonCode, ServiceId, StoreConfig, Timestamp, Trigger, WorkCalendar, WorkflowError,
-    load_services, write_ocel_json, write_xes,
+    CaseId, CaseStore, Decision, Event, Facts, MatchInputs, OfficerId, Pseudonym, ReasonCode,
+    ServiceId, StoreConfig, Timestamp, Trigger, WorkCalendar, WorkflowError, load_services,
+    write_ocel_json, write_xes,
 };
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -29,25 +29,13 @@ fn weight(t: Trigger) -> u32 {
 }
 
 fn event_for(t: Trigger, rng: &mut ChaCha8Rng) -> Option<Event> {
-    let m = |v: f32, l: f32, c: Option<f32>| {
-        Event::Matched(MatchInputs { verify_score: v, liveness_score: l, best_candidate_score: c })
-    };
-    Some(match t {
-        Trigger::Captured => Event::Captured,
-        Trigger::MatchPass => m(rng.random_range(0.82..1.0), rng.random_range(0.6..1.0), None),
-        Trigger::MatchFail => m(rng.random_range(0.0..0.39), rng.random_range(0.6..1.0), None),
-        Trigger::MatchInconclusive => m(rng.random_range(0.5..0.79), 0.9, Some(0.9)),
-        Trigger::Paid => Event::Paid,
-        Trigger::ConsentGiven => Event::ConsentGiven,
-        Trigger::ConsentRefused => Event::ConsentRefused,
-        Trigger::ConsentTimeout => Event::ConsentTimedOut,
-        Trigger::CheckClear => Event::CheckReturned(CheckResult::Clear),
-        Trigger::CheckHit => Event::CheckReturned(CheckResult::Hit),
-        Trigger::CheckFailed => Event::CheckReturned(CheckResult::Failed),
-        Trigger::Produced => Event::Produced,
-        Trigger::Collected => Event::Collected,
-        Trigger::Appealed => Event::Appealed,
-        Trigger::Approved | Trigger::Rejected | Trigger::Timeout => return None,
+    t.event(|t| {
+        let (v, l, c) = match t {
+            Trigger::MatchPass => (rng.random_range(0.82..1.0), rng.random_range(0.6..1.0), None),
+            Trigger::MatchFail => (rng.random_range(0.0..0.39), rng.random_range(0.6..1.0), None),
+            _ => (rng.random_range(0.5..0.79), 0.9, Some(0.9)),
+        };
+        MatchInputs { verify_score: v, liveness_score: l, best_candidate_score: c }
     })
 }
 

@@ -116,6 +116,31 @@ pub enum Trigger {
 }
 
 impl Trigger {
+    /// The event that moves a case along this trigger, or `None` for the triggers that come
+    /// from elsewhere: `Approved`/`Rejected` from completing a human task, `Timeout` from a
+    /// timer. Face-ID triggers carry the matcher's inputs, which `face` supplies for the
+    /// trigger asked for (the rules then classify them).
+    pub fn event(self, face: impl FnOnce(Trigger) -> crate::MatchInputs) -> Option<crate::Event> {
+        use crate::{CheckResult, Event};
+        Some(match self {
+            Trigger::Captured => Event::Captured,
+            Trigger::MatchPass | Trigger::MatchFail | Trigger::MatchInconclusive => {
+                Event::Matched(face(self))
+            }
+            Trigger::Paid => Event::Paid,
+            Trigger::ConsentGiven => Event::ConsentGiven,
+            Trigger::ConsentRefused => Event::ConsentRefused,
+            Trigger::ConsentTimeout => Event::ConsentTimedOut,
+            Trigger::CheckClear => Event::CheckReturned(CheckResult::Clear),
+            Trigger::CheckHit => Event::CheckReturned(CheckResult::Hit),
+            Trigger::CheckFailed => Event::CheckReturned(CheckResult::Failed),
+            Trigger::Produced => Event::Produced,
+            Trigger::Collected => Event::Collected,
+            Trigger::Appealed => Event::Appealed,
+            Trigger::Approved | Trigger::Rejected | Trigger::Timeout => return None,
+        })
+    }
+
     /// Every trigger, in code order.
     pub const ALL: [Trigger; 17] = [
         Trigger::Captured,

@@ -4,9 +4,9 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 
 use navbat_workflow::{
-    CaseId, CaseStore, CheckResult, Decision, Event, Facts, MatchInputs, OfficerId, Pseudonym,
-    ReasonCode, Service, ServiceCatalog, ServiceId, StepId, StoreConfig, Timestamp, Trigger,
-    WorkCalendar, WorkflowError, load_services,
+    CaseId, CaseStore, Decision, Event, Facts, MatchInputs, OfficerId, Pseudonym, ReasonCode,
+    Service, ServiceCatalog, ServiceId, StepId, StoreConfig, Timestamp, Trigger, WorkCalendar,
+    WorkflowError, load_services,
 };
 
 /// `scenarios/services` of the repository.
@@ -87,12 +87,12 @@ pub(crate) fn path_to(service: &Service, facts: Facts, target: StepId) -> Option
     Some(path)
 }
 
+pub(crate) fn inputs(verify: f32, liveness: f32, candidate: Option<f32>) -> MatchInputs {
+    MatchInputs { verify_score: verify, liveness_score: liveness, best_candidate_score: candidate }
+}
+
 pub(crate) fn matched(verify: f32, liveness: f32, candidate: Option<f32>) -> Event {
-    Event::Matched(MatchInputs {
-        verify_score: verify,
-        liveness_score: liveness,
-        best_candidate_score: candidate,
-    })
+    Event::Matched(inputs(verify, liveness, candidate))
 }
 
 /// Drive a case along a path. Human decisions are taken by a new officer each time.
@@ -127,21 +127,12 @@ fn fire(
     now: Timestamp,
     officer: &mut u32,
 ) -> Result<Timestamp, WorkflowError> {
+    let face = |t| match t {
+        Trigger::MatchPass => inputs(0.99, 0.99, Some(0.10)),
+        Trigger::MatchFail => inputs(0.05, 0.99, None),
+        _ => inputs(0.99, 0.10, Some(0.97)),
+    };
     let ev = match t {
-        Trigger::Captured => Event::Captured,
-        Trigger::MatchPass => matched(0.99, 0.99, Some(0.10)),
-        Trigger::MatchFail => matched(0.05, 0.99, None),
-        Trigger::MatchInconclusive => matched(0.99, 0.10, Some(0.97)),
-        Trigger::Paid => Event::Paid,
-        Trigger::ConsentGiven => Event::ConsentGiven,
-        Trigger::ConsentRefused => Event::ConsentRefused,
-        Trigger::ConsentTimeout => Event::ConsentTimedOut,
-        Trigger::CheckClear => Event::CheckReturned(CheckResult::Clear),
-        Trigger::CheckHit => Event::CheckReturned(CheckResult::Hit),
-        Trigger::CheckFailed => Event::CheckReturned(CheckResult::Failed),
-        Trigger::Produced => Event::Produced,
-        Trigger::Collected => Event::Collected,
-        Trigger::Appealed => Event::Appealed,
         Trigger::Approved | Trigger::Rejected => {
             let skill = store
                 .case(case)
@@ -162,6 +153,7 @@ fn fire(
             store.fire_due(due)?;
             return Ok(due);
         }
+        other => other.event(face).ok_or(WorkflowError::TaskNotOpen { task: 0 })?,
     };
     store.apply(case, ev, now)?;
     Ok(now)

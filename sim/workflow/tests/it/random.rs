@@ -9,7 +9,7 @@ use navbat_workflow::{
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 
-use crate::drive::{matched, store, t0};
+use crate::drive::{inputs, matched, store, t0};
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -80,22 +80,10 @@ fn op() -> impl Strategy<Value = Op> {
 
 /// An event that produces `t` (human reviews and timers come from other operations).
 fn fitting(t: Trigger) -> Option<Event> {
-    Some(match t {
-        Trigger::Captured => Event::Captured,
-        Trigger::MatchPass => matched(0.95, 0.9, None),
-        Trigger::MatchFail => matched(0.1, 0.9, None),
-        Trigger::MatchInconclusive => matched(0.95, 0.1, Some(0.95)),
-        Trigger::Paid => Event::Paid,
-        Trigger::ConsentGiven => Event::ConsentGiven,
-        Trigger::ConsentRefused => Event::ConsentRefused,
-        Trigger::ConsentTimeout => Event::ConsentTimedOut,
-        Trigger::CheckClear => Event::CheckReturned(CheckResult::Clear),
-        Trigger::CheckHit => Event::CheckReturned(CheckResult::Hit),
-        Trigger::CheckFailed => Event::CheckReturned(CheckResult::Failed),
-        Trigger::Produced => Event::Produced,
-        Trigger::Collected => Event::Collected,
-        Trigger::Appealed => Event::Appealed,
-        Trigger::Approved | Trigger::Rejected | Trigger::Timeout => return None,
+    t.event(|t| match t {
+        Trigger::MatchPass => inputs(0.95, 0.9, None),
+        Trigger::MatchFail => inputs(0.1, 0.9, None),
+        _ => inputs(0.95, 0.1, Some(0.95)),
     })
 }
 

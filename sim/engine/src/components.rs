@@ -127,21 +127,6 @@ impl Calendar {
         let Reverse(e) = self.heap.pop()?;
         Some(Scheduled { time: SimTime(e.time), seq: e.seq, site: e.site, event: e.event })
     }
-
-    /// Instant of the next event.
-    pub fn next_time(&self) -> Option<SimTime> {
-        self.heap.peek().map(|r| SimTime(r.0.time))
-    }
-
-    /// Events waiting.
-    pub fn len(&self) -> usize {
-        self.heap.len()
-    }
-
-    /// Whether nothing is scheduled.
-    pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
-    }
 }
 
 /// The simulated clock.
@@ -192,8 +177,6 @@ pub struct KioskOf {
 /// A site and everything on its floor.
 #[derive(Component, Debug)]
 pub struct SiteState {
-    /// Index in the scenario.
-    pub index: u32,
     /// Whether a window is open now.
     pub open: bool,
     /// Close time of the current or last window.

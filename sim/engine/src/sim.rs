@@ -68,7 +68,7 @@ impl Simulation {
         let mut world = World::new();
         let sc = &model.scenario;
         let mut sites = Vec::with_capacity(sc.sites.len());
-        for (i, site) in sc.sites.iter().enumerate() {
+        for site in &sc.sites {
             let mut counters = Vec::new();
             for (g, group) in site.counters.iter().enumerate() {
                 for _ in 0..group.count {
@@ -102,7 +102,6 @@ impl Simulation {
             let (n_counters, n_kiosks) = (counters.len(), kiosks.len());
             let site_e = world
                 .spawn(SiteState {
-                    index: u32::try_from(i).unwrap_or(u32::MAX),
                     open: false,
                     close_at: model.start,
                     next_window: 0,
@@ -202,11 +201,6 @@ impl Simulation {
     /// Runs to the end of the horizon.
     pub fn run_to_end(&mut self) {
         self.step_until(self.model.end);
-    }
-
-    /// Read access to the world (for the planner's drawing and for tests).
-    pub fn world(&self) -> &World {
-        &self.world
     }
 
     /// Each site's floor, in scenario order.

@@ -35,6 +35,9 @@ pub struct Model {
     pub months: Vec<(SimTime, String)>,
     /// Face-ID at kiosks: the matcher's model and the 1:1 threshold for the target FMR.
     pub face: Option<FaceModel>,
+    /// Per site, per service: (some counter handles it, some kiosk can), worked out once
+    /// instead of on every arrival.
+    pub servable: Vec<Vec<(bool, bool)>>,
 }
 
 /// What the matcher needs, prepared once.
@@ -78,6 +81,24 @@ impl Model {
                 .ok()
                 .map(|threshold| FaceModel { biometrics, threshold, share_female: f.share_female })
         });
+        let servable = scenario
+            .sites
+            .iter()
+            .map(|site| {
+                let n = u16::try_from(scenario.services.len()).unwrap_or(u16::MAX);
+                (0..n)
+                    .map(|service| {
+                        let need = scenario.services[usize::from(service)].kiosk_needs;
+                        (
+                            site.counters.iter().any(|c| c.handles(service)),
+                            need.is_some_and(|n| {
+                                site.kiosks.iter().any(|k| k.capabilities.covers(n))
+                            }),
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
         let mut months = Vec::new();
         let mut first = scenario.start.first_of_month();
         while first <= scenario.end {
@@ -102,6 +123,7 @@ impl Model {
             warm_up_end,
             months,
             face,
+            servable,
         })
     }
 

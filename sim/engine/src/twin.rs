@@ -216,11 +216,7 @@ impl SiteState {
             }
         }
         let seg = &sc.segments[usize::from(segment)];
-        let site = &sc.sites[s];
-        let by_counter = site.counters.iter().any(|c| c.handles(service));
-        let by_kiosk = svc
-            .kiosk_needs
-            .is_some_and(|need| site.kiosks.iter().any(|k| k.capabilities.covers(need)));
+        let (by_counter, by_kiosk) = model.servable[s][usize::from(service)];
         let ch = seg.channel_at(progress);
         let weights = [
             if by_kiosk { ch.kiosk } else { 0.0 },
@@ -738,7 +734,7 @@ impl SiteState {
         if counted {
             env.tally.kiosk_fallbacks += 1;
         }
-        if env.model.scenario.sites[env.site].counters.iter().any(|c| c.handles(service)) {
+        if env.model.servable[env.site][usize::from(service)].0 {
             self.join(p, Line::Counter, false, env);
         } else {
             if counted {

@@ -110,6 +110,9 @@ pub fn queue_scenario(spec: &QueueSpec) -> Result<Scenario, ScenarioError> {
             }],
         }],
         face_id: None,
+        workflows: None,
+        economics: None,
+        candidates: Vec::new(),
     };
     navbat_scenario::from_raw("queue", &raw)
 }

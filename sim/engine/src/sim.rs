@@ -260,6 +260,7 @@ impl Simulation {
                     open_ms: self.model.plans[s].open.iter().map(clip).sum(),
                     horizon_ms,
                     in_system_end: in_system,
+                    cases_open_end: 0,
                 };
                 t.record(self.replication, &sc.sites[s].id, totals)
             })
@@ -306,6 +307,9 @@ impl Simulation {
                         attempts: cell[0],
                         failed_to_acquire: cell[1],
                         false_non_matches: cell[2],
+                        searches: t.face_search[g][0],
+                        adjudications: t.face_search[g][1],
+                        extra_min: t.face_extra_ms[g] as f64 / crate::time::MINUTE_MS as f64,
                     });
                 }
             }
@@ -317,6 +321,7 @@ impl Simulation {
             sites,
             breakdown,
             face,
+            back_office: Vec::new(),
         }
     }
 }

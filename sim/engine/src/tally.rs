@@ -112,6 +112,45 @@ pub struct SiteTally {
     /// Face-ID outcomes by group (age band × sex): attempts, failures to acquire, false
     /// non-matches.
     pub(crate) face: [[u64; 3]; FACE_GROUPS],
+    /// Face-ID by group: 1:N searches, adjudications (candidates found).
+    pub(crate) face_search: [[u64; 2]; FACE_GROUPS],
+    /// Face-ID by group: ms spent after a kiosk failure sent the person to a counter.
+    pub(crate) face_extra_ms: [i64; FACE_GROUPS],
+    /// Time counted people spent at the site, every visit, ms.
+    pub citizen_ms: i64,
+    /// Pickup visits, and of them at a kiosk.
+    pub pickups: [u64; 2],
+    /// Case workflow outcomes of requests made here.
+    pub cases: CaseTally,
+}
+
+/// What the case workflows of one site's requests came to (counted cohort).
+#[derive(Debug, Clone, Default)]
+pub struct CaseTally {
+    /// Opened.
+    pub opened: u64,
+    /// Delivered, refused, lapsed.
+    pub delivered: u64,
+    /// Refused.
+    pub refused: u64,
+    /// Lapsed.
+    pub lapsed: u64,
+    /// Delivered with no officer contact.
+    pub no_officer: u64,
+    /// Finished with a started deadline; of them met.
+    pub sla: [u64; 2],
+    /// Request to document in hand of delivered cases (ms in the histogram's unit).
+    pub end_to_end: WaitHistogram,
+    /// Automated and human decisions.
+    pub automated: u64,
+    /// Human decisions.
+    pub reviewed: u64,
+    /// Biometric adjudication tasks.
+    pub adjudications: u64,
+    /// Appeals lodged; upheld.
+    pub appeals: [u64; 2],
+    /// Audit chains verified; failed.
+    pub audit: [u64; 2],
 }
 
 /// Age bands × sexes.
@@ -143,6 +182,8 @@ pub struct SiteTotals {
     pub horizon_ms: i64,
     /// Counted people still at the site at the end.
     pub in_system_end: u64,
+    /// Cases of this site's requests still open at the end.
+    pub cases_open_end: u64,
 }
 
 impl SiteTally {
@@ -151,6 +192,10 @@ impl SiteTally {
         let ms_min = |ms: i128| ms as f64 / MINUTE_MS as f64;
         let div = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
         let kiosk_ms = f64::from(t.kiosks) * t.horizon_ms as f64;
+        let c = &self.cases;
+        // The end-to-end histogram holds durations divided by 1,440 (`E2E_SCALE`), so its
+        // minutes read as days: 0.1-day bins up to 1,440 days.
+        let days = |scaled_min: f64| scaled_min;
         SiteRecord {
             replication,
             site: site.to_owned(),
@@ -188,6 +233,28 @@ impl SiteTally {
             kiosk_failures: self.kiosk_failures,
             queue_area_min: ms_min(self.queue_area),
             time_in_line_min: ms_min(self.time_in_line_ms),
+            kiosks: t.kiosks,
+            citizen_hours: self.citizen_ms as f64 / HOUR_MS as f64,
+            pickups: self.pickups[0],
+            pickups_kiosk: self.pickups[1],
+            cases_opened: c.opened,
+            cases_delivered: c.delivered,
+            cases_refused: c.refused,
+            cases_lapsed: c.lapsed,
+            cases_open_end: t.cases_open_end,
+            cases_no_officer: c.no_officer,
+            sla_cases: c.sla[0],
+            sla_met: c.sla[1],
+            end_to_end_mean_days: days(c.end_to_end.mean_min()),
+            end_to_end_p50_days: days(c.end_to_end.quantile_min(0.5)),
+            end_to_end_p90_days: days(c.end_to_end.quantile_min(0.9)),
+            automated_decisions: c.automated,
+            reviewed_decisions: c.reviewed,
+            adjudications: c.adjudications,
+            appeals: c.appeals[0],
+            appeals_upheld: c.appeals[1],
+            audit_verified: c.audit[0],
+            audit_failed: c.audit[1],
         }
     }
 }

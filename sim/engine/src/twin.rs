@@ -339,7 +339,7 @@ impl SiteState {
                     env.tally.balked += 1;
                     env.tally.cells.bump(keys, |c| c.abandoned += 1);
                 }
-                self.people.remove(p);
+                self.depart(p, env);
                 return;
             }
         }
@@ -619,7 +619,7 @@ impl SiteState {
                 env.tally.sent_home += 1;
                 env.tally.cells.bump(keys, |c| c.abandoned += 1);
             }
-            self.people.remove(p);
+            self.depart(p, env);
         }
     }
 
@@ -741,7 +741,7 @@ impl SiteState {
                 env.tally.unserved += 1;
                 env.tally.cells.bump(keys, |c| c.abandoned += 1);
             }
-            self.people.remove(p);
+            self.depart(p, env);
         }
     }
 
@@ -785,7 +785,7 @@ impl SiteState {
     }
 
     fn finish_served(&mut self, p: PersonKey, at_kiosk: bool, env: &mut Env<'_>) {
-        let Some(a) = self.people.remove(p) else { return };
+        let Some(a) = self.depart(p, env) else { return };
         if a.counted {
             let t = &mut *env.tally;
             t.served += 1;
@@ -800,6 +800,15 @@ impl SiteState {
         }
     }
 
+    /// Person `p` leaves the site, served or not; their time here is booked as citizen time.
+    fn depart(&mut self, p: PersonKey, env: &mut Env<'_>) -> Option<Applicant> {
+        let a = self.people.remove(p)?;
+        if a.counted {
+            env.tally.citizen_ms += env.now.0 - a.arrived.0;
+        }
+        Some(a)
+    }
+
     fn renege(&mut self, p: PersonKey, stay: u32, env: &mut Env<'_>) {
         let Some(a) = self.people.get(p) else { return };
         if a.stay != stay || a.at == Whereabouts::InService {
@@ -811,7 +820,7 @@ impl SiteState {
             env.tally.reneged += 1;
             env.tally.cells.bump(keys, |c| c.abandoned += 1);
         }
-        self.people.remove(p);
+        self.depart(p, env);
     }
 
     // ----- opening hours -----

@@ -27,8 +27,10 @@ pub use crate::compare::{SiteComparison, compare_paired};
 pub use crate::estimate::Estimate;
 pub use crate::histogram::WaitHistogram;
 pub use crate::run::{
-    BreakdownRow, Dimension, FaceRow, ReplicationRecord, RunSummary, SiteRecord, SiteSummary,
+    BackOfficeRow, BreakdownRow, Dimension, ExpansionRow, FaceRow, ReplicationRecord, RunSummary,
+    SensitivityRow, SiteRecord, SiteSummary,
 };
 pub use crate::tables::{
-    RecordError, write_breakdown_csv, write_face_csv, write_replication_csv, write_sweep_csv,
+    RecordError, write_back_office_csv, write_breakdown_csv, write_face_csv, write_replication_csv,
+    write_rows_csv, write_sweep_csv,
 };

@@ -60,6 +60,75 @@ pub struct SiteRecord {
     pub queue_area_min: f64,
     /// Sum of every person's time in line, minutes (everyone): equals `queue_area_min`.
     pub time_in_line_min: f64,
+    /// Kiosks installed at the site (for benefit per kiosk).
+    #[serde(default)]
+    pub kiosks: u32,
+    /// Hours the counted people spent at the site, every visit included (first visit,
+    /// pickup visit, time in line before leaving unserved): the citizen time a layout costs.
+    #[serde(default)]
+    pub citizen_hours: f64,
+    /// Later visits to collect a produced document (counted cohort).
+    #[serde(default)]
+    pub pickups: u64,
+    /// Of them, collected at a kiosk (document terminal) rather than a counter.
+    #[serde(default)]
+    pub pickups_kiosk: u64,
+    /// Case workflows opened for requests made here (counted cohort; 0 without workflows).
+    #[serde(default)]
+    pub cases_opened: u64,
+    /// Cases that ended with the document or decision delivered.
+    #[serde(default)]
+    pub cases_delivered: u64,
+    /// Cases that ended refused (after any appeal).
+    #[serde(default)]
+    pub cases_refused: u64,
+    /// Cases that lapsed (duty not paid, document not collected).
+    #[serde(default)]
+    pub cases_lapsed: u64,
+    /// Cases still open when the horizon ended.
+    #[serde(default)]
+    pub cases_open_end: u64,
+    /// Delivered cases in which no officer took part: kiosk request, every decision
+    /// automated, pickup at a terminal (or nothing to collect).
+    #[serde(default)]
+    pub cases_no_officer: u64,
+    /// Finished cases whose service has a statutory deadline that started.
+    #[serde(default)]
+    pub sla_cases: u64,
+    /// Of them, finished within the deadline (working days).
+    #[serde(default)]
+    pub sla_met: u64,
+    /// Delivered cases: mean days from the request to the document in hand (or the
+    /// decision, when there is nothing to collect).
+    #[serde(default)]
+    pub end_to_end_mean_days: f64,
+    /// Median of the same, days.
+    #[serde(default)]
+    pub end_to_end_p50_days: f64,
+    /// 90th percentile of the same, days.
+    #[serde(default)]
+    pub end_to_end_p90_days: f64,
+    /// Decisions taken by automated rules alone (case log entries with rule reasons).
+    #[serde(default)]
+    pub automated_decisions: u64,
+    /// Decisions taken by a human reviewer (completed tasks, all skills).
+    #[serde(default)]
+    pub reviewed_decisions: u64,
+    /// Human tasks for biometric adjudication (1:N candidates, grey-zone scores).
+    #[serde(default)]
+    pub adjudications: u64,
+    /// Appeals lodged against refusals.
+    #[serde(default)]
+    pub appeals: u64,
+    /// Appeals decided in the applicant's favour.
+    #[serde(default)]
+    pub appeals_upheld: u64,
+    /// Finished cases whose audit hash chain was verified.
+    #[serde(default)]
+    pub audit_verified: u64,
+    /// Finished cases whose audit chain did not verify (must be 0).
+    #[serde(default)]
+    pub audit_failed: u64,
 }
 
 impl SiteRecord {
@@ -83,6 +152,9 @@ pub struct ReplicationRecord {
     /// Per site and demographic group, Face-ID outcomes at kiosks (empty when Face-ID is off).
     #[serde(default)]
     pub face: Vec<FaceRow>,
+    /// The back office's human work by skill (empty without workflows).
+    #[serde(default)]
+    pub back_office: Vec<BackOfficeRow>,
 }
 
 /// Face-ID outcomes of genuine kiosk attempts for one group at one site (counted cohort).
@@ -102,6 +174,87 @@ pub struct FaceRow {
     pub failed_to_acquire: u64,
     /// Genuine person scored below the threshold (a false non-match).
     pub false_non_matches: u64,
+    /// 1:N de-duplication searches run for this group.
+    #[serde(default)]
+    pub searches: u64,
+    /// Searches that returned a candidate above the threshold: a human adjudication.
+    #[serde(default)]
+    pub adjudications: u64,
+    /// Minutes this group spent because Face-ID failed at the kiosk: the wait for and time
+    /// at the counter that followed (sum over the group's people).
+    #[serde(default)]
+    pub extra_min: f64,
+}
+
+/// The back office of one replication: human work on cases, by skill.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BackOfficeRow {
+    /// Replication number.
+    pub replication: u32,
+    /// Skill (`biometric-adjudication`, `appeal`, ...).
+    pub skill: String,
+    /// Tasks opened during the counted period.
+    pub tasks_opened: u64,
+    /// Tasks completed during the counted period.
+    pub tasks_done: u64,
+    /// Mean hours from a task opening to an officer claiming it (completed tasks).
+    pub mean_wait_hours: f64,
+    /// 90th percentile of the same, hours.
+    pub p90_wait_hours: f64,
+    /// Tasks still waiting when the horizon ended.
+    pub waiting_end: u64,
+    /// Officer hours spent on this skill's tasks.
+    pub busy_hours: f64,
+}
+
+/// One candidate site with a given number of kiosks, one replication: what the expansion
+/// proposal weighs. `kiosks = 0` is the site as it is without kiosks (the paired baseline).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExpansionRow {
+    /// Replication number (common random numbers across kiosk counts).
+    pub replication: u32,
+    /// Site id.
+    pub site: String,
+    /// Kiosks placed.
+    pub kiosks: u32,
+    /// People who came.
+    pub arrivals: u64,
+    /// Served.
+    pub served: u64,
+    /// Served at a kiosk.
+    pub served_kiosk: u64,
+    /// Left unserved.
+    pub abandoned: u64,
+    /// Mean wait, minutes.
+    pub mean_wait_min: f64,
+    /// P90 wait, minutes.
+    pub p90_wait_min: f64,
+    /// Hours people spent at the site.
+    pub citizen_hours: f64,
+    /// Officer hours spent serving.
+    pub officer_busy_hours: f64,
+    /// Kiosk utilisation.
+    pub kiosk_utilization: f64,
+}
+
+/// The proposal's totals when one assumption is moved to its low or high value, one
+/// replication: the rows behind the tornado chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SensitivityRow {
+    /// Assumption moved (e.g. `demand`, `kiosk_adoption`).
+    pub assumption: String,
+    /// `low`, `base` or `high`.
+    pub level: String,
+    /// Multiplier applied to the assumption.
+    pub factor: f64,
+    /// Replication number.
+    pub replication: u32,
+    /// Citizen hours saved by the proposal over the year (baseline minus proposal).
+    pub citizen_hours_saved: f64,
+    /// Officer serving hours freed over the year.
+    pub officer_hours_freed: f64,
+    /// People served at the proposal's kiosks.
+    pub served_kiosk: u64,
 }
 
 /// Which breakdown a [`BreakdownRow`] belongs to.

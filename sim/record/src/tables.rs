@@ -89,3 +89,24 @@ pub fn write_face_csv<W: Write>(out: W, reps: &[ReplicationRecord]) -> Result<()
     w.flush().map_err(|e| RecordError::Csv { source: e.into() })?;
     Ok(())
 }
+
+/// Writes the back-office rows of every replication.
+pub fn write_back_office_csv<W: Write>(
+    out: W,
+    reps: &[ReplicationRecord],
+) -> Result<(), RecordError> {
+    write_rows_csv(out, reps.iter().flat_map(|r| &r.back_office))
+}
+
+/// Writes any rows (e.g. [`crate::ExpansionRow`], [`crate::SensitivityRow`]) with a header.
+pub fn write_rows_csv<'a, W: Write, T: serde::Serialize + 'a>(
+    out: W,
+    rows: impl IntoIterator<Item = &'a T>,
+) -> Result<(), RecordError> {
+    let mut w = csv::Writer::from_writer(out);
+    for row in rows {
+        w.serialize(row)?;
+    }
+    w.flush().map_err(|e| RecordError::Csv { source: e.into() })?;
+    Ok(())
+}

@@ -54,24 +54,31 @@ use miette::NamedSource;
 pub use crate::error::ScenarioError;
 pub use crate::model::{
     AtClosing, Balking, Capabilities, Capability, ChannelChoice, CounterGroup, DayMinute, Demand,
-    Discipline, Dist, FaceIdSettings, Holiday, KioskFailures, KioskGroup, OpeningHours, Profile,
-    ProfileIdx, QueuePolicy, Scenario, Segment, SegmentIdx, SegmentKind, Service, ServiceIdx,
-    Shift, Site, SiteKind, weekday_index,
+    Discipline, Dist, Economics, FaceIdSettings, Holiday, KioskFailures, KioskGroup, OpeningHours,
+    Profile, ProfileIdx, QueuePolicy, Scenario, Segment, SegmentIdx, SegmentKind, Service,
+    ServiceIdx, Shift, Site, SiteKind, Team, Workflows, weekday_index,
 };
 pub use crate::overrides::{
     AxisValue, MAX_SWEEP_POINTS, Override, OverrideError, RawAxis, RawSweep, Sweep, apply_overrides,
 };
 pub use crate::raw::{
-    Day, RawAdoption, RawBalking, RawChannelChoice, RawCounter, RawDemand, RawFaceId, RawHoliday,
-    RawHorizon, RawHours, RawKiosk, RawProfile, RawQueuePolicy, RawScenario, RawSegment,
-    RawService, RawShift, RawSite,
+    Day, RawAdoption, RawBalking, RawChannelChoice, RawCounter, RawDemand, RawEconomics, RawFaceId,
+    RawHoliday, RawHorizon, RawHours, RawKiosk, RawProfile, RawQueuePolicy, RawScenario,
+    RawSegment, RawService, RawShift, RawSite, RawTeam, RawWorkflows,
 };
 
 /// Reads and checks the scenario file at `path`.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let text = std::fs::read_to_string(path)
         .map_err(|source| ScenarioError::Io { path: path.to_path_buf(), source })?;
-    from_str(&path.display().to_string(), &text)
+    let file = path.display().to_string();
+    let raw = parse_raw(&file, &text)?;
+    validate_with_text(&file, &text, &raw, base_of(path))
+}
+
+/// The folder a scenario file's relative paths (e.g. `workflows.services`) start from.
+fn base_of(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
 }
 
 /// Reads the scenario at `path`, applies `changes` (`--set` overrides) and checks the result.
@@ -82,12 +89,12 @@ pub fn load_with(path: &Path, changes: &[Override]) -> Result<Scenario, Scenario
     let file = path.display().to_string();
     let raw = parse_raw(&file, &text)?;
     if changes.is_empty() {
-        return validate_with_text(&file, &text, &raw);
+        return validate_with_text(&file, &text, &raw, base_of(path));
     }
     let changed = apply_overrides(&raw, changes)
         .map_err(|problem| ScenarioError::Override { file: file.clone(), problem })?;
     let list: Vec<String> = changes.iter().map(ToString::to_string).collect();
-    from_raw(&format!("{file} with --set {}", list.join(" ")), &changed)
+    from_raw_at(&format!("{file} with --set {}", list.join(" ")), &changed, base_of(path))
 }
 
 /// Reads a sweep file and expands its grid.
@@ -103,7 +110,7 @@ pub fn load_sweep(path: &Path) -> Result<Sweep, ScenarioError> {
 /// Parses and checks scenario `text`; `file` names it in errors.
 pub fn from_str(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
     let raw = parse_raw(file, text)?;
-    validate_with_text(file, text, &raw)
+    validate_with_text(file, text, &raw, Path::new("."))
 }
 
 /// Parses `text` into raw types without checking values (for editors that keep raw form).
@@ -126,9 +133,16 @@ fn syntax(file: &str, text: &str, e: &ron::error::SpannedError) -> ScenarioError
 }
 
 /// Checks a raw scenario built in code; errors point into its pretty-printed RON form.
+/// Relative paths start from the working folder; see [`from_raw_at`].
 pub fn from_raw(name: &str, raw: &RawScenario) -> Result<Scenario, ScenarioError> {
+    from_raw_at(name, raw, Path::new("."))
+}
+
+/// Checks a raw scenario built in code whose relative paths start from `base` (the folder
+/// of the file it came from).
+pub fn from_raw_at(name: &str, raw: &RawScenario, base: &Path) -> Result<Scenario, ScenarioError> {
     let text = to_ron(raw);
-    validate_with_text(name, &text, raw)
+    validate_with_text(name, &text, raw, base)
 }
 
 /// Writes a raw scenario as pretty RON; loading the result gives the same scenario.
@@ -143,8 +157,9 @@ fn validate_with_text(
     file: &str,
     text: &str,
     raw: &RawScenario,
+    base: &Path,
 ) -> Result<Scenario, ScenarioError> {
-    validate::validate(raw).map_err(|p| {
+    validate::validate(raw, base).map_err(|p| {
         let (start, end) = locate::locate(text, &p.path);
         let (line, col) = error::line_col(text, start);
         ScenarioError::Invalid {

@@ -35,6 +35,12 @@ pub struct Scenario {
     pub sites: Vec<Site>,
     /// Face-ID at kiosks, when on.
     pub face_id: Option<FaceIdSettings>,
+    /// Case workflows and the back office, when on.
+    pub workflows: Option<Workflows>,
+    /// Costs and the value of time, when given.
+    pub economics: Option<Economics>,
+    /// Indices of the sites that are candidates for extension (the rest are pilot sites).
+    pub candidates: Vec<usize>,
 }
 
 /// Face-ID at kiosks.
@@ -44,6 +50,94 @@ pub struct FaceIdSettings {
     pub target_fmr: f64,
     /// Share of women among applicants.
     pub share_female: f64,
+    /// Identities in the simulated 1:N gallery.
+    pub gallery: u32,
+    /// Target false-candidate rate of a de-duplication search.
+    pub target_fpir: f64,
+    /// Ratio between groups above which the report flags a disparity.
+    pub flag_ratio: f64,
+}
+
+/// Case workflows, checked. Skills are `navbat-workflow` skill names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workflows {
+    /// Folder of the service definitions, resolved against the scenario file's folder.
+    pub services_dir: std::path::PathBuf,
+    /// Back-office teams.
+    pub teams: Vec<Team>,
+    /// Officer minutes per task, by skill name.
+    pub task_minutes: Vec<(String, Dist)>,
+    /// Share of reviews that approve, by skill name (skills not listed approve always).
+    pub approve: Vec<(String, f64)>,
+    /// Share paying the duty during the visit.
+    pub pay_at_visit: f64,
+    /// Days until a later payment.
+    pub pay_later_days: Dist,
+    /// Share of later payers who never pay.
+    pub never_pay: f64,
+    /// Minutes for a registry check to answer.
+    pub check_minutes: Dist,
+    /// Share of checks with a hit.
+    pub check_hit: f64,
+    /// Share of checks that fail.
+    pub check_failed: f64,
+    /// Hours until a third party answers.
+    pub consent_hours: Dist,
+    /// Share of third parties who refuse.
+    pub consent_refused: f64,
+    /// Share who never answer.
+    pub consent_no_answer: f64,
+    /// Days to produce a document.
+    pub production_days: Dist,
+    /// Days from ready to the pickup visit.
+    pub pickup_days: Dist,
+    /// Share who never collect.
+    pub never_collect: f64,
+    /// Minutes of a pickup at a counter.
+    pub pickup_counter_minutes: Dist,
+    /// Minutes of a pickup at a kiosk.
+    pub pickup_kiosk_minutes: Dist,
+    /// Share of refused applicants who appeal.
+    pub appeal: f64,
+    /// Mean liveness score of a live capture.
+    pub liveness_mean: f64,
+}
+
+/// A back-office team, checked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Team {
+    /// Id.
+    pub id: String,
+    /// Officers.
+    pub officers: u32,
+    /// Skill names.
+    pub skills: Vec<String>,
+    /// Working hours.
+    pub hours: OpeningHours,
+}
+
+/// Costs and the value of time, checked (all finite and ≥ 0; kiosk life > 0).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Economics {
+    /// Currency code.
+    pub currency: String,
+    /// Price of one kiosk installed.
+    pub kiosk_capital: f64,
+    /// Years a kiosk is written off over.
+    pub kiosk_life_years: f64,
+    /// Running cost of one kiosk a year.
+    pub kiosk_running_per_year: f64,
+    /// Cost of one officer hour.
+    pub officer_hour: f64,
+    /// Value of one citizen hour.
+    pub citizen_hour: f64,
+}
+
+impl Economics {
+    /// Cost of one kiosk for one year: write-off plus running cost.
+    pub fn kiosk_per_year(&self) -> f64 {
+        self.kiosk_capital / self.kiosk_life_years + self.kiosk_running_per_year
+    }
 }
 
 impl Scenario {

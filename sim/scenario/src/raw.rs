@@ -35,6 +35,18 @@ pub struct RawScenario {
     /// segments' `kiosk_success` alone decides a kiosk session.
     #[serde(default)]
     pub face_id: Option<RawFaceId>,
+    /// Every request as a case of `navbat-workflow`, with a back office; absent means a
+    /// request ends when the person leaves the kiosk or counter.
+    #[serde(default)]
+    pub workflows: Option<RawWorkflows>,
+    /// Money: kiosk costs, officer cost and the value of citizens' time (for the report's
+    /// costs and benefits and the expansion proposal).
+    #[serde(default)]
+    pub economics: Option<RawEconomics>,
+    /// Ids of sites that are candidates for extension rather than pilot sites: the
+    /// expansion proposal ranks them.
+    #[serde(default)]
+    pub candidates: Vec<String>,
 }
 
 /// Face-ID settings.
@@ -45,6 +57,110 @@ pub struct RawFaceId {
     pub target_fmr: f64,
     /// Share of women among applicants (the matcher's error rates differ by sex).
     pub share_female: f64,
+    /// Identities enrolled in the simulated 1:N gallery: a scaled stand-in for the national
+    /// one; the candidate threshold is set so a search's false-candidate rate equals
+    /// `target_fpir` at this size.
+    #[serde(default = "default_gallery")]
+    pub gallery: u32,
+    /// Share of de-duplication searches that return a false candidate (a human
+    /// adjudication) for a person who is not enrolled twice.
+    #[serde(default = "default_fpir")]
+    pub target_fpir: f64,
+    /// A ratio between groups' error rates above this is flagged in the report.
+    #[serde(default = "default_flag_ratio")]
+    pub flag_ratio: f64,
+}
+
+fn default_gallery() -> u32 {
+    2_000
+}
+
+fn default_fpir() -> f64 {
+    // parameters.md, Comparable: Aadhaar de-duplication false hit 0.057 %.
+    0.000_57
+}
+
+fn default_flag_ratio() -> f64 {
+    1.25
+}
+
+/// Case workflows and the back office.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWorkflows {
+    /// Folder of service definitions (one RON file per service, named by service id),
+    /// relative to the scenario file.
+    pub services: String,
+    /// Back-office teams that pull human tasks from the case store's queues.
+    pub back_office: Vec<RawTeam>,
+    /// Officer minutes a human task takes, by skill.
+    pub task_minutes: Vec<(String, Dist)>,
+    /// Share of human reviews that approve, by skill (the rest reject).
+    pub approve: Vec<(String, f64)>,
+    /// Share of applicants who pay the state duty during their visit.
+    pub pay_at_visit: f64,
+    /// Days until the others pay, when they do.
+    pub pay_later_days: Dist,
+    /// Share of the others who never pay (the case lapses).
+    pub never_pay: f64,
+    /// Minutes an inter-agency registry check takes to answer.
+    pub check_minutes: Dist,
+    /// Share of checks that return a hit, and that fail (no answer, data mismatch).
+    pub check_hit: f64,
+    /// Share of checks that fail.
+    pub check_failed: f64,
+    /// Hours until a third party answers in E-Rozilik.
+    pub consent_hours: Dist,
+    /// Share of third parties who refuse.
+    pub consent_refused: f64,
+    /// Share who never answer (the consent times out).
+    pub consent_no_answer: f64,
+    /// Days to produce a document (off-site).
+    pub production_days: Dist,
+    /// Days from "ready" to the pickup visit.
+    pub pickup_days: Dist,
+    /// Share of people who never collect.
+    pub never_collect: f64,
+    /// Minutes a pickup takes at a counter, and at a document terminal (kiosk).
+    pub pickup_counter_minutes: Dist,
+    /// Minutes a pickup takes at a kiosk.
+    pub pickup_kiosk_minutes: Dist,
+    /// Share of refused applicants who appeal.
+    pub appeal: f64,
+    /// Liveness score of a live capture: mean of a Beta-like score in [0, 1].
+    pub liveness_mean: f64,
+}
+
+/// A back-office team.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTeam {
+    /// Unique id.
+    pub id: String,
+    /// Officers in the team.
+    pub officers: u32,
+    /// Skills every officer of the team has.
+    pub skills: Vec<String>,
+    /// Working hours.
+    pub hours: RawHours,
+}
+
+/// Costs and the value of time, in one currency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEconomics {
+    /// Currency code (e.g. `UZS`).
+    pub currency: String,
+    /// Price of one kiosk installed.
+    pub kiosk_capital: f64,
+    /// Years a kiosk is written off over.
+    pub kiosk_life_years: f64,
+    /// Running cost of one kiosk a year (maintenance, connectivity, consumables).
+    pub kiosk_running_per_year: f64,
+    /// Cost of one officer hour (salary and overheads).
+    pub officer_hour: f64,
+    /// Value of one hour of a citizen's time.
+    pub citizen_hour: f64,
 }
 
 /// Simulated period.

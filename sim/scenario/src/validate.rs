@@ -25,7 +25,7 @@ fn problem<T>(path: &Path, message: impl Into<String>) -> Check<T> {
 }
 
 /// Turns raw input into a checked scenario, or names the first problem.
-pub(crate) fn validate(raw: &RawScenario) -> Check<Scenario> {
+pub(crate) fn validate(raw: &RawScenario, base: &std::path::Path) -> Check<Scenario> {
     let root = Path::default();
     if raw.name.trim().is_empty() {
         return problem(&root.field("name"), "expected a non-empty name");
@@ -99,12 +99,61 @@ pub(crate) fn validate(raw: &RawScenario) -> Check<Scenario> {
                     format!("expected a false-match rate in (0, 0.1], found {}", f.target_fmr),
                 );
             }
+            if f.gallery == 0 || f.gallery > 1_000_000 {
+                return problem(
+                    &fp.field("gallery"),
+                    format!("expected 1 to 1,000,000 enrolled identities, found {}", f.gallery),
+                );
+            }
+            if !(f.target_fpir.is_finite() && f.target_fpir > 0.0 && f.target_fpir < 0.5) {
+                return problem(
+                    &fp.field("target_fpir"),
+                    format!("expected a false-candidate rate in (0, 0.5), found {}", f.target_fpir),
+                );
+            }
+            if !(f.flag_ratio.is_finite() && f.flag_ratio >= 1.0) {
+                return problem(
+                    &fp.field("flag_ratio"),
+                    format!("expected a ratio of at least 1, found {}", f.flag_ratio),
+                );
+            }
             Some(crate::model::FaceIdSettings {
                 target_fmr: f.target_fmr,
                 share_female: probability(f.share_female, &fp.field("share_female"))?,
+                gallery: f.gallery,
+                target_fpir: f.target_fpir,
+                flag_ratio: f.flag_ratio,
             })
         }
     };
+    let workflows = match &raw.workflows {
+        None => None,
+        Some(w) => Some(workflows(w, base, &root.field("workflows"))?),
+    };
+    let economics = match &raw.economics {
+        None => None,
+        Some(e) => Some(economics(e, &root.field("economics"))?),
+    };
+    let site_ids: BTreeMap<&str, usize> =
+        raw.sites.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+    let mut candidates = Vec::with_capacity(raw.candidates.len());
+    for (i, id) in raw.candidates.iter().enumerate() {
+        match site_ids.get(id.as_str()) {
+            Some(&s) if !candidates.contains(&s) => candidates.push(s),
+            Some(_) => {
+                return problem(
+                    &root.field("candidates").index(i),
+                    format!("site {id:?} is listed twice"),
+                );
+            }
+            None => {
+                return problem(
+                    &root.field("candidates").index(i),
+                    format!("expected a site id, found {id:?}"),
+                );
+            }
+        }
+    }
     Ok(Scenario {
         name: raw.name.clone(),
         description: raw.description.clone(),
@@ -118,6 +167,151 @@ pub(crate) fn validate(raw: &RawScenario) -> Check<Scenario> {
         services,
         sites,
         face_id,
+        workflows,
+        economics,
+        candidates,
+    })
+}
+
+/// Skill names of `navbat-workflow` (kept in step with its `Skill::name`; the engine
+/// checks the two agree when it loads the catalogue).
+const SKILLS: [&str; 7] = [
+    "intake",
+    "biometric-adjudication",
+    "registry-reconciliation",
+    "consent-follow-up",
+    "case-decision",
+    "appeal",
+    "commission",
+];
+
+fn skill(name: &str, path: &Path) -> Check<String> {
+    if SKILLS.contains(&name) {
+        Ok(name.to_owned())
+    } else {
+        problem(path, format!("expected a skill ({}), found {name:?}", SKILLS.join(", ")))
+    }
+}
+
+fn workflows(
+    w: &crate::raw::RawWorkflows,
+    base: &std::path::Path,
+    path: &Path,
+) -> Check<crate::model::Workflows> {
+    let services_dir = base.join(&w.services);
+    if !services_dir.is_dir() {
+        return problem(
+            &path.field("services"),
+            format!(
+                "expected a folder of service definitions, {} is not one",
+                services_dir.display()
+            ),
+        );
+    }
+    if w.back_office.is_empty() {
+        return problem(&path.field("back_office"), "expected at least one back-office team");
+    }
+    let mut teams = Vec::with_capacity(w.back_office.len());
+    for (i, t) in w.back_office.iter().enumerate() {
+        let tp = path.field("back_office").index(i);
+        if t.officers == 0 {
+            return problem(&tp.field("officers"), "expected at least one officer");
+        }
+        if t.skills.is_empty() {
+            return problem(&tp.field("skills"), "expected at least one skill");
+        }
+        let skills = t
+            .skills
+            .iter()
+            .enumerate()
+            .map(|(j, s)| skill(s, &tp.field("skills").index(j)))
+            .collect::<Check<Vec<_>>>()?;
+        teams.push(crate::model::Team {
+            id: t.id.clone(),
+            officers: t.officers,
+            skills,
+            hours: hours(&t.hours, &tp.field("hours"))?,
+        });
+    }
+    let mut task_minutes = Vec::with_capacity(w.task_minutes.len());
+    for (i, (name, d)) in w.task_minutes.iter().enumerate() {
+        let ip = path.field("task_minutes").index(i);
+        task_minutes.push((skill(name, &ip.index(0))?, dist(d, &ip.index(1))?));
+    }
+    for name in SKILLS {
+        if !task_minutes.iter().any(|(s, _)| s == name) {
+            return problem(
+                &path.field("task_minutes"),
+                format!("expected officer minutes for every skill; {name:?} has none"),
+            );
+        }
+    }
+    let mut approve = Vec::with_capacity(w.approve.len());
+    for (i, (name, p)) in w.approve.iter().enumerate() {
+        let ip = path.field("approve").index(i);
+        approve.push((skill(name, &ip.index(0))?, probability(*p, &ip.index(1))?));
+    }
+    let share = |x: f64, f: &'static str| probability(x, &path.field(f));
+    if w.check_hit + w.check_failed > 1.0 {
+        return problem(&path.field("check_failed"), "expected check_hit + check_failed <= 1");
+    }
+    if w.consent_refused + w.consent_no_answer > 1.0 {
+        return problem(
+            &path.field("consent_no_answer"),
+            "expected consent_refused + consent_no_answer <= 1",
+        );
+    }
+    Ok(crate::model::Workflows {
+        services_dir,
+        teams,
+        task_minutes,
+        approve,
+        pay_at_visit: share(w.pay_at_visit, "pay_at_visit")?,
+        pay_later_days: dist(&w.pay_later_days, &path.field("pay_later_days"))?,
+        never_pay: share(w.never_pay, "never_pay")?,
+        check_minutes: dist(&w.check_minutes, &path.field("check_minutes"))?,
+        check_hit: share(w.check_hit, "check_hit")?,
+        check_failed: share(w.check_failed, "check_failed")?,
+        consent_hours: dist(&w.consent_hours, &path.field("consent_hours"))?,
+        consent_refused: share(w.consent_refused, "consent_refused")?,
+        consent_no_answer: share(w.consent_no_answer, "consent_no_answer")?,
+        production_days: dist(&w.production_days, &path.field("production_days"))?,
+        pickup_days: dist(&w.pickup_days, &path.field("pickup_days"))?,
+        never_collect: share(w.never_collect, "never_collect")?,
+        pickup_counter_minutes: dist(
+            &w.pickup_counter_minutes,
+            &path.field("pickup_counter_minutes"),
+        )?,
+        pickup_kiosk_minutes: dist(&w.pickup_kiosk_minutes, &path.field("pickup_kiosk_minutes"))?,
+        appeal: share(w.appeal, "appeal")?,
+        liveness_mean: share(w.liveness_mean, "liveness_mean")?,
+    })
+}
+
+fn economics(e: &crate::raw::RawEconomics, path: &Path) -> Check<crate::model::Economics> {
+    if e.currency.trim().is_empty() {
+        return problem(&path.field("currency"), "expected a currency code such as \"UZS\"");
+    }
+    let amount = |x: f64, f: &'static str| -> Check<f64> {
+        if x.is_finite() && x >= 0.0 {
+            Ok(x)
+        } else {
+            problem(&path.field(f), format!("expected a finite amount >= 0, found {x}"))
+        }
+    };
+    if !(e.kiosk_life_years.is_finite() && e.kiosk_life_years > 0.0) {
+        return problem(
+            &path.field("kiosk_life_years"),
+            format!("expected a number of years > 0, found {}", e.kiosk_life_years),
+        );
+    }
+    Ok(crate::model::Economics {
+        currency: e.currency.clone(),
+        kiosk_capital: amount(e.kiosk_capital, "kiosk_capital")?,
+        kiosk_life_years: e.kiosk_life_years,
+        kiosk_running_per_year: amount(e.kiosk_running_per_year, "kiosk_running_per_year")?,
+        officer_hour: amount(e.officer_hour, "officer_hour")?,
+        citizen_hour: amount(e.citizen_hour, "citizen_hour")?,
     })
 }
 

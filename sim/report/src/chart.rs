@@ -47,8 +47,16 @@ pub(crate) enum ChartKind {
     Heatmap { rows: Vec<String>, cols: Vec<String>, values: Vec<Vec<Option<f64>>> },
     /// Box plots of samples (one box per group).
     Boxes { labels: Vec<String>, samples: Vec<Vec<f64>> },
-    /// Pairs of estimates with 95 % intervals, per category, for two series.
-    PairedEstimates { labels: Vec<String>, series: Vec<(String, Vec<Estimate>)> },
+    /// Estimates with 95 % intervals, per category, for one or more series; `reference`
+    /// draws a labelled horizontal line (e.g. a kiosk's yearly cost).
+    PairedEstimates {
+        labels: Vec<String>,
+        series: Vec<(String, Vec<Estimate>)>,
+        reference: Option<(String, f64)>,
+    },
+    /// A tornado: per label (top to bottom), the value at the low and at the high setting
+    /// of one assumption, as bars from the base value.
+    Tornado { labels: Vec<String>, base: f64, low: Vec<f64>, high: Vec<f64> },
 }
 
 /// One chart of the report.
@@ -84,7 +92,9 @@ impl Chart {
     /// Pixel height of the chart.
     fn height_px(&self) -> u32 {
         match &self.kind {
-            ChartKind::HorizontalBars { labels, .. } => 120 + 34 * labels.len() as u32,
+            ChartKind::HorizontalBars { labels, .. } | ChartKind::Tornado { labels, .. } => {
+                120 + 34 * labels.len() as u32
+            }
             ChartKind::Heatmap { .. } => 380,
             _ => 420,
         }
@@ -110,6 +120,9 @@ impl Chart {
             ChartKind::Boxes { samples, .. } => any(&mut samples.iter().flatten().copied()),
             ChartKind::PairedEstimates { series, .. } => {
                 any(&mut series.iter().flat_map(|(_, e)| e.iter().map(|e| e.mean)))
+            }
+            ChartKind::Tornado { base, low, high, .. } => {
+                any(&mut low.iter().chain(high).map(|v| v - base))
             }
         }
     }
@@ -161,7 +174,19 @@ impl Chart {
                     row(&cells);
                 }
             }
-            ChartKind::PairedEstimates { labels, series } => {
+            ChartKind::Tornado { labels, base, low, high } => {
+                row(&[
+                    self.y_label.clone(),
+                    "low setting".to_owned(),
+                    "high setting".to_owned(),
+                    "swing".to_owned(),
+                ]);
+                row(&["base".to_owned(), base.to_string(), base.to_string(), "0".to_owned()]);
+                for ((l, lo), hi) in labels.iter().zip(low).zip(high) {
+                    row(&[l.clone(), lo.to_string(), hi.to_string(), (hi - lo).abs().to_string()]);
+                }
+            }
+            ChartKind::PairedEstimates { labels, series, reference } => {
                 row(&[
                     self.x_label.clone(),
                     "series".to_owned(),
@@ -179,6 +204,15 @@ impl Chart {
                             e.ci95_high.to_string(),
                         ]);
                     }
+                }
+                if let Some((name, value)) = reference {
+                    row(&[
+                        "all".to_owned(),
+                        name.clone(),
+                        value.to_string(),
+                        String::new(),
+                        String::new(),
+                    ]);
                 }
             }
         }
@@ -457,10 +491,14 @@ impl Chart {
                     }
                 }
             }
-            ChartKind::PairedEstimates { labels, series } => {
+            ChartKind::Tornado { labels, base, low, high } => {
+                self.draw_tornado(root, labels, *base, low, high)?;
+            }
+            ChartKind::PairedEstimates { labels, series, reference } => {
                 let all: Vec<f64> = series
                     .iter()
                     .flat_map(|(_, e)| e.iter().flat_map(|e| [e.mean, e.ci95_high]))
+                    .chain(reference.iter().map(|r| r.1))
                     .collect();
                 let max = positive_max(&all);
                 // Differences can be negative: start the axis below zero when they are.
@@ -492,9 +530,13 @@ impl Chart {
                 let area = chart.plotting_area();
                 let px = root.strip_coord_spec();
                 let k = series.len().max(1) as i32;
+                let k_legend = series.len() as i32;
                 for (j, (name, est)) in series.iter().enumerate() {
                     let colour = OKABE_ITO[j % OKABE_ITO.len()];
                     for (i, e) in est.iter().enumerate() {
+                        if !e.mean.is_finite() {
+                            continue;
+                        }
                         let left = area.map_coordinate(&(SegmentValue::Exact(i), 0.0)).0;
                         let right = area.map_coordinate(&(SegmentValue::Exact(i + 1), 0.0)).0;
                         let slot = (right - left) * 3 / 4 / k;
@@ -524,7 +566,112 @@ impl Chart {
                     px.draw(&Text::new(name.clone(), (lx + 26, ly), label_font.clone()))
                         .map_err(err)?;
                 }
+                if let Some((name, value)) = reference {
+                    // A dashed line across the plot, with its legend entry under the series'.
+                    let left = area.map_coordinate(&(SegmentValue::Exact(0), *value));
+                    let right = area.map_coordinate(&(SegmentValue::Exact(labels.len()), *value)).0;
+                    let ink = RGBColor(60, 60, 60);
+                    let mut x = left.0;
+                    while x < right {
+                        let end = (x + 12).min(right);
+                        px.draw(&PathElement::new(
+                            vec![(x, left.1), (end, left.1)],
+                            ink.stroke_width(3),
+                        ))
+                        .map_err(err)?;
+                        x += 20;
+                    }
+                    let lx = WIDTH_PX as i32 - 230;
+                    let ly = 50 + 26 * k_legend + 9;
+                    px.draw(&PathElement::new(vec![(lx, ly), (lx + 18, ly)], ink.stroke_width(3)))
+                        .map_err(err)?;
+                    px.draw(&Text::new(name.clone(), (lx + 26, ly - 9), label_font.clone()))
+                        .map_err(err)?;
+                }
             }
+        }
+        Ok(())
+    }
+
+    /// Draws a tornado: one row per label, bars from `base` to the low and high values.
+    fn draw_tornado<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        labels: &[String],
+        base: f64,
+        low: &[f64],
+        high: &[f64],
+    ) -> Result<(), String> {
+        let title_font = ("sans-serif", 24).into_font();
+        let label_font = ("sans-serif", 18).into_font();
+        let values: Vec<f64> =
+            low.iter().chain(high).copied().chain([base]).filter(|v| v.is_finite()).collect();
+        let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let pad = ((hi - lo).abs() * 0.08).max(1e-9);
+        let (x0, x1) =
+            if lo.is_finite() && hi.is_finite() { (lo - pad, hi + pad) } else { (0.0, 1.0) };
+        let scale = x0.abs().max(x1.abs());
+        let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4);
+        let mut chart = ChartBuilder::on(root)
+            .caption(&self.title, title_font)
+            .margin(12)
+            .x_label_area_size(50)
+            .y_label_area_size((label_width as u32 * 10).clamp(60, 440))
+            .build_cartesian_2d(x0..x1, (0..last_index(labels)).into_segmented())
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .x_desc(&self.x_label)
+            .light_line_style(LIGHT)
+            .label_style(label_font.clone())
+            .axis_desc_style(label_font.clone())
+            .x_labels(6)
+            .x_label_formatter(&|v| axis_number(*v, scale))
+            // Top row first: plotters counts segments from the bottom.
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => labels
+                    .len()
+                    .checked_sub(i + 1)
+                    .and_then(|j| labels.get(j))
+                    .cloned()
+                    .unwrap_or_default(),
+                _ => String::new(),
+            })
+            .draw()
+            .map_err(err)?;
+        let n = labels.len();
+        for (colour, ends) in [(OKABE_ITO[0], low), (OKABE_ITO[1], high)] {
+            chart
+                .draw_series(ends.iter().enumerate().filter(|(_, v)| v.is_finite()).map(
+                    |(i, &v)| {
+                        let row = n - 1 - i;
+                        let mut bar = Rectangle::new(
+                            [(base, SegmentValue::Exact(row)), (v, SegmentValue::Exact(row + 1))],
+                            colour.filled(),
+                        );
+                        bar.set_margin(6, 6, 0, 0);
+                        bar
+                    },
+                ))
+                .map_err(err)?;
+        }
+        let area = chart.plotting_area();
+        let px = root.strip_coord_spec();
+        let top = area.map_coordinate(&(base, SegmentValue::Exact(n))).1;
+        let bottom = area.map_coordinate(&(base, SegmentValue::Exact(0))).1;
+        let xb = area.map_coordinate(&(base, SegmentValue::Exact(0))).0;
+        px.draw(&PathElement::new(vec![(xb, top), (xb, bottom)], BLACK.stroke_width(2)))
+            .map_err(err)?;
+        for (j, (colour, name)) in
+            [(OKABE_ITO[0], "low setting"), (OKABE_ITO[1], "high setting")].iter().enumerate()
+        {
+            let lx = WIDTH_PX as i32 - 190;
+            let ly = 8 + 24 * j as i32;
+            px.draw(&Rectangle::new([(lx, ly), (lx + 18, ly + 18)], colour.filled()))
+                .map_err(err)?;
+            px.draw(&Text::new(*name, (lx + 26, ly), label_font.clone())).map_err(err)?;
         }
         Ok(())
     }

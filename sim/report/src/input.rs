@@ -1,8 +1,10 @@
-//! Reading a results directory written by `navbat run --baseline --out DIR`.
+//! Reading a results directory written by `navbat run [--baseline] --out DIR`.
 
 use std::path::{Path, PathBuf};
 
-use navbat_record::{BreakdownRow, SiteRecord};
+use navbat_record::{
+    BackOfficeRow, BreakdownRow, ExpansionRow, FaceRow, SensitivityRow, SiteRecord,
+};
 use navbat_scenario::RawScenario;
 use serde::Deserialize;
 
@@ -28,12 +30,68 @@ pub(crate) struct Results {
     pub(crate) scenario_text: String,
     pub(crate) scenario: RawScenario,
     pub(crate) pilot: Vec<SiteRecord>,
-    pub(crate) baseline: Vec<SiteRecord>,
+    /// `baseline.csv`, absent when the run had no `--baseline`.
+    pub(crate) baseline: Option<Vec<SiteRecord>>,
     pub(crate) breakdown: Vec<BreakdownRow>,
+    /// `face.csv`, absent when Face-ID was off.
+    pub(crate) face: Option<Vec<FaceRow>>,
+    /// `backoffice.csv`, absent without case workflows.
+    pub(crate) back_office: Option<Vec<BackOfficeRow>>,
+    /// `expansion.csv`, absent without an expansion experiment.
+    pub(crate) expansion: Option<Vec<ExpansionRow>>,
+    /// `sensitivity.csv`, absent without a sensitivity experiment.
+    pub(crate) sensitivity: Option<Vec<SensitivityRow>>,
+    /// Every file of the results directory with its CSV header (empty for files that are not
+    /// CSV), sorted by name: the personal-data statement lists them.
+    pub(crate) columns: Vec<(String, Vec<String>)>,
+}
+
+impl Results {
+    /// True for a site the scenario names as an extension candidate.
+    pub(crate) fn is_candidate(&self, site: &str) -> bool {
+        self.scenario.candidates.iter().any(|c| c == site)
+    }
 }
 
 fn read_text(path: PathBuf) -> Result<String, ReportError> {
     std::fs::read_to_string(&path).map_err(|source| ReportError::Io { path, source })
+}
+
+/// Reads `path` when it exists; `None` when it does not.
+fn read_optional_csv<T: serde::de::DeserializeOwned>(
+    path: PathBuf,
+) -> Result<Option<Vec<T>>, ReportError> {
+    if path.is_file() { read_csv(path).map(Some) } else { Ok(None) }
+}
+
+/// Every file in `dir` with the header of the `*.csv` ones, sorted by file name.
+fn csv_headers(dir: &Path) -> Result<Vec<(String, Vec<String>)>, ReportError> {
+    let io = |source| ReportError::Io { path: dir.to_path_buf(), source };
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            continue;
+        };
+        if !path.is_file() {
+            continue;
+        }
+        if !name.ends_with(".csv") {
+            out.push((name, Vec::new()));
+            continue;
+        }
+        let mut reader = csv::Reader::from_path(&path)
+            .map_err(|source| ReportError::Csv { path: path.clone(), source })?;
+        let header = reader
+            .headers()
+            .map_err(|source| ReportError::Csv { path: path.clone(), source })?
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        out.push((name, header));
+    }
+    out.sort();
+    Ok(out)
 }
 
 fn read_csv<T: serde::de::DeserializeOwned>(path: PathBuf) -> Result<Vec<T>, ReportError> {
@@ -54,20 +112,26 @@ pub(crate) fn load(dir: &Path) -> Result<Results, ReportError> {
     let scenario = navbat_scenario::parse_raw("scenario.ron", &scenario_text)
         .map_err(|e| ReportError::Scenario { message: e.to_string() })?;
     let pilot: Vec<SiteRecord> = read_csv(dir.join("replications.csv"))?;
-    let baseline: Vec<SiteRecord> = read_csv(dir.join("baseline.csv"))?;
+    let baseline: Option<Vec<SiteRecord>> = read_optional_csv(dir.join("baseline.csv"))?;
     let breakdown: Vec<BreakdownRow> = read_csv(dir.join("breakdown.csv"))?;
+    let face: Option<Vec<FaceRow>> = read_optional_csv(dir.join("face.csv"))?;
+    let back_office: Option<Vec<BackOfficeRow>> = read_optional_csv(dir.join("backoffice.csv"))?;
+    let expansion: Option<Vec<ExpansionRow>> = read_optional_csv(dir.join("expansion.csv"))?;
+    let sensitivity: Option<Vec<SensitivityRow>> = read_optional_csv(dir.join("sensitivity.csv"))?;
+    let columns = csv_headers(dir)?;
     let inconsistent =
         |file: &str, message: String| ReportError::Inconsistent { path: dir.join(file), message };
     if pilot.is_empty() {
         return Err(inconsistent("replications.csv", "no replications".to_owned()));
     }
-    if pilot.len() != baseline.len() {
+    let paired = baseline.as_deref().unwrap_or(&[]);
+    if baseline.is_some() && pilot.len() != paired.len() {
         return Err(inconsistent(
             "baseline.csv",
-            format!("{} rows, but replications.csv has {}", baseline.len(), pilot.len()),
+            format!("{} rows, but replications.csv has {}", paired.len(), pilot.len()),
         ));
     }
-    for (p, b) in pilot.iter().zip(&baseline) {
+    for (p, b) in pilot.iter().zip(paired) {
         if p.replication != b.replication || p.site != b.site {
             return Err(inconsistent(
                 "baseline.csv",
@@ -78,13 +142,41 @@ pub(crate) fn load(dir: &Path) -> Result<Results, ReportError> {
             ));
         }
     }
-    for p in &pilot {
-        if !scenario.sites.iter().any(|s| s.id == p.site) {
-            return Err(inconsistent(
-                "replications.csv",
-                format!("site {:?} is not in scenario.ron", p.site),
-            ));
-        }
+    let known = |site: &str| scenario.sites.iter().any(|s| s.id == site);
+    let unknown = |file: &str, site: &str| {
+        inconsistent(file, format!("site {site:?} is not in scenario.ron"))
+    };
+    if let Some(p) = pilot.iter().find(|p| !known(&p.site)) {
+        return Err(unknown("replications.csv", &p.site));
     }
-    Ok(Results { meta, scenario_text, scenario, pilot, baseline, breakdown })
+    if let Some(f) = face.iter().flatten().find(|f| !known(&f.site)) {
+        return Err(unknown("face.csv", &f.site));
+    }
+    if let Some(c) = scenario.candidates.iter().find(|c| !known(c)) {
+        return Err(unknown("scenario.ron", c));
+    }
+    if let Some(e) = expansion.iter().flatten().find(|e| !known(&e.site)) {
+        return Err(unknown("expansion.csv", &e.site));
+    }
+    if let Some(s) =
+        sensitivity.iter().flatten().find(|s| !["low", "base", "high"].contains(&s.level.as_str()))
+    {
+        return Err(inconsistent(
+            "sensitivity.csv",
+            format!("level {:?} of {:?} is not low, base or high", s.level, s.assumption),
+        ));
+    }
+    Ok(Results {
+        meta,
+        scenario_text,
+        scenario,
+        pilot,
+        baseline,
+        breakdown,
+        face,
+        back_office,
+        expansion,
+        sensitivity,
+        columns,
+    })
 }

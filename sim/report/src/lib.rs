@@ -33,7 +33,14 @@ mod build;
 mod chart;
 mod doc;
 mod error;
+mod expansion;
+mod fairness;
+mod governance;
 mod input;
+mod method;
+mod money;
+mod site;
+mod summary;
 mod write;
 
 pub use crate::error::ReportError;

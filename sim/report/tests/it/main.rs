@@ -197,7 +197,7 @@ fn numbers_in_the_text_equal_those_in_the_data_files() {
                 .clone()
         };
         assert_eq!(row_of("Mean wait")[5], format!("{mean:.2}"), "{name}: mean wait");
-        assert_eq!(row_of("Officer hours freed")[5], format!("{freed:.0}"), "{name}: hours freed");
+        assert_eq!(row_of("Officer busy hours")[5], format!("{freed:.0}"), "{name}: hours freed");
     }
 
     // Operations tables: every cell is in the Markdown.

@@ -1,0 +1,101 @@
+//! Method and assumptions, and the reproducibility footer.
+
+use crate::build::Ctx;
+use crate::doc::{Block, Table};
+use crate::input::Results;
+
+pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>) {
+    let res = ctx.res;
+    let reps = ctx.reps;
+    let sc = &res.scenario;
+    blocks.push(Block::Heading { level: 2, text: "Method and assumptions".to_owned() });
+    blocks.push(Block::Para(format!(
+        "Model: navbat, a discrete-event simulation of each site over the simulated year. \
+         Applicants arrive per service from yearly demand shaped by hour-of-day, weekday and \
+         month profiles; each applicant belongs to a segment that chooses the online portal, a \
+         kiosk or an officer's counter; kiosks fail and are repaired; officers work on shifts \
+         and serve the services their counter offers; people may balk at or leave a long \
+         queue. The scenario defines {} sites, {} services, {} applicant segments and {} \
+         public holidays.",
+        sc.sites.len(),
+        sc.services.len(),
+        sc.segments.len(),
+        sc.holidays.len()
+    )));
+    blocks.push(Block::List(vec![
+        format!("Horizon: {} to {}; the first {} days are a warm-up whose applicants are left out of the statistics.", sc.horizon.start, sc.horizon.end, sc.horizon.warm_up_days),
+        format!("Replications: {reps} independent replications of the year from seed {}.", res.meta.seed),
+        if ctx.has_baseline {
+            "Baseline: the same scenario without kiosks. Pilot and baseline share seeds and random-number streams (common random numbers), so replication r of both sees the same applicants; differences are taken pair by pair, which removes most of the noise that two independent runs would carry.".to_owned()
+        } else {
+            "Baseline: none in this run (made without --baseline); sections that compare with the year without kiosks say so.".to_owned()
+        },
+        format!(
+            "Extensions simulated in this run: case workflows and back office {}; Face-ID at kiosks {}; costs and value of time {}; extension candidates {}.",
+            if ctx.workflows { "on" } else { "off" },
+            if sc.face_id.is_some() { "on" } else { "off" },
+            if sc.economics.is_some() { "given" } else { "not given" },
+            if sc.candidates.is_empty() { "none".to_owned() } else { sc.candidates.join(", ") },
+        ),
+        "Intervals: mean over replications with a Student-t 95 % confidence interval (n − 1 degrees of freedom). P90 wait is the 90th percentile of one replication's waits, averaged over replications.".to_owned(),
+        "Wait: minutes a person served spent in line (kiosk line, counter line, or both after a kiosk attempt sent on to a counter). Citizen hours at the site: all time counted people spent at the site, every visit (request, pickup) and whether served or not; where the results do not hold it, the time spent in line.".to_owned(),
+    ]));
+    blocks.push(Block::Para(
+        "Sources of the parameters, as the scenario file cites them: [P: section] points to the \
+         project's parameter register with its published source; [est.] marks the modellers' \
+         own estimate, which a sensitivity analysis should vary."
+            .to_owned(),
+    ));
+    let mut rows = Vec::new();
+    for (i, line) in res.scenario_text.lines().enumerate() {
+        let Some(pos) = line.find("//") else { continue };
+        let comment = line[pos + 2..].trim();
+        let kind = match (comment.contains("[P:"), comment.contains("[est.]")) {
+            (true, true) => "published and estimate",
+            (true, false) => "published",
+            (false, true) => "estimate",
+            (false, false) => continue,
+        };
+        rows.push(vec![(i + 1).to_string(), kind.to_owned(), comment.to_owned()]);
+    }
+    if rows.is_empty() {
+        blocks.push(Block::Note(
+            "The scenario file cites no sources ([P: ...] or [est.] comments).".to_owned(),
+        ));
+    } else {
+        blocks.push(Block::Table(Table {
+            name: "sources".to_owned(),
+            caption: "Source comments in scenario.ron, by line".to_owned(),
+            header: ["Line", "Kind", "Comment"].map(str::to_owned).to_vec(),
+            rows,
+        }));
+    }
+}
+
+/// The reproducibility footer: how the results were made.
+pub(crate) fn footer(res: &Results) -> Vec<Block> {
+    let m = &res.meta;
+    let files: Vec<&str> = res.columns.iter().map(|(f, _)| f.as_str()).collect();
+    vec![
+        Block::Heading { level: 2, text: "Reproducibility".to_owned() },
+        Block::List(vec![
+            format!("navbat version: {}", m.navbat_version),
+            format!("Scenario file: {}", m.scenario_file),
+            format!("Scenario SHA-256: {}", m.scenario_sha256),
+            format!("Seed: {}", m.seed),
+            format!("Replications: {}", m.replications),
+            format!(
+                "Overrides: {}",
+                if m.overrides.is_empty() { "none".to_owned() } else { m.overrides.join(", ") }
+            ),
+        ]),
+        Block::Para("Command that produced the results:".to_owned()),
+        Block::Code(vec![m.command.clone()]),
+        Block::Para(format!(
+            "Every figure in this report is computed from that run's output directory \
+             ({}); the numbers behind every chart and table are in \
+             data/*.csv beside this report.",
+            files.join(", ")
+        )),
+    ]
+}

@@ -1,7 +1,7 @@
 //! The enrolled gallery: an int8 search structure scanned exactly, in parallel, in a fixed order.
 
-use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
+use std::cmp::Ordering;
+use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
 
 use crate::index::RowIndex;
 use std::fmt;
@@ -10,13 +10,18 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::MatchError;
-use crate::kernels::{chunk_dots, dot_f32, dot_f32_i8};
+use crate::kernels::{Kernel, ProbeBlock, dot_f32, dot_f32_i8, tile_dots};
 use crate::template::{QuantizedTemplate, Template, check_dimension, refinement_offset};
 use crate::verify::Threshold;
 
-/// Rows scanned by one parallel task. Fixed, so the partition (and so every result) does not
-/// depend on the number of threads.
-const CHUNK_ROWS: usize = 4096;
+/// Rows of one unit of parallel work. The shortlist is the top of a total order (score, then
+/// identity), so it does not depend on how rows are split between threads; small chunks
+/// keep both cores busy on a 10k gallery.
+const CHUNK_ROWS: usize = 1024;
+
+/// Rows scored together by the kernel: a tile of codes and a block of probes stay in the
+/// L1/L2 caches while every (row, probe) pair of the tile is scored.
+const TILE_ROWS: usize = 64;
 
 /// Queries scored together against each gallery row in a batch search, so a row is read
 /// from memory once per block of queries instead of once per query.
@@ -72,11 +77,12 @@ pub enum Rescoring {
 /// A gallery of enrolled templates.
 ///
 /// The search structure is a row-major int8 matrix (one row per identity, one scale each).
-/// A search scans every row (exact, not approximate), in chunks of a fixed size on the rayon
-/// pool; each chunk keeps its best `k + margin` rows by the int8 score, and the union of
-/// shortlists is re-scored with the f32 probe (see [`Rescoring`]) and ranked by
-/// (score descending, identity ascending). Results are bit-identical whatever the number of
-/// threads.
+/// A search scans every row (exact, not approximate), in chunks on the rayon pool with the
+/// fastest exact int8 kernel the CPU has (AVX-512 VNNI, AVX2 or portable, detected at run
+/// time); the best `k + margin` rows by int8 score (a total order: score, then identity) are
+/// re-scored with the f32 probe (see [`Rescoring`]) and ranked by (score descending,
+/// identity ascending). Results are bit-identical whatever the number of threads or the
+/// kernel.
 #[derive(Debug, Clone)]
 pub struct Gallery {
     dimension: usize,
@@ -264,15 +270,18 @@ impl Gallery {
             self.check_probe(probe)?;
         }
         let shortlist_len = shortlist_len(k);
-        let quantized: Vec<QuantizedTemplate> = probes.iter().map(Template::quantize).collect();
+        let quantized: Vec<QuantizedTemplate> = probes.par_iter().map(Template::quantize).collect();
         let mut results = Vec::with_capacity(probes.len());
         for (block, quantized_block) in
             probes.chunks(QUERY_BLOCK).zip(quantized.chunks(QUERY_BLOCK))
         {
             let shortlists = self.shortlist_block(quantized_block, shortlist_len);
-            for (probe, shortlist) in block.iter().zip(shortlists) {
-                results.push(self.rescore(probe, shortlist, k));
-            }
+            let rescored: Vec<Vec<Candidate>> = block
+                .par_iter()
+                .zip(shortlists)
+                .map(|(probe, shortlist)| self.rescore(probe, shortlist, k))
+                .collect();
+            results.extend(rescored);
         }
         Ok(results)
     }
@@ -308,31 +317,44 @@ impl Gallery {
     /// Stage 1: per probe, the rows with the best int8 scores (as row indices).
     fn shortlist_block(&self, probes: &[QuantizedTemplate], len: usize) -> Vec<Vec<usize>> {
         let d = self.dimension;
-        let widened: Vec<Vec<i16>> =
-            probes.iter().map(|p| p.codes.iter().map(|&c| i16::from(c)).collect()).collect();
-        let per_chunk: Vec<Vec<Vec<Ranked>>> = self
+        let block = ProbeBlock::new(d, probes.iter().map(|p| p.codes.as_slice()));
+        let kernel = Kernel::best();
+        // Each rayon job carries its best rows from chunk to chunk (a high floor early); the
+        // top `len` of the union is the same whichever job saw which chunk.
+        // A floor any job has reached is a floor for every job (its `len` kept rows are at or
+        // above it), so jobs share their floors: later jobs skip rows from the start.
+        let shared: Vec<SharedFloor> = probes.iter().map(|_| SharedFloor::default()).collect();
+        let per_job: Vec<Vec<TopK>> = self
             .codes
             .par_chunks(CHUNK_ROWS * d)
             .enumerate()
-            .map_init(Vec::new, |dots, (chunk, codes)| {
-                let first_row = chunk * CHUNK_ROWS;
-                chunk_dots(codes, d, &widened, dots);
-                let mut heaps: Vec<TopK> = probes.iter().map(|_| TopK::new(len)).collect();
-                for (offset, row_dots) in dots.chunks_exact(probes.len()).enumerate() {
-                    let row = first_row + offset;
-                    let (scale, id) = (self.scales[row], self.ids[row]);
-                    for (&dot, heap) in row_dots.iter().zip(&mut heaps) {
-                        // The probe's own scale is common to all rows: leave it out.
-                        heap.offer(Ranked { score: dot as f32 * scale, id, row });
+            .fold(
+                || (Vec::new(), probes.iter().map(|_| TopK::new(len)).collect::<Vec<_>>()),
+                |(mut dots, mut heaps), (chunk, codes)| {
+                    for (tile, tile_codes) in codes.chunks(TILE_ROWS * d).enumerate() {
+                        let first_row = chunk * CHUNK_ROWS + tile * TILE_ROWS;
+                        tile_dots(kernel, tile_codes, &block, &mut dots);
+                        let rows = tile_codes.len() / d;
+                        let scales = &self.scales[first_row..first_row + rows];
+                        for ((probe_dots, heap), floor) in
+                            dots.chunks_exact(rows).zip(&mut heaps).zip(&shared)
+                        {
+                            heap.offer_tile(probe_dots, scales, floor, |offset, score| Ranked {
+                                score,
+                                id: self.ids[first_row + offset],
+                                row: first_row + offset,
+                            });
+                        }
                     }
-                }
-                heaps.into_iter().map(TopK::into_sorted).collect()
-            })
+                    (dots, heaps)
+                },
+            )
+            .map(|(_, heaps)| heaps)
             .collect();
         (0..probes.len())
             .map(|p| {
                 let mut merged: Vec<Ranked> =
-                    per_chunk.iter().flat_map(|c| c[p].iter().copied()).collect();
+                    per_job.iter().flat_map(|job| job[p].kept.iter().copied()).collect();
                 merged.sort_unstable_by(|a, b| b.cmp(a));
                 merged.truncate(len);
                 merged.into_iter().map(|r| r.row).collect()
@@ -367,9 +389,21 @@ impl Gallery {
     }
 }
 
-/// `Σ pᵢ × (±¼)`: the refinement bits' share of a re-scored dot product.
+/// `Σ pᵢ × (±¼)`: the refinement bits' share of a re-scored dot product, summed in eight
+/// lanes (one per bit of a byte) in a fixed order.
 fn refinement_dot(probe: &[f32], bits: &[u8]) -> f32 {
-    probe.iter().enumerate().map(|(i, &p)| p * refinement_offset(bits, i)).sum()
+    let (blocks, rest) = probe.as_chunks::<8>();
+    let mut acc = [0.0_f32; 8];
+    for (block, &byte) in blocks.iter().zip(bits) {
+        for bit in 0..8 {
+            let offset = if byte >> bit & 1 == 1 { 0.25 } else { -0.25 };
+            acc[bit] += block[bit] * offset;
+        }
+    }
+    let done = blocks.len() * 8;
+    let tail: f32 =
+        rest.iter().enumerate().map(|(i, &p)| p * refinement_offset(bits, done + i)).sum();
+    ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7])) + tail
 }
 
 /// How many rows stage 1 keeps for a request of `k`: enough that int8 rounding rarely
@@ -407,17 +441,48 @@ impl PartialEq for Ranked {
 
 impl Eq for Ranked {}
 
-/// The best `capacity` entries offered so far (a min-heap whose top is the worst kept).
+/// The highest floor any job of a search has reached for one probe, shared between threads.
+/// Stored as an order-preserving integer key of the f32; stale reads are still valid floors.
+#[derive(Default)]
+struct SharedFloor(AtomicU32);
+
+impl SharedFloor {
+    /// Maps f32 order onto u32 order (negative values flipped, positive ones above them).
+    fn key(score: f32) -> u32 {
+        let bits = score.to_bits();
+        if bits >> 31 == 1 { !bits } else { bits | 1 << 31 }
+    }
+
+    fn get(&self) -> f32 {
+        match self.0.load(AtomicOrdering::Relaxed) {
+            0 => f32::NEG_INFINITY,
+            key if key >> 31 == 1 => f32::from_bits(key & !(1 << 31)),
+            key => f32::from_bits(!key),
+        }
+    }
+
+    fn raise(&self, floor: f32) {
+        self.0.fetch_max(Self::key(floor), AtomicOrdering::Relaxed);
+    }
+}
+
+/// The best `capacity` entries offered so far.
+///
+/// Entries at or above the floor are appended to a buffer; when it holds four times the
+/// capacity, a selection keeps the best `capacity` and raises the floor to the worst kept.
+/// An entry below the floor is worse than `capacity` kept ones, so it can never rank: the
+/// result is the exact top `capacity` whatever the offering order.
 struct TopK {
     capacity: usize,
-    heap: BinaryHeap<Reverse<Ranked>>,
-    /// Score of the worst entry kept once full (`-∞` before): a cheap first test.
+    kept: Vec<Ranked>,
+    /// Score of the worst entry kept after the last selection (`-∞` before): a cheap first
+    /// test.
     floor: f32,
 }
 
 impl TopK {
     fn new(capacity: usize) -> Self {
-        Self { capacity, heap: BinaryHeap::with_capacity(capacity + 1), floor: f32::NEG_INFINITY }
+        Self { capacity, kept: Vec::with_capacity(4 * capacity + 1), floor: f32::NEG_INFINITY }
     }
 
     #[inline]
@@ -425,19 +490,62 @@ impl TopK {
         if entry.score < self.floor {
             return;
         }
-        if self.heap.len() < self.capacity {
-            self.heap.push(Reverse(entry));
-        } else if let Some(mut worst) = self.heap.peek_mut()
-            && entry > worst.0
-        {
-            *worst = Reverse(entry);
-        }
-        if self.heap.len() == self.capacity {
-            self.floor = self.heap.peek().map_or(f32::NEG_INFINITY, |w| w.0.score);
+        self.kept.push(entry);
+        if self.kept.len() >= 4 * self.capacity {
+            self.select();
         }
     }
 
-    fn into_sorted(self) -> Vec<Ranked> {
-        self.heap.into_sorted_vec().into_iter().map(|Reverse(r)| r).collect()
+    /// Keeps the best `capacity` entries and raises the floor to the worst of them.
+    fn select(&mut self) {
+        if self.kept.len() > self.capacity && self.capacity > 0 {
+            self.kept.select_nth_unstable_by(self.capacity - 1, |a, b| b.cmp(a));
+            self.kept.truncate(self.capacity);
+            self.floor = self.kept[self.capacity - 1].score;
+        }
+    }
+
+    /// Offers every row of a tile (`dots[i] × scales[i]` is row `i`'s score; `entry` builds
+    /// the entry of a row that may rank). Sixteen rows at a time are first tested against the
+    /// floor with branch-free vector arithmetic, so most rows of a large gallery cost no branch.
+    #[inline]
+    fn offer_tile(
+        &mut self,
+        dots: &[i32],
+        scales: &[f32],
+        shared: &SharedFloor,
+        entry: impl Fn(usize, f32) -> Ranked,
+    ) {
+        const GROUP: usize = 16;
+        self.floor = self.floor.max(shared.get());
+        let (dot_groups, dot_rest) = dots.as_chunks::<GROUP>();
+        let (scale_groups, scale_rest) = scales.as_chunks::<GROUP>();
+        for (g, (group_dots, group_scales)) in dot_groups.iter().zip(scale_groups).enumerate() {
+            let floor = self.floor;
+            let mut hits = 0_u32;
+            for i in 0..GROUP {
+                // The probe's own scale is common to all rows: leave it out.
+                hits |= u32::from(group_dots[i] as f32 * group_scales[i] >= floor);
+            }
+            if hits != 0 {
+                let before = self.floor;
+                for i in 0..GROUP {
+                    let score = group_dots[i] as f32 * group_scales[i];
+                    if score >= self.floor {
+                        self.offer(entry(g * GROUP + i, score));
+                    }
+                }
+                if self.floor > before {
+                    shared.raise(self.floor);
+                }
+            }
+        }
+        let done = dot_groups.len() * GROUP;
+        for (i, (&dot, &scale)) in dot_rest.iter().zip(scale_rest).enumerate() {
+            let score = dot as f32 * scale;
+            if score >= self.floor {
+                self.offer(entry(done + i, score));
+            }
+        }
     }
 }

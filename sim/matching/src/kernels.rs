@@ -37,26 +37,106 @@ pub(crate) fn dot_f32_i8(a: &[f32], b: &[i8]) -> f32 {
     reduce_f32(acc) + tail
 }
 
-/// Exact dot products of every int8 row of `codes` (rows of `dimension` values) with every
-/// probe (int8 codes widened to i16), written row-major to `dots[row * probes.len() + probe]`.
+/// The int8 probes of one batch block, laid out once for every kernel: probe-major codes,
+/// the same widened to i16, and the per-probe sums the VNNI kernel subtracts.
+#[derive(Debug, Clone)]
+pub(crate) struct ProbeBlock {
+    dimension: usize,
+    count: usize,
+    codes: Vec<i8>,
+    widened: Vec<i16>,
+    /// `128 × Σ codes` over the first `dimension - dimension % 64` values of each probe.
+    offsets: Vec<i32>,
+}
+
+impl ProbeBlock {
+    /// Lays out the codes of `probes` (each `dimension` long).
+    pub(crate) fn new<'a>(dimension: usize, probes: impl IntoIterator<Item = &'a [i8]>) -> Self {
+        let mut codes = Vec::new();
+        let mut offsets = Vec::new();
+        let blocked = dimension - dimension % 64;
+        for probe in probes {
+            codes.extend_from_slice(probe);
+            offsets.push(128 * probe[..blocked].iter().map(|&c| i32::from(c)).sum::<i32>());
+        }
+        let widened = codes.iter().map(|&c| i16::from(c)).collect();
+        Self { dimension, count: offsets.len(), codes, widened, offsets }
+    }
+
+    /// The number of probes.
+    pub(crate) fn len(&self) -> usize {
+        self.count
+    }
+
+    fn widened(&self, probe: usize) -> &[i16] {
+        &self.widened[probe * self.dimension..(probe + 1) * self.dimension]
+    }
+}
+
+/// Which int8 kernel scores a tile. All give identical results (exact integer arithmetic).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kernel {
+    /// Safe Rust that LLVM vectorises for the baseline target.
+    Portable,
+    /// AVX2 `vpmaddwd`, four probes a row pass (through `pulp`).
+    #[cfg(target_arch = "x86_64")]
+    Avx2,
+    /// AVX-512 VNNI `vpdpbusd` (64 multiply-adds an instruction), two rows × four probes a
+    /// pass (through `archmage`).
+    #[cfg(target_arch = "x86_64")]
+    Vnni512,
+}
+
+impl Kernel {
+    /// The fastest kernel this CPU runs (detected at run time).
+    pub(crate) fn best() -> Self {
+        Self::available().last().copied().unwrap_or(Self::Portable)
+    }
+
+    /// Every kernel this CPU runs, slowest first.
+    pub(crate) fn available() -> Vec<Self> {
+        let mut kernels = vec![Self::Portable];
+        #[cfg(target_arch = "x86_64")]
+        {
+            if pulp::x86::V3::try_new().is_some() {
+                kernels.push(Self::Avx2);
+            }
+            if vnni::available() {
+                kernels.push(Self::Vnni512);
+            }
+        }
+        kernels
+    }
+}
+
+/// Exact dot products of every int8 row of `codes` (rows of the block's dimension) with every
+/// probe of the block, written probe-major: `dots[probe * rows + row]`.
 ///
-/// On x86-64 CPUs with AVX2 (detected at run time through `pulp`, which holds the `unsafe`)
-/// a register-blocked kernel scores four probes per pass over a row; elsewhere a portable
-/// kernel runs. Both are exact integer arithmetic, so they give identical results.
-pub(crate) fn chunk_dots(codes: &[i8], dimension: usize, probes: &[Vec<i16>], dots: &mut Vec<i32>) {
-    let rows = codes.len() / dimension;
+/// A kernel the CPU lacks falls back to the portable one; all are exact integer arithmetic,
+/// so every kernel gives identical results.
+pub(crate) fn tile_dots(kernel: Kernel, codes: &[i8], probes: &ProbeBlock, dots: &mut Vec<i32>) {
+    let d = probes.dimension;
+    let rows = codes.len() / d;
     dots.clear();
     dots.resize(rows * probes.len(), 0);
-    #[cfg(target_arch = "x86_64")]
-    if let Some(simd) = pulp::x86::V3::try_new() {
-        simd.vectorize(
-            #[inline(always)]
-            || avx2::chunk_dots(simd, codes, dimension, probes, dots),
-        );
-        return;
+    match kernel {
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Vnni512 if vnni::tile_dots(codes, probes, dots) => return,
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Avx2 => {
+            if let Some(simd) = pulp::x86::V3::try_new() {
+                simd.vectorize(
+                    #[inline(always)]
+                    || avx2::tile_dots(simd, codes, probes, dots),
+                );
+                return;
+            }
+        }
+        _ => {}
     }
-    for (row, out) in codes.chunks_exact(dimension).zip(dots.chunks_exact_mut(probes.len())) {
-        for (probe, dot) in probes.iter().zip(out) {
+    for (p, out) in dots.chunks_exact_mut(rows.max(1)).enumerate().take(probes.len()) {
+        let probe = probes.widened(p);
+        for (row, dot) in codes.chunks_exact(d).zip(out) {
             *dot = dot_i16_i8(probe, row);
         }
     }
@@ -86,6 +166,153 @@ pub(crate) fn dot_i16_i8(a: &[i16], b: &[i8]) -> i32 {
 }
 
 #[cfg(target_arch = "x86_64")]
+mod vnni {
+    //! AVX-512 VNNI kernel. `vpdpbusd` multiplies unsigned by signed bytes, so each 64-byte
+    //! block of a row is shifted to unsigned (`code + 128`, one XOR, shared by four probes)
+    //! and the probe's `128 × Σ codes` is subtracted at the end. Register block: two rows ×
+    //! four probes (eight accumulators), one horizontal reduction per four dot products.
+
+    use archmage::prelude::*;
+
+    use super::{ProbeBlock, dot_i16_i8};
+
+    /// Whether the CPU has the AVX-512 level this kernel is compiled for (cached by `std`).
+    pub(super) fn available() -> bool {
+        X64V4xToken::summon().is_some()
+    }
+
+    /// Runs the kernel when the CPU has it; `false` (nothing written) otherwise.
+    pub(super) fn tile_dots(codes: &[i8], probes: &ProbeBlock, dots: &mut [i32]) -> bool {
+        match X64V4xToken::summon() {
+            Some(token) => {
+                tile(token, codes, probes, dots);
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[arcane(import_intrinsics)]
+    fn tile(_token: X64V4xToken, codes: &[i8], probes: &ProbeBlock, dots: &mut [i32]) {
+        let d = probes.dimension;
+        let rows = codes.len() / d;
+        let blocked = d - d % 64;
+        let row_blocks = |r: usize| codes[r * d..r * d + blocked].as_chunks::<64>().0;
+        let probe_blocks = |p: usize| probes.codes[p * d..p * d + blocked].as_chunks::<64>().0;
+        let groups = probes.count / 4;
+        for g in 0..groups {
+            let ps = [0, 1, 2, 3].map(|j| probe_blocks(4 * g + j));
+            let mut r = 0;
+            while r + 2 <= rows {
+                let sums = block::<2, 4>([row_blocks(r), row_blocks(r + 1)], ps);
+                for (i, row_sums) in sums.iter().enumerate() {
+                    for (j, &s) in row_sums.iter().enumerate() {
+                        dots[(4 * g + j) * rows + r + i] = s;
+                    }
+                }
+                r += 2;
+            }
+            if r < rows {
+                let [row_sums] = block::<1, 4>([row_blocks(r)], ps);
+                for (j, &s) in row_sums.iter().enumerate() {
+                    dots[(4 * g + j) * rows + r] = s;
+                }
+            }
+        }
+        for p in 4 * groups..probes.count {
+            let ps = [probe_blocks(p)];
+            let mut r = 0;
+            while r + 4 <= rows {
+                let sums = block::<4, 1>(
+                    [row_blocks(r), row_blocks(r + 1), row_blocks(r + 2), row_blocks(r + 3)],
+                    ps,
+                );
+                for (i, [s]) in sums.iter().enumerate() {
+                    dots[p * rows + r + i] = *s;
+                }
+                r += 4;
+            }
+            while r < rows {
+                let [[s]] = block::<1, 1>([row_blocks(r)], ps);
+                dots[p * rows + r] = s;
+                r += 1;
+            }
+        }
+        // Undo the +128 shift, add the values past the last whole 64-byte block.
+        for p in 0..probes.count {
+            let offset = probes.offsets[p];
+            let probe_tail = &probes.widened(p)[blocked..];
+            for (r, dot) in dots[p * rows..(p + 1) * rows].iter_mut().enumerate() {
+                *dot -= offset;
+                if !probe_tail.is_empty() {
+                    *dot += dot_i16_i8(probe_tail, &codes[r * d + blocked..(r + 1) * d]);
+                }
+            }
+        }
+    }
+
+    /// `R × P` shifted dot products (`Σ (row + 128) × probe`) over whole 64-byte blocks.
+    #[rite(v4x, import_intrinsics)]
+    fn block<const R: usize, const P: usize>(
+        rows: [&[[i8; 64]]; R],
+        probes: [&[[i8; 64]]; P],
+    ) -> [[i32; P]; R] {
+        let flip = _mm512_set1_epi8(i8::MIN);
+        let zero = _mm512_setzero_si512();
+        let mut acc = [[zero; P]; R];
+        let n = rows[0].len();
+        for b in 0..n {
+            let mut unsigned = [zero; R];
+            for i in 0..R {
+                unsigned[i] = _mm512_xor_si512(_mm512_loadu_si512(&rows[i][b]), flip);
+            }
+            for j in 0..P {
+                let probe = _mm512_loadu_si512(&probes[j][b]);
+                for i in 0..R {
+                    acc[i][j] = _mm512_dpbusd_epi32(acc[i][j], unsigned[i], probe);
+                }
+            }
+        }
+        let mut out = [[0_i32; P]; R];
+        let mut flat = [zero; 4];
+        let mut slots = [(0, 0); 4];
+        let mut k = 0;
+        for (i, row_acc) in acc.iter().enumerate() {
+            for (j, &a) in row_acc.iter().enumerate() {
+                flat[k] = a;
+                slots[k] = (i, j);
+                k += 1;
+                if k == 4 || (i == R - 1 && j == P - 1) {
+                    let sums = reduce4(flat);
+                    for (s, &(si, sj)) in sums.iter().zip(&slots).take(k) {
+                        out[si][sj] = *s;
+                    }
+                    flat = [zero; 4];
+                    k = 0;
+                }
+            }
+        }
+        out
+    }
+
+    /// The lane sums of four accumulators at once (interleave, add, then fold the 128-bit
+    /// lanes): 13 instructions for four horizontal sums.
+    #[rite(v4x, import_intrinsics)]
+    fn reduce4(a: [__m512i; 4]) -> [i32; 4] {
+        let t0 =
+            _mm512_add_epi32(_mm512_unpacklo_epi32(a[0], a[1]), _mm512_unpackhi_epi32(a[0], a[1]));
+        let t1 =
+            _mm512_add_epi32(_mm512_unpacklo_epi32(a[2], a[3]), _mm512_unpackhi_epi32(a[2], a[3]));
+        let u = _mm512_add_epi32(_mm512_unpacklo_epi64(t0, t1), _mm512_unpackhi_epi64(t0, t1));
+        let h = _mm256_add_epi32(_mm512_castsi512_si256(u), _mm512_extracti64x4_epi64::<1>(u));
+        let q = _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256::<1>(h));
+        let mut out = [0_i32; 4];
+        _mm_storeu_si128(&mut out, q);
+        out
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
 mod avx2 {
     //! AVX2 kernel: sign-extend 16 row codes to i16 once, multiply-add them with up to four
     //! probes (`vpmaddwd`), accumulate in i32 lanes.
@@ -94,42 +321,32 @@ mod avx2 {
 
     use pulp::x86::V3;
 
-    use super::dot_i16_i8;
-
-    /// Rows scored per tile (64 KB of 512-d codes).
-    const TILE_ROWS: usize = 128;
+    use super::{ProbeBlock, dot_i16_i8};
 
     #[inline(always)]
-    pub(super) fn chunk_dots(
-        simd: V3,
-        codes: &[i8],
-        dimension: usize,
-        probes: &[Vec<i16>],
-        dots: &mut [i32],
-    ) {
+    pub(super) fn tile_dots(simd: V3, codes: &[i8], probes: &ProbeBlock, dots: &mut [i32]) {
+        let dimension = probes.dimension;
+        let rows = codes.len() / dimension;
         let blocked = dimension - dimension % 16;
         let p = probes.len();
-        // Rows in tiles that stay in L2 while each group of four probes (4 KB) sits in L1.
-        for (tile_index, tile) in codes.chunks(TILE_ROWS * dimension).enumerate() {
-            let tile_dots = &mut dots[tile_index * TILE_ROWS * p..];
-            let mut probe_groups = probes.chunks_exact(4);
-            for (g, group) in (&mut probe_groups).enumerate() {
-                let heads = [0, 1, 2, 3].map(|j| &group[j][..blocked]);
-                for (r, row) in tile.chunks_exact(dimension).enumerate() {
-                    let (head, tail) = row.split_at(blocked);
-                    let sums = dots4(simd, heads, head);
-                    for (j, sum) in sums.into_iter().enumerate() {
-                        tile_dots[r * p + 4 * g + j] = sum + dot_i16_i8(&group[j][blocked..], tail);
-                    }
+        let groups = p / 4;
+        for g in 0..groups {
+            let group = [0, 1, 2, 3].map(|j| probes.widened(4 * g + j));
+            let heads = group.map(|w| &w[..blocked]);
+            for (r, row) in codes.chunks_exact(dimension).enumerate() {
+                let (head, tail) = row.split_at(blocked);
+                let sums = dots4(simd, heads, head);
+                for (j, sum) in sums.into_iter().enumerate() {
+                    dots[(4 * g + j) * rows + r] = sum + dot_i16_i8(&group[j][blocked..], tail);
                 }
             }
-            let first_single = p - probe_groups.remainder().len();
-            for (j, probe) in probe_groups.remainder().iter().enumerate() {
-                for (r, row) in tile.chunks_exact(dimension).enumerate() {
-                    let (head, tail) = row.split_at(blocked);
-                    tile_dots[r * p + first_single + j] =
-                        dot1(simd, &probe[..blocked], head) + dot_i16_i8(&probe[blocked..], tail);
-                }
+        }
+        for j in 4 * groups..p {
+            let probe = probes.widened(j);
+            for (r, row) in codes.chunks_exact(dimension).enumerate() {
+                let (head, tail) = row.split_at(blocked);
+                dots[j * rows + r] =
+                    dot1(simd, &probe[..blocked], head) + dot_i16_i8(&probe[blocked..], tail);
             }
         }
     }
@@ -212,31 +429,69 @@ fn reduce_f32(acc: [f32; LANES]) -> f32 {
 mod tests {
     use super::*;
 
+    fn codes(len: usize, seed: usize) -> Vec<i8> {
+        // Covers the full code range, both extremes included.
+        (0..len).map(|i| ((i * 7 + seed * 31) % 255) as i8 ^ ((i % 3) as i8)).collect()
+    }
+
     #[test]
-    fn int8_dots_are_exact_for_any_probe_count_and_tail() {
-        for dimension in [5, 16, 37, 512] {
-            let codes: Vec<i8> = (0..dimension * 300).map(|i| (i * 7 % 255) as i8).collect();
-            for probe_count in [1, 3, 4, 6, 9] {
-                let probes: Vec<Vec<i16>> = (0..probe_count)
-                    .map(|p| {
-                        (0..dimension).map(|i| ((i * 13 + p * 5) % 255) as i16 - 127).collect()
-                    })
-                    .collect();
-                let mut dots = Vec::new();
-                chunk_dots(&codes, dimension, &probes, &mut dots);
-                for (r, row) in codes.chunks_exact(dimension).enumerate() {
-                    for (p, probe) in probes.iter().enumerate() {
-                        let expected: i32 =
-                            probe.iter().zip(row).map(|(&x, &y)| i32::from(x) * i32::from(y)).sum();
+    fn int8_dots_are_exact_for_every_kernel_probe_count_and_tail() {
+        let kernels = Kernel::available();
+        assert!(kernels.contains(&Kernel::Portable));
+        #[cfg(target_arch = "x86_64")]
+        {
+            // On a CPU that has them, the fast kernels are really among those compared.
+            assert_eq!(
+                kernels.contains(&Kernel::Avx2),
+                std::arch::is_x86_feature_detected!("avx2")
+            );
+            if std::arch::is_x86_feature_detected!("avx512vnni")
+                && std::arch::is_x86_feature_detected!("avx512vbmi2")
+            {
+                assert_eq!(Kernel::best(), Kernel::Vnni512);
+            }
+        }
+        for dimension in [5, 16, 37, 64, 100, 512, 515] {
+            for row_count in [1, 2, 3, 5, 37] {
+                let rows = codes(dimension * row_count, dimension);
+                for probe_count in [1, 3, 4, 6, 9] {
+                    let probe_codes: Vec<Vec<i8>> =
+                        (0..probe_count).map(|p| codes(dimension, p + 1)).collect();
+                    let block = ProbeBlock::new(dimension, probe_codes.iter().map(Vec::as_slice));
+                    let mut expected = vec![0; row_count * probe_count];
+                    for (p, probe) in probe_codes.iter().enumerate() {
+                        for (r, row) in rows.chunks_exact(dimension).enumerate() {
+                            expected[p * row_count + r] = probe
+                                .iter()
+                                .zip(row)
+                                .map(|(&x, &y)| i32::from(x) * i32::from(y))
+                                .sum();
+                        }
+                    }
+                    for &kernel in &kernels {
+                        let mut dots = Vec::new();
+                        tile_dots(kernel, &rows, &block, &mut dots);
                         assert_eq!(
-                            dots[r * probe_count + p],
-                            expected,
-                            "d={dimension} r={r} p={p}"
+                            dots, expected,
+                            "{kernel:?} d={dimension} rows={row_count} probes={probe_count}"
                         );
-                        assert_eq!(dot_i16_i8(probe, row), expected);
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn extreme_codes_do_not_overflow_any_kernel() {
+        let dimension = 4096;
+        let rows = [vec![127_i8; dimension], vec![-127_i8; dimension]].concat();
+        let probes = [vec![127_i8; dimension], vec![-127_i8; dimension]];
+        let block = ProbeBlock::new(dimension, probes.iter().map(Vec::as_slice));
+        for kernel in Kernel::available() {
+            let mut dots = Vec::new();
+            tile_dots(kernel, &rows, &block, &mut dots);
+            let full = 127 * 127 * dimension as i32;
+            assert_eq!(dots, [full, -full, -full, full], "{kernel:?}");
         }
     }
 

@@ -293,7 +293,7 @@ fn valued(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, m: &Money<'_>, plan: &Plan<'_>
         format!("Proposal: {}.", plan.recommended.join("; "))
     }));
     blocks.push(Block::Chart(Chart {
-        name: "expansion-ranking".to_owned(),
+        name: "candidates-net-benefit-per-kiosk".to_owned(),
         title: "Candidate sites: net benefit per kiosk".to_owned(),
         caption: format!("Net benefit a year per kiosk at the recommended count (or the smallest count evaluated when none is recommended), {unit}, in rank order; whiskers: 95 % CI over paired replications."),
         x_label: "Candidate".to_owned(),
@@ -349,7 +349,7 @@ fn valued(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, m: &Money<'_>, plan: &Plan<'_>
         rows,
     }));
     blocks.push(Block::Chart(Chart {
-        name: "expansion-marginal".to_owned(),
+        name: "candidates-marginal-benefit".to_owned(),
         title: "Marginal benefit of each added kiosk".to_owned(),
         caption: format!("Value a year of the officer and citizen hours the k-th kiosk adds at each candidate, {unit}, with 95 % CI (whiskers); dashed line: one kiosk's yearly cost."),
         x_label: "Kiosk added".to_owned(),

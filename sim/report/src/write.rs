@@ -94,7 +94,20 @@ fn write_all(
     let mut svgs = Vec::new();
     let mut charts = Vec::new();
     let mut data = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
     for b in report.blocks.iter().chain(&report.footer) {
+        let name = match b {
+            Block::Chart(c) => &c.name,
+            Block::Table(t) => &t.name,
+            _ => continue,
+        };
+        // Two blocks writing one data file would leave one without its numbers.
+        if !seen.insert(name.clone()) {
+            return Err(ReportError::Chart {
+                chart: name.clone(),
+                message: "two charts or tables share this data file name".to_owned(),
+            });
+        }
         match b {
             Block::Chart(c) => {
                 svgs.push(c.svg()?);

@@ -6,6 +6,7 @@
 //! Refresh it after an intended change with `NAVBAT_BLESS=1 cargo test -p navbat-report`
 //! (it rewrites the whole folder, charts included), then review the diff.
 
+mod handmade;
 mod html_check;
 
 use std::path::{Path, PathBuf};
@@ -93,9 +94,8 @@ fn report_of_the_fixture_matches_the_golden_files() {
     std::fs::remove_dir_all(&out).expect("clean up");
 }
 
-#[test]
-fn html_is_well_formed_and_references_nothing_outside_itself() {
-    let out = report("html");
+/// The report in `out` is well formed and references nothing outside itself.
+fn check_html(out: &Path) {
     let html = read(&out.join("index.html"));
     if let Err(e) = html_check::check_balanced(&html) {
         panic!("index.html is not well formed: {e}");
@@ -107,20 +107,19 @@ fn html_is_well_formed_and_references_nothing_outside_itself() {
     for href in lower.split("href=\"").skip(1) {
         assert!(href.starts_with('#'), "external link: href=\"{}", &href[..href.len().min(40)]);
     }
-    // The checker itself must reject broken markup.
-    assert!(html_check::check_balanced("<p><b>x</p></b>").is_err());
-    assert!(html_check::check_balanced("<div><p>x</p>").is_err());
-    std::fs::remove_dir_all(&out).expect("clean up");
 }
 
-#[test]
-fn every_chart_has_data_svg_and_png() {
-    let out = report("charts");
+/// Every chart of the report in `out` has an SVG that draws, a CSV with a non-zero value, a
+/// PNG and a Markdown link; returns the chart names.
+fn check_charts(out: &Path) -> Vec<String> {
     let html = read(&out.join("index.html"));
     let md = read(&out.join("report.md"));
-    let names: Vec<&str> =
-        html.split("<figure id=\"chart-").skip(1).filter_map(|s| s.split('"').next()).collect();
-    assert!(names.len() >= 10, "expected the summary chart and five per site: {names:?}");
+    let names: Vec<String> = html
+        .split("<figure id=\"chart-")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .map(str::to_owned)
+        .collect();
     for (name, figure) in names.iter().zip(html.split("<figure id=\"chart-").skip(1)) {
         let figure = figure.split("</figure>").next().unwrap_or_default();
         assert!(figure.contains("<svg"), "{name}: no SVG");
@@ -140,6 +139,24 @@ fn every_chart_has_data_svg_and_png() {
         );
         assert!(md.contains(&format!("](charts/{name}.png)")), "{name}: not in report.md");
     }
+    names
+}
+
+#[test]
+fn html_is_well_formed_and_references_nothing_outside_itself() {
+    let out = report("html");
+    check_html(&out);
+    // The checker itself must reject broken markup.
+    assert!(html_check::check_balanced("<p><b>x</p></b>").is_err());
+    assert!(html_check::check_balanced("<div><p>x</p>").is_err());
+    std::fs::remove_dir_all(&out).expect("clean up");
+}
+
+#[test]
+fn every_chart_has_data_svg_and_png() {
+    let out = report("charts");
+    let names = check_charts(&out);
+    assert!(names.len() >= 10, "expected the summary charts and five per site: {names:?}");
     std::fs::remove_dir_all(&out).expect("clean up");
 }
 

@@ -1,0 +1,427 @@
+//! Reports of hand-built results directories: every section fed with numbers chosen so the
+//! outcome is known (recommended kiosk counts, ranking, flagged groups, a failed audit
+//! chain), and the same run without its baseline and optional files.
+
+use std::path::{Path, PathBuf};
+
+use navbat_record::{BackOfficeRow, ExpansionRow, FaceRow, SensitivityRow, SiteRecord};
+use navbat_report::write_report;
+
+use crate::{check_charts, check_html, csv_rows, fixture, out_dir, read};
+
+/// Economics, Face-ID and two candidate sites added to the fixture's scenario. One kiosk
+/// costs 150 M / 5 years + 10 M = 40 M UZS a year.
+const EXTRA_RON: &str = r#"
+        (id: "chirchiq", name: "Chirchiq city migration unit", kind: DistrictOffice,
+         district: "Chirchiq", region: "Tashkent region", lat: 41.47, lon: 69.58,
+         hours: (weekdays: ["09:00-18:00"]),
+         counters: [(id: "general", count: 2, shifts: [(days: [Mon, Tue, Wed, Thu, Fri], time: "09:00-18:00")])],
+         demand: [(service: "id-card", yearly: 10000, profile: "office")]),
+        (id: "mall", name: "Samarqand Darvoza mall", kind: ShoppingMall,
+         district: "-", region: "Tashkent city", lat: 41.31, lon: 69.24,
+         hours: (weekdays: ["10:00-20:00"]),
+         counters: [(id: "general", count: 1, shifts: [(days: [Mon, Tue, Wed, Thu, Fri], time: "10:00-20:00")])],
+         demand: [(service: "id-card", yearly: 12000, profile: "office")]),
+    ],
+    face_id: Some((target_fmr: 0.000001, share_female: 0.5, flag_ratio: 1.5)),
+    economics: Some((currency: "UZS", kiosk_capital: 150000000.0, kiosk_life_years: 5.0,
+                     kiosk_running_per_year: 10000000.0, officer_hour: 50000.0, citizen_hour: 20000.0)),
+    candidates: ["chirchiq", "mall"],
+)
+"#;
+
+fn write_csv<T: serde::Serialize>(path: &Path, rows: &[T]) {
+    let mut w = csv::Writer::from_path(path).expect("create csv");
+    for r in rows {
+        w.serialize(r).expect("write row");
+    }
+    w.flush().expect("flush");
+}
+
+fn read_records(path: &Path) -> Vec<SiteRecord> {
+    let mut r = csv::Reader::from_path(path).expect("open");
+    r.deserialize().collect::<Result<_, _>>().expect("records")
+}
+
+/// Case-workflow results for a record: `scale` is 1 for the pilot, larger for the baseline.
+fn with_cases(mut r: SiteRecord, pilot: bool) -> SiteRecord {
+    let rep = f64::from(r.replication);
+    r.kiosks = if pilot { 2 } else { 0 };
+    r.citizen_hours = r.time_in_line_min / 60.0 + r.served as f64 * 0.25;
+    r.cases_opened = r.served;
+    r.cases_delivered = r.served * 9 / 10;
+    r.cases_refused = r.served / 50;
+    r.cases_lapsed = r.served / 100;
+    r.cases_open_end = 40 + u64::from(r.replication);
+    r.cases_no_officer = if pilot { r.cases_delivered / 5 } else { 0 };
+    r.sla_cases = r.cases_delivered / 2;
+    r.sla_met = r.sla_cases * if pilot { 95 } else { 80 } / 100;
+    r.end_to_end_mean_days = if pilot { 11.0 } else { 13.0 } + 0.1 * rep;
+    r.end_to_end_p50_days = if pilot { 9.0 } else { 11.0 } + 0.1 * rep;
+    r.end_to_end_p90_days = if pilot { 20.0 } else { 24.0 } + 0.2 * rep;
+    r.pickups = r.cases_delivered * 7 / 10;
+    r.pickups_kiosk = if pilot { r.pickups / 3 } else { 0 };
+    r.automated_decisions = r.cases_delivered * 3 / 5;
+    r.reviewed_decisions = r.cases_delivered * 2 / 5;
+    r.adjudications = 12 + u64::from(r.replication);
+    r.appeals = 30 + u64::from(r.replication);
+    r.appeals_upheld = 10;
+    r.audit_verified = r.cases_delivered + r.cases_refused + r.cases_lapsed;
+    r.audit_failed = 0;
+    r
+}
+
+/// The candidate sites' own rows in replications.csv (as they are, no kiosks).
+fn candidate_record(template: &SiteRecord, site: &str) -> SiteRecord {
+    let mut r = with_cases(template.clone(), false);
+    r.site = site.to_owned();
+    r
+}
+
+fn face_rows(reps: &[u32]) -> Vec<FaceRow> {
+    let mut out = Vec::new();
+    for &rep in reps {
+        for site in ["zangiota", "uchkuprik", "chirchiq"] {
+            // (age band, sex, attempts, FTA, FNM, extra minutes): elderly women fail to be
+            // acquired three times as often as adult men (ratio 3 > 1.5, flagged).
+            for (band, sex, attempts, fta, fnm, extra) in [
+                ("adult", "female", 1000, 20, 10, 900.0),
+                ("adult", "male", 1000, 10, 8, 700.0),
+                ("elderly", "female", 200, 6, 4, 400.0),
+                ("elderly", "male", 200, 3, 2, 200.0),
+            ] {
+                out.push(FaceRow {
+                    replication: rep,
+                    site: site.to_owned(),
+                    age_band: band.to_owned(),
+                    sex: sex.to_owned(),
+                    attempts,
+                    failed_to_acquire: fta,
+                    false_non_matches: fnm,
+                    searches: attempts / 2,
+                    adjudications: 1,
+                    extra_min: extra + f64::from(rep),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn back_office_rows(reps: &[u32]) -> Vec<BackOfficeRow> {
+    let mut out = Vec::new();
+    for &rep in reps {
+        for (skill, tasks, hours) in [
+            ("document-review", 4000, 900.0),
+            ("biometric-adjudication", 40, 20.0),
+            ("appeal", 35, 60.0),
+        ] {
+            out.push(BackOfficeRow {
+                replication: rep,
+                skill: skill.to_owned(),
+                tasks_opened: tasks + u64::from(rep),
+                tasks_done: tasks - 5,
+                mean_wait_hours: 3.0 + f64::from(rep) * 0.1,
+                p90_wait_hours: 9.0,
+                waiting_end: 5,
+                busy_hours: hours + f64::from(rep),
+            });
+        }
+    }
+    out
+}
+
+/// Candidates with 0..3 kiosks. Values are (officer hours freed, citizen hours saved) at
+/// 1, 2, 3 kiosks; at 50,000 and 20,000 UZS an hour:
+/// - chirchiq: gross 45, 74, 85 M: marginal 45, 29, 11 against a cost of 40: 1 kiosk.
+/// - mall: gross 85, 150, 179 M: marginal 85, 65, 29: 2 kiosks, net per kiosk 35 M.
+pub(crate) const CANDIDATES: [(&str, [(f64, f64); 3]); 2] = [
+    ("chirchiq", [(500.0, 1000.0), (800.0, 1700.0), (900.0, 2000.0)]),
+    ("mall", [(900.0, 2000.0), (1600.0, 3500.0), (1900.0, 4200.0)]),
+];
+
+fn expansion_rows(reps: &[u32]) -> Vec<ExpansionRow> {
+    let mut out = Vec::new();
+    for &rep in reps {
+        // A little paired noise per replication, symmetric around the listed values.
+        let noise = (f64::from(rep) - 1.0) * 10.0;
+        for (site, levels) in CANDIDATES {
+            let base = (3000.0 + f64::from(rep) * 50.0, 9000.0 + f64::from(rep) * 100.0);
+            for k in 0..=3u32 {
+                let (freed, saved) = match k {
+                    0 => (0.0, 0.0),
+                    k => {
+                        let (f, s) = levels[k as usize - 1];
+                        (f + noise, s + noise)
+                    }
+                };
+                out.push(ExpansionRow {
+                    replication: rep,
+                    site: site.to_owned(),
+                    kiosks: k,
+                    arrivals: 10_000,
+                    served: 9_800,
+                    served_kiosk: u64::from(k) * 1500,
+                    abandoned: 200 - u64::from(k) * 20,
+                    mean_wait_min: 12.0 - f64::from(k) * 2.5,
+                    p90_wait_min: 30.0 - f64::from(k) * 6.0,
+                    citizen_hours: base.1 - saved,
+                    officer_busy_hours: base.0 - freed,
+                    kiosk_utilization: if k == 0 { 0.0 } else { 0.4 },
+                });
+            }
+        }
+    }
+    out
+}
+
+fn sensitivity_rows(reps: &[u32]) -> Vec<SensitivityRow> {
+    let mut out = Vec::new();
+    for &rep in reps {
+        for (assumption, levels) in [
+            (
+                "demand",
+                [
+                    ("low", 0.8, 2000.0, 4000.0),
+                    ("base", 1.0, 2500.0, 5200.0),
+                    ("high", 1.2, 3100.0, 6700.0),
+                ],
+            ),
+            (
+                "kiosk_adoption",
+                [
+                    ("low", 0.5, 1800.0, 3600.0),
+                    ("base", 1.0, 2500.0, 5200.0),
+                    ("high", 1.5, 2900.0, 6100.0),
+                ],
+            ),
+        ] {
+            for (level, factor, freed, saved) in levels {
+                out.push(SensitivityRow {
+                    assumption: assumption.to_owned(),
+                    level: level.to_owned(),
+                    factor,
+                    replication: rep,
+                    citizen_hours_saved: saved + f64::from(rep),
+                    officer_hours_freed: freed,
+                    served_kiosk: 5000,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// A results directory with every file, built from the fixture plus the rows above.
+pub(crate) fn full_results(name: &str) -> PathBuf {
+    let dir = out_dir(&format!("results-{name}"));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    for f in ["run.json", "breakdown.csv"] {
+        std::fs::copy(fixture().join(f), dir.join(f)).expect("copy");
+    }
+    let ron = read(&fixture().join("scenario.ron"));
+    let end = ron.rfind("    ],\n)").expect("end of the sites list");
+    std::fs::write(dir.join("scenario.ron"), format!("{}{EXTRA_RON}", &ron[..end])).expect("ron");
+    let pilot = read_records(&fixture().join("replications.csv"));
+    let baseline = read_records(&fixture().join("baseline.csv"));
+    let mut pilot: Vec<SiteRecord> = pilot.into_iter().map(|r| with_cases(r, true)).collect();
+    let mut baseline: Vec<SiteRecord> =
+        baseline.into_iter().map(|r| with_cases(r, false)).collect();
+    // One pilot audit chain fails, so the governance section must say so.
+    pilot[0].audit_failed = 1;
+    let reps: Vec<u32> = {
+        let mut r: Vec<u32> = pilot.iter().map(|r| r.replication).collect();
+        r.dedup();
+        r
+    };
+    // Candidates, as they are, appear in both runs (they must not enter the pilot figures).
+    let with_candidates = |rows: &mut Vec<SiteRecord>| {
+        let template = rows[0].clone();
+        let mut out = Vec::new();
+        for &rep in &reps {
+            out.extend(rows.iter().filter(|r| r.replication == rep).cloned());
+            for site in ["chirchiq", "mall"] {
+                let mut c = candidate_record(&template, site);
+                c.replication = rep;
+                out.push(c);
+            }
+        }
+        *rows = out;
+    };
+    with_candidates(&mut pilot);
+    with_candidates(&mut baseline);
+    write_csv(&dir.join("replications.csv"), &pilot);
+    write_csv(&dir.join("baseline.csv"), &baseline);
+    write_csv(&dir.join("face.csv"), &face_rows(&reps));
+    write_csv(&dir.join("backoffice.csv"), &back_office_rows(&reps));
+    write_csv(&dir.join("expansion.csv"), &expansion_rows(&reps));
+    write_csv(&dir.join("sensitivity.csv"), &sensitivity_rows(&reps));
+    dir
+}
+
+/// With `NAVBAT_REPORT_KEEP=DIR`, keeps a copy of the report in `DIR/NAME` to look at.
+fn keep(out: &Path, name: &str) {
+    if let Some(dir) = std::env::var_os("NAVBAT_REPORT_KEEP") {
+        let target = Path::new(&dir).join(name);
+        let _ = std::fs::remove_dir_all(&target);
+        crate::copy_dir(out, &target);
+    }
+}
+
+fn row_starting<'a>(rows: &'a [Vec<String>], first: &str) -> &'a Vec<String> {
+    rows.iter().find(|r| r[0] == first).unwrap_or_else(|| panic!("no row {first:?} in {rows:?}"))
+}
+
+#[test]
+fn every_section_of_a_full_run_is_filled_and_agrees_with_its_data() {
+    let results = full_results("full");
+    let out = out_dir("full");
+    let files = write_report(&results, &out).expect("report of the hand-built run");
+    check_html(&out);
+    let names = check_charts(&out);
+    for chart in [
+        "face-error-rates",
+        "face-extra-minutes",
+        "back-office-hours",
+        "benefit-components",
+        "net-benefit-per-kiosk",
+        "candidates-net-benefit-per-kiosk",
+        "candidates-marginal-benefit",
+        "tornado",
+        "end-to-end-by-site",
+        "zangiota-end-to-end",
+    ] {
+        assert!(names.iter().any(|n| n == chart), "chart {chart} missing: {names:?}");
+    }
+    assert_eq!(files.charts.len(), names.len());
+    let md = read(&out.join("report.md"));
+    let html = read(&out.join("index.html"));
+    let data = |n: &str| csv_rows(&out.join("data").join(format!("{n}.csv")));
+
+    // Executive summary: pilot sites only, the five numbers with cost per transaction.
+    let headline = data("headline");
+    let measures: Vec<&str> = headline[1..].iter().map(|r| r[1].as_str()).collect();
+    for m in [
+        "Mean wait",
+        "P90 wait",
+        "End-to-end days",
+        "Officer-free share of delivered",
+        "Citizen hours at the site",
+        "Cost per transaction",
+    ] {
+        assert!(measures.iter().any(|x| x.starts_with(m)), "{m} not in {measures:?}");
+    }
+    let summary = data("summary");
+    assert!(summary.iter().all(|r| !r[0].contains("Chirchiq") && !r[0].contains("mall")));
+    for row in &headline[1..] {
+        let cells = format!("| {} | {} | {} | {} | {} |", row[3], row[4], row[5], row[6], row[7]);
+        assert!(md.contains(&cells), "headline row not in the Markdown: {row:?}");
+    }
+    // End-to-end: the hand-built pilot is 2 days faster in every replication.
+    let e2e = headline.iter().find(|r| r[1].starts_with("End-to-end")).expect("e2e row");
+    assert_eq!((e2e[5].as_str(), e2e[6].as_str(), e2e[7].as_str()), ("-2.00", "-2.00", "-2.00"));
+
+    // Per site: cases table and its end-to-end rows.
+    let cases = data("zangiota-cases");
+    assert_eq!(cases[0], ["Measure", "Unit", "Pilot", "Baseline"]);
+    let sla = row_starting(&cases, "SLA compliance (finished within the deadline)");
+    assert!(sla[2].starts_with("95.0") && sla[3].starts_with("80.0"), "{sla:?}");
+    for row in &cases[1..] {
+        assert!(md.contains(&format!("| {} |", row.join(" | "))), "{row:?}");
+    }
+
+    // Fairness: elderly women's FTA ratio is 3 / 1 = 3 (> 1.5), flagged; adult men are best.
+    let ratios = data("face-ratios");
+    let ef = row_starting(&ratios, "elderly female");
+    assert_eq!(ef[1], "3.00");
+    assert!(ef[5].starts_with("yes") && ef[5].contains("failure to acquire"), "{ef:?}");
+    assert_eq!(row_starting(&ratios, "adult male")[1], "1.00");
+    assert!(md.contains("elderly female (failure to acquire, ratio 3.00)"));
+    // Candidate sites' Face-ID rows are left out: attempts are the two pilot sites' only.
+    let outcomes = data("face-outcomes");
+    assert_eq!(row_starting(&outcomes, "adult female")[1], "2000");
+    let back = data("back-office");
+    assert!(row_starting(&back, "appeal")[6].starts_with("61 "), "{back:?}");
+
+    // Governance: the failed audit chain is said plainly.
+    let audit = data("audit");
+    assert_eq!(row_starting(&audit, "Pilot")[2], "1");
+    assert!(md.contains("Audit chains FAILED to verify (Pilot: 1)"));
+    let files_table = data("results-files");
+    for f in ["backoffice.csv", "expansion.csv", "face.csv", "sensitivity.csv", "scenario.ron"] {
+        assert!(files_table.iter().any(|r| r[0] == f), "{f} not listed");
+    }
+    assert!(row_starting(&files_table, "face.csv")[1].contains("extra_min"));
+    assert!(md.contains("No column holds a name"));
+
+    // Costs: 2 kiosks a site at 40 M a year.
+    let costs = data("costs-benefits");
+    assert_eq!(row_starting(&costs, "Zangiota district migration unit")[1..3], ["2", "80.00"]);
+    assert_eq!(row_starting(&costs, "All pilot sites")[1..3], ["4", "160.00"]);
+
+    // Expansion: mall first with 2 kiosks (35 M net per kiosk), then chirchiq with 1 (5 M).
+    let ranking = data("expansion-ranking");
+    assert_eq!(ranking[1][..4], ["1", "Samarqand Darvoza mall", "2", "2"]);
+    assert!(ranking[1][4].starts_with("35.00"), "{ranking:?}");
+    assert_eq!(ranking[2][1..4], ["Chirchiq city migration unit", "1", "1"]);
+    assert!(ranking[2][4].starts_with("5.00"), "{ranking:?}");
+    assert!(md.contains(
+        "Proposal: Samarqand Darvoza mall: 2 kiosks; Chirchiq city migration unit: 1 kiosk."
+    ));
+    assert!(md.contains("The expansion analysis below recommends, by its stated rule: Samarqand Darvoza mall: 2 kiosks; Chirchiq city migration unit: 1 kiosk."));
+    let marginal = data("expansion-marginal");
+    let m3 = marginal
+        .iter()
+        .find(|r| r[0] == "Samarqand Darvoza mall" && r[1] == "3")
+        .expect("mall k=3");
+    assert!(m3[2].starts_with("29.00") && m3[4] == "no", "{m3:?}");
+
+    // Tornado: sorted by swing, economic and simulated assumptions, base = proposal.
+    let tornado = data("sensitivity");
+    let swings: Vec<f64> = tornado[1..].iter().map(|r| r[3].parse().expect("swing")).collect();
+    assert!(swings.windows(2).all(|w| w[0] >= w[1]), "{swings:?}");
+    assert_eq!(tornado.len(), 1 + 5, "3 economic + 2 simulated assumptions");
+    assert!(tornado.iter().any(|r| r[0] == "Demand (×0.8 / ×1.2)"));
+    // Proposal: 3 kiosks; gross 45 + 150 = 195 M, cost 120 M: net 75 M.
+    assert!(
+        md.contains("The proposal (3 kiosks) has a net benefit of 75.00 million UZS"),
+        "proposal sentence"
+    );
+    let chart = data("tornado");
+    assert_eq!(chart[1][..2], ["base", "75"]);
+    assert!(html.contains("id=\"chart-tornado\""));
+    keep(&out, "full");
+    std::fs::remove_dir_all(&out).expect("clean up");
+    std::fs::remove_dir_all(&results).expect("clean up");
+}
+
+#[test]
+fn a_run_without_baseline_or_optional_files_is_reported_and_says_what_is_missing() {
+    let results = full_results("bare");
+    for f in ["baseline.csv", "face.csv", "backoffice.csv", "expansion.csv", "sensitivity.csv"] {
+        std::fs::remove_file(results.join(f)).expect("remove");
+    }
+    let out = out_dir("bare");
+    write_report(&results, &out).expect("report without a baseline");
+    check_html(&out);
+    let names = check_charts(&out);
+    assert!(
+        !names.iter().any(|n| n.contains("hours-freed") || n.contains("benefit") || n == "tornado")
+    );
+    let md = read(&out.join("report.md"));
+    for sentence in [
+        "needs the no-kiosk baseline, and this run has none",
+        "Face-ID was not simulated in this run (no face.csv",
+        "No back office in this run (no backoffice.csv",
+        "This run holds no expansion experiment (no expansion.csv",
+    ] {
+        assert!(md.contains(sentence), "missing: {sentence}");
+    }
+    assert!(!md.contains("| Baseline |"), "no baseline column without a baseline");
+    let headline = csv_rows(&out.join("data/headline.csv"));
+    assert_eq!(headline[0], ["Site", "Measure", "Unit", "Pilot", "95 % CI low", "95 % CI high"]);
+    assert!(headline[1..].iter().any(|r| r[1] == "Cost per transaction"));
+    keep(&out, "bare");
+    std::fs::remove_dir_all(&out).expect("clean up");
+    std::fs::remove_dir_all(&results).expect("clean up");
+}

@@ -508,12 +508,15 @@ impl Chart {
                     .filter(|v| v.is_finite())
                     .fold(0.0, f64::min);
                 let low = if min < 0.0 { min * 1.15 } else { 0.0 };
+                // Head room for the legend (top right), one line per entry.
+                let entries = series.len() + usize::from(reference.is_some());
+                let top = max + (max - low) * (0.12 + 0.1 * entries as f64);
                 let mut chart = ChartBuilder::on(root)
                     .caption(&self.title, title_font)
                     .margin(12)
                     .x_label_area_size(50)
                     .y_label_area_size(80)
-                    .build_cartesian_2d((0..last_index(labels)).into_segmented(), low..max * 1.15)
+                    .build_cartesian_2d((0..last_index(labels)).into_segmented(), low..top)
                     .map_err(err)?;
                 chart
                     .configure_mesh()
@@ -667,8 +670,9 @@ impl Chart {
         for (j, (colour, name)) in
             [(OKABE_ITO[0], "low setting"), (OKABE_ITO[1], "high setting")].iter().enumerate()
         {
-            let lx = WIDTH_PX as i32 - 190;
-            let ly = 8 + 24 * j as i32;
+            // Bottom left, under the assumption labels: clear of the title and the bars.
+            let lx = 12 + 170 * j as i32;
+            let ly = self.height_px() as i32 - 30;
             px.draw(&Rectangle::new([(lx, ly), (lx + 18, ly + 18)], colour.filled()))
                 .map_err(err)?;
             px.draw(&Text::new(*name, (lx + 26, ly), label_font.clone())).map_err(err)?;

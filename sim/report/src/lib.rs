@@ -3,10 +3,11 @@
 //!
 //! # Brief overview
 //!
-//! [`write_report`] reads a results directory written by `navbat run SCENARIO --baseline
-//! --out DIR` (`run.json`, `scenario.ron`, `replications.csv`, `baseline.csv`,
-//! `breakdown.csv`) — only `navbat-record` and `navbat-scenario` data, never the simulator —
-//! and writes:
+//! [`write_report`] reads a results directory written by `navbat run SCENARIO [--baseline]
+//! --out DIR` — only `navbat-record` and `navbat-scenario` data, never the simulator. It needs
+//! `run.json`, `scenario.ron`, `replications.csv` and `breakdown.csv`; `baseline.csv`,
+//! `face.csv`, `backoffice.csv`, `expansion.csv` and `sensitivity.csv` are used when present,
+//! and a section whose input is absent says so in one sentence. It writes:
 //!
 //! - `index.html`: one file with inline CSS and inline SVG charts, referencing nothing
 //!   outside itself, laid out to print on A4;
@@ -15,11 +16,13 @@
 //!
 //! The report is first built as a list of blocks (headings, paragraphs, tables, charts) from
 //! the numbers; HTML and Markdown are two renderings of that one list, so they cannot
-//! disagree. Charts are drawn with plotters, text in DejaVu Sans shipped with the crate
-//! (no system fonts), colours from the Okabe-Ito palette. The recommendation follows rules
-//! stated in the report and applied to the paired confidence intervals; sections whose
-//! inputs the simulator does not produce yet (fairness, SLA, governance, costs, expansion)
-//! say so instead of showing numbers.
+//! disagree. Sections, in order: executive summary (five headline numbers, pilot sites
+//! against the no-kiosk baseline paired by replication, and a recommendation by stated
+//! rules), per district, identity and fairness, governance, costs and benefits, expansion
+//! proposal (candidates ranked by net benefit per kiosk, a recommended kiosk count by a
+//! printed rule, a tornado chart), method, reproducibility. Charts are drawn with plotters,
+//! text in DejaVu Sans shipped with the crate (no system fonts), colours from the Okabe-Ito
+//! palette.
 //!
 //! ```
 //! let missing = std::env::temp_dir().join("navbat-report-doc-no-such-results");

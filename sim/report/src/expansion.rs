@@ -500,8 +500,8 @@ fn tornado(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, m: &Money<'_>, plan: &Plan<'_
          benefit at each, sorted by the swing. {}",
         phrase(&base_est, d, unit),
         match sens {
-            Some(_) if shifted => "Simulated assumptions (from sensitivity.csv) were re-run with the proposal's sites; their bars carry the change against that experiment's own base run over onto the proposal's base. The economic ones are computed here from the same runs.",
-            Some(_) => "Simulated assumptions come from sensitivity.csv; the economic ones are computed here from the same runs.",
+            Some(_) if shifted => "Simulated assumptions come from sensitivity.csv; each of their bars carries the change against that experiment's own base run over onto the proposal's base, so the bars measure the assumption's effect, not differences between runs. The economic ones are computed here from the expansion runs.",
+            Some(_) => "Simulated assumptions come from sensitivity.csv (valued with the proposal's kiosk cost, as the file holds no base run); the economic ones are computed here from the expansion runs.",
             None => "This run holds no sensitivity experiment (no sensitivity.csv), so only the economic assumptions, which the report can vary itself, are shown; demand, adoption and other simulated assumptions are not.",
         }
     )));

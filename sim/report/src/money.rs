@@ -52,6 +52,23 @@ pub(crate) fn value(
     }
 }
 
+/// A whole amount with thousands separated by commas (`150,000,000`).
+pub(crate) fn grouped(x: f64) -> String {
+    let s = num(x, 0);
+    let (sign, digits) = s.strip_prefix('-').map_or(("", s.as_str()), |d| ("-", d));
+    if !digits.chars().all(|c| c.is_ascii_digit()) {
+        return s;
+    }
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{sign}{out}")
+}
+
 /// Scales an estimate to the report's unit for large sums.
 pub(crate) fn scaled(e: &Estimate, by: f64) -> Estimate {
     Estimate { mean: e.mean / by, ci95_low: e.ci95_low / by, ci95_high: e.ci95_high / by }
@@ -80,20 +97,20 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>) {
         caption: "Prices assumed by the scenario (economics block)".to_owned(),
         header: ["Parameter", "Value", "Unit"].map(str::to_owned).to_vec(),
         rows: vec![
-            vec!["Kiosk, installed".to_owned(), num(e.kiosk_capital, 0), cur.clone()],
+            vec!["Kiosk, installed".to_owned(), grouped(e.kiosk_capital), cur.clone()],
             vec!["Kiosk life".to_owned(), num(e.kiosk_life_years, 1), "years".to_owned()],
             vec![
                 "Kiosk running cost".to_owned(),
-                num(e.kiosk_running_per_year, 0),
+                grouped(e.kiosk_running_per_year),
                 format!("{cur}/year"),
             ],
             vec![
                 "Kiosk cost a year (capital / life + running)".to_owned(),
-                num(m.kiosk_per_year(), 0),
+                grouped(m.kiosk_per_year()),
                 format!("{cur}/year"),
             ],
-            vec!["Officer hour".to_owned(), num(e.officer_hour, 0), format!("{cur}/h")],
-            vec!["Citizen hour".to_owned(), num(e.citizen_hour, 0), format!("{cur}/h")],
+            vec!["Officer hour".to_owned(), grouped(e.officer_hour), format!("{cur}/h")],
+            vec!["Citizen hour".to_owned(), grouped(e.citizen_hour), format!("{cur}/h")],
         ],
     }));
     if !ctx.has_baseline {
@@ -192,4 +209,17 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>) {
             reference: None,
         },
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grouped;
+
+    #[test]
+    fn amounts_are_grouped_by_thousands() {
+        assert_eq!(grouped(150_000_000.0), "150,000,000");
+        assert_eq!(grouped(-1234.4), "-1,234");
+        assert_eq!(grouped(999.0), "999");
+        assert_eq!(grouped(f64::NAN), "n/a");
+    }
 }

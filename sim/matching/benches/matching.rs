@@ -9,7 +9,12 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use navbat_matching::{Gallery, IdentityId, Threshold, verify};
+use navbat_matching::{
+    AgeBand, BiometricModel, Device, Gallery, Group, IdentityId, PersonId, Population, Sex,
+    Threshold, verify,
+};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
 
 const BATCH: usize = 64;
 
@@ -26,6 +31,28 @@ fn bench_verify(c: &mut Criterion) {
     let threshold = Threshold::new(0.2).expect("in range");
     c.bench_function("verify_512d", |b| {
         b.iter(|| verify(black_box(&probes[0]), black_box(&gallery[0]), threshold))
+    });
+}
+
+/// What the simulator does for every kiosk user: regenerate the identity, take the record
+/// photo at an officer station and the live kiosk capture, verify one against the other.
+fn bench_person(c: &mut Criterion) {
+    let population = Population::new(7, BiometricModel::default()).expect("valid model");
+    let group = Group::new(AgeBand::Adult, Sex::Female);
+    let threshold = Threshold::new(0.2).expect("in range");
+    let mut person = 0_u64;
+    c.bench_function("person_identity_two_captures_verify", |b| {
+        b.iter(|| {
+            person += 1;
+            let mut rng = ChaCha8Rng::seed_from_u64(person);
+            let identity = population.identity(PersonId(person), &group);
+            let record = population.capture(&identity, Device::OfficerStation, &mut rng);
+            let live = population.capture(&identity, Device::KioskCamera, &mut rng);
+            match (record.capture(), live.capture()) {
+                (Some(r), Some(l)) => verify(&l.template, &r.template, threshold).ok(),
+                _ => None,
+            }
+        })
     });
 }
 
@@ -57,5 +84,5 @@ fn bench_search(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench_verify, bench_search);
+criterion_group!(benches, bench_verify, bench_person, bench_search);
 criterion_main!(benches);

@@ -83,6 +83,7 @@ mod gallery;
 mod index;
 mod kernels;
 mod latency;
+mod normal;
 mod population;
 mod template;
 mod verify;

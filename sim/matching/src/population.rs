@@ -3,7 +3,8 @@
 //!
 //! # The model
 //! A person's identity is a unit vector `x = a₀·z + Σ_f √ρ_f · g_f`, normalised, where `z` is
-//! an isotropic Gaussian draw of its own (from the person's ChaCha8 stream), and `g_f` are
+//! an isotropic Gaussian draw of its own (from the person's generator: a `Pcg64Mcg` whose
+//! state comes from ChaCha8 keyed by the seed, stream = person id), and `g_f` are
 //! unit "group directions" shared by everyone of the same sex, age band and cohort, with
 //! weights `ρ_f` ([`GroupEffect::shared_similarity`]); `a₀ = √(1 − Σρ_f)`. Two different people
 //! of the same group therefore have an expected impostor score near `Σρ_f` instead of 0:
@@ -22,9 +23,11 @@ use std::collections::BTreeMap;
 use rand::{Rng, RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
+use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
 
 use crate::error::MatchError;
+use crate::normal::fill_standard_normal;
 use crate::template::{Template, check_dimension};
 
 /// Salt that separates the group-direction streams from the person streams of one seed.
@@ -342,9 +345,9 @@ impl Population {
         model.validate()?;
         let d = model.dimension;
         let direction = |stream: u64| {
-            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ DIRECTION_SALT);
-            rng.set_stream(stream);
-            unit_gaussian(&mut rng, d)
+            let mut key = ChaCha8Rng::seed_from_u64(seed ^ DIRECTION_SALT);
+            key.set_stream(stream);
+            unit_gaussian(&mut Pcg64Mcg::new(key.random()), d)
         };
         let sex_directions = [direction(0), direction(1)];
         let age_directions = [direction(2), direction(3), direction(4), direction(5)];
@@ -368,8 +371,11 @@ impl Population {
 
     /// The identity of `person` in `group`: a pure function of (seed, person, group).
     pub fn identity(&self, person: PersonId, group: &Group) -> Identity {
-        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
-        rng.set_stream(person.0);
+        // ChaCha8 keyed by the seed, stream = person, gives the 128-bit state of the
+        // person's fast generator.
+        let mut key = ChaCha8Rng::seed_from_u64(self.seed);
+        key.set_stream(person.0);
+        let mut rng = Pcg64Mcg::new(key.random());
         let d = self.model.dimension;
         let [sex, age, cohort] = self.model.effects(group);
         let sex_dir = &self.sex_directions[group.sex as usize];
@@ -394,7 +400,9 @@ impl Population {
     /// One capture attempt of `identity` on `device`, drawing from the caller's `rng`.
     ///
     /// Draw order (fixed, for reproducibility): one uniform for failure-to-acquire, one
-    /// normal for the noise level, then `dimension` normals for the noise direction.
+    /// normal for the noise level, then one `u128`: the state of a `Pcg64Mcg` that makes the
+    /// `dimension` normals of the noise direction in bulk (Box–Muller, see `normal.rs`), so
+    /// a capture costs the caller's generator three draws, not `dimension`.
     pub fn capture<R: Rng + ?Sized>(
         &self,
         identity: &Identity,
@@ -415,11 +423,9 @@ impl Population {
                 * (profile.noise_log_sd * z).exp();
         let d = identity.vector.len();
         let per_value = (noise_ratio / (d as f64).sqrt()) as f32;
-        let mut values = identity.vector.clone();
-        for v in &mut values {
-            let n: f32 = rng.sample(StandardNormal);
-            *v += per_value * n;
-        }
+        let mut noise = vec![0.0_f32; d];
+        fill_standard_normal(&mut Pcg64Mcg::new(rng.random()), &mut noise);
+        let values = identity.vector.iter().zip(&noise).map(|(&v, &n)| v + per_value * n).collect();
         match Template::new(values) {
             Ok(template) => {
                 let quality = template.score_slice(&identity.vector);
@@ -439,8 +445,9 @@ fn cohort_stream(label: &str) -> u64 {
     hash | (1 << 63)
 }
 
-fn unit_gaussian<R: Rng + ?Sized>(rng: &mut R, d: usize) -> Vec<f32> {
-    let mut v: Vec<f32> = (0..d).map(|_| rng.sample(StandardNormal)).collect();
+fn unit_gaussian(rng: &mut Pcg64Mcg, d: usize) -> Vec<f32> {
+    let mut v = vec![0.0_f32; d];
+    fill_standard_normal(rng, &mut v);
     normalise(&mut v);
     v
 }

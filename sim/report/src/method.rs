@@ -39,6 +39,8 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>) {
         ),
         "Intervals: mean over replications with a Student-t 95 % confidence interval (n − 1 degrees of freedom). P90 wait is the 90th percentile of one replication's waits, averaged over replications.".to_owned(),
         "Wait: minutes a person served spent in line (kiosk line, counter line, or both after a kiosk attempt sent on to a counter). Citizen hours at the site: all time counted people spent at the site, every visit (request, pickup) and whether served or not; where the results do not hold it, the time spent in line.".to_owned(),
+        "End-to-end days: for delivered cases, from the request to the document in hand (or the decision when there is nothing to collect), calendar days. Officer-free share: delivered cases in which no officer took part (kiosk request, automated decisions, pickup at a terminal or nothing to collect); without case workflows, the share served at a kiosk. SLA compliance: finished cases with a statutory deadline that met it, in working days.".to_owned(),
+        "Cost per transaction: (officer busy hours × officer hour cost + kiosks × one kiosk's yearly cost) / people served, per replication; back-office hours are reported separately and not included. Kiosk yearly cost: capital / life in years + running cost. Net benefit: officer hours freed × officer hour cost + citizen hours saved × citizen hour value − kiosks' yearly cost.".to_owned(),
     ]));
     blocks.push(Block::Para(
         "Sources of the parameters, as the scenario file cites them: [P: section] points to the \

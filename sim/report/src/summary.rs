@@ -298,7 +298,41 @@ impl Verdict {
 /// Label of the pooled rows.
 const ALL: &str = "All pilot sites";
 
-pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, plan: Option<&Plan>) {
+/// Per site and (with more than one site) pooled headlines.
+type Headlines<'s, 'a> = (Vec<(&'s SiteRuns<'a>, Vec<Headline>)>, Option<Vec<Headline>>);
+
+pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, plan: Option<&Plan<'_>>) {
+    intro(blocks, ctx);
+    let (per_site, all) = all_headlines(ctx);
+    let header = header(ctx);
+    five_numbers(blocks, ctx, &per_site, all.as_deref(), &header);
+    let verdicts = sentences(blocks, ctx, &per_site, all.as_deref());
+    blocks.push(Block::Heading { level: 3, text: "Recommendation".to_owned() });
+    if ctx.has_baseline {
+        blocks.push(Block::Para(
+            "The recommendation follows fixed rules applied to the table below. A site meets the \
+             extension rule when (1) the 95 % CI of the change in mean wait lies wholly below \
+             zero, (2) the CI of officer hours freed lies wholly above zero and (3) the CI of the \
+             change in abandonment does not lie wholly above zero. A site whose mean-wait CI lies \
+             wholly above zero is not to be extended as configured; a site whose mean-wait CI \
+             includes zero is inconclusive."
+                .to_owned(),
+        ));
+        blocks.push(Block::Para(recommendation(&verdicts, plan)));
+    } else {
+        blocks.push(ctx.no_baseline("The recommendation on the pilot sites"));
+        if let Some(p) = plan.filter(|p| !p.recommended.is_empty()) {
+            blocks.push(Block::Para(format!(
+                "The expansion analysis, which has its own paired baseline, recommends: {}.",
+                p.recommended.join("; ")
+            )));
+        }
+    }
+
+    detail(blocks, ctx, &per_site, all.as_deref(), header);
+}
+
+fn intro(blocks: &mut Vec<Block>, ctx: &Ctx<'_>) {
     let sc = &ctx.res.scenario;
     blocks.push(Block::Heading { level: 2, text: "Executive summary".to_owned() });
     if !sc.description.is_empty() {
@@ -336,7 +370,9 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, plan: Option<&Plan
              the recommendation)",
         ));
     }
+}
 
+fn all_headlines<'s, 'a>(ctx: &'s Ctx<'a>) -> Headlines<'s, 'a> {
     // Per site and pooled headlines.
     let mut per_site: Vec<(&SiteRuns<'_>, Vec<Headline>)> = Vec::new();
     for s in &ctx.sites {
@@ -356,7 +392,11 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, plan: Option<&Plan
         headlines(ctx, &p, ctx.has_baseline.then_some(b.as_slice()), None)
     });
 
-    let header: Vec<String> = if ctx.has_baseline {
+    (per_site, all)
+}
+
+fn header(ctx: &Ctx<'_>) -> Vec<String> {
+    if ctx.has_baseline {
         [
             "Site",
             "Measure",
@@ -373,17 +413,26 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, plan: Option<&Plan
         ["Site", "Measure", "Unit", "Pilot", "95 % CI low", "95 % CI high"]
             .map(str::to_owned)
             .to_vec()
-    };
+    }
+}
+
+fn five_numbers(
+    blocks: &mut Vec<Block>,
+    ctx: &Ctx<'_>,
+    per_site: &[(&SiteRuns<'_>, Vec<Headline>)],
+    all: Option<&[Headline]>,
+    header: &[String],
+) {
     // The five numbers: pooled where poolable, P90 per site.
     let mut five = Vec::new();
     for key in Key::FIVE {
         if key == Key::P90Wait || all.is_none() {
-            for (s, h) in &per_site {
+            for (s, h) in per_site {
                 if let Some(x) = h.iter().find(|x| x.key == key) {
                     five.push(x.row(&s.site.name));
                 }
             }
-        } else if let Some(x) = all.iter().flatten().find(|x| x.key == key) {
+        } else if let Some(x) = all.and_then(|a| a.iter().find(|x| x.key == key)) {
             five.push(x.row(ALL));
         }
     }
@@ -394,7 +443,7 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, plan: Option<&Plan
         } else {
             "The five numbers: the pilot a year, means over replications with 95 % CI (P90 wait per site: quantiles do not pool)".to_owned()
         },
-        header: header.clone(),
+        header: header.to_vec(),
         rows: five,
     }));
     let mut missing = Vec::new();
@@ -413,11 +462,19 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, plan: Option<&Plan
             missing.join("; ")
         )));
     }
+}
 
+/// One sentence per site; returns the verdicts (with a baseline).
+fn sentences(
+    blocks: &mut Vec<Block>,
+    ctx: &Ctx<'_>,
+    per_site: &[(&SiteRuns<'_>, Vec<Headline>)],
+    all: Option<&[Headline]>,
+) -> Vec<(String, Verdict)> {
     // Sentences per site.
     let mut sentences = Vec::new();
     let mut verdicts = Vec::new();
-    for (s, h) in &per_site {
+    for (s, h) in per_site {
         let find = |k: Key| h.iter().find(|x| x.key == k);
         let mut parts = Vec::new();
         for (k, words) in [
@@ -464,31 +521,19 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, plan: Option<&Plan
         )));
     }
 
-    blocks.push(Block::Heading { level: 3, text: "Recommendation".to_owned() });
-    if ctx.has_baseline {
-        blocks.push(Block::Para(
-            "The recommendation follows fixed rules applied to the table below. A site meets the \
-             extension rule when (1) the 95 % CI of the change in mean wait lies wholly below \
-             zero, (2) the CI of officer hours freed lies wholly above zero and (3) the CI of the \
-             change in abandonment does not lie wholly above zero. A site whose mean-wait CI lies \
-             wholly above zero is not to be extended as configured; a site whose mean-wait CI \
-             includes zero is inconclusive."
-                .to_owned(),
-        ));
-        blocks.push(Block::Para(recommendation(&verdicts, plan)));
-    } else {
-        blocks.push(ctx.no_baseline("The recommendation on the pilot sites"));
-        if let Some(p) = plan.filter(|p| !p.recommended.is_empty()) {
-            blocks.push(Block::Para(format!(
-                "The expansion analysis, which has its own paired baseline, recommends: {}.",
-                p.recommended.join("; ")
-            )));
-        }
-    }
+    verdicts
+}
 
+fn detail(
+    blocks: &mut Vec<Block>,
+    ctx: &Ctx<'_>,
+    per_site: &[(&SiteRuns<'_>, Vec<Headline>)],
+    all: Option<&[Headline]>,
+    header: Vec<String>,
+) {
     blocks.push(Block::Heading { level: 3, text: "Pilot sites in detail".to_owned() });
     let mut rows = Vec::new();
-    for (s, h) in &per_site {
+    for (s, h) in per_site {
         rows.extend(h.iter().map(|x| x.row(&s.site.name)));
     }
     if let Some(h) = &all {

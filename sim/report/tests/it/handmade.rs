@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use navbat_record::{BackOfficeRow, ExpansionRow, FaceRow, SensitivityRow, SiteRecord};
 use navbat_report::write_report;
 
-use crate::{check_charts, check_html, csv_rows, fixture, out_dir, read};
+use crate::{check_charts, check_html, check_tables, csv_rows, fixture, out_dir, read};
 
 /// Economics, Face-ID and two candidate sites added to the fixture's scenario. One kiosk
 /// costs 150 M / 5 years + 10 M = 40 M UZS a year.
@@ -294,6 +294,7 @@ fn every_section_of_a_full_run_is_filled_and_agrees_with_its_data() {
         assert!(names.iter().any(|n| n == chart), "chart {chart} missing: {names:?}");
     }
     assert_eq!(files.charts.len(), names.len());
+    check_tables(&out, &names);
     let md = read(&out.join("report.md"));
     let html = read(&out.join("index.html"));
     let data = |n: &str| csv_rows(&out.join("data").join(format!("{n}.csv")));

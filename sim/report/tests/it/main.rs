@@ -142,6 +142,47 @@ fn check_charts(out: &Path) -> Vec<String> {
     names
 }
 
+/// Every table's data file (every CSV that is not a chart's) appears row by row, cell for
+/// cell, in the Markdown and in the HTML.
+fn check_tables(out: &Path, charts: &[String]) {
+    let md = read(&out.join("report.md"));
+    // Cells as written, without the alignment class of text columns.
+    let plain = read(&out.join("index.html")).replace("<td class=\"l\">", "<td>");
+    let mut tables = 0;
+    for entry in std::fs::read_dir(out.join("data")).expect("data") {
+        let path = entry.expect("entry").path();
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        if charts.contains(&stem) {
+            continue;
+        }
+        tables += 1;
+        let rows = csv_rows(&path);
+        assert!(rows.len() >= 2, "{stem}: table without rows");
+        for row in &rows {
+            let cells: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
+            assert!(
+                md.contains(&format!("| {} |", cells.join(" | "))),
+                "{stem}: {row:?} not in report.md"
+            );
+        }
+        for row in &rows[1..] {
+            let cells: Vec<String> = row
+                .iter()
+                .map(|c| {
+                    c.replace('&', "&amp;")
+                        .replace('<', "&lt;")
+                        .replace('>', "&gt;")
+                        .replace('"', "&quot;")
+                        .replace('\'', "&#39;")
+                })
+                .collect();
+            let joined: String = cells.iter().map(|c| format!("<td>{c}</td>")).collect();
+            assert!(plain.contains(&joined), "{stem}: {row:?} not in index.html");
+        }
+    }
+    assert!(tables > 0, "no tables");
+}
+
 #[test]
 fn html_is_well_formed_and_references_nothing_outside_itself() {
     let out = report("html");
@@ -157,6 +198,7 @@ fn every_chart_has_data_svg_and_png() {
     let out = report("charts");
     let names = check_charts(&out);
     assert!(names.len() >= 10, "expected the summary charts and five per site: {names:?}");
+    check_tables(&out, &names);
     std::fs::remove_dir_all(&out).expect("clean up");
 }
 

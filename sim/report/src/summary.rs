@@ -318,7 +318,12 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, plan: Option<&Plan
              includes zero is inconclusive."
                 .to_owned(),
         ));
-        blocks.push(Block::Para(recommendation(&verdicts, plan)));
+        let mut text = recommendation(&verdicts, plan);
+        if let Some(clause) = money_clause(ctx) {
+            text.push(' ');
+            text.push_str(&clause);
+        }
+        blocks.push(Block::Para(text));
     } else {
         blocks.push(ctx.no_baseline("The recommendation on the pilot sites"));
         if let Some(p) = plan.filter(|p| !p.recommended.is_empty()) {
@@ -618,6 +623,29 @@ fn detail(
     }
 }
 
+/// The pilot's kiosks valued at the scenario's prices, as one sentence.
+fn money_clause(ctx: &Ctx<'_>) -> Option<String> {
+    let m = ctx.money.as_ref()?;
+    let refs: Vec<&SiteRuns<'_>> = ctx.sites.iter().collect();
+    let v = crate::money::value(ctx, m, &refs, String::new());
+    let d = crate::money::big_decimals(m);
+    let net = crate::money::scaled(&v.net, m.big);
+    let verdict = if net.ci95_low > 0.0 {
+        "the kiosks pay for themselves"
+    } else if net.ci95_high < 0.0 {
+        "the kiosks cost more than the time they save is worth"
+    } else {
+        "whether the kiosks pay for themselves is not settled: the interval includes zero"
+    };
+    Some(format!(
+        "At the scenario's prices the pilot's {} kiosks return a net benefit of {} a year, {} \
+         per kiosk: {verdict}.",
+        num(v.kiosks, 0),
+        phrase(&net, d, &m.big_unit),
+        phrase(&crate::money::scaled(&v.net_per_kiosk, m.big), d, &m.big_unit),
+    ))
+}
+
 fn recommendation(verdicts: &[(String, Verdict)], plan: Option<&Plan>) -> String {
     let extend: Vec<&str> =
         verdicts.iter().filter(|(_, v)| *v == Verdict::Extend).map(|(n, _)| n.as_str()).collect();
@@ -641,10 +669,14 @@ fn recommendation(verdicts: &[(String, Verdict)], plan: Option<&Plan>) -> String
     if verdicts.is_empty() {
         "No pilot site has results, so there is nothing to recommend.".to_owned()
     } else if not_extend.is_empty() {
+        let all = match verdicts.len() {
+            1 => "The pilot site meets".to_owned(),
+            2 => "Both pilot sites meet".to_owned(),
+            n => format!("All {n} pilot sites meet"),
+        };
         format!(
-            "All {} pilot sites meet the extension rule. Recommendation: keep the kiosks at \
-             every pilot site and extend the stations. {whereto}",
-            verdicts.len()
+            "{all} the extension rule. Recommendation: keep the kiosks at every pilot site and \
+             extend the stations. {whereto}"
         )
     } else if extend.is_empty() {
         format!(

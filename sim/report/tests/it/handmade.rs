@@ -359,6 +359,12 @@ fn every_section_of_a_full_run_is_filled_and_agrees_with_its_data() {
     let costs = data("costs-benefits");
     assert_eq!(row_starting(&costs, "Zangiota district migration unit")[1..3], ["2", "80.00"]);
     assert_eq!(row_starting(&costs, "All pilot sites")[1..3], ["4", "160.00"]);
+    // The recommendation quotes the same net benefit as the table.
+    let net = &row_starting(&costs, "All pilot sites")[5];
+    let (mean, ci) = net.split_once(" (").expect("mean (ci)");
+    let (lo, hi) = ci.trim_end_matches(')').split_once(" to ").expect("ci");
+    let quoted = format!("net benefit of {mean} million UZS (95 % CI {lo} to {hi}) a year");
+    assert!(md.contains(&format!("the pilot's 4 kiosks return a {quoted}")), "{quoted}");
 
     // Expansion: mall first with 2 kiosks (35 M net per kiosk), then chirchiq with 1 (5 M).
     let ranking = data("expansion-ranking");

@@ -176,12 +176,16 @@ fn ordinal(k: u32) -> String {
 pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, plan: Option<&Plan<'_>>) {
     blocks.push(Block::Heading { level: 2, text: "Expansion proposal".to_owned() });
     let Some(plan) = plan else {
-        blocks.push(Block::Note(
-            "This run holds no expansion experiment (no expansion.csv: candidate sites \
+        let named = match ctx.res.scenario.candidates.len() {
+            0 => String::new(),
+            n => format!("The scenario names {n} candidate sites, but t"),
+        };
+        blocks.push(Block::Note(format!(
+            "{}his run holds no expansion experiment (no expansion.csv: candidate sites \
              simulated with 0, 1, 2, ... kiosks), so there is no ranking of candidate sites, no \
-             recommended kiosk counts and no sensitivity chart."
-                .to_owned(),
-        ));
+             recommended kiosk counts and no sensitivity chart.",
+            if named.is_empty() { "T" } else { named.as_str() }
+        )));
         return;
     };
     blocks.push(Block::Para(format!(

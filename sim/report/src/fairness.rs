@@ -119,17 +119,27 @@ fn ratio_cell(x: f64) -> String {
 pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>) {
     blocks.push(Block::Heading { level: 2, text: "Identity and fairness".to_owned() });
     match ctx.res.face.as_deref() {
+        None if ctx.res.scenario.face_id.is_none() => blocks.push(Block::Note(
+            "Face-ID was not simulated in this run (the scenario has no face_id block), so \
+             there are no outcomes per group."
+                .to_owned(),
+        )),
         None => blocks.push(Block::Note(
-            "Face-ID was not simulated in this run (no face.csv: the scenario has no face_id \
-             block), so there are no outcomes per group."
+            "The scenario turns Face-ID on, but the results directory holds no face.csv, so \
+             there are no outcomes per group."
                 .to_owned(),
         )),
         Some(rows) => face(blocks, ctx, rows),
     }
     blocks.push(Block::Heading { level: 3, text: "Human review load".to_owned() });
     match ctx.res.back_office.as_deref() {
+        None if !ctx.workflows => blocks.push(Block::Note(
+            "No back office in this run (case workflows were off), so there is no human review \
+             load to show."
+                .to_owned(),
+        )),
         None => blocks.push(Block::Note(
-            "No back office in this run (no backoffice.csv: case workflows were off), so there \
+            "Case workflows ran, but the results directory holds no backoffice.csv, so there \
              is no human review load to show."
                 .to_owned(),
         )),

@@ -418,9 +418,9 @@ fn a_run_without_baseline_or_optional_files_is_reported_and_says_what_is_missing
     let md = read(&out.join("report.md"));
     for sentence in [
         "needs the no-kiosk baseline, and this run has none",
-        "Face-ID was not simulated in this run (no face.csv",
-        "No back office in this run (no backoffice.csv",
-        "This run holds no expansion experiment (no expansion.csv",
+        "The scenario turns Face-ID on, but the results directory holds no face.csv",
+        "Case workflows ran, but the results directory holds no backoffice.csv",
+        "The scenario names 2 candidate sites, but this run holds no expansion experiment",
     ] {
         assert!(md.contains(sentence), "missing: {sentence}");
     }

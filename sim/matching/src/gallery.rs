@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::MatchError;
-use crate::kernels::{Kernel, ProbeBlock, dot_f32, dot_f32_i8, tile_dots};
+use crate::kernels::{Kernel, ProbeBlock, dot_f32, dot_f32_i8, tile_dots, with_wide_vectors};
 use crate::template::{QuantizedTemplate, Template, check_dimension, refinement_offset};
 use crate::verify::Threshold;
 
@@ -279,7 +279,12 @@ impl Gallery {
             let rescored: Vec<Vec<Candidate>> = block
                 .par_iter()
                 .zip(shortlists)
-                .map(|(probe, shortlist)| self.rescore(probe, shortlist, k))
+                .map(|(probe, shortlist)| {
+                    with_wide_vectors(
+                        #[inline(always)]
+                        || self.rescore(probe, shortlist, k),
+                    )
+                })
                 .collect();
             results.extend(rescored);
         }
@@ -363,6 +368,7 @@ impl Gallery {
     }
 
     /// Stage 2: re-score the shortlist with the f32 probe and keep the best `k`.
+    #[inline(always)]
     fn rescore(&self, probe: &Template, shortlist: Vec<usize>, k: usize) -> Vec<Candidate> {
         let d = self.dimension;
         let mut ranked: Vec<Ranked> = shortlist
@@ -391,6 +397,7 @@ impl Gallery {
 
 /// `Σ pᵢ × (±¼)`: the refinement bits' share of a re-scored dot product, summed in eight
 /// lanes (one per bit of a byte) in a fixed order.
+#[inline(always)]
 fn refinement_dot(probe: &[f32], bits: &[u8]) -> f32 {
     let (blocks, rest) = probe.as_chunks::<8>();
     let mut acc = [0.0_f32; 8];
@@ -525,19 +532,19 @@ impl TopK {
             let mut hits = 0_u32;
             for i in 0..GROUP {
                 // The probe's own scale is common to all rows: leave it out.
-                hits |= u32::from(group_dots[i] as f32 * group_scales[i] >= floor);
+                hits |= u32::from(group_dots[i] as f32 * group_scales[i] >= floor) << i;
             }
-            if hits != 0 {
-                let before = self.floor;
-                for i in 0..GROUP {
-                    let score = group_dots[i] as f32 * group_scales[i];
-                    if score >= self.floor {
-                        self.offer(entry(g * GROUP + i, score));
-                    }
+            let before = self.floor;
+            while hits != 0 {
+                let i = hits.trailing_zeros() as usize;
+                hits &= hits - 1;
+                let score = group_dots[i] as f32 * group_scales[i];
+                if score >= self.floor {
+                    self.offer(entry(g * GROUP + i, score));
                 }
-                if self.floor > before {
-                    shared.raise(self.floor);
-                }
+            }
+            if self.floor > before {
+                shared.raise(self.floor);
             }
         }
         let done = dot_groups.len() * GROUP;

@@ -8,7 +8,20 @@
 /// Number of independent accumulators (one 512-bit register of f32, or 16 i32 lanes).
 const LANES: usize = 16;
 
+/// Runs `f` with AVX2 enabled when the CPU has it (through `pulp`), for the f32 re-scoring
+/// loops. Their results do not change: the lanes and the order of every sum are fixed in the
+/// source, and Rust never fuses a multiply and an add.
+#[inline(always)]
+pub(crate) fn with_wide_vectors<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(simd) = pulp::x86::V3::try_new() {
+        return simd.vectorize(f);
+    }
+    f()
+}
+
 /// Dot product of two f32 slices of equal length, summed lane-wise in a fixed order.
+#[inline(always)]
 pub(crate) fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
     let mut acc = [0.0_f32; LANES];
     let a_chunks = a.chunks_exact(LANES);
@@ -23,6 +36,7 @@ pub(crate) fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
 }
 
 /// Dot product of an f32 probe with an int8 row (not yet multiplied by the row's scale).
+#[inline(always)]
 pub(crate) fn dot_f32_i8(a: &[f32], b: &[i8]) -> f32 {
     let mut acc = [0.0_f32; LANES];
     let a_chunks = a.chunks_exact(LANES);
@@ -203,20 +217,24 @@ mod vnni {
         for g in 0..groups {
             let ps = [0, 1, 2, 3].map(|j| probe_blocks(4 * g + j));
             let mut r = 0;
-            while r + 2 <= rows {
-                let sums = block::<2, 4>([row_blocks(r), row_blocks(r + 1)], ps);
+            while r + 4 <= rows {
+                let sums = block::<4, 4>(
+                    [row_blocks(r), row_blocks(r + 1), row_blocks(r + 2), row_blocks(r + 3)],
+                    ps,
+                );
                 for (i, row_sums) in sums.iter().enumerate() {
                     for (j, &s) in row_sums.iter().enumerate() {
                         dots[(4 * g + j) * rows + r + i] = s;
                     }
                 }
-                r += 2;
+                r += 4;
             }
-            if r < rows {
+            while r < rows {
                 let [row_sums] = block::<1, 4>([row_blocks(r)], ps);
                 for (j, &s) in row_sums.iter().enumerate() {
                     dots[(4 * g + j) * rows + r] = s;
                 }
+                r += 1;
             }
         }
         for p in 4 * groups..probes.count {
@@ -416,6 +434,7 @@ mod avx2 {
 }
 
 /// Pairwise reduction of the lane accumulators in a fixed tree order.
+#[inline(always)]
 fn reduce_f32(acc: [f32; LANES]) -> f32 {
     let mut half = [0.0_f32; LANES / 2];
     for (i, h) in half.iter_mut().enumerate() {

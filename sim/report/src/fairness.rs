@@ -189,21 +189,30 @@ fn face(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, rows: &[FaceRow]) {
          person who tried. Rates are per replication, mean with 95 % CI.",
         ctx.reps
     )));
-    let rows_out: Vec<Vec<String>> = groups
-        .iter()
-        .map(|(label, g)| {
-            let total = |f: fn(&Counts) -> f64| g.values().map(f).sum::<f64>() / reps;
-            vec![
-                label.clone(),
-                num(total(|c| c.attempts), 0),
-                with_ci(&per_rep(g, Measure::FailedToAcquire), 2),
-                with_ci(&per_rep(g, Measure::FalseNonMatch), 2),
-                num(total(|c| c.searches), 0),
-                with_ci(&per_rep(g, Measure::Adjudication), 3),
-                with_ci(&per_rep(g, Measure::ExtraMinutes), 2),
-            ]
-        })
-        .collect();
+    let row = |label: &str, g: &BTreeMap<u32, Counts>| {
+        let total = |f: fn(&Counts) -> f64| g.values().map(f).sum::<f64>() / reps;
+        vec![
+            label.to_owned(),
+            num(total(|c| c.attempts), 0),
+            with_ci(&per_rep(g, Measure::FailedToAcquire), 2),
+            with_ci(&per_rep(g, Measure::FalseNonMatch), 2),
+            num(total(|c| c.searches), 0),
+            with_ci(&per_rep(g, Measure::Adjudication), 3),
+            with_ci(&per_rep(g, Measure::ExtraMinutes), 2),
+            num(total(|c| c.extra_min) / 60.0, 0),
+        ]
+    };
+    let mut rows_out: Vec<Vec<String>> = groups.iter().map(|(l, g)| row(l, g)).collect();
+    // Every group together, per replication.
+    let mut everyone: BTreeMap<u32, Counts> = BTreeMap::new();
+    for (_, g) in &groups {
+        for (rep, c) in g {
+            everyone.entry(*rep).or_default().sum(c);
+        }
+    }
+    let all_row = row("All groups", &everyone);
+    let extra_hours = all_row[7].clone();
+    rows_out.push(all_row);
     blocks.push(Block::Table(Table {
         name: "face-outcomes".to_owned(),
         caption: "Face-ID outcomes per group at the pilot sites, a year: mean (95 % CI)".to_owned(),
@@ -215,6 +224,7 @@ fn face(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, rows: &[FaceRow]) {
             "1:N searches (per year)",
             "Adjudications (% of searches)",
             "Extra minutes per person (min)",
+            "Extra time, all (h/year)",
         ]
         .map(str::to_owned)
         .to_vec(),
@@ -271,11 +281,9 @@ fn face(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, rows: &[FaceRow]) {
             flagged.join("; ")
         )
     }));
-    let extra_hours: f64 = totals.iter().map(|c| c.extra_min).sum::<f64>() / reps / 60.0;
     blocks.push(Block::Para(format!(
-        "In all, Face-ID failures at the pilot sites cost people {} hours a year of extra \
-         waiting and counter time.",
-        num(extra_hours, 0)
+        "In all, Face-ID failures at the pilot sites cost people {extra_hours} hours a year of \
+         extra waiting and counter time."
     )));
     let labels: Vec<String> = groups.iter().map(|(l, _)| l.clone()).collect();
     blocks.push(Block::Chart(Chart {
@@ -326,29 +334,33 @@ fn back_office(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, rows: &[BackOfficeRow]) {
     let of = |skill: &str, f: fn(&BackOfficeRow) -> f64| -> Estimate {
         est(&rows.iter().filter(|r| r.skill == skill).map(f).collect::<Vec<_>>())
     };
-    let table_rows: Vec<Vec<String>> = skills
-        .iter()
-        .map(|s| {
-            vec![
-                (*s).to_owned(),
-                with_ci(&of(s, |r| r.tasks_opened as f64), 0),
-                with_ci(&of(s, |r| r.tasks_done as f64), 0),
-                with_ci(&of(s, |r| r.mean_wait_hours), 2),
-                with_ci(&of(s, |r| r.p90_wait_hours), 2),
-                with_ci(&of(s, |r| r.waiting_end as f64), 0),
-                with_ci(&of(s, |r| r.busy_hours), 0),
-            ]
-        })
-        .collect();
-    let total = est(&crate::build::by_replication(rows, |r| r.replication, |r| r.busy_hours)
-        .into_values()
-        .collect::<Vec<_>>());
+    let row = |label: &str, of: &dyn Fn(fn(&BackOfficeRow) -> f64) -> Estimate| {
+        vec![
+            label.to_owned(),
+            with_ci(&of(|r| r.tasks_opened as f64), 0),
+            with_ci(&of(|r| r.tasks_done as f64), 0),
+            with_ci(&of(|r| r.mean_wait_hours), 2),
+            with_ci(&of(|r| r.p90_wait_hours), 2),
+            with_ci(&of(|r| r.waiting_end as f64), 0),
+            with_ci(&of(|r| r.busy_hours), 0),
+        ]
+    };
+    let mut table_rows: Vec<Vec<String>> = skills.iter().map(|s| row(s, &|f| of(s, f))).collect();
+    // All skills: per replication, sums of counts and hours; waits have no total.
+    let summed = |f: fn(&BackOfficeRow) -> f64| {
+        est(&crate::build::by_replication(rows, |r| r.replication, f)
+            .into_values()
+            .collect::<Vec<_>>())
+    };
+    let mut all = row("All skills", &summed);
+    for cell in &mut all[3..5] {
+        "n/a".clone_into(cell);
+    }
+    let text_total = all[6].clone();
+    table_rows.push(all);
     let mut text = format!(
-        "The back office (every site of the run) spends {} officer hours a year (95 % CI {} \
-         to {}) on human tasks: reviews, biometric adjudications and appeals.",
-        num(total.mean, 0),
-        num(total.ci95_low, 0),
-        num(total.ci95_high, 0)
+        "The back office (every site of the run) spends {text_total} officer hours a year on \
+         human tasks: reviews, biometric adjudications and appeals."
     );
     if ctx.has_baseline {
         let freed: f64 = ctx

@@ -341,8 +341,14 @@ fn every_section_of_a_full_run_is_filled_and_agrees_with_its_data() {
     // Candidate sites' Face-ID rows are left out: attempts are the two pilot sites' only.
     let outcomes = data("face-outcomes");
     assert_eq!(row_starting(&outcomes, "adult female")[1], "2000");
+    let all_groups = row_starting(&outcomes, "All groups");
+    assert_eq!(all_groups[1], "4800");
+    assert!(md.contains(&format!("cost people {} hours a year", all_groups[7])));
     let back = data("back-office");
     assert!(row_starting(&back, "appeal")[6].starts_with("61 "), "{back:?}");
+    let all_skills = row_starting(&back, "All skills");
+    assert!(all_skills[6].starts_with("983 "), "{all_skills:?}");
+    assert!(md.contains(&format!("spends {} officer hours a year", all_skills[6])));
 
     // Governance: the failed audit chain is said plainly.
     let audit = data("audit");

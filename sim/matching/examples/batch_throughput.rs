@@ -1,10 +1,10 @@
 //! Batch search throughput on an exported data set (`side_by_side export DIR N Q`), best of
 //! three runs per configuration, without the slow ground truth: a quick loop for kernel work.
 //!
-//! `cargo run --release -p navbat-matching --example batch_throughput -- DIR [kernel]`
+//! `cargo run --release -p navbat-matching --example batch_throughput -- DIR [kernel [ROWS]]`
 //!
 //! With `kernel`, it also prints the fastest of 300 single-threaded batch searches of 32
-//! probes over the first 8,192 rows: the minimum is stable even on a machine shared with
+//! probes over the first 8,192 rows (or the number given after `kernel`): the minimum is stable even on a machine shared with
 //! other work, so it compares kernel changes.
 
 use std::path::Path;
@@ -30,7 +30,8 @@ fn main() -> std::io::Result<()> {
     let probes = read_f32(&dir.join("queries.f32"), d)?;
     if std::env::args().nth(2).as_deref() == Some("kernel") {
         let mut small = Gallery::new(d).expect("valid dimension");
-        for (i, t) in templates.iter().take(8192).enumerate() {
+        let rows = std::env::args().nth(3).and_then(|v| v.parse().ok()).unwrap_or(8192);
+        for (i, t) in templates.iter().take(rows).enumerate() {
             small.enrol(IdentityId(i as u64), t).expect("new id");
         }
         let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a pool");
@@ -47,6 +48,19 @@ fn main() -> std::io::Result<()> {
         println!(
             "kernel: {:.2} ns a (row, probe) pair, one thread (fastest of 300)",
             best / (small.len() * block.len()) as f64 * 1e9
+        );
+        let single = pool.install(|| {
+            (0..300)
+                .map(|i| {
+                    let started = Instant::now();
+                    std::hint::black_box(small.search(&probes[i % 32], 10).expect("non-empty"));
+                    started.elapsed().as_secs_f64()
+                })
+                .fold(f64::INFINITY, f64::min)
+        });
+        println!(
+            "single probe: {:.2} ns a row, one thread (fastest of 300)",
+            single / small.len() as f64 * 1e9
         );
     }
     for rescoring in [Rescoring::QuantizedOnly, Rescoring::Exact] {

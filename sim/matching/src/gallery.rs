@@ -14,10 +14,11 @@ use crate::kernels::{Kernel, ProbeBlock, dot_f32, dot_f32_i8, tile_dots, with_wi
 use crate::template::{QuantizedTemplate, Template, check_dimension, refinement_offset};
 use crate::verify::Threshold;
 
-/// Rows of one unit of parallel work. The shortlist is the top of a total order (score, then
-/// identity), so it does not depend on how rows are split between threads; small chunks
-/// keep both cores busy on a 10k gallery.
-const CHUNK_ROWS: usize = 1024;
+/// (Row, probe) pairs aimed at in one unit of parallel work, and the fewest rows it has. The
+/// shortlist is the top of a total order (score, then identity), so it does not depend on
+/// how rows are split between tasks or threads: the split only balances the work.
+const CHUNK_PAIRS: usize = 32 * 1024;
+const MIN_CHUNK_ROWS: usize = 1024;
 
 /// Rows scored together by the kernel: a tile of codes and a block of probes stay in the
 /// L1/L2 caches while every (row, probe) pair of the tile is scored.
@@ -270,22 +271,30 @@ impl Gallery {
             self.check_probe(probe)?;
         }
         let shortlist_len = shortlist_len(k);
-        let quantized: Vec<QuantizedTemplate> = probes.par_iter().map(Template::quantize).collect();
+        // Per-probe work goes to the pool only for several probes: each parallel call made
+        // from outside the pool costs a wake-up round trip, a lot for a single probe.
+        let parallel = probes.len() >= 4;
+        let quantized: Vec<QuantizedTemplate> = if parallel {
+            probes.par_iter().map(Template::quantize).collect()
+        } else {
+            probes.iter().map(Template::quantize).collect()
+        };
         let mut results = Vec::with_capacity(probes.len());
         for (block, quantized_block) in
             probes.chunks(QUERY_BLOCK).zip(quantized.chunks(QUERY_BLOCK))
         {
             let shortlists = self.shortlist_block(quantized_block, shortlist_len);
-            let rescored: Vec<Vec<Candidate>> = block
-                .par_iter()
-                .zip(shortlists)
-                .map(|(probe, shortlist)| {
-                    with_wide_vectors(
-                        #[inline(always)]
-                        || self.rescore(probe, shortlist, k),
-                    )
-                })
-                .collect();
+            let rescore = |(probe, shortlist): (&Template, Vec<usize>)| {
+                with_wide_vectors(
+                    #[inline(always)]
+                    || self.rescore(probe, shortlist, k),
+                )
+            };
+            let rescored: Vec<Vec<Candidate>> = if parallel {
+                block.par_iter().zip(shortlists).map(rescore).collect()
+            } else {
+                block.iter().zip(shortlists).map(rescore).collect()
+            };
             results.extend(rescored);
         }
         Ok(results)
@@ -329,15 +338,20 @@ impl Gallery {
         // A floor any job has reached is a floor for every job (its `len` kept rows are at or
         // above it), so jobs share their floors: later jobs skip rows from the start.
         let shared: Vec<SharedFloor> = probes.iter().map(|_| SharedFloor::default()).collect();
+        // Enough pairs a task to outweigh its scheduling, and up to eight tasks a thread (a
+        // thread slowed by other work on the machine leaves its share to the others).
+        let chunk_rows = (CHUNK_PAIRS / probes.len().max(1))
+            .min(self.len().div_ceil(8 * rayon::current_num_threads()))
+            .max(MIN_CHUNK_ROWS);
         let per_job: Vec<Vec<TopK>> = self
             .codes
-            .par_chunks(CHUNK_ROWS * d)
+            .par_chunks(chunk_rows * d)
             .enumerate()
             .fold(
                 || (Vec::new(), probes.iter().map(|_| TopK::new(len)).collect::<Vec<_>>()),
                 |(mut dots, mut heaps), (chunk, codes)| {
                     for (tile, tile_codes) in codes.chunks(TILE_ROWS * d).enumerate() {
-                        let first_row = chunk * CHUNK_ROWS + tile * TILE_ROWS;
+                        let first_row = chunk * chunk_rows + tile * TILE_ROWS;
                         tile_dots(kernel, tile_codes, &block, &mut dots);
                         let rows = tile_codes.len() / d;
                         let scales = &self.scales[first_row..first_row + rows];

@@ -241,12 +241,12 @@ mod vnni {
             let ps = [probe_blocks(p)];
             let mut r = 0;
             while r + 4 <= rows {
-                let sums = block::<4, 1>(
+                let sums = rows4_in_order(
                     [row_blocks(r), row_blocks(r + 1), row_blocks(r + 2), row_blocks(r + 3)],
-                    ps,
+                    ps[0],
                 );
-                for (i, [s]) in sums.iter().enumerate() {
-                    dots[p * rows + r + i] = *s;
+                for (i, &s) in sums.iter().enumerate() {
+                    dots[p * rows + r + i] = s;
                 }
                 r += 4;
             }
@@ -311,6 +311,38 @@ mod vnni {
             }
         }
         out
+    }
+
+    /// Four shifted dot products of one probe, each row read whole before the next: a single
+    /// probe streams the gallery from memory, and reading rows in address order keeps the
+    /// hardware prefetchers ahead (interleaving four rows was measured 2× slower there).
+    /// Two accumulators a row halve the dependency chain.
+    #[rite(v4x, import_intrinsics)]
+    fn rows4_in_order(rows: [&[[i8; 64]]; 4], probe: &[[i8; 64]]) -> [i32; 4] {
+        let flip = _mm512_set1_epi8(i8::MIN);
+        let zero = _mm512_setzero_si512();
+        let mut acc = [zero; 4];
+        for (row, total) in rows.iter().zip(&mut acc) {
+            let (mut even, mut odd) = (zero, zero);
+            let (row_pairs, row_rest) = row.as_chunks::<2>();
+            let (probe_pairs, probe_rest) = probe.as_chunks::<2>();
+            for (r, p) in row_pairs.iter().zip(probe_pairs) {
+                let (r0, r1) = (_mm512_loadu_si512(&r[0]), _mm512_loadu_si512(&r[1]));
+                even = _mm512_dpbusd_epi32(
+                    even,
+                    _mm512_xor_si512(r0, flip),
+                    _mm512_loadu_si512(&p[0]),
+                );
+                odd =
+                    _mm512_dpbusd_epi32(odd, _mm512_xor_si512(r1, flip), _mm512_loadu_si512(&p[1]));
+            }
+            for (r, p) in row_rest.iter().zip(probe_rest) {
+                let unsigned = _mm512_xor_si512(_mm512_loadu_si512(r), flip);
+                even = _mm512_dpbusd_epi32(even, unsigned, _mm512_loadu_si512(p));
+            }
+            *total = _mm512_add_epi32(even, odd);
+        }
+        reduce4(acc)
     }
 
     /// The lane sums of four accumulators at once (interleave, add, then fold the 128-bit

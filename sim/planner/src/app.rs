@@ -37,6 +37,8 @@ struct RunMode {
     captured: Arc<AtomicBool>,
     started: Instant,
     styled: bool,
+    /// Process CPU time (all threads) when the measured frames began, milliseconds.
+    cpu_ms_at_skip: Option<f64>,
 }
 
 /// Opens the planner window over the scenario in `options` and runs until it is closed — or,
@@ -69,6 +71,7 @@ pub fn run(options: PlanOptions) -> Result<(), PlannerError> {
         captured: captured.clone(),
         started,
         styled: false,
+        cpu_ms_at_skip: None,
     };
     let window = Window { title, resolution: WindowResolution::new(1600, 900), ..default() };
     let mut app = App::new();
@@ -85,7 +88,14 @@ pub fn run(options: PlanOptions) -> Result<(), PlannerError> {
     .insert_resource(mode)
     .add_systems(Startup, spawn_camera)
     .add_systems(Update, (advance_twin, pace_updates, drive_run_mode).chain())
-    .add_systems(EguiPrimaryContextPass, draw_planner);
+    .add_systems(EguiPrimaryContextPass, draw_planner)
+    .add_systems(
+        PostUpdate,
+        count_triangles
+            .after(bevy_egui::EguiPostUpdateSet::ProcessOutput)
+            .before(bevy_egui::EguiPostUpdateSet::PostProcessOutput),
+    );
+    install_coverage_shader(&mut app);
     let exit = app.run();
     if let AppExit::Error(code) = exit {
         return Err(PlannerError::Window { message: format!("the app exited with code {code}") });
@@ -166,6 +176,9 @@ fn drive_run_mode(
         );
     }
     let frame = mode.frame;
+    if frame == crate::planner::FramePerf::SKIP {
+        mode.cpu_ms_at_skip = process_cpu_ms();
+    }
     if let Some(path) = mode.screenshot.clone() {
         if frame >= mode.frames && mode.requested_at.is_none() {
             let captured = mode.captured.clone();
@@ -178,21 +191,42 @@ fn drive_run_mode(
         let written = mode.captured.load(Ordering::SeqCst) && path.exists();
         let waited = mode.requested_at.is_some_and(|at| frame > at + SCREENSHOT_PATIENCE_FRAMES);
         if written || waited {
-            log_perf(&planner.0, frame);
+            log_perf(&planner.0, &mode);
             exit.write(if written { AppExit::Success } else { AppExit::error() });
         }
     } else if mode.frames > 0 && frame >= mode.frames {
-        log_perf(&planner.0, frame);
+        log_perf(&planner.0, &mode);
         exit.write(AppExit::Success);
     }
 }
 
-fn log_perf(p: &Planner, frames: u32) {
+/// CPU time of this process so far (user + system, all threads: the app, the render
+/// thread and the software rasterizer's threads), milliseconds; `None` off Linux.
+fn process_cpu_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    let rest = stat.get(stat.rfind(')')? + 2..)?;
+    let mut fields = rest.split_whitespace().skip(11);
+    let user: f64 = fields.next()?.parse().ok()?;
+    let system: f64 = fields.next()?.parse().ok()?;
+    // Linux reports these in USER_HZ, 100 a second on every architecture it runs on here.
+    Some((user + system) * 10.0)
+}
+
+fn log_perf(p: &Planner, mode: &RunMode) {
+    let frames = mode.frame;
     let perf = &p.perf;
+    let measured = frames.saturating_sub(crate::planner::FramePerf::SKIP);
+    let cpu = match (mode.cpu_ms_at_skip, process_cpu_ms()) {
+        (Some(a), Some(b)) if measured > 0 => {
+            format!("{:.1} ms of process CPU a frame", (b - a) / f64::from(measured))
+        }
+        _ => "process CPU not measured".to_owned(),
+    };
     info!(
         "{frames} frames at {}: mean {:.1} fps (frame time max {:.1} ms, first {} frames left out); \
          simulation step mean {:.3} ms, longest {:.2} ms; panels built in {:.2} ms a frame; \
-         simulated now {}",
+         {cpu}; simulated now {}",
         crate::clock::speed_label(p.clock.speed()),
         perf.mean_fps(),
         perf.frame_s_max * 1000.0,
@@ -202,4 +236,64 @@ fn log_perf(p: &Planner, frames: u32) {
         perf.mean_draw_ms(),
         p.twin.now().to_datetime()
     );
+}
+
+/// The egui shader as this planner needs it, installed in place of bevy_egui's own under the
+/// same handle (so its pipeline, bind groups and blending stay as they are).
+///
+/// bevy_egui's shader turns every texel from linear to sRGB and the result back to linear:
+/// six `pow`s a pixel, which on a software renderer cost about a fifth of the frame. The
+/// planner paints no images, so its only texture is egui's font atlas, whose texels are white
+/// with coverage in alpha (premultiplied, so the sRGB colour is alpha in every channel):
+/// the sRGB colour is `vertex colour × coverage`, and only the conversion of that product to
+/// linear (the target is sRGB) is left.
+const COVERAGE_SHADER: &str = include_str!("egui_coverage.wgsl");
+
+fn install_coverage_shader(app: &mut App) {
+    let shader =
+        bevy::shader::Shader::from_wgsl(COVERAGE_SHADER, "navbat_planner/egui_coverage.wgsl");
+    let mut shaders = app.world_mut().resource_mut::<Assets<bevy::shader::Shader>>();
+    if let Err(e) = shaders.insert(bevy_egui::render::EGUI_SHADER_HANDLE.id(), shader) {
+        warn!("kept bevy_egui's own shader: {e}");
+    }
+}
+
+/// Triangles egui sends to the renderer, counted in fixed-frame and screenshot runs.
+#[derive(Default)]
+struct TriangleCount {
+    frames: u64,
+    triangles: u64,
+    area_px: f64,
+}
+
+fn count_triangles(
+    outputs: Query<&bevy_egui::EguiRenderOutput>,
+    mode: Res<RunMode>,
+    mut count: Local<TriangleCount>,
+) {
+    if mode.frames == 0 {
+        return;
+    }
+    for output in &outputs {
+        count.frames += 1;
+        for job in &output.paint_jobs {
+            if let egui::epaint::Primitive::Mesh(mesh) = &job.primitive {
+                for t in mesh.indices.chunks_exact(3) {
+                    let [a, b, c] = [t[0], t[1], t[2]]
+                        .map(|i| mesh.vertices.get(i as usize).map_or(egui::Pos2::ZERO, |v| v.pos));
+                    count.area_px +=
+                        f64::from((b - a).x * (c - a).y - (b - a).y * (c - a).x).abs() / 2.0;
+                    count.triangles += 1;
+                }
+            }
+        }
+    }
+    if mode.frame + 1 == mode.frames && count.frames > 0 {
+        let frames = count.frames as f64;
+        info!(
+            "egui drew {:.0} triangles covering {:.0} px a frame",
+            count.triangles as f64 / frames,
+            count.area_px / frames
+        );
+    }
 }

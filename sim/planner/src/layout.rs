@@ -211,6 +211,9 @@ struct Snapshot {
 #[derive(Debug, Clone)]
 pub struct Layout {
     file: PathBuf,
+    /// Folder the scenario's relative paths (`workflows.services`) start from: the folder of
+    /// the file it was opened from, kept when the layout is saved elsewhere.
+    base: PathBuf,
     raw: RawScenario,
     scenario: Arc<Scenario>,
     baseline: Arc<Scenario>,
@@ -232,22 +235,27 @@ impl Layout {
         let name = path.display().to_string();
         let bad = |e| PlannerError::Scenario { path: path.to_path_buf(), source: Box::new(e) };
         let raw = navbat_scenario::parse_raw(&name, &text).map_err(bad)?;
-        let scenario = navbat_scenario::from_str(&name, &text).map_err(bad)?;
+        // `load` checks the same text with errors pointing into the file, and resolves relative
+        // paths from the file's folder.
+        let scenario = navbat_scenario::load(path).map_err(bad)?;
         Ok(Self::with_checked(path.to_path_buf(), raw, scenario))
     }
 
     /// A layout over a raw scenario built in code; `file` is where it would be saved.
     pub fn from_raw(file: &Path, raw: RawScenario) -> Result<Self, PlannerError> {
         let scenario =
-            navbat_scenario::from_raw(&file.display().to_string(), &raw).map_err(|e| {
-                PlannerError::Scenario { path: file.to_path_buf(), source: Box::new(e) }
-            })?;
+            navbat_scenario::from_raw_at(&file.display().to_string(), &raw, &folder_of(file))
+                .map_err(|e| PlannerError::Scenario {
+                    path: file.to_path_buf(),
+                    source: Box::new(e),
+                })?;
         Ok(Self::with_checked(file.to_path_buf(), raw, scenario))
     }
 
     fn with_checked(file: PathBuf, raw: RawScenario, scenario: Scenario) -> Self {
         let scenario = Arc::new(scenario);
         Self {
+            base: folder_of(&file),
             file,
             raw,
             baseline: scenario.clone(),
@@ -305,8 +313,9 @@ impl Layout {
         let reject = |reason: String| PlannerError::EditRejected { edit: label.clone(), reason };
         let mut next = self.raw.clone();
         apply_to(&mut next, edit).map_err(reject)?;
-        let scenario = navbat_scenario::from_raw(&self.file.display().to_string(), &next)
-            .map_err(|e| reject(e.to_string()))?;
+        let scenario =
+            navbat_scenario::from_raw_at(&self.file.display().to_string(), &next, &self.base)
+                .map_err(|e| reject(e.to_string()))?;
         let before = std::mem::replace(&mut self.raw, next);
         self.undo.push(Snapshot { label, raw: before });
         self.redo.clear();
@@ -337,7 +346,9 @@ impl Layout {
 
     fn recheck(&mut self) {
         // Every raw scenario in the history passed validation when it was made.
-        if let Ok(s) = navbat_scenario::from_raw(&self.file.display().to_string(), &self.raw) {
+        if let Ok(s) =
+            navbat_scenario::from_raw_at(&self.file.display().to_string(), &self.raw, &self.base)
+        {
             self.scenario = Arc::new(s);
         }
         self.revision += 1;
@@ -350,12 +361,31 @@ impl Layout {
 
     /// Writes the layout to `path` as RON; it becomes the file and the baseline.
     pub fn save(&mut self, path: &Path) -> Result<(), PlannerError> {
-        std::fs::write(path, self.to_ron())
+        // A relative services folder is relative to the file: saved in another folder, the
+        // layout names the folder it came from by its absolute path.
+        let folder = folder_of(path);
+        let mut raw = self.raw.clone();
+        if folder != self.base
+            && let Some(w) = raw.workflows.as_mut()
+            && Path::new(&w.services).is_relative()
+        {
+            let services = std::path::absolute(self.base.join(&w.services))
+                .map_err(|source| PlannerError::Write { path: path.to_path_buf(), source })?;
+            w.services = services.display().to_string();
+        }
+        std::fs::write(path, navbat_scenario::to_ron(&raw))
             .map_err(|source| PlannerError::Write { path: path.to_path_buf(), source })?;
+        self.raw = raw;
+        self.base = folder;
         self.file = path.to_path_buf();
         self.baseline = self.scenario.clone();
         Ok(())
     }
+}
+
+/// The folder of a scenario file, where its relative paths start (`.` for a bare name).
+fn folder_of(file: &Path) -> PathBuf {
+    file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf()
 }
 
 /// Applies an edit to a raw scenario; an `Err` says why it cannot apply.

@@ -171,6 +171,27 @@ pub fn hit(points: &[Pos2], pos: Pos2, radius: f32) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
+/// Projects a polyline and drops every point closer than `min_px` to the last point kept
+/// (the last point is always kept), so a detailed outline is drawn with about one vertex per
+/// `min_px` of screen length: at 1.5 px the line looks the same, with a fraction of the
+/// triangles a software renderer has to set up.
+pub fn thinned_polyline(
+    points: &[[f64; 2]],
+    min_px: f32,
+    mut project: impl FnMut(&[f64; 2]) -> Pos2,
+) -> Vec<Pos2> {
+    let mut out: Vec<Pos2> = Vec::with_capacity(points.len().min(1024));
+    let last = points.len().saturating_sub(1);
+    for (i, q) in points.iter().enumerate() {
+        let p = project(q);
+        match out.last() {
+            Some(prev) if i != last && prev.distance(p) < min_px => {}
+            _ => out.push(p),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,5 +230,23 @@ mod tests {
         assert!(view.project(rect, 39.4, 67.25).distance(p) < 0.01);
         assert_eq!(hit(&[nukus, p], p + Vec2::new(3.0, 0.0), 10.0), Some(1));
         assert_eq!(hit(&[nukus], p, 10.0), None);
+    }
+
+    #[test]
+    fn thinning_keeps_the_ends_and_drops_sub_pixel_steps() {
+        // 1,001 points a tenth of a pixel apart, then a corner.
+        let mut line: Vec<[f64; 2]> = (0..=1000).map(|i| [f64::from(i) * 0.1, 0.0]).collect();
+        line.push([100.0, 50.0]);
+        let thin = thinned_polyline(&line, 1.5, |q| pos2(q[0] as f32, q[1] as f32));
+        assert_eq!(thin.first(), Some(&pos2(0.0, 0.0)));
+        assert_eq!(thin.last(), Some(&pos2(100.0, 50.0)));
+        assert!(thin.len() < 80, "{} points kept", thin.len());
+        for w in thin.windows(2) {
+            assert!(w[0].distance(w[1]) >= 1.5 - 1e-4, "{w:?}");
+        }
+        // Nothing is lost when the points are already far apart.
+        let coarse = [[0.0, 0.0], [10.0, 0.0], [10.0, 10.0]];
+        assert_eq!(thinned_polyline(&coarse, 1.5, |q| pos2(q[0] as f32, q[1] as f32)).len(), 3);
+        assert!(thinned_polyline(&[], 1.5, |q| pos2(q[0] as f32, q[1] as f32)).is_empty());
     }
 }

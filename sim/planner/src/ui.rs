@@ -10,7 +10,7 @@ use navbat_scenario::SiteKind;
 
 use crate::clock::{SPEEDS, speed_label};
 use crate::layout::{CandidateKind, Edit, HoursText};
-use crate::map::hit;
+use crate::map::{hit, thinned_polyline};
 use crate::planner::Planner;
 use crate::situation::{SiteReading, SlaState, Sparkline, WaitBand};
 
@@ -751,6 +751,9 @@ fn map(ui: &mut Ui, p: &mut Planner) {
     }
 }
 
+/// Shortest screen step kept when drawing the base map's outlines, pixels.
+const OUTLINE_STEP_PX: f32 = 1.5;
+
 fn base_map(painter: &egui::Painter, p: &Planner, rect: Rect) {
     // Graticule every 2 degrees.
     for lon in (50..=78).step_by(2) {
@@ -777,8 +780,12 @@ fn base_map(painter: &egui::Painter, p: &Planner, rect: Rect) {
             palette::MUTED,
         );
     }
+    // Outlines are thinned to a vertex per 1.5 px of screen: Natural Earth 1:50m has several
+    // points a pixel at the country-wide zoom, and each one costs a software renderer
+    // triangles to set up without changing a pixel.
+    let project = |q: &[f64; 2]| p.view.project(rect, q[1], q[0]);
     for border in &p.base_map.borders {
-        let pts: Vec<Pos2> = border.iter().map(|q| p.view.project(rect, q[1], q[0])).collect();
+        let pts = thinned_polyline(border, OUTLINE_STEP_PX, project);
         painter.add(Shape::line(pts, Stroke::new(0.8, palette::NEIGHBOUR_BORDER)));
     }
     for crate::map::CountryRing { outline: ring, triangles: tris } in &p.base_map.country {
@@ -790,7 +797,7 @@ fn base_map(painter: &egui::Painter, p: &Planner, rect: Rect) {
             mesh.add_triangle(t[0], t[1], t[2]);
         }
         painter.add(Shape::mesh(mesh));
-        let mut pts: Vec<Pos2> = ring.iter().map(|q| p.view.project(rect, q[1], q[0])).collect();
+        let mut pts = thinned_polyline(ring, OUTLINE_STEP_PX, project);
         if let Some(first) = pts.first().copied() {
             pts.push(first);
         }

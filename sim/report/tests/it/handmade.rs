@@ -259,12 +259,15 @@ pub(crate) fn full_results(name: &str) -> PathBuf {
     dir
 }
 
-/// With `NAVBAT_REPORT_KEEP=DIR`, keeps a copy of the report in `DIR/NAME` to look at.
-fn keep(out: &Path, name: &str) {
+/// With `NAVBAT_REPORT_KEEP=DIR`, keeps copies of the report and of its results directory
+/// in `DIR/NAME` and `DIR/NAME-results` to look at.
+fn keep(out: &Path, results: &Path, name: &str) {
     if let Some(dir) = std::env::var_os("NAVBAT_REPORT_KEEP") {
-        let target = Path::new(&dir).join(name);
-        let _ = std::fs::remove_dir_all(&target);
-        crate::copy_dir(out, &target);
+        for (from, to) in [(out, name.to_owned()), (results, format!("{name}-results"))] {
+            let target = Path::new(&dir).join(to);
+            let _ = std::fs::remove_dir_all(&target);
+            crate::copy_dir(from, &target);
+        }
     }
 }
 
@@ -403,7 +406,7 @@ fn every_section_of_a_full_run_is_filled_and_agrees_with_its_data() {
     let chart = data("tornado");
     assert_eq!(chart[1][..2], ["base", "75"]);
     assert!(html.contains("id=\"chart-tornado\""));
-    keep(&out, "full");
+    keep(&out, &results, "full");
     std::fs::remove_dir_all(&out).expect("clean up");
     std::fs::remove_dir_all(&results).expect("clean up");
 }
@@ -434,7 +437,7 @@ fn a_run_without_baseline_or_optional_files_is_reported_and_says_what_is_missing
     let headline = csv_rows(&out.join("data/headline.csv"));
     assert_eq!(headline[0], ["Site", "Measure", "Unit", "Pilot", "95 % CI low", "95 % CI high"]);
     assert!(headline[1..].iter().any(|r| r[1] == "Cost per transaction"));
-    keep(&out, "bare");
+    keep(&out, &results, "bare");
     std::fs::remove_dir_all(&out).expect("clean up");
     std::fs::remove_dir_all(&results).expect("clean up");
 }

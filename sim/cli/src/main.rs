@@ -78,10 +78,26 @@ struct RunArgs {
     /// paired differences (pilot minus baseline).
     #[arg(long)]
     baseline: bool,
-    /// Write the evaluation report into this folder (implies `--baseline`; the run's files go
-    /// to `--out`, or beside the report in `DIR.results`).
+    /// Write the evaluation report into this folder (implies `--baseline`, and
+    /// `--expansion` when the scenario names candidate sites; the run's files go to `--out`,
+    /// or beside the report in `DIR.results`).
     #[arg(long)]
     report: Option<PathBuf>,
+    /// Also run the expansion experiment on the scenario's candidate sites: each with 0 to
+    /// `--max-kiosks` kiosks, and the proposal's sensitivity to demand, adoption, kiosk
+    /// success and session length (written to `expansion.csv` and `sensitivity.csv`).
+    #[arg(long)]
+    expansion: bool,
+    /// Most kiosks tried per candidate site.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=20))]
+    max_kiosks: u32,
+    /// Replications of each expansion variant (default: `--replications`, at most 5).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    expansion_replications: Option<u32>,
+    /// Export the case workflows of replication 0 as an event log: `FILE.xes` (XES,
+    /// streamed) or `FILE.jsonocel` (OCEL 2.0 JSON, built in memory).
+    #[arg(long, value_name = "FILE")]
+    event_log: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -185,6 +201,18 @@ fn load(path: &std::path::Path) -> miette::Result<navbat_scenario::Scenario> {
     navbat_scenario::load(path).map_err(Report::new)
 }
 
+/// The event-log format a file name asks for.
+fn event_log_format(path: &std::path::Path) -> miette::Result<output::LogFormat> {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("xes") => Ok(output::LogFormat::Xes),
+        Some("jsonocel") => Ok(output::LogFormat::Ocel),
+        _ => Err(miette::miette!(
+            "--event-log {}: expected a file name ending in .xes or .jsonocel",
+            path.display()
+        )),
+    }
+}
+
 fn thread_pool(threads: Option<u32>) -> miette::Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.map_or(0, |t| t as usize))
@@ -242,8 +270,10 @@ fn report(results: &std::path::Path, out: &std::path::Path) -> miette::Result<()
 }
 
 fn run(mut args: RunArgs) -> miette::Result<()> {
+    let log_format = args.event_log.as_deref().map(event_log_format).transpose()?;
     if args.report.is_some() {
         args.baseline = true;
+        args.expansion = true;
         if args.out.is_none() {
             args.out =
                 args.report.as_ref().map(|r| PathBuf::from(format!("{}.results", r.display())));
@@ -261,6 +291,27 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
     let elapsed = started.elapsed();
     let baseline = if args.baseline { runs.pop() } else { None };
     let reps = runs.pop().unwrap_or_default();
+    let expansion = if args.expansion && !scenario.candidates.is_empty() {
+        let r = args.expansion_replications.unwrap_or(args.replications.min(5));
+        let bar = progress(u64::from(r) * (u64::from(args.max_kiosks) + 19), "expansion");
+        let e = pool.install(|| {
+            navbat_engine::run_expansion(&scenario, args.seed, r, args.max_kiosks, &|| {
+                if let Some(b) = &bar {
+                    b.inc(1);
+                }
+            })
+        });
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        Some(e)
+    } else {
+        None
+    };
+    if let (Some(file), Some(format)) = (&args.event_log, log_format) {
+        let model = models.first().cloned().ok_or_else(|| miette::miette!("no model"))?;
+        output::write_event_log(file, format, model, args.seed)?;
+    }
     let mut summary = RunSummary::from_replications(&name, args.seed, &reps);
     if let Some(base) = &baseline {
         summary = summary.with_baseline(&reps, base);
@@ -274,7 +325,7 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
             baseline: args.baseline,
             overrides: args.sets.iter().map(ToString::to_string).collect(),
         };
-        output::write_run(dir, &reps, baseline.as_deref(), &summary, &meta)?;
+        output::write_run(dir, &reps, baseline.as_deref(), expansion.as_ref(), &summary, &meta)?;
         if let Some(report_dir) = &args.report {
             report(dir, report_dir)?;
         }

@@ -83,6 +83,7 @@ pub(crate) fn write_run(
     dir: &Path,
     reps: &[ReplicationRecord],
     baseline: Option<&[ReplicationRecord]>,
+    expansion: Option<&navbat_engine::Expansion>,
     summary: &RunSummary,
     meta: &RunMeta,
 ) -> miette::Result<()> {
@@ -101,13 +102,106 @@ pub(crate) fn write_run(
         navbat_record::write_face_csv(&mut csv, reps).into_diagnostic()?;
         files.push(("face.csv", csv));
     }
+    if reps.iter().any(|r| !r.back_office.is_empty()) {
+        let mut csv = Vec::new();
+        navbat_record::write_back_office_csv(&mut csv, reps).into_diagnostic()?;
+        files.push(("backoffice.csv", csv));
+    }
     if let Some(base) = baseline {
         let mut csv = Vec::new();
         write_replication_csv(&mut csv, base).into_diagnostic()?;
         files.push(("baseline.csv", csv));
     }
+    if let Some(e) = expansion {
+        let mut csv = Vec::new();
+        navbat_record::write_rows_csv(&mut csv, &e.rows).into_diagnostic()?;
+        files.push(("expansion.csv", csv));
+        let mut csv = Vec::new();
+        navbat_record::write_rows_csv(&mut csv, &e.sensitivity).into_diagnostic()?;
+        files.push(("sensitivity.csv", csv));
+    }
     files.push(("summary.json", serde_json::to_vec_pretty(summary).into_diagnostic()?));
     write_files(dir, &files)
+}
+
+/// Event-log formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LogFormat {
+    /// XES, written case by case as cases finish.
+    Xes,
+    /// OCEL 2.0 JSON, built whole in memory.
+    Ocel,
+}
+
+/// Runs replication 0 of `model` again keeping every case's audit log, and writes its
+/// finished cases to `path` (through a temporary file, so a failure leaves nothing).
+/// Results are those of replication 0: keeping logs changes no draw.
+pub(crate) fn write_event_log(
+    path: &Path,
+    format: LogFormat,
+    model: std::sync::Arc<navbat_engine::Model>,
+    seed: u64,
+) -> miette::Result<()> {
+    use std::sync::{Arc, Mutex, PoisonError};
+    if model.scenario.workflows.is_none() {
+        return Err(miette::miette!(
+            "--event-log: the scenario has no `workflows`, so there are no cases to export"
+        ));
+    }
+    let tmp = path.with_extension("partial");
+    let file = std::fs::File::create(&tmp)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot create {}", tmp.display()))?;
+    let out = std::io::BufWriter::new(file);
+    let result = match format {
+        LogFormat::Xes => {
+            let writer = navbat_workflow::XesWriter::new(out).into_diagnostic()?;
+            let state: Arc<Mutex<(Option<_>, Option<String>)>> =
+                Arc::new(Mutex::new((Some(writer), None)));
+            let sink = state.clone();
+            let exporter: navbat_engine::CaseExporter = Box::new(move |catalog, case| {
+                let mut g = sink.lock().unwrap_or_else(PoisonError::into_inner);
+                let (writer, error) = &mut *g;
+                if error.is_none()
+                    && let Some(w) = writer.as_mut()
+                    && let Err(e) = w.write_case(catalog, case)
+                {
+                    *error = Some(e.to_string());
+                }
+            });
+            navbat_engine::Simulation::with_case_export(model, seed, 0, exporter).finish();
+            let mut g = state.lock().unwrap_or_else(PoisonError::into_inner);
+            match (g.0.take(), g.1.take()) {
+                (_, Some(e)) => Err(miette::miette!("{e}")),
+                (Some(w), None) => w.finish().map(drop).into_diagnostic(),
+                (None, None) => Ok(()),
+            }
+        }
+        LogFormat::Ocel => {
+            let cases: Arc<Mutex<Vec<navbat_workflow::Case>>> = Arc::default();
+            let sink = cases.clone();
+            let exporter: navbat_engine::CaseExporter = Box::new(move |_, case| {
+                sink.lock().unwrap_or_else(PoisonError::into_inner).push(case.clone());
+            });
+            let catalog = model.scenario.workflows.as_ref().map(|w| w.catalog.clone());
+            navbat_engine::Simulation::with_case_export(model, seed, 0, exporter).finish();
+            let cases = std::mem::take(&mut *cases.lock().unwrap_or_else(PoisonError::into_inner));
+            let mut out = out;
+            match catalog {
+                Some(c) => navbat_workflow::write_ocel_json(&mut out, &c, &cases)
+                    .into_diagnostic()
+                    .and_then(|()| std::io::Write::flush(&mut out).into_diagnostic()),
+                None => Ok(()),
+            }
+        }
+    };
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e.wrap_err(format!("cannot write the event log {}", path.display())));
+    }
+    std::fs::rename(&tmp, path)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot move the event log into {}", path.display()))
 }
 
 /// What a saved run needs so that any figure can be re-created: the exact scenario text,

@@ -34,7 +34,11 @@ pub struct PersonKey {
     pub generation: u32,
 }
 
-/// What happens at an instant, always at one site.
+/// The calendar's "site" of events that belong to the back office, not to a floor.
+pub const OFFICE: u32 = u32::MAX;
+
+/// What happens at an instant, at one site (or, for case and officer events, at the back
+/// office: site [`OFFICE`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Event {
     /// The next person arrives.
@@ -55,6 +59,12 @@ pub enum Event {
     KioskFail(u16),
     /// A kiosk is repaired.
     KioskRepaired(u16),
+    /// The person of a case comes back to collect their document (case id).
+    Pickup(u64),
+    /// The world answers a case (case id): back office.
+    Case(u64, crate::office::CaseStep),
+    /// A back-office officer's shift or task: back office.
+    Officer(u16, crate::office::OfficerStep),
 }
 
 /// An event with its instant, site, and a sequence number that fixes the order of
@@ -201,6 +211,22 @@ pub struct SiteState {
     pub counter_waiting: u32,
     /// People waiting in the kiosk line.
     pub kiosk_waiting: u32,
+    /// The Face-ID session of the kiosk session that just ended (person, group index,
+    /// 1:1 score, capture), handed to the case the request opens.
+    pub face_session: Option<(PersonKey, FaceSession)>,
+}
+
+/// One Face-ID capture and verification of a person.
+#[derive(Debug, Clone)]
+pub struct FaceSession {
+    /// Group index: elderly × 2 + female.
+    pub group: usize,
+    /// 0 matched, 1 failed to acquire, 2 not matched.
+    pub outcome: u8,
+    /// 1:1 score against the record photo (0 when nothing was captured).
+    pub score: f32,
+    /// The live capture, when one was usable.
+    pub template: Option<navbat_matching::Template>,
 }
 
 /// An officer counter's live state.
@@ -287,6 +313,10 @@ pub struct Applicant {
     pub patience_ms: Option<i64>,
     /// Whether a kiosk session would succeed for this person.
     pub kiosk_ok: bool,
+    /// The case whose document this visit collects (a pickup visit), by case id.
+    pub pickup: Option<u64>,
+    /// When Face-ID failed at a kiosk and sent the person on to a counter, and their group.
+    pub face_fallback: Option<(SimTime, u8)>,
     /// Uniform draw that decides balking against the segment's probability.
     pub balk_draw: f64,
     /// Where this person falls in the breakdowns.

@@ -62,3 +62,93 @@ pub fn without_kiosks(scenario: &Scenario) -> Scenario {
     }
     s
 }
+
+/// What the expansion experiment measured at the candidate sites.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Expansion {
+    /// Every candidate with 0 to `max_kiosks` kiosks, per replication.
+    pub rows: Vec<navbat_record::ExpansionRow>,
+    /// The proposal (candidates as the scenario equips them) against no kiosks, with one
+    /// assumption moved at a time.
+    pub sensitivity: Vec<navbat_record::SensitivityRow>,
+}
+
+/// Runs the expansion experiment on the candidate sites of `scenario` (alone: sites do not
+/// interact): each with 0 to `max_kiosks` kiosks, and the sensitivity of the proposal to
+/// [`crate::Assumption::ALL`]. All runs share `seed`, so every comparison is paired by
+/// replication (common random numbers). Empty when the scenario names no candidates.
+pub fn run_expansion(
+    scenario: &Scenario,
+    seed: u64,
+    replications: u32,
+    max_kiosks: u32,
+    on_done: &(dyn Fn() + Sync),
+) -> Expansion {
+    use crate::variant::{Assumption, only_sites, scaled, with_kiosk_count};
+    if scenario.candidates.is_empty() {
+        return Expansion::default();
+    }
+    let candidates = only_sites(scenario, &scenario.candidates);
+    let none = with_kiosk_count(&candidates, 0);
+    let mut scenarios: Vec<Scenario> =
+        (0..=max_kiosks).map(|k| with_kiosk_count(&candidates, k)).collect();
+    let mut levels = vec![("base".to_owned(), "base", 1.0)];
+    for a in Assumption::ALL {
+        let (low, high) = a.range();
+        levels.push((a.name().to_owned(), "low", low));
+        levels.push((a.name().to_owned(), "high", high));
+    }
+    let first_pair = scenarios.len();
+    for (name, _, factor) in &levels {
+        let a = Assumption::ALL.into_iter().find(|a| a.name() == name);
+        let (p, b) = match a {
+            Some(a) => (scaled(&candidates, a, *factor), scaled(&none, a, *factor)),
+            None => (candidates.clone(), none.clone()),
+        };
+        scenarios.push(p);
+        scenarios.push(b);
+    }
+    let models: Vec<Arc<Model>> = scenarios.into_iter().map(Model::new).collect();
+    let runs = run_models(&models, seed, replications, on_done);
+    let mut rows = Vec::new();
+    for (k, reps) in runs.iter().take(first_pair).enumerate() {
+        for rep in reps {
+            for s in &rep.sites {
+                rows.push(navbat_record::ExpansionRow {
+                    replication: rep.replication,
+                    site: s.site.clone(),
+                    kiosks: u32::try_from(k).unwrap_or(u32::MAX),
+                    arrivals: s.arrivals,
+                    served: s.served,
+                    served_kiosk: s.served_kiosk,
+                    abandoned: s.abandoned(),
+                    mean_wait_min: s.mean_wait_min,
+                    p90_wait_min: s.p90_wait_min,
+                    citizen_hours: s.citizen_hours,
+                    officer_busy_hours: s.officer_busy_hours,
+                    kiosk_utilization: s.kiosk_utilization,
+                });
+            }
+        }
+    }
+    let mut sensitivity = Vec::new();
+    for (i, (name, level, factor)) in levels.iter().enumerate() {
+        let (proposal, base) = (&runs[first_pair + 2 * i], &runs[first_pair + 2 * i + 1]);
+        for (p, b) in proposal.iter().zip(base) {
+            let sum = |r: &ReplicationRecord, f: &dyn Fn(&navbat_record::SiteRecord) -> f64| {
+                r.sites.iter().map(f).sum::<f64>()
+            };
+            sensitivity.push(navbat_record::SensitivityRow {
+                assumption: name.clone(),
+                level: (*level).to_owned(),
+                factor: *factor,
+                replication: p.replication,
+                citizen_hours_saved: sum(b, &|s| s.citizen_hours) - sum(p, &|s| s.citizen_hours),
+                officer_hours_freed: sum(b, &|s| s.officer_busy_hours)
+                    - sum(p, &|s| s.officer_busy_hours),
+                served_kiosk: p.sites.iter().map(|s| s.served_kiosk).sum(),
+            });
+        }
+    }
+    Expansion { rows, sensitivity }
+}

@@ -35,6 +35,7 @@ mod components;
 mod erlang;
 mod experiment;
 mod model;
+mod office;
 mod plan;
 mod queue;
 mod sample;
@@ -43,6 +44,7 @@ mod streams;
 mod tally;
 mod time;
 mod twin;
+mod variant;
 
 pub use crate::components::{
     Applicant, Calendar, Clock, CounterOf, CounterState, Event, KioskOf, KioskState, People,
@@ -52,11 +54,15 @@ pub use crate::erlang::{
     erlang_b, erlang_c_mean_wait, erlang_c_wait_probability, erlang_c_wait_quantile, mg1_mean_wait,
     mmck_blocking,
 };
-pub use crate::experiment::{run_models, run_replications, without_kiosks};
+pub use crate::experiment::{
+    Expansion, run_expansion, run_models, run_replications, without_kiosks,
+};
 pub use crate::model::{FaceModel, Model};
+pub use crate::office::{CaseExporter, CaseStep, OfficerStep};
 pub use crate::plan::SitePlan;
 pub use crate::queue::{QueueSpec, queue_scenario};
 pub use crate::sim::{Advance, Simulation};
 pub use crate::streams::{Purpose, StreamRng, person_stream, stream};
 pub use crate::tally::Keys;
 pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SimTime};
+pub use crate::variant::{Assumption, only_sites, scaled, with_kiosk_count};

@@ -49,6 +49,51 @@ pub struct FaceModel {
     pub threshold: navbat_matching::Threshold,
     /// Share of women among applicants.
     pub share_female: f64,
+    /// Identities in the scaled 1:N gallery.
+    pub gallery: u32,
+    /// Best 1:N score in the scaled gallery → the score the same search reaches in the
+    /// national gallery, tabulated (see [`FaceModel::national_score`]).
+    pub national: Vec<f32>,
+}
+
+/// Step of the scaled-to-national score table.
+const NATIONAL_STEP: f32 = 0.002;
+/// Highest score in the table: impostor maxima of 512-d templates stay far below.
+const NATIONAL_MAX: f32 = 0.6;
+
+impl FaceModel {
+    /// The score a 1:N search whose best impostor score is `best` in the scaled gallery
+    /// reaches among the national gallery's 38 million: the score whose impostor tail is
+    /// `tail(best) × scaled size / national size` (the exact tail of the matcher's
+    /// isotropic model; for independent impostors the maxima of the two galleries then
+    /// have the same distribution). Linear interpolation in a table made once per model.
+    pub fn national_score(&self, best: f32) -> f32 {
+        let x = (best.max(0.0) / NATIONAL_STEP).min((self.national.len() - 1) as f32);
+        let i = (x as usize).min(self.national.len().saturating_sub(2));
+        let f = x - i as f32;
+        match (self.national.get(i), self.national.get(i + 1)) {
+            (Some(a), Some(b)) => a + (b - a) * f,
+            (Some(a), None) => *a,
+            _ => best,
+        }
+    }
+}
+
+/// The table behind [`FaceModel::national_score`], for scores 0 to [`NATIONAL_MAX`].
+fn national_table(dimension: usize, gallery: u32) -> Vec<f32> {
+    use navbat_matching::{NATIONAL_GALLERY_SIZE, Threshold, isotropic_fmr};
+    let scale = f64::from(gallery) / NATIONAL_GALLERY_SIZE as f64;
+    let steps = (NATIONAL_MAX / NATIONAL_STEP).round() as usize;
+    (0..=steps)
+        .map(|i| {
+            let s = i as f32 * NATIONAL_STEP;
+            let national = Threshold::new(s.min(1.0))
+                .and_then(|t| isotropic_fmr(dimension, t))
+                .map(|tail| (tail * scale).clamp(1e-300, 1.0))
+                .and_then(|fmr| navbat_matching::isotropic_threshold_for_fmr(dimension, fmr));
+            national.map_or(s, |t| t.value())
+        })
+        .collect()
 }
 
 impl Model {
@@ -79,7 +124,13 @@ impl Model {
             // The target was validated to (0, 0.1]; the matcher computes its exact threshold.
             navbat_matching::isotropic_threshold_for_fmr(biometrics.dimension, f.target_fmr)
                 .ok()
-                .map(|threshold| FaceModel { biometrics, threshold, share_female: f.share_female })
+                .map(|threshold| FaceModel {
+                    national: national_table(biometrics.dimension, f.gallery),
+                    biometrics,
+                    threshold,
+                    share_female: f.share_female,
+                    gallery: f.gallery,
+                })
         });
         let servable = scenario
             .sites

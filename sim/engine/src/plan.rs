@@ -165,3 +165,16 @@ fn merge_adjacent(mut windows: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
 pub fn horizon_end(scenario: &Scenario) -> SimTime {
     SimTime(SimTime::at_midnight(scenario.end).0 + DAY_MS)
 }
+
+/// Working windows over the horizon for `hours` (closed on holidays unless the hours say
+/// otherwise), e.g. a back-office team's.
+pub fn windows(scenario: &Scenario, hours: &OpeningHours) -> Vec<(i64, i64)> {
+    let mut out = Vec::new();
+    for date in days(scenario.start, i64::from(scenario.days())) {
+        let midnight = SimTime::at_midnight(date).0;
+        for &(a, b) in hours.on(date, scenario.is_holiday(date)) {
+            out.push((midnight + i64::from(a) * MINUTE_MS, midnight + i64::from(b) * MINUTE_MS));
+        }
+    }
+    merge_adjacent(out)
+}

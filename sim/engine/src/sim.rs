@@ -12,6 +12,7 @@ use crate::components::{
     StepTarget, Whereabouts,
 };
 use crate::model::{Model, ModelRes};
+use crate::office::{CaseExporter, Office};
 use crate::streams::Streams;
 use crate::tally::{Cell, Cells, SiteTally, SiteTotals, Tally};
 use crate::time::SimTime;
@@ -47,7 +48,19 @@ impl std::fmt::Debug for Simulation {
 impl Simulation {
     /// A replication of `model` with master `seed`, ready at the start of the horizon.
     pub fn new(model: Arc<Model>, seed: u64, replication: u32) -> Self {
-        Self::build(model, seed, replication, None)
+        Self::build(model, seed, replication, None, None)
+    }
+
+    /// Like [`Simulation::new`], keeping every case's audit log and handing each finished
+    /// case to `export` (e.g. an XES or OCEL writer). Cases still open at the end are not
+    /// handed over.
+    pub fn with_case_export(
+        model: Arc<Model>,
+        seed: u64,
+        replication: u32,
+        export: CaseExporter,
+    ) -> Self {
+        Self::build(model, seed, replication, None, Some(export))
     }
 
     /// Like [`Simulation::new`], but nobody comes after `max_arrivals` requests, and the
@@ -61,10 +74,16 @@ impl Simulation {
         warm_up: u64,
     ) -> Self {
         let limit = ArrivalLimit { max: max_arrivals, uncounted_first: warm_up };
-        Self::build(model, seed, replication, Some(limit))
+        Self::build(model, seed, replication, Some(limit), None)
     }
 
-    fn build(model: Arc<Model>, seed: u64, replication: u32, limit: Option<ArrivalLimit>) -> Self {
+    fn build(
+        model: Arc<Model>,
+        seed: u64,
+        replication: u32,
+        limit: Option<ArrivalLimit>,
+        export: Option<CaseExporter>,
+    ) -> Self {
         let mut world = World::new();
         let sc = &model.scenario;
         let mut sites = Vec::with_capacity(sc.sites.len());
@@ -114,6 +133,7 @@ impl Simulation {
                     people: People::default(),
                     counter_waiting: 0,
                     kiosk_waiting: 0,
+                    face_session: None,
                 })
                 .id();
             for index in 0..n_counters {
@@ -136,6 +156,8 @@ impl Simulation {
             let key = seed ^ u64::from(replication).rotate_left(32) ^ 0x6e61_7662_6174_4944;
             navbat_matching::Population::new(key, f.biometrics.clone()).ok()
         });
+        let office = Office::new(&model, seed, replication, population.as_ref(), export)
+            .map(std::sync::Mutex::new);
         world.insert_resource(RunState {
             streams: Streams::new(seed, replication, n),
             sites,
@@ -143,6 +165,7 @@ impl Simulation {
             seed,
             replication,
             population,
+            office,
         });
         world.insert_resource(Tally {
             sites: (0..n)
@@ -219,6 +242,22 @@ impl Simulation {
             self.model.end
         };
         let mut tally = self.world.remove_resource::<Tally>().unwrap_or_default();
+        let n_sites = tally.sites.len();
+        let (back_office, open_cases) = match self.world.get_resource_mut::<RunState>() {
+            Some(mut run) => match run.office.as_mut().map(crate::twin::office_mut) {
+                Some(office) => {
+                    for (t, c) in tally.sites.iter_mut().zip(&office.sites) {
+                        t.cases = c.clone();
+                    }
+                    for (t, f) in tally.sites.iter_mut().zip(&office.face) {
+                        t.face_search = *f;
+                    }
+                    office.finish(n_sites)
+                }
+                None => (Vec::new(), Vec::new()),
+            },
+            None => (Vec::new(), Vec::new()),
+        };
         let sc = &self.model.scenario;
         let horizon_ms = end.0 - self.model.start.0;
         let clip = |(a, b): &(i64, i64)| (b.min(&end.0) - a).max(0);
@@ -260,7 +299,7 @@ impl Simulation {
                     open_ms: self.model.plans[s].open.iter().map(clip).sum(),
                     horizon_ms,
                     in_system_end: in_system,
-                    cases_open_end: 0,
+                    cases_open_end: open_cases.get(s).copied().unwrap_or(0),
                 };
                 t.record(self.replication, &sc.sites[s].id, totals)
             })
@@ -313,7 +352,7 @@ impl Simulation {
                     });
                 }
             }
-            face.retain(|r| r.attempts > 0);
+            face.retain(|r| r.attempts > 0 || r.searches > 0);
         }
         ReplicationRecord {
             replication: self.replication,
@@ -321,7 +360,7 @@ impl Simulation {
             sites,
             breakdown,
             face,
-            back_office: Vec::new(),
+            back_office,
         }
     }
 }

@@ -38,6 +38,8 @@ pub enum Purpose {
     KioskRepair = 8,
     /// A person's Face-ID captures (keyed by person, not by site: see [`person_stream`]).
     FaceId = 9,
+    /// What happens to a person's case after the visit (keyed by person).
+    Case = 10,
 }
 
 /// Number of purposes.

@@ -153,6 +153,10 @@ pub struct CaseTally {
     pub audit: [u64; 2],
 }
 
+/// Divisor that turns a duration in ms into the end-to-end histogram's unit (a day reads
+/// as a minute).
+pub(crate) const E2E_SCALE: i64 = 1_440;
+
 /// Age bands × sexes.
 pub(crate) const FACE_GROUPS: usize = 8;
 

@@ -11,10 +11,11 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
 use crate::components::{
-    Applicant, ArrivalLimit, Calendar, Clock, Event, PersonKey, Server, SiteState, StepTarget,
-    Whereabouts,
+    Applicant, ArrivalLimit, Calendar, Clock, Event, FaceSession, OFFICE, PersonKey, Server,
+    SiteState, StepTarget, Whereabouts,
 };
 use crate::model::{Model, ModelRes};
+use crate::office::{Office, Request};
 use crate::streams::{PURPOSES, Purpose, StreamRng, Streams};
 use crate::tally::{SiteTally, Tally};
 use crate::time::{HOUR_MS, SimTime, minutes_to_ms};
@@ -34,6 +35,10 @@ pub(crate) struct RunState {
     pub(crate) replication: u32,
     /// This replication's synthetic population, when Face-ID is on.
     pub(crate) population: Option<navbat_matching::Population>,
+    /// The back office, when the scenario has case workflows. (A mutex only to make the
+    /// resource `Sync`: the case store's callbacks are `Send` alone; it is never locked,
+    /// only reached through `get_mut`.)
+    pub(crate) office: Option<std::sync::Mutex<Office>>,
 }
 
 /// The cached query that reaches a site's floor without a per-call type lookup.
@@ -49,12 +54,21 @@ pub(crate) fn handle_due_events(world: &mut World) {
         let (mut handled, mut last) = (0u64, None);
         let mut floors = parts.floors.0.query_mut(world);
         while let Some(s) = parts.cal.pop_due(until) {
+            if s.site == OFFICE {
+                if let Some(office) = parts.run.office.as_mut().map(office_mut) {
+                    office.handle(s.event, s.time, &model, parts.cal);
+                }
+                handled += 1;
+                last = Some(s.time);
+                continue;
+            }
             let site = s.site as usize;
             let Ok(mut floor) = floors.get_mut(parts.run.sites[site]) else {
                 continue;
             };
             let mut env = Env {
                 face: parts.run.population.as_ref(),
+                office: parts.run.office.as_mut().map(office_mut),
                 seed: parts.run.seed,
                 replication: parts.run.replication,
                 cal: parts.cal,
@@ -113,6 +127,7 @@ pub(crate) fn with_parts<R>(
 /// What a site's handlers may touch besides the floor itself.
 pub(crate) struct Env<'a> {
     pub(crate) face: Option<&'a navbat_matching::Population>,
+    pub(crate) office: Option<&'a mut Office>,
     pub(crate) seed: u64,
     pub(crate) replication: u32,
     pub(crate) cal: &'a mut Calendar,
@@ -154,6 +169,9 @@ impl SiteState {
             Event::Renege(p, stay) => self.renege(p, stay, env),
             Event::KioskFail(k) => self.kiosk_fail(usize::from(k), env),
             Event::KioskRepaired(k) => self.kiosk_repaired(usize::from(k), env),
+            Event::Pickup(case) => self.pickup_arrive(case, env),
+            // Back-office events never reach a floor.
+            Event::Case(..) | Event::Officer(..) => {}
         }
     }
 
@@ -298,6 +316,8 @@ impl SiteState {
             kiosk_ok,
             balk_draw,
             keys,
+            pickup: None,
+            face_fallback: None,
         });
         let line = if channel == Channel::Kiosk && self.kiosk_up_for(svc.kiosk_needs) {
             Line::Kiosk
@@ -385,7 +405,7 @@ impl SiteState {
                 })
                 .map(|c| Server::Counter(c as u16)),
             Line::Kiosk if self.kiosk_waiting == 0 => {
-                let need = env.model.scenario.services[usize::from(a.service)].kiosk_needs?;
+                let need = kiosk_need(a, env.model)?;
                 self.kiosks
                     .iter()
                     .position(|k| k.up && k.serving.is_none() && k.capabilities.covers(need))
@@ -472,8 +492,7 @@ impl SiteState {
         while let Some(&p) = self.kiosk_line.get(i) {
             match self.people.get(p) {
                 Some(a) if a.at == Whereabouts::KioskLine => {
-                    let need = env.model.scenario.services[usize::from(a.service)].kiosk_needs;
-                    if need.is_some_and(|n| caps.covers(n)) {
+                    if kiosk_need(a, env.model).is_some_and(|n| caps.covers(n)) {
                         take_at(&mut self.kiosk_line, i);
                         return Some(p);
                     }
@@ -718,6 +737,10 @@ impl SiteState {
 
     fn kiosk_session_ends(&mut self, p: PersonKey, env: &mut Env<'_>) {
         let Some(a) = self.people.get(p) else { return };
+        if a.pickup.is_some() {
+            self.finish_served(p, true, env);
+            return;
+        }
         let (service, counted, keys) = (a.service, a.counted, a.keys);
         let needs_face =
             env.model.scenario.services[usize::from(service)].kiosk_needs.is_some_and(|n| {
@@ -733,6 +756,15 @@ impl SiteState {
         }
         if counted {
             env.tally.kiosk_fallbacks += 1;
+        }
+        if !face_ok
+            && let Some((key, f)) = &self.face_session
+            && *key == p
+        {
+            let group = f.group as u8;
+            if let Some(a) = self.people.get_mut(p) {
+                a.face_fallback = Some((env.now, group));
+            }
         }
         if env.model.servable[env.site][usize::from(service)].0 {
             self.join(p, Line::Counter, false, env);
@@ -750,42 +782,94 @@ impl SiteState {
     /// whether they were matched; a failure to acquire or a false non-match sends them on
     /// to an officer. Always true when Face-ID is off.
     fn face_check(&mut self, p: PersonKey, env: &mut Env<'_>) -> bool {
-        use navbat_matching::{AgeBand, Decision, Device, Group, PersonId, Sex, verify};
-        let (Some(population), Some(face)) = (env.face, env.model.face.as_ref()) else {
+        let Some(a) = self.people.get(p) else { return true };
+        let counted = a.counted;
+        let Some(f) = face_session(a, navbat_matching::Device::KioskCamera, env) else {
             return true;
         };
-        let Some(a) = self.people.get(p) else { return true };
-        let mut rng =
-            crate::streams::person_stream(env.seed, env.replication, Purpose::FaceId, a.id);
-        let age = match env.model.scenario.segments[usize::from(a.segment)].kind {
-            navbat_scenario::SegmentKind::CitizenElderly => AgeBand::Elderly,
-            _ => AgeBand::Adult,
-        };
-        let female = rng.random::<f64>() < face.share_female;
-        let group = Group::new(age, if female { Sex::Female } else { Sex::Male });
-        let identity = population.identity(PersonId(a.id), &group);
-        let record = population.capture(&identity, Device::OfficerStation, &mut rng);
-        let live = population.capture(&identity, Device::KioskCamera, &mut rng);
-        let outcome = match (record.capture(), live.capture()) {
-            (Some(r), Some(l)) => match verify(&l.template, &r.template, face.threshold) {
-                Ok(v) if v.decision == Decision::Match => 0,
-                _ => 2,
-            },
-            _ => 1,
-        };
-        if a.counted {
-            let g = usize::from(age == AgeBand::Elderly) * 2 + usize::from(female);
-            let cell = &mut env.tally.face[g];
+        if counted {
+            let cell = &mut env.tally.face[f.group];
             cell[0] += 1;
-            if outcome > 0 {
-                cell[outcome] += 1;
+            if f.outcome > 0 {
+                cell[usize::from(f.outcome)] += 1;
             }
         }
-        outcome == 0
+        let matched = f.outcome == 0;
+        self.face_session = Some((p, f));
+        matched
+    }
+
+    /// A person whose case is ready comes back to collect the document.
+    fn pickup_arrive(&mut self, case: u64, env: &mut Env<'_>) {
+        let model = env.model;
+        let Some(office) = env.office.as_deref_mut() else { return };
+        let Some(v) = office.pickup_visit(case, model) else { return };
+        let sc = &model.scenario;
+        let seg = &sc.segments[usize::from(v.segment)];
+        let by_counter = model.servable[env.site][usize::from(v.service)].0;
+        let key = self.people.insert(Applicant {
+            id: v.person,
+            service: v.service,
+            segment: v.segment,
+            priority: seg.priority && sc.queue.discipline == Discipline::Priority,
+            // Pickups are not new requests: they are tallied apart.
+            counted: false,
+            arrived: env.now,
+            at: Whereabouts::InService,
+            queued_at: env.now,
+            stay: 0,
+            waited_ms: 0,
+            counter_ms: v.counter_ms,
+            kiosk_ms: v.kiosk_ms,
+            patience_ms: None,
+            kiosk_ok: true,
+            balk_draw: 1.0,
+            keys: crate::tally::Keys::default(),
+            pickup: Some(case),
+            face_fallback: None,
+        });
+        let terminal = self.kiosk_up_for(Some(navbat_scenario::Capabilities::of(
+            navbat_scenario::Capability::DocumentPickup,
+        )));
+        let line = if terminal || !by_counter { Line::Kiosk } else { Line::Counter };
+        self.join(key, line, false, env);
     }
 
     fn finish_served(&mut self, p: PersonKey, at_kiosk: bool, env: &mut Env<'_>) {
-        let Some(a) = self.depart(p, env) else { return };
+        let session = match self.face_session.take() {
+            Some((key, f)) if key == p && at_kiosk => Some(f),
+            _ => None,
+        };
+        let Some(a) = self.depart_served(p, env) else { return };
+        if a.pickup.is_some() {
+            return;
+        }
+        if env.office.is_some() {
+            // The request becomes a case, with the capture it was taken with: the kiosk's,
+            // or an officer station's at the counter.
+            let f =
+                session.or_else(|| face_session(&a, navbat_matching::Device::OfficerStation, env));
+            let (group, score, template) = match f {
+                Some(f) => (f.group, f.score, f.template),
+                None => (0, 0.0, None),
+            };
+            let request = Request {
+                site: env.site,
+                person: a.id,
+                service: a.service,
+                segment: a.segment,
+                arrived: a.arrived,
+                counted: a.counted,
+                officer_contact: !at_kiosk,
+                group,
+                verify_score: score,
+                template,
+            };
+            let (now, model) = (env.now, env.model);
+            if let Some(office) = env.office.as_deref_mut() {
+                office.open(request, now, model, env.cal);
+            }
+        }
         if a.counted {
             let t = &mut *env.tally;
             t.served += 1;
@@ -800,11 +884,49 @@ impl SiteState {
         }
     }
 
-    /// Person `p` leaves the site, served or not; their time here is booked as citizen time.
+    /// Person `p` leaves the site unserved; their time here is booked as citizen time, and
+    /// a pickup visitor will come back another day.
     fn depart(&mut self, p: PersonKey, env: &mut Env<'_>) -> Option<Applicant> {
+        let a = self.leave_site(p, env)?;
+        if let Some(case) = a.pickup {
+            let (now, model) = (env.now, env.model);
+            if let Some(office) = env.office.as_deref_mut() {
+                office.pickup_missed(case, now, model, env.cal);
+            }
+        }
+        Some(a)
+    }
+
+    /// Person `p` leaves the site served; a pickup visitor's document is handed over.
+    fn depart_served(&mut self, p: PersonKey, env: &mut Env<'_>) -> Option<Applicant> {
+        let at_kiosk = self.kiosks.iter().any(|k| k.serving == Some(p))
+            || !self.counters.iter().any(|c| c.serving == Some(p));
+        let a = self.leave_site(p, env)?;
+        if let Some(case) = a.pickup {
+            let (now, model) = (env.now, env.model);
+            if let Some(office) = env.office.as_deref_mut() {
+                if office.counted(case) {
+                    env.tally.pickups[0] += 1;
+                    env.tally.pickups[1] += u64::from(at_kiosk);
+                }
+                office.collected(case, at_kiosk, now, model, env.cal);
+            }
+        }
+        Some(a)
+    }
+
+    /// Removes `p` from the floor, booking citizen time and Face-ID's extra minutes.
+    fn leave_site(&mut self, p: PersonKey, env: &mut Env<'_>) -> Option<Applicant> {
         let a = self.people.remove(p)?;
-        if a.counted {
+        let counted = a.counted
+            || a.pickup.is_some_and(|c| env.office.as_deref_mut().is_some_and(|o| o.counted(c)));
+        if counted {
             env.tally.citizen_ms += env.now.0 - a.arrived.0;
+        }
+        if a.counted
+            && let Some((since, group)) = a.face_fallback
+        {
+            env.tally.face_extra_ms[usize::from(group)] += env.now.0 - since.0;
         }
         Some(a)
     }
@@ -873,6 +995,64 @@ impl SiteState {
     }
 }
 
+/// The office behind its mutex (poisoning cannot happen: nothing locks it).
+pub(crate) fn office_mut(m: &mut std::sync::Mutex<Office>) -> &mut Office {
+    m.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// What a kiosk must be able to do for person `a`: hand out a document on a pickup visit,
+/// otherwise what their service needs.
+fn kiosk_need(a: &Applicant, model: &Model) -> Option<navbat_scenario::Capabilities> {
+    if a.pickup.is_some() {
+        return Some(navbat_scenario::Capabilities::of(
+            navbat_scenario::Capability::DocumentPickup,
+        ));
+    }
+    model.scenario.services[usize::from(a.service)].kiosk_needs
+}
+
+/// A Face-ID capture of person `a` on `device`, verified against their record photo (taken
+/// at an officer station), with the real matcher. `None` when Face-ID is off.
+///
+/// The person's draws come from their own stream: the first decides their sex, the next
+/// make the record photo, then the live capture, so the record photo is the same whichever
+/// device the live capture is made on.
+fn face_session(
+    a: &Applicant,
+    device: navbat_matching::Device,
+    env: &Env<'_>,
+) -> Option<FaceSession> {
+    use navbat_matching::{AgeBand, Device, Group, PersonId, Sex, verify};
+    let (population, face) = (env.face?, env.model.face.as_ref()?);
+    let mut rng = crate::streams::person_stream(env.seed, env.replication, Purpose::FaceId, a.id);
+    let age = match env.model.scenario.segments[usize::from(a.segment)].kind {
+        navbat_scenario::SegmentKind::CitizenElderly => AgeBand::Elderly,
+        _ => AgeBand::Adult,
+    };
+    let female = rng.random::<f64>() < face.share_female;
+    let group = Group::new(age, if female { Sex::Female } else { Sex::Male });
+    let identity = population.identity(PersonId(a.id), &group);
+    let record = population.capture(&identity, Device::OfficerStation, &mut rng);
+    let live = population.capture(&identity, device, &mut rng).into_capture();
+    let (outcome, score, template) = match (record.capture(), live) {
+        (Some(r), Some(l)) => match verify(&l.template, &r.template, face.threshold) {
+            Ok(v) => (
+                if v.decision == navbat_matching::Decision::Match { 0 } else { 2 },
+                v.score,
+                Some(l.template),
+            ),
+            Err(_) => (2, 0.0, Some(l.template)),
+        },
+        _ => (1, 0.0, None),
+    };
+    Some(FaceSession {
+        group: usize::from(age == AgeBand::Elderly) * 2 + usize::from(female),
+        outcome,
+        score,
+        template,
+    })
+}
+
 /// Weekday (Monday = 0) × 24 + hour of `t`.
 fn weekday_hour(t: SimTime) -> u16 {
     let days = t.0.div_euclid(crate::time::DAY_MS);
@@ -918,6 +1098,7 @@ pub(crate) fn prime(world: &mut World) {
             };
             let mut env = Env {
                 face: parts.run.population.as_ref(),
+                office: parts.run.office.as_mut().map(office_mut),
                 seed: parts.run.seed,
                 replication: parts.run.replication,
                 cal: parts.cal,
@@ -930,6 +1111,9 @@ pub(crate) fn prime(world: &mut World) {
                 now: model.start,
             };
             floor.prime(&mut env);
+        }
+        if let Some(office) = parts.run.office.as_mut().map(office_mut) {
+            office.prime(parts.cal);
         }
     });
 }

@@ -113,6 +113,13 @@ pub fn from_str(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
     validate_with_text(file, text, &raw, Path::new("."))
 }
 
+/// Like [`from_str`], with relative paths (e.g. `workflows.services`) starting from `base`
+/// (the folder the text came from).
+pub fn from_str_at(file: &str, text: &str, base: &Path) -> Result<Scenario, ScenarioError> {
+    let raw = parse_raw(file, text)?;
+    validate_with_text(file, text, &raw, base)
+}
+
 /// Parses `text` into raw types without checking values (for editors that keep raw form).
 pub fn parse_raw(file: &str, text: &str) -> Result<RawScenario, ScenarioError> {
     ron::Options::default().from_str::<RawScenario>(text).map_err(|e| syntax(file, text, &e))

@@ -199,9 +199,28 @@ impl Cursor<'_> {
         }
     }
 
+    /// Whether the identifier that started at `start` was exactly `Some`.
+    fn ident_was_some(&self, start: usize) -> bool {
+        self.b[start..].starts_with(b"Some")
+            && !self.b.get(start + 4).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    }
+
     /// Positioned at the start of a value, finds the span of the child `step`.
     fn find_child(&mut self, step: &Step) -> Option<(usize, usize)> {
         self.skip_ws();
+        // `Some(value)` stands for the value itself: look inside.
+        while self.b[self.pos..].starts_with(b"Some") {
+            let save = self.pos;
+            self.ident();
+            self.skip_ws();
+            if self.ident_was_some(save) && self.peek() == Some(b'(') {
+                self.pos += 1;
+                self.skip_ws();
+            } else {
+                self.pos = save;
+                break;
+            }
+        }
         if self.peek().is_some_and(|c| c.is_ascii_alphabetic() || c == b'_') {
             self.ident();
             self.skip_ws();

@@ -52,8 +52,6 @@ pub struct FaceIdSettings {
     pub share_female: f64,
     /// Identities in the simulated 1:N gallery.
     pub gallery: u32,
-    /// Target false-candidate rate of a de-duplication search.
-    pub target_fpir: f64,
     /// Ratio between groups above which the report flags a disparity.
     pub flag_ratio: f64,
 }
@@ -63,6 +61,9 @@ pub struct FaceIdSettings {
 pub struct Workflows {
     /// Folder of the service definitions, resolved against the scenario file's folder.
     pub services_dir: std::path::PathBuf,
+    /// The service definitions loaded from it, one per scenario service (same ids).
+    #[serde(skip)]
+    pub catalog: std::sync::Arc<navbat_workflow::ServiceCatalog>,
     /// Back-office teams.
     pub teams: Vec<Team>,
     /// Officer minutes per task, by skill name.

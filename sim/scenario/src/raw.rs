@@ -57,27 +57,19 @@ pub struct RawFaceId {
     pub target_fmr: f64,
     /// Share of women among applicants (the matcher's error rates differ by sex).
     pub share_female: f64,
-    /// Identities enrolled in the simulated 1:N gallery: a scaled stand-in for the national
-    /// one; the candidate threshold is set so a search's false-candidate rate equals
-    /// `target_fpir` at this size.
+    /// Identities enrolled in the simulated 1:N gallery, a scaled stand-in for the national
+    /// one: the best score of a search is mapped to the score the same search would reach
+    /// in a national gallery (the exact impostor tail of the matcher's model), and the
+    /// services' candidate thresholds apply to that.
     #[serde(default = "default_gallery")]
     pub gallery: u32,
-    /// Share of de-duplication searches that return a false candidate (a human
-    /// adjudication) for a person who is not enrolled twice.
-    #[serde(default = "default_fpir")]
-    pub target_fpir: f64,
     /// A ratio between groups' error rates above this is flagged in the report.
     #[serde(default = "default_flag_ratio")]
     pub flag_ratio: f64,
 }
 
 fn default_gallery() -> u32 {
-    2_000
-}
-
-fn default_fpir() -> f64 {
-    // parameters.md, Comparable: Aadhaar de-duplication false hit 0.057 %.
-    0.000_57
+    256
 }
 
 fn default_flag_ratio() -> f64 {

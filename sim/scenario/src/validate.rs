@@ -105,12 +105,6 @@ pub(crate) fn validate(raw: &RawScenario, base: &std::path::Path) -> Check<Scena
                     format!("expected 1 to 1,000,000 enrolled identities, found {}", f.gallery),
                 );
             }
-            if !(f.target_fpir.is_finite() && f.target_fpir > 0.0 && f.target_fpir < 0.5) {
-                return problem(
-                    &fp.field("target_fpir"),
-                    format!("expected a false-candidate rate in (0, 0.5), found {}", f.target_fpir),
-                );
-            }
             if !(f.flag_ratio.is_finite() && f.flag_ratio >= 1.0) {
                 return problem(
                     &fp.field("flag_ratio"),
@@ -121,14 +115,21 @@ pub(crate) fn validate(raw: &RawScenario, base: &std::path::Path) -> Check<Scena
                 target_fmr: f.target_fmr,
                 share_female: probability(f.share_female, &fp.field("share_female"))?,
                 gallery: f.gallery,
-                target_fpir: f.target_fpir,
                 flag_ratio: f.flag_ratio,
             })
         }
     };
     let workflows = match &raw.workflows {
         None => None,
-        Some(w) => Some(workflows(w, base, &root.field("workflows"))?),
+        Some(w) => {
+            if face_id.is_none() {
+                return problem(
+                    &root.field("workflows"),
+                    "expected `face_id` to be set as well: the cases' identity checks run the matcher",
+                );
+            }
+            Some(workflows(w, base, &raw.services, &root.field("workflows"))?)
+        }
     };
     let economics = match &raw.economics {
         None => None,
@@ -196,6 +197,7 @@ fn skill(name: &str, path: &Path) -> Check<String> {
 fn workflows(
     w: &crate::raw::RawWorkflows,
     base: &std::path::Path,
+    services: &[RawService],
     path: &Path,
 ) -> Check<crate::model::Workflows> {
     let services_dir = base.join(&w.services);
@@ -207,6 +209,21 @@ fn workflows(
                 services_dir.display()
             ),
         );
+    }
+    let catalog = navbat_workflow::load_services(&services_dir).or_else(|e| {
+        problem(&path.field("services"), format!("cannot load the service definitions: {e}"))
+    })?;
+    for (i, s) in services.iter().enumerate() {
+        if catalog.id(&s.id).is_none() {
+            return problem(
+                &Path::default().field("services").index(i).field("id"),
+                format!(
+                    "expected a workflow definition named {:?} in {}",
+                    s.id,
+                    services_dir.display()
+                ),
+            );
+        }
     }
     if w.back_office.is_empty() {
         return problem(&path.field("back_office"), "expected at least one back-office team");
@@ -263,6 +280,7 @@ fn workflows(
     }
     Ok(crate::model::Workflows {
         services_dir,
+        catalog: std::sync::Arc::new(catalog),
         teams,
         task_minutes,
         approve,

@@ -193,7 +193,7 @@ fn baseline_adds_paired_differences() {
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
     let vs = v["vs_baseline"].as_array().expect("vs_baseline section");
-    assert_eq!(vs.len(), 4);
+    assert_eq!(vs.len(), 8);
     for site in vs {
         for kpi in ["mean_wait_min", "p90_wait_min", "utilization", "officer_hours_freed"] {
             assert!(site[kpi]["mean"].is_number(), "{kpi}: {site}");
@@ -231,7 +231,7 @@ fn sweep_writes_one_row_per_point_replication_and_site() {
     assert!(o.status.success(), "{}", stderr(&o));
     let csv = std::fs::read_to_string(out.join("sweep.csv")).expect("csv");
     assert!(csv.starts_with("point,sites.*.kiosks.k.count,horizon.end,replication,site,"), "{csv}");
-    assert_eq!(csv.lines().count(), 1 + 2 * 2 * 4);
+    assert_eq!(csv.lines().count(), 1 + 2 * 2 * 8);
     let v: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).expect("json"))
             .expect("json");

@@ -2,10 +2,10 @@
 
 use navbat_engine::run_replications;
 
-use crate::{scenario, shortened};
+use crate::{pilot, shortened};
 
 fn run_json(threads: usize, seed: u64) -> String {
-    let model = shortened(scenario("pilot-2026.ron"), 45);
+    let model = shortened(pilot(), 45);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
     let reps = pool.install(|| run_replications(&model, seed, 4, &|| {}));
     serde_json::to_string(&reps).expect("serialise")
@@ -21,7 +21,7 @@ fn same_seed_same_bytes_for_any_thread_count() {
 
 #[test]
 fn replications_differ_from_each_other() {
-    let model = shortened(scenario("pilot-2026.ron"), 20);
+    let model = shortened(pilot(), 20);
     let reps = run_replications(&model, 1, 2, &|| {});
     assert_ne!(reps[0].sites, reps[1].sites);
 }

@@ -15,6 +15,22 @@ pub(crate) fn scenario(rel: &str) -> Scenario {
     navbat_scenario::load(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The pilot scenario with its pilot sites alone (candidates for extension left out),
+/// everything on: Face-ID, case workflows, the back office.
+pub(crate) fn pilot() -> Scenario {
+    let s = scenario("pilot-2026.ron");
+    let keep: Vec<usize> = (0..s.sites.len()).filter(|i| !s.candidates.contains(i)).collect();
+    navbat_engine::only_sites(&s, &keep)
+}
+
+/// [`pilot`] with Face-ID and case workflows off: the floor alone.
+pub(crate) fn floor_only() -> Scenario {
+    let mut s = pilot();
+    s.face_id = None;
+    s.workflows = None;
+    s
+}
+
 /// The scenario shortened to `days` days.
 pub(crate) fn shortened(mut s: Scenario, days: i64) -> Arc<Model> {
     s.end = s.start.checked_add(jiff::Span::new().days(days - 1)).expect("date in range");

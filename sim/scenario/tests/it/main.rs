@@ -1,8 +1,15 @@
 //! Scenario loading: the bundled files load, and every class of bad input is a located error.
 
-use navbat_scenario::{ScenarioError, from_str, parse_raw, to_ron};
+use navbat_scenario::{ScenarioError, parse_raw, to_ron};
 
 const PILOT: &str = include_str!("../../../../scenarios/pilot-2026.ron");
+
+/// Checks `text` as if it were a file in `scenarios/` (where the pilot's service
+/// definitions are found).
+fn from_str(file: &str, text: &str) -> Result<navbat_scenario::Scenario, ScenarioError> {
+    let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+    navbat_scenario::from_str_at(file, text, &base)
+}
 
 fn pilot_with(from: &str, to: &str) -> String {
     assert!(PILOT.contains(from), "fixture text {from:?} not found in the pilot scenario");
@@ -149,7 +156,7 @@ fn duplicate_id_is_an_error() {
 
 #[test]
 fn probability_out_of_range_is_an_error() {
-    let text = pilot_with("kiosk_success: 0.92", "kiosk_success: 1.92");
+    let text = pilot_with("kiosk_success: 0.945", "kiosk_success: 1.92");
     check_error(&text, "kiosk_success: 1.92", &["probability"]);
 }
 
@@ -224,7 +231,7 @@ mod overrides {
     fn by_id_changes_one_element() {
         let r = set("sites.urgut.kiosks.k.count=5").expect("applies");
         let counts: Vec<u32> = r.sites.iter().map(|s| s.kiosks[0].count).collect();
-        assert_eq!(counts, vec![2, 5, 2, 2]);
+        assert_eq!(counts, vec![2, 5, 2, 2, 2, 2, 2, 1]);
     }
 
     #[test]
@@ -315,4 +322,36 @@ fn channel_at_moves_the_kiosk_share_linearly() {
     }
     // Counter and portal keep their proportions (0.45 : 0.15).
     assert!((b.counter / b.portal - 3.0).abs() < 1e-9);
+}
+
+#[test]
+fn unknown_back_office_skill_is_an_error() {
+    let text = pilot_with("skills: [\"appeal\", \"case-decision\"]", "skills: [\"apeal\"]");
+    check_error(&text, "\"apeal\"", &["back_office[3].skills[0]", "expected a skill"]);
+}
+
+#[test]
+fn missing_service_definitions_are_an_error() {
+    let text = pilot_with("services: \"services\",", "services: \"no-such-folder\",");
+    check_error(&text, "no-such-folder", &["workflows.services", "folder of service definitions"]);
+}
+
+#[test]
+fn workflows_without_face_id_are_an_error() {
+    let start = PILOT.find("    face_id: Some((").expect("face_id block");
+    let end = start + PILOT[start..].find("    )),\n").expect("block end") + "    )),\n".len();
+    let text = format!("{}{}", &PILOT[..start], &PILOT[end..]);
+    check_error(&text, "workflows: Some((", &["workflows", "face_id"]);
+}
+
+#[test]
+fn unknown_candidate_site_is_an_error() {
+    let text = pilot_with("\"registan\"]", "\"registon\"]");
+    check_error(&text, "\"registon\"", &["candidates[3]", "expected a site id"]);
+}
+
+#[test]
+fn negative_cost_is_an_error() {
+    let text = pilot_with("officer_hour: 60000.0", "officer_hour: -1.0");
+    check_error(&text, "officer_hour: -1.0", &["economics.officer_hour", "amount >= 0"]);
 }

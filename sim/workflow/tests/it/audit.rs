@@ -16,7 +16,7 @@ fn long_case() -> (CaseStore, CaseId) {
         st.open(s, navbat_workflow::Pseudonym(3), Default::default(), at(0)).expect("open").case;
     st.apply(case, Event::Captured, at(1)).expect("capture");
     st.apply(case, Event::Paid, at(2)).expect("pay");
-    st.apply(case, matched(0.6, 0.9, Some(0.3)), at(3)).expect("match");
+    st.apply(case, matched(0.15, 0.9, Some(0.1)), at(3)).expect("match");
     let t =
         st.claim(Skill::BiometricAdjudication, OfficerId(1), at(4)).expect("claim").expect("task");
     st.complete(t, Decision::Approve, &[ReasonCode(0)], at(5)).expect("approve");

@@ -80,9 +80,9 @@ fn conclusive_face_id_is_automated_and_carries_its_reasons() {
     assert_eq!(
         seen,
         [
-            (RuleInput::VerifyScore, 0.93, 0.80),
+            (RuleInput::VerifyScore, 0.93, 0.2081),
             (RuleInput::Liveness, 0.9, 0.50),
-            (RuleInput::CandidateScore, 0.2, 0.85),
+            (RuleInput::CandidateScore, 0.2, 0.2880),
         ]
     );
     st.apply(case, Event::CheckReturned(CheckResult::Clear), at(4)).expect("check");

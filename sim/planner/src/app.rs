@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use bevy::camera::CameraOutputMode;
 use bevy::log::LogPlugin;
 use bevy::prelude::*;
 use bevy::render::view::Msaa;
@@ -109,9 +110,19 @@ pub fn run(options: PlanOptions) -> Result<(), PlannerError> {
 }
 
 /// The camera egui draws through. Multisampling is off: egui anti-aliases its own shapes,
-/// and on a software renderer a 4× multisampled target costs most of the frame.
+/// and on a software renderer a 4× multisampled target costs most of the frame. The final
+/// copy of the camera's picture to the window overwrites every pixel, so the window is not
+/// cleared before it (the picture itself starts from the clear colour): one full-screen fill
+/// less a frame.
 fn spawn_camera(mut commands: Commands) {
-    commands.spawn((Camera2d, Msaa::Off));
+    let camera = Camera {
+        output_mode: CameraOutputMode::Write {
+            blend_state: None,
+            clear_color: ClearColorConfig::None,
+        },
+        ..default()
+    };
+    commands.spawn((Camera2d, camera, Msaa::Off));
 }
 
 /// Steps the twin by speed × frame time: the engine's own `step_until`, once per frame.

@@ -192,6 +192,33 @@ pub fn thinned_polyline(
     out
 }
 
+/// Drops the points of a screen polyline that lie within `tolerance_px` of the straight line
+/// from the last point kept to the next point (the ends are always kept): straight runs and
+/// flat stretches of a chart become one segment, so they cost a software renderer two
+/// triangles (plus feathering) instead of a few per point, for no visible change.
+pub fn simplified_polyline(points: &[Pos2], tolerance_px: f32) -> Vec<Pos2> {
+    let mut out: Vec<Pos2> = Vec::with_capacity(points.len());
+    for (i, &p) in points.iter().enumerate() {
+        let (Some(&kept), Some(&next)) = (out.last(), points.get(i + 1)) else {
+            out.push(p);
+            continue;
+        };
+        let chord = next - kept;
+        let length = chord.length();
+        let off_line = if length > f32::EPSILON {
+            ((p - kept).x * chord.y - (p - kept).y * chord.x).abs() / length
+        } else {
+            p.distance(kept)
+        };
+        // A point past either end of the chord (a turn back) is a corner too.
+        let along = (p - kept).dot(chord);
+        if off_line > tolerance_px || along < 0.0 || along > length * length {
+            out.push(p);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,5 +275,25 @@ mod tests {
         let coarse = [[0.0, 0.0], [10.0, 0.0], [10.0, 10.0]];
         assert_eq!(thinned_polyline(&coarse, 1.5, |q| pos2(q[0] as f32, q[1] as f32)).len(), 3);
         assert!(thinned_polyline(&[], 1.5, |q| pos2(q[0] as f32, q[1] as f32)).is_empty());
+    }
+
+    #[test]
+    fn simplifying_merges_straight_runs_and_keeps_corners() {
+        // A flat run, a step up, another flat run: the corners survive, the rest goes.
+        let mut line: Vec<Pos2> = (0..50).map(|i| pos2(i as f32, 10.0)).collect();
+        line.extend((50..100).map(|i| pos2(i as f32, 0.0)));
+        let simple = simplified_polyline(&line, 0.25);
+        assert_eq!(
+            simple,
+            vec![pos2(0.0, 10.0), pos2(49.0, 10.0), pos2(50.0, 0.0), pos2(99.0, 0.0)]
+        );
+        // A spike of one sample is kept.
+        let spike =
+            [pos2(0.0, 0.0), pos2(1.0, 0.0), pos2(2.0, 5.0), pos2(3.0, 0.0), pos2(4.0, 0.0)];
+        assert!(simplified_polyline(&spike, 0.25).contains(&pos2(2.0, 5.0)));
+        // A line that turns back on itself keeps the turn.
+        let back = [pos2(0.0, 0.0), pos2(10.0, 0.0), pos2(5.0, 0.0)];
+        assert_eq!(simplified_polyline(&back, 0.25).len(), 3);
+        assert_eq!(simplified_polyline(&[pos2(1.0, 1.0)], 0.25), vec![pos2(1.0, 1.0)]);
     }
 }

@@ -10,7 +10,7 @@ use navbat_scenario::SiteKind;
 
 use crate::clock::{SPEEDS, speed_label};
 use crate::layout::{CandidateKind, Edit, HoursText};
-use crate::map::{hit, thinned_polyline};
+use crate::map::{hit, simplified_polyline, thinned_polyline};
 use crate::planner::Planner;
 use crate::situation::{SiteReading, SlaState, Sparkline, WaitBand};
 
@@ -598,6 +598,8 @@ fn sparkline(ui: &mut Ui, label: &str, s: &Sparkline, colour: Color32, bars: boo
             }
         } else {
             let pts: Vec<Pos2> = s.values().enumerate().map(|(i, v)| point(i, v)).collect();
+            // Flat stretches (nights, quiet hours) become single segments.
+            let pts = simplified_polyline(&pts, 0.25);
             if pts.len() > 1 {
                 painter.add(Shape::line(pts, Stroke::new(1.5, colour)));
             }
@@ -785,7 +787,7 @@ fn base_map(painter: &egui::Painter, p: &Planner, rect: Rect) {
     // triangles to set up without changing a pixel.
     let project = |q: &[f64; 2]| p.view.project(rect, q[1], q[0]);
     for border in &p.base_map.borders {
-        let pts = thinned_polyline(border, OUTLINE_STEP_PX, project);
+        let pts = simplified_polyline(&thinned_polyline(border, OUTLINE_STEP_PX, project), 0.25);
         painter.add(Shape::line(pts, Stroke::new(0.8, palette::NEIGHBOUR_BORDER)));
     }
     for crate::map::CountryRing { outline: ring, triangles: tris } in &p.base_map.country {
@@ -797,7 +799,7 @@ fn base_map(painter: &egui::Painter, p: &Planner, rect: Rect) {
             mesh.add_triangle(t[0], t[1], t[2]);
         }
         painter.add(Shape::mesh(mesh));
-        let mut pts = thinned_polyline(ring, OUTLINE_STEP_PX, project);
+        let mut pts = simplified_polyline(&thinned_polyline(ring, OUTLINE_STEP_PX, project), 0.25);
         if let Some(first) = pts.first().copied() {
             pts.push(first);
         }

@@ -449,7 +449,7 @@ pub(crate) fn bars(
                 names.push(&r.assumption);
             }
         }
-        for name in names {
+        for name in names.into_iter().filter(|n| *n != "base") {
             let level = |lv: &str| -> Vec<&SensitivityRow> {
                 rows.iter().filter(|r| r.assumption == name && r.level == lv).collect()
             };
@@ -458,9 +458,12 @@ pub(crate) fn bars(
             else {
                 continue;
             };
-            // Against the experiment's own base when it has one: only the change is carried
-            // over onto the proposal's base.
-            let offset = match sensitivity_net(m, &level("base"), cost) {
+            // Against the experiment's own base run (the assumption's own, else the shared
+            // one): only the change is carried over onto the proposal's base.
+            let own = level("base");
+            let shared: Vec<&SensitivityRow> = rows.iter().filter(|r| r.level == "base").collect();
+            let base_rows = if own.is_empty() { shared } else { own };
+            let offset = match sensitivity_net(m, &base_rows, cost) {
                 Some((b, _)) => {
                     shifted = true;
                     base - b
@@ -492,6 +495,14 @@ fn tornado(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, m: &Money<'_>, plan: &Plan<'_
     let d = big_decimals(m);
     let sens = ctx.res.sensitivity.as_deref();
     let (base, bars, shifted) = bars(m, &officer, &citizen, kiosks, sens);
+    let configured: u32 = ctx
+        .res
+        .scenario
+        .sites
+        .iter()
+        .filter(|s| ctx.res.is_candidate(&s.id))
+        .flat_map(|s| s.kiosks.iter().map(|k| k.count))
+        .sum();
     let base_est = {
         let cost = f64::from(kiosks) * m.kiosk_per_year();
         let nets: Vec<f64> =
@@ -504,9 +515,9 @@ fn tornado(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, m: &Money<'_>, plan: &Plan<'_
          benefit at each, sorted by the swing. {}",
         phrase(&base_est, d, unit),
         match sens {
-            Some(_) if shifted => "Simulated assumptions come from sensitivity.csv; each of their bars carries the change against that experiment's own base run over onto the proposal's base, so the bars measure the assumption's effect, not differences between runs. The economic ones are computed here from the expansion runs.",
-            Some(_) => "Simulated assumptions come from sensitivity.csv (valued with the proposal's kiosk cost, as the file holds no base run); the economic ones are computed here from the expansion runs.",
-            None => "This run holds no sensitivity experiment (no sensitivity.csv), so only the economic assumptions, which the report can vary itself, are shown; demand, adoption and other simulated assumptions are not.",
+            Some(_) if shifted => format!("Simulated assumptions come from sensitivity.csv, where the candidate sites as the scenario equips them ({configured} kiosks) run with one assumption moved at a time, paired against no kiosks; each bar carries the change against that experiment's base run over onto the proposal's base, so it measures the assumption's effect, not a difference between kiosk plans. The economic assumptions are computed here from the expansion runs."),
+            Some(_) => "Simulated assumptions come from sensitivity.csv (valued with the proposal's kiosk cost, as the file holds no base run); the economic ones are computed here from the expansion runs.".to_owned(),
+            None => "This run holds no sensitivity experiment (no sensitivity.csv), so only the economic assumptions, which the report can vary itself, are shown; demand, adoption and other simulated assumptions are not.".to_owned(),
         }
     )));
     let rows = bars
@@ -610,7 +621,7 @@ mod tests {
         };
         let sens = [
             row("demand", "low", 0.8, 50.0),
-            row("demand", "base", 1.0, 100.0),
+            row("base", "base", 1.0, 100.0),
             row("demand", "high", 1.2, 400.0),
         ];
         // Proposal: 1 kiosk, 200 officer hours and 100 citizen hours: 200 + 200 - 100 = 300.

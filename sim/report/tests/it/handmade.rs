@@ -175,38 +175,26 @@ fn expansion_rows(reps: &[u32]) -> Vec<ExpansionRow> {
     out
 }
 
+/// As the engine writes it: one shared base run, then each assumption low and high.
 fn sensitivity_rows(reps: &[u32]) -> Vec<SensitivityRow> {
     let mut out = Vec::new();
     for &rep in reps {
-        for (assumption, levels) in [
-            (
-                "demand",
-                [
-                    ("low", 0.8, 2000.0, 4000.0),
-                    ("base", 1.0, 2500.0, 5200.0),
-                    ("high", 1.2, 3100.0, 6700.0),
-                ],
-            ),
-            (
-                "kiosk_adoption",
-                [
-                    ("low", 0.5, 1800.0, 3600.0),
-                    ("base", 1.0, 2500.0, 5200.0),
-                    ("high", 1.5, 2900.0, 6100.0),
-                ],
-            ),
+        for (assumption, level, factor, freed, saved) in [
+            ("base", "base", 1.0, 2500.0, 5200.0),
+            ("demand", "low", 0.8, 2000.0, 4000.0),
+            ("demand", "high", 1.2, 3100.0, 6700.0),
+            ("kiosk_adoption", "low", 0.8, 1800.0, 3600.0),
+            ("kiosk_adoption", "high", 1.2, 2900.0, 6100.0),
         ] {
-            for (level, factor, freed, saved) in levels {
-                out.push(SensitivityRow {
-                    assumption: assumption.to_owned(),
-                    level: level.to_owned(),
-                    factor,
-                    replication: rep,
-                    citizen_hours_saved: saved + f64::from(rep),
-                    officer_hours_freed: freed,
-                    served_kiosk: 5000,
-                });
-            }
+            out.push(SensitivityRow {
+                assumption: assumption.to_owned(),
+                level: level.to_owned(),
+                factor,
+                replication: rep,
+                citizen_hours_saved: saved + f64::from(rep),
+                officer_hours_freed: freed,
+                served_kiosk: 5000,
+            });
         }
     }
     out
@@ -397,7 +385,10 @@ fn every_section_of_a_full_run_is_filled_and_agrees_with_its_data() {
     let swings: Vec<f64> = tornado[1..].iter().map(|r| r[3].parse().expect("swing")).collect();
     assert!(swings.windows(2).all(|w| w[0] >= w[1]), "{swings:?}");
     assert_eq!(tornado.len(), 1 + 5, "3 economic + 2 simulated assumptions");
-    assert!(tornado.iter().any(|r| r[0] == "Demand (×0.8 / ×1.2)"));
+    // Demand: the shared base run is worth 109.02 M, low 60.02 M, high 169.02 M; the changes
+    // (-49, +60) are carried onto the proposal's 75 M.
+    assert_eq!(row_starting(&tornado, "Demand (×0.8 / ×1.2)")[1..3], ["26.00", "135.00"]);
+    assert!(md.contains("the candidate sites as the scenario equips them (0 kiosks)"));
     // Proposal: 3 kiosks; gross 45 + 150 = 195 M, cost 120 M: net 75 M.
     assert!(
         md.contains("The proposal (3 kiosks) has a net benefit of 75.00 million UZS"),

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use bevy::camera::CameraOutputMode;
 use bevy::log::LogPlugin;
 use bevy::prelude::*;
+use bevy::render::camera::CameraRenderGraph;
 use bevy::render::view::Msaa;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
 use bevy::window::WindowResolution;
@@ -16,6 +16,7 @@ use bevy::winit::{UpdateMode, WinitSettings};
 use bevy_egui::{EguiContexts, EguiPlugin, EguiPrimaryContextPass, egui};
 use navbat_engine::{HOUR_MS, SimTime};
 
+use crate::direct::{DirectEguiPlugin, PlannerGraph};
 use crate::error::PlannerError;
 use crate::layout::Layout;
 use crate::map::BaseMap;
@@ -82,6 +83,7 @@ pub fn run(options: PlanOptions) -> Result<(), PlannerError> {
             .set(LogPlugin { filter: "warn,navbat_planner=info".into(), ..default() }),
     )
     .add_plugins(EguiPlugin::default())
+    .add_plugins(DirectEguiPlugin)
     // The panels' and the map's background: they paint none themselves.
     .insert_resource(ClearColor(Color::srgb_u8(236, 240, 244)))
     .insert_resource(WinitSettings::continuous())
@@ -110,19 +112,11 @@ pub fn run(options: PlanOptions) -> Result<(), PlannerError> {
 }
 
 /// The camera egui draws through. Multisampling is off: egui anti-aliases its own shapes,
-/// and on a software renderer a 4× multisampled target costs most of the frame. The final
-/// copy of the camera's picture to the window overwrites every pixel, so the window is not
-/// cleared before it (the picture itself starts from the clear colour): one full-screen fill
-/// less a frame.
+/// and on a software renderer a 4× multisampled target costs most of the frame. Its render
+/// schedule is [`PlannerGraph`]: egui straight into the window, without Bevy's intermediate
+/// texture and the full-screen copy after it.
 fn spawn_camera(mut commands: Commands) {
-    let camera = Camera {
-        output_mode: CameraOutputMode::Write {
-            blend_state: None,
-            clear_color: ClearColorConfig::None,
-        },
-        ..default()
-    };
-    commands.spawn((Camera2d, camera, Msaa::Off));
+    commands.spawn((Camera2d, CameraRenderGraph::new(PlannerGraph), Msaa::Off));
 }
 
 /// Steps the twin by speed × frame time: the engine's own `step_until`, once per frame.

@@ -43,6 +43,7 @@
 mod app;
 mod clock;
 mod compare;
+mod direct;
 mod error;
 mod layout;
 mod live;

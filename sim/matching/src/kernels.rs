@@ -35,6 +35,19 @@ pub(crate) fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
     reduce_f32(acc) + tail
 }
 
+/// `Σ xᵢ²` in f64, summed in eight lanes in a fixed order (vectorised, same bits everywhere).
+pub(crate) fn sum_of_squares(values: &[f32]) -> f64 {
+    let (blocks, rest) = values.as_chunks::<8>();
+    let mut acc = [0.0_f64; 8];
+    for block in blocks {
+        for lane in 0..8 {
+            acc[lane] += f64::from(block[lane]) * f64::from(block[lane]);
+        }
+    }
+    let tail: f64 = rest.iter().map(|&x| f64::from(x) * f64::from(x)).sum();
+    ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7])) + tail
+}
+
 /// Dot product of an f32 probe with an int8 row (not yet multiplied by the row's scale).
 #[inline(always)]
 pub(crate) fn dot_f32_i8(a: &[f32], b: &[i8]) -> f32 {

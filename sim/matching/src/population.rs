@@ -27,6 +27,7 @@ use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
 
 use crate::error::MatchError;
+use crate::kernels::sum_of_squares;
 use crate::normal::fill_standard_normal;
 use crate::template::{Template, check_dimension};
 
@@ -453,10 +454,11 @@ fn unit_gaussian(rng: &mut Pcg64Mcg, d: usize) -> Vec<f32> {
 }
 
 fn normalise(v: &mut [f32]) {
-    let norm = v.iter().map(|&x| f64::from(x) * f64::from(x)).sum::<f64>().sqrt();
+    let norm = sum_of_squares(v).sqrt();
     if norm > 0.0 {
+        let inverse = 1.0 / norm;
         for x in v {
-            *x = (f64::from(*x) / norm) as f32;
+            *x = (f64::from(*x) * inverse) as f32;
         }
     }
 }

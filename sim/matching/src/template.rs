@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::MatchError;
-use crate::kernels::dot_f32;
+use crate::kernels::{dot_f32, sum_of_squares};
 
 /// The embedding dimension of the default face model.
 pub const DEFAULT_DIMENSION: usize = 512;
@@ -31,16 +31,19 @@ impl Template {
     /// with no direction.
     pub fn new(mut values: Vec<f32>) -> Result<Self, MatchError> {
         check_dimension(values.len())?;
-        if let Some((index, &value)) = values.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+        // A branch-free pass first; the index is looked for only when something is wrong.
+        if !values.iter().fold(true, |finite, v| finite & v.is_finite())
+            && let Some((index, &value)) = values.iter().enumerate().find(|(_, v)| !v.is_finite())
+        {
             return Err(MatchError::NonFiniteValue { index, value });
         }
-        let norm_sq: f64 = values.iter().map(|&v| f64::from(v) * f64::from(v)).sum();
-        let norm = norm_sq.sqrt();
+        let norm = sum_of_squares(&values).sqrt();
         if !norm.is_normal() {
             return Err(MatchError::ZeroTemplate);
         }
+        let inverse = 1.0 / norm;
         for v in &mut values {
-            *v = (f64::from(*v) / norm) as f32;
+            *v = (f64::from(*v) * inverse) as f32;
         }
         Ok(Self { values })
     }

@@ -13,10 +13,10 @@ use bevy::ecs::schedule::ScheduleLabel;
 use bevy::prelude::*;
 use bevy::render::camera::ExtractedCamera;
 use bevy::render::render_resource::{
-    BufferInitDescriptor, BufferUsages, CachedRenderPipelineId, IndexFormat, PipelineCache,
+    BufferDescriptor, BufferUsages, CachedRenderPipelineId, IndexFormat, PipelineCache,
     RenderPassDescriptor, SpecializedRenderPipelines,
 };
-use bevy::render::renderer::{RenderContext, RenderDevice, ViewQuery};
+use bevy::render::renderer::{RenderContext, RenderDevice, RenderQueue, ViewQuery};
 use bevy::render::view::{ExtractedView, ViewTarget};
 use bevy::render::{Render, RenderApp, RenderSystems};
 use bevy_egui::render::systems::{EguiTextureBindGroups, EguiTextureId, EguiTransforms};
@@ -76,6 +76,7 @@ fn prepare_direct_egui(
     targets: Query<&ViewTarget>,
     transforms: Res<EguiTransforms>,
     device: Res<RenderDevice>,
+    queue: Res<RenderQueue>,
     pipeline_cache: Res<PipelineCache>,
     egui_pipeline: Res<EguiPipeline>,
     mut pipelines: ResMut<SpecializedRenderPipelines<EguiPipeline>>,
@@ -138,17 +139,30 @@ fn prepare_direct_egui(
     if direct.draws.is_empty() {
         return;
     }
-    direct.vertices = Some(device.create_buffer_with_data(&BufferInitDescriptor {
-        label: Some("navbat planner egui vertices"),
-        contents: &direct.vertex_bytes,
-        usage: BufferUsages::VERTEX,
-    }));
     let index_bytes: Vec<u8> = direct.index_data.iter().flat_map(|i| i.to_le_bytes()).collect();
-    direct.indices = Some(device.create_buffer_with_data(&BufferInitDescriptor {
-        label: Some("navbat planner egui indices"),
-        contents: &index_bytes,
-        usage: BufferUsages::INDEX,
-    }));
+    // Buffers are kept and grown to the next power of two: creating them every frame makes a
+    // software device allocate (and the kernel zero) fresh memory each time.
+    for (buffer, bytes, usage, label) in [
+        (
+            &mut direct.vertices,
+            &direct.vertex_bytes,
+            BufferUsages::VERTEX,
+            "navbat planner egui vertices",
+        ),
+        (&mut direct.indices, &index_bytes, BufferUsages::INDEX, "navbat planner egui indices"),
+    ] {
+        if buffer.as_ref().is_none_or(|b| b.size() < bytes.len() as u64) {
+            *buffer = Some(device.create_buffer(&BufferDescriptor {
+                label: Some(label),
+                size: (bytes.len() as u64).next_power_of_two(),
+                usage: usage | BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            }));
+        }
+        if let Some(b) = buffer.as_ref() {
+            queue.write_buffer(b, 0, bytes);
+        }
+    }
 }
 
 /// Bytes of one egui vertex as bevy_egui's pipeline reads it: position, uv (2 × f32 each)

@@ -277,3 +277,45 @@ fn run_with_report_writes_a_self_contained_report() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn event_log_exports_the_cases_as_xes_and_ocel() {
+    let dir = std::env::temp_dir().join(format!("navbat-log-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let short = "horizon.end=\"2026-05-08\"";
+    let one_site = "candidates=[]";
+    for (file, check) in [("cases.xes", 0), ("cases.jsonocel", 1)] {
+        let target = dir.join(file);
+        let o = navbat(&[
+            "run",
+            &path("pilot-2026.ron"),
+            "--replications",
+            "1",
+            "--set",
+            short,
+            "--set",
+            one_site,
+            "--event-log",
+            &target.display().to_string(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = std::fs::read_to_string(&target).expect("log written");
+        if check == 0 {
+            assert!(text.starts_with("<?xml"), "{}", &text[..100.min(text.len())]);
+            let traces = text.matches("<trace>").count();
+            assert!(traces > 1_000, "{traces} traces");
+            assert!(text.contains("Face-ID: pass") && text.trim_end().ends_with("</log>"));
+        } else {
+            let v: serde_json::Value = serde_json::from_str(&text).expect("OCEL is JSON");
+            let events = v["events"].as_array().expect("events");
+            assert!(events.len() > 5_000, "{} events", events.len());
+            assert!(v["objects"].as_array().is_some_and(|o| !o.is_empty()));
+        }
+        assert!(!dir.join("cases.partial").exists(), "no temporary file left");
+    }
+    let o = navbat(&["run", &path("validation/mm1.ron"), "--event-log", "x.csv"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(".xes or .jsonocel"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,7 +1,9 @@
-//! Engine throughput: M/M/c customers per second and one replication of the pilot year.
+//! Engine throughput: M/M/c customers per second, and one replication of the pilot year
+//! (the four pilot sites) with the floor alone and with everything on (Face-ID for every
+//! person, 1:N de-duplication, case workflows, the back office, pickups).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use navbat_benches::{mmc_model, pilot_model};
+use navbat_benches::{mmc_model, pilot_floor_model, pilot_model};
 use navbat_engine::Simulation;
 
 fn mmc(c: &mut Criterion) {
@@ -22,15 +24,14 @@ fn mmc(c: &mut Criterion) {
 }
 
 fn pilot(c: &mut Criterion) {
-    let model = pilot_model();
-    let events = Simulation::new(model.clone(), 1, 0).finish().events;
-    let mut g = c.benchmark_group("pilot_year");
-    g.throughput(Throughput::Elements(events));
-    g.sample_size(10);
-    g.bench_function("one_replication", |b| {
-        b.iter(|| Simulation::new(model.clone(), 1, 0).finish())
-    });
-    g.finish();
+    for (name, model) in [("floor_only", pilot_floor_model()), ("everything_on", pilot_model())] {
+        let events = Simulation::new(model.clone(), 1, 0).finish().events;
+        let mut g = c.benchmark_group("pilot_year");
+        g.throughput(Throughput::Elements(events));
+        g.sample_size(10);
+        g.bench_function(name, |b| b.iter(|| Simulation::new(model.clone(), 1, 0).finish()));
+        g.finish();
+    }
 }
 
 criterion_group!(benches, mmc, pilot);

@@ -257,7 +257,42 @@ impl Chart {
         ReportError::Chart { chart: self.name.clone(), message }
     }
 
+    /// The chart with a lone category framed by two empty ones, so it is drawn centred at a
+    /// sensible width (a one-category axis has no extent); `None` when there is no need.
+    fn padded(&self) -> Option<Self> {
+        let pad = |labels: &[String]| -> Option<Vec<String>> {
+            (labels.len() == 1).then(|| vec![String::new(), labels[0].clone(), String::new()])
+        };
+        let nan = Estimate { mean: f64::NAN, ci95_low: f64::NAN, ci95_high: f64::NAN };
+        let kind = match &self.kind {
+            ChartKind::HorizontalBars { labels, values } => ChartKind::HorizontalBars {
+                labels: pad(labels)?,
+                values: vec![f64::NAN, values[0], f64::NAN],
+            },
+            ChartKind::Bars { labels, values } => ChartKind::Bars {
+                labels: pad(labels)?,
+                values: vec![f64::NAN, values[0], f64::NAN],
+            },
+            ChartKind::Boxes { labels, samples } => ChartKind::Boxes {
+                labels: pad(labels)?,
+                samples: vec![Vec::new(), samples[0].clone(), Vec::new()],
+            },
+            ChartKind::PairedEstimates { labels, series, reference } => {
+                ChartKind::PairedEstimates {
+                    labels: pad(labels)?,
+                    series: series.iter().map(|(n, e)| (n.clone(), vec![nan, e[0], nan])).collect(),
+                    reference: reference.clone(),
+                }
+            }
+            _ => return None,
+        };
+        Some(Self { kind, ..self.clone() })
+    }
+
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        if let Some(padded) = self.padded() {
+            return padded.draw(root);
+        }
         root.fill(&WHITE).map_err(err)?;
         let title_font = ("sans-serif", 24).into_font();
         let label_font = ("sans-serif", 18).into_font();
@@ -286,21 +321,29 @@ impl Chart {
                     .draw()
                     .map_err(err)?;
                 chart
-                    .draw_series(values.iter().enumerate().map(|(i, &v)| {
-                        let mut bar = Rectangle::new(
-                            [(0.0, SegmentValue::Exact(i)), (v, SegmentValue::Exact(i + 1))],
-                            OKABE_ITO[0].filled(),
-                        );
-                        bar.set_margin(5, 5, 0, 0);
-                        bar
-                    }))
+                    .draw_series(values.iter().enumerate().filter(|(_, v)| v.is_finite()).map(
+                        |(i, &v)| {
+                            let mut bar = Rectangle::new(
+                                [(0.0, SegmentValue::Exact(i)), (v, SegmentValue::Exact(i + 1))],
+                                OKABE_ITO[0].filled(),
+                            );
+                            bar.set_margin(5, 5, 0, 0);
+                            bar
+                        },
+                    ))
                     .map_err(err)?;
                 // Value at the end of each bar, so small services stay readable.
                 chart
-                    .draw_series(values.iter().enumerate().map(|(i, &v)| {
-                        EmptyElement::at((v, SegmentValue::CenterOf(i)))
-                            + Text::new(axis_number(v, 100.0), (6, -8), label_font_small.clone())
-                    }))
+                    .draw_series(values.iter().enumerate().filter(|(_, v)| v.is_finite()).map(
+                        |(i, &v)| {
+                            EmptyElement::at((v, SegmentValue::CenterOf(i)))
+                                + Text::new(
+                                    axis_number(v, 100.0),
+                                    (6, -8),
+                                    label_font_small.clone(),
+                                )
+                        },
+                    ))
                     .map_err(err)?;
             }
             ChartKind::Bars { labels, values } => {
@@ -326,14 +369,16 @@ impl Chart {
                     .draw()
                     .map_err(err)?;
                 chart
-                    .draw_series(values.iter().enumerate().map(|(i, &v)| {
-                        let mut bar = Rectangle::new(
-                            [(SegmentValue::Exact(i), 0.0), (SegmentValue::Exact(i + 1), v)],
-                            OKABE_ITO[0].filled(),
-                        );
-                        bar.set_margin(0, 0, 6, 6);
-                        bar
-                    }))
+                    .draw_series(values.iter().enumerate().filter(|(_, v)| v.is_finite()).map(
+                        |(i, &v)| {
+                            let mut bar = Rectangle::new(
+                                [(SegmentValue::Exact(i), 0.0), (SegmentValue::Exact(i + 1), v)],
+                                OKABE_ITO[0].filled(),
+                            );
+                            bar.set_margin(0, 0, 6, 6);
+                            bar
+                        },
+                    ))
                     .map_err(err)?;
             }
             ChartKind::Line { labels, values } => {
@@ -768,5 +813,55 @@ pub(crate) fn csv_cell(c: &str) -> String {
         format!("\"{}\"", c.replace('"', "\"\""))
     } else {
         c.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one_category(kind: ChartKind) -> Chart {
+        Chart {
+            name: "one".to_owned(),
+            title: "One".to_owned(),
+            caption: String::new(),
+            x_label: "x".to_owned(),
+            y_label: "y".to_owned(),
+            kind,
+        }
+    }
+
+    /// Visible (wider than a pixel) rectangles of the palette's first colour in the SVG.
+    fn blue_rects(svg: &str) -> usize {
+        let width = |r: &str| -> f64 {
+            r.split("width=\"")
+                .nth(1)
+                .and_then(|w| w.split('"').next())
+                .and_then(|w| w.parse().ok())
+                .unwrap_or(0.0)
+        };
+        svg.split("<rect")
+            .skip(1)
+            .filter(|r| r.to_ascii_uppercase().contains("FILL=\"#0072B2\"") && width(r) > 1.0)
+            .count()
+    }
+
+    #[test]
+    fn a_lone_category_is_drawn() {
+        let e = Estimate { mean: 5.0, ci95_low: 4.0, ci95_high: 6.0 };
+        let paired = one_category(ChartKind::PairedEstimates {
+            labels: vec!["A".to_owned()],
+            series: vec![("s".to_owned(), vec![e])],
+            reference: None,
+        });
+        // The bar and its legend swatch.
+        assert_eq!(blue_rects(&paired.svg().expect("svg")), 2);
+        let bars = one_category(ChartKind::HorizontalBars {
+            labels: vec!["A".to_owned()],
+            values: vec![3.0],
+        });
+        assert_eq!(blue_rects(&bars.svg().expect("svg")), 1);
+        // The data file holds the category itself, not the padding.
+        assert_eq!(bars.csv(), "y,x\nA,3\n");
     }
 }

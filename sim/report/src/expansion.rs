@@ -510,9 +510,10 @@ fn tornado(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, m: &Money<'_>, plan: &Plan<'_
         est(&nets)
     };
     blocks.push(Block::Para(format!(
-        "The proposal ({kiosks} kiosks) has a net benefit of {} a year. The tornado moves one \
+        "The proposal ({kiosks} kiosk{}) has a net benefit of {} a year. The tornado moves one \
          assumption at a time to a low and a high setting and shows the proposal's net \
          benefit at each, sorted by the swing. {}",
+        if kiosks == 1 { "" } else { "s" },
         phrase(&base_est, d, unit),
         match sens {
             Some(_) if shifted => format!("Simulated assumptions come from sensitivity.csv, where the candidate sites as the scenario equips them ({configured} kiosks) run with one assumption moved at a time, paired against no kiosks; each bar carries the change against that experiment's base run over onto the proposal's base, so it measures the assumption's effect, not a difference between kiosk plans. The economic assumptions are computed here from the expansion runs."),

@@ -123,8 +123,8 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>) {
          cost is the kiosks' yearly cost. The freed officer hours are a benefit only as far as \
          the ministry puts them to other work; the citizen hours are the applicants' own. \
          Sums are in {} a year.",
-        num(e.officer_hour, 0),
-        num(e.citizen_hour, 0),
+        grouped(e.officer_hour),
+        grouped(e.citizen_hour),
         m.big_unit
     )));
     let refs: Vec<&SiteRuns<'_>> = ctx.sites.iter().collect();

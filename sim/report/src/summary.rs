@@ -72,7 +72,12 @@ impl Headline {
 
     /// The difference (or without a baseline, the level) with its interval, as a phrase.
     pub(crate) fn phrase(&self) -> String {
-        phrase(self.difference.as_ref().unwrap_or(&self.pilot), self.decimals, &self.unit)
+        match &self.difference {
+            // A change in a share is in percentage points.
+            Some(d) if self.unit == "%" => phrase(d, self.decimals, "percentage points"),
+            Some(d) => phrase(d, self.decimals, &self.unit),
+            None => phrase(&self.pilot, self.decimals, &self.unit),
+        }
     }
 }
 
@@ -518,9 +523,13 @@ fn sentences(
         && ctx.has_baseline
     {
         blocks.push(Block::Para(format!(
-            "Across all {} pilot sites, the served-weighted mean wait changes by {} and the \
-             officer-free share by {}.",
-            ctx.sites.len(),
+            "Across {}, the served-weighted mean wait changes by {} and the officer-free share \
+             by {}.",
+            if ctx.sites.len() == 2 {
+                "both pilot sites".to_owned()
+            } else {
+                format!("all {} pilot sites", ctx.sites.len())
+            },
             w.phrase(),
             f.phrase()
         )));

@@ -9,26 +9,41 @@ use navbat_report::write_report;
 
 use crate::{check_charts, check_html, check_tables, csv_rows, fixture, out_dir, read};
 
-/// Economics, Face-ID and two candidate sites added to the fixture's scenario. One kiosk
-/// costs 150 M / 5 years + 10 M = 40 M UZS a year.
-const EXTRA_RON: &str = r#"
-        (id: "chirchiq", name: "Chirchiq city migration unit", kind: DistrictOffice,
-         district: "Chirchiq", region: "Tashkent region", lat: 41.47, lon: 69.58,
-         hours: (weekdays: ["09:00-18:00"]),
-         counters: [(id: "general", count: 2, shifts: [(days: [Mon, Tue, Wed, Thu, Fri], time: "09:00-18:00")])],
-         demand: [(service: "id-card", yearly: 10000, profile: "office")]),
-        (id: "mall", name: "Samarqand Darvoza mall", kind: ShoppingMall,
-         district: "-", region: "Tashkent city", lat: 41.31, lon: 69.24,
-         hours: (weekdays: ["10:00-20:00"]),
-         counters: [(id: "general", count: 1, shifts: [(days: [Mon, Tue, Wed, Thu, Fri], time: "10:00-20:00")])],
-         demand: [(service: "id-card", yearly: 12000, profile: "office")]),
-    ],
-    face_id: Some((target_fmr: 0.000001, share_female: 0.5, flag_ratio: 1.5)),
-    economics: Some((currency: "UZS", kiosk_capital: 150000000.0, kiosk_life_years: 5.0,
-                     kiosk_running_per_year: 10000000.0, officer_hour: 50000.0, citizen_hour: 20000.0)),
-    candidates: ["chirchiq", "mall"],
-)
-"#;
+/// The fixture's scenario with hand-set Face-ID and economics and two more candidate sites
+/// (copies of a pilot site without kiosks). One kiosk costs 150 M / 5 years + 10 M = 40 M UZS
+/// a year; groups are flagged above a ratio of 1.5.
+fn scenario_text() -> String {
+    let text = read(&fixture().join("scenario.ron"));
+    let mut raw = navbat_scenario::parse_raw("scenario.ron", &text).expect("fixture scenario");
+    let template = raw.sites.iter().find(|s| s.id == "zangiota").cloned().expect("zangiota");
+    for (id, name, district) in [
+        ("chirchiq", "Chirchiq city migration unit", "Chirchiq"),
+        ("mall", "Samarqand Darvoza mall", "-"),
+    ] {
+        let mut site = template.clone();
+        id.clone_into(&mut site.id);
+        name.clone_into(&mut site.name);
+        district.clone_into(&mut site.district);
+        site.kiosks.clear();
+        raw.sites.push(site);
+        raw.candidates.push(id.to_owned());
+    }
+    raw.face_id = Some(navbat_scenario::RawFaceId {
+        target_fmr: 1e-6,
+        share_female: 0.5,
+        gallery: 256,
+        flag_ratio: 1.5,
+    });
+    raw.economics = Some(navbat_scenario::RawEconomics {
+        currency: "UZS".to_owned(),
+        kiosk_capital: 150_000_000.0,
+        kiosk_life_years: 5.0,
+        kiosk_running_per_year: 10_000_000.0,
+        officer_hour: 50_000.0,
+        citizen_hour: 20_000.0,
+    });
+    navbat_scenario::to_ron(&raw)
+}
 
 fn write_csv<T: serde::Serialize>(path: &Path, rows: &[T]) {
     let mut w = csv::Writer::from_path(path).expect("create csv");
@@ -207,9 +222,7 @@ pub(crate) fn full_results(name: &str) -> PathBuf {
     for f in ["run.json", "breakdown.csv"] {
         std::fs::copy(fixture().join(f), dir.join(f)).expect("copy");
     }
-    let ron = read(&fixture().join("scenario.ron"));
-    let end = ron.rfind("    ],\n)").expect("end of the sites list");
-    std::fs::write(dir.join("scenario.ron"), format!("{}{EXTRA_RON}", &ron[..end])).expect("ron");
+    std::fs::write(dir.join("scenario.ron"), scenario_text()).expect("ron");
     let pilot = read_records(&fixture().join("replications.csv"));
     let baseline = read_records(&fixture().join("baseline.csv"));
     let mut pilot: Vec<SiteRecord> = pilot.into_iter().map(|r| with_cases(r, true)).collect();
@@ -388,7 +401,7 @@ fn every_section_of_a_full_run_is_filled_and_agrees_with_its_data() {
     // Demand: the shared base run is worth 109.02 M, low 60.02 M, high 169.02 M; the changes
     // (-49, +60) are carried onto the proposal's 75 M.
     assert_eq!(row_starting(&tornado, "Demand (×0.8 / ×1.2)")[1..3], ["26.00", "135.00"]);
-    assert!(md.contains("the candidate sites as the scenario equips them (0 kiosks)"));
+    assert!(md.contains("the candidate sites as the scenario equips them (2 kiosks)"));
     // Proposal: 3 kiosks; gross 45 + 150 = 195 M, cost 120 M: net 75 M.
     assert!(
         md.contains("The proposal (3 kiosks) has a net benefit of 75.00 million UZS"),
@@ -420,7 +433,7 @@ fn a_run_without_baseline_or_optional_files_is_reported_and_says_what_is_missing
         "needs the no-kiosk baseline, and this run has none",
         "The scenario turns Face-ID on, but the results directory holds no face.csv",
         "Case workflows ran, but the results directory holds no backoffice.csv",
-        "The scenario names 2 candidate sites, but this run holds no expansion experiment",
+        "The scenario names 3 candidate sites, but this run holds no expansion experiment",
     ] {
         assert!(md.contains(sentence), "missing: {sentence}");
     }

@@ -840,7 +840,7 @@ impl SiteState {
             Some((key, f)) if key == p && at_kiosk => Some(f),
             _ => None,
         };
-        let Some(a) = self.depart_served(p, env) else { return };
+        let Some(a) = self.depart_served(p, at_kiosk, env) else { return };
         if a.pickup.is_some() {
             return;
         }
@@ -898,9 +898,12 @@ impl SiteState {
     }
 
     /// Person `p` leaves the site served; a pickup visitor's document is handed over.
-    fn depart_served(&mut self, p: PersonKey, env: &mut Env<'_>) -> Option<Applicant> {
-        let at_kiosk = self.kiosks.iter().any(|k| k.serving == Some(p))
-            || !self.counters.iter().any(|c| c.serving == Some(p));
+    fn depart_served(
+        &mut self,
+        p: PersonKey,
+        at_kiosk: bool,
+        env: &mut Env<'_>,
+    ) -> Option<Applicant> {
         let a = self.leave_site(p, env)?;
         if let Some(case) = a.pickup {
             let (now, model) = (env.now, env.model);

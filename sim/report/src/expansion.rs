@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use navbat_record::{Estimate, ExpansionRow, SensitivityRow};
 use navbat_scenario::RawSite;
 
-use crate::build::{Ctx, Money, est, num, phrase, short_label, with_ci};
+use crate::build::{Ctx, Money, est, num, phrase, with_ci};
 use crate::chart::{Chart, ChartKind};
 use crate::doc::{Block, Table};
 use crate::money::{big_decimals, scaled};
@@ -164,6 +164,17 @@ pub(crate) fn plan<'a>(ctx: &Ctx<'a>) -> Option<Plan<'a>> {
     Some(Plan { candidates, valued: true, recommended })
 }
 
+/// A candidate's label on chart axes: its name without the kind of unit (several candidates
+/// can share a district, so the district alone would not tell them apart).
+pub(crate) fn candidate_label(site: &RawSite) -> String {
+    let name = site.name.as_str();
+    [" migration unit", " station"]
+        .iter()
+        .find_map(|suffix| name.strip_suffix(suffix))
+        .unwrap_or(name)
+        .to_owned()
+}
+
 fn ordinal(k: u32) -> String {
     match k {
         1 => "1st".to_owned(),
@@ -270,7 +281,7 @@ fn valued(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, m: &Money<'_>, plan: &Plan<'_>
             with_ci(&est(&l.officer_freed), 0),
             with_ci(&est(&l.wait_change), 2),
         ]);
-        labels.push(short_label(c.site));
+        labels.push(candidate_label(c.site));
         per_kiosk.push(pk);
     }
     blocks.push(Block::Table(Table {
@@ -338,7 +349,7 @@ fn valued(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, m: &Money<'_>, plan: &Plan<'_>
             };
             by_k.push(e);
         }
-        series.push((short_label(c.site), by_k));
+        series.push((candidate_label(c.site), by_k));
     }
     blocks.push(Block::Table(Table {
         name: "expansion-marginal".to_owned(),

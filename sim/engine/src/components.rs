@@ -61,6 +61,8 @@ pub enum Event {
     KioskRepaired(u16),
     /// The person of a case comes back to collect their document (case id).
     Pickup(u64),
+    /// A person sent here by the app's advice arrives (index in the run's transfers).
+    Transfer(u32),
     /// The world answers a case (case id): back office.
     Case(u64, crate::office::CaseStep),
     /// A back-office officer's shift or task: back office.
@@ -214,6 +216,30 @@ pub struct SiteState {
     /// The Face-ID session of the kiosk session that just ended (person, group index,
     /// 1:1 score, capture), handed to the case the request opens.
     pub face_session: Option<(PersonKey, FaceSession)>,
+}
+
+/// What the app announces of a site: people waiting, servers working, open or not.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Board {
+    /// People waiting in both lines.
+    pub waiting: u32,
+    /// Officers on duty plus kiosks up.
+    pub servers: u32,
+    /// Open now.
+    pub open: bool,
+}
+
+impl SiteState {
+    /// The site as the app announces it now.
+    pub fn board(&self) -> Board {
+        let officers = self.counters.iter().filter(|c| c.on_duty).count();
+        let kiosks = self.kiosks.iter().filter(|k| k.up).count();
+        Board {
+            waiting: self.counter_waiting + self.kiosk_waiting,
+            servers: u32::try_from(officers + kiosks).unwrap_or(u32::MAX),
+            open: self.open,
+        }
+    }
 }
 
 /// One Face-ID capture and verification of a person.

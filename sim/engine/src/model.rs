@@ -8,7 +8,7 @@ use navbat_scenario::Scenario;
 
 use crate::plan::{SitePlan, horizon_end, site_plan};
 use crate::sample::Sampler;
-use crate::time::{DAY_MS, SimTime};
+use crate::time::{DAY_MS, HOUR_MS, SimTime};
 
 /// The prepared scenario.
 #[derive(Debug)]
@@ -38,6 +38,34 @@ pub struct Model {
     /// Per site, per service: (some counter handles it, some kiosk can), worked out once
     /// instead of on every arrival.
     pub servable: Vec<Vec<(bool, bool)>>,
+    /// With the app's routing on: per site, the other sites within its radius and the extra
+    /// travel to each, ms.
+    pub neighbours: Vec<Vec<(usize, i64)>>,
+    /// Minutes of waiting the app announces per person in line and per server: the mean
+    /// officer time over the catalogue.
+    pub announced_min_per_person: f64,
+}
+
+/// Straight-line distance between two points on the Earth, km (haversine, radius 6,371 km).
+fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (la1, lo1, la2, lo2) =
+        (a.0.to_radians(), a.1.to_radians(), b.0.to_radians(), b.1.to_radians());
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    2.0 * 6_371.0 * h.sqrt().asin()
+}
+
+/// The mean of a duration distribution.
+fn mean_of(d: &navbat_scenario::Dist) -> f64 {
+    use navbat_scenario::Dist;
+    match d {
+        Dist::Constant { value } => *value,
+        Dist::Exponential { mean } | Dist::LogNormal { mean, .. } | Dist::Gamma { mean, .. } => {
+            *mean
+        }
+        Dist::Triangular { min, mode, max } => (min + mode + max) / 3.0,
+        Dist::Empirical { values } => values.iter().sum::<f64>() / values.len().max(1) as f64,
+    }
 }
 
 /// What the matcher needs, prepared once.
@@ -162,7 +190,31 @@ impl Model {
                 Err(_) => break,
             }
         }
+        let neighbours = scenario
+            .sites
+            .iter()
+            .enumerate()
+            .map(|(i, a)| match scenario.routing {
+                None => Vec::new(),
+                Some(r) => scenario
+                    .sites
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| j != i)
+                    .filter_map(|(j, b)| {
+                        let km = distance_km((a.lat, a.lon), (b.lat, b.lon));
+                        (km <= r.radius_km)
+                            .then(|| (j, (km / r.km_per_hour * HOUR_MS as f64).round() as i64))
+                    })
+                    .collect(),
+            })
+            .collect();
+        let announced_min_per_person =
+            scenario.services.iter().map(|s| mean_of(&s.counter_minutes)).sum::<f64>()
+                / scenario.services.len().max(1) as f64;
         Arc::new(Self {
+            neighbours,
+            announced_min_per_person,
             scenario,
             plans,
             counter_time,

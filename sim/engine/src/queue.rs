@@ -113,6 +113,7 @@ pub fn queue_scenario(spec: &QueueSpec) -> Result<Scenario, ScenarioError> {
         workflows: None,
         economics: None,
         candidates: Vec::new(),
+        routing: None,
     };
     navbat_scenario::from_raw("queue", &raw)
 }

@@ -166,6 +166,8 @@ impl Simulation {
             replication,
             population,
             office,
+            board: vec![crate::components::Board::default(); n],
+            transfers: Default::default(),
         });
         world.insert_resource(Tally {
             sites: (0..n)

@@ -118,6 +118,8 @@ pub struct SiteTally {
     pub(crate) face_extra_ms: [i64; FACE_GROUPS],
     /// Time counted people spent at the site, every visit, ms.
     pub citizen_ms: i64,
+    /// Counted people the app sent to another site.
+    pub routed_away: u64,
     /// Pickup visits, and of them at a kiosk.
     pub pickups: [u64; 2],
     /// Case workflow outcomes of requests made here.
@@ -238,6 +240,7 @@ impl SiteTally {
             queue_area_min: ms_min(self.queue_area),
             time_in_line_min: ms_min(self.time_in_line_ms),
             kiosks: t.kiosks,
+            routed_away: self.routed_away,
             citizen_hours: self.citizen_ms as f64 / HOUR_MS as f64,
             pickups: self.pickups[0],
             pickups_kiosk: self.pickups[1],

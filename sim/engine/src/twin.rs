@@ -39,6 +39,10 @@ pub(crate) struct RunState {
     /// resource `Sync`: the case store's callbacks are `Send` alone; it is never locked,
     /// only reached through `get_mut`.)
     pub(crate) office: Option<std::sync::Mutex<Office>>,
+    /// What the app announces of each site (updated after each of its events).
+    pub(crate) board: Vec<crate::components::Board>,
+    /// People travelling between sites on the app's advice.
+    pub(crate) transfers: Transfers,
 }
 
 /// The cached query that reaches a site's floor without a per-call type lookup.
@@ -68,6 +72,8 @@ pub(crate) fn handle_due_events(world: &mut World) {
             };
             let mut env = Env {
                 face: parts.run.population.as_ref(),
+                board: &parts.run.board,
+                transfers: &mut parts.run.transfers,
                 office: parts.run.office.as_mut().map(office_mut),
                 seed: parts.run.seed,
                 replication: parts.run.replication,
@@ -80,7 +86,11 @@ pub(crate) fn handle_due_events(world: &mut World) {
                 site,
                 now: s.time,
             };
-            floor.bypass_change_detection().handle(s.event, &mut env);
+            let floor = floor.bypass_change_detection();
+            floor.handle(s.event, &mut env);
+            if let Some(b) = parts.run.board.get_mut(site) {
+                *b = floor.board();
+            }
             handled += 1;
             last = Some(s.time);
         }
@@ -127,6 +137,8 @@ pub(crate) fn with_parts<R>(
 /// What a site's handlers may touch besides the floor itself.
 pub(crate) struct Env<'a> {
     pub(crate) face: Option<&'a navbat_matching::Population>,
+    pub(crate) board: &'a [crate::components::Board],
+    pub(crate) transfers: &'a mut Transfers,
     pub(crate) office: Option<&'a mut Office>,
     pub(crate) seed: u64,
     pub(crate) replication: u32,
@@ -170,6 +182,7 @@ impl SiteState {
             Event::KioskFail(k) => self.kiosk_fail(usize::from(k), env),
             Event::KioskRepaired(k) => self.kiosk_repaired(usize::from(k), env),
             Event::Pickup(case) => self.pickup_arrive(case, env),
+            Event::Transfer(index) => self.transfer_arrive(index, env),
             // Back-office events never reach a floor.
             Event::Case(..) | Event::Officer(..) => {}
         }
@@ -278,10 +291,10 @@ impl SiteState {
             month: self.month_at(env.now, model),
             weekday_hour: weekday_hour(env.now),
         };
-        if counted {
-            env.tally.arrivals += 1;
-            env.tally.cells.bump(keys, |c| c.arrivals += 1);
-        }
+        // With the app's routing on, whether this person follows its advice is drawn for
+        // everyone (so variants with routing stay in step).
+        let follows_app =
+            sc.routing.is_some_and(|r| env.rng(Purpose::Choice).random::<f64>() < r.app_share);
         // Everything random about this person is drawn now, in arrival order, each from its
         // own stream: the same person needs the same officer time, kiosk time and patience
         // in every variant of the scenario (common random numbers, synchronised by person).
@@ -299,7 +312,7 @@ impl SiteState {
             .map(|d| minutes_to_ms(d.sample(env.rng(Purpose::Patience))));
         let balk_draw =
             if seg.balking.is_some() { env.rng(Purpose::Balking).random::<f64>() } else { 1.0 };
-        let key = self.people.insert(Applicant {
+        let applicant = Applicant {
             id: ((s as u64) << 40) | *env.requests,
             service,
             segment,
@@ -318,8 +331,35 @@ impl SiteState {
             keys,
             pickup: None,
             face_fallback: None,
-        });
-        let line = if channel == Channel::Kiosk && self.kiosk_up_for(svc.kiosk_needs) {
+        };
+        let wants_kiosk = channel == Channel::Kiosk;
+        if follows_app && let Some((to, travel_ms)) = advise(service, env) {
+            if counted {
+                env.tally.routed_away += 1;
+            }
+            let index = env.transfers.put(applicant, wants_kiosk);
+            env.cal.schedule(
+                SimTime(env.now.0 + travel_ms.max(1)),
+                to as u32,
+                Event::Transfer(index),
+            );
+            return;
+        }
+        self.admit(applicant, wants_kiosk, env);
+    }
+
+    /// Takes in a person who has just arrived (here first, or sent by the app): counts them,
+    /// then puts them in the line of their channel.
+    fn admit(&mut self, applicant: Applicant, wants_kiosk: bool, env: &mut Env<'_>) {
+        let (counted, keys, service) = (applicant.counted, applicant.keys, applicant.service);
+        if counted {
+            env.tally.arrivals += 1;
+            env.tally.cells.bump(keys, |c| c.arrivals += 1);
+        }
+        let need = env.model.scenario.services[usize::from(service)].kiosk_needs;
+        let by_counter = env.model.servable[env.site][usize::from(service)].0;
+        let key = self.people.insert(applicant);
+        let line = if wants_kiosk && self.kiosk_up_for(need) {
             Line::Kiosk
         } else if by_counter {
             Line::Counter
@@ -327,6 +367,16 @@ impl SiteState {
             Line::Kiosk
         };
         self.join(key, line, true, env);
+    }
+
+    /// A person the app sent here arrives; their breakdown keys are those of now and here.
+    fn transfer_arrive(&mut self, index: u32, env: &mut Env<'_>) {
+        let Some((mut a, wants_kiosk)) = env.transfers.take(index) else { return };
+        a.arrived = env.now;
+        a.queued_at = env.now;
+        a.keys.month = self.month_at(env.now, env.model);
+        a.keys.weekday_hour = weekday_hour(env.now);
+        self.admit(a, wants_kiosk, env);
     }
 
     /// Index of the calendar month holding `now`; arrivals come in time order, so a cursor
@@ -1003,6 +1053,58 @@ pub(crate) fn office_mut(m: &mut std::sync::Mutex<Office>) -> &mut Office {
     m.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// The app's advice for a person asking for `service` at the site of `env`: another open
+/// site within the radius that serves it, where extra travel plus announced wait is less
+/// than the announced wait here; `None` to stay. The announced wait of a site is the people
+/// in its lines times the mean officer minutes, over its servers working.
+fn advise(service: u16, env: &Env<'_>) -> Option<(usize, i64)> {
+    let model = env.model;
+    let per = model.announced_min_per_person;
+    let wait =
+        |b: &crate::components::Board| f64::from(b.waiting) * per / f64::from(b.servers.max(1));
+    let mut best = (wait(env.board.get(env.site)?), env.site, 0);
+    for &(to, travel_ms) in model.neighbours.get(env.site)? {
+        let b = env.board.get(to)?;
+        let (by_counter, by_kiosk) = model.servable[to][usize::from(service)];
+        if !b.open || !(by_counter || by_kiosk) {
+            continue;
+        }
+        let cost = travel_ms as f64 / 60_000.0 + wait(b);
+        if cost < best.0 {
+            best = (cost, to, travel_ms);
+        }
+    }
+    (best.1 != env.site).then_some((best.1, best.2))
+}
+
+/// People on their way from one site to another on the app's advice.
+#[derive(Debug, Default)]
+pub(crate) struct Transfers {
+    slots: Vec<Option<(Applicant, bool)>>,
+    free: Vec<u32>,
+}
+
+impl Transfers {
+    fn put(&mut self, a: Applicant, wants_kiosk: bool) -> u32 {
+        match self.free.pop() {
+            Some(i) => {
+                self.slots[i as usize] = Some((a, wants_kiosk));
+                i
+            }
+            None => {
+                self.slots.push(Some((a, wants_kiosk)));
+                u32::try_from(self.slots.len() - 1).unwrap_or(u32::MAX)
+            }
+        }
+    }
+
+    fn take(&mut self, i: u32) -> Option<(Applicant, bool)> {
+        let t = self.slots.get_mut(i as usize)?.take()?;
+        self.free.push(i);
+        Some(t)
+    }
+}
+
 /// What a kiosk must be able to do for person `a`: hand out a document on a pickup visit,
 /// otherwise what their service needs.
 fn kiosk_need(a: &Applicant, model: &Model) -> Option<navbat_scenario::Capabilities> {
@@ -1101,6 +1203,8 @@ pub(crate) fn prime(world: &mut World) {
             };
             let mut env = Env {
                 face: parts.run.population.as_ref(),
+                board: &parts.run.board,
+                transfers: &mut parts.run.transfers,
                 office: parts.run.office.as_mut().map(office_mut),
                 seed: parts.run.seed,
                 replication: parts.run.replication,

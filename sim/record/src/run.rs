@@ -63,6 +63,10 @@ pub struct SiteRecord {
     /// Kiosks installed at the site (for benefit per kiosk).
     #[serde(default)]
     pub kiosks: u32,
+    /// People who meant to come here and went to another site on the app's advice (they
+    /// count as arrivals where they went).
+    #[serde(default)]
+    pub routed_away: u64,
     /// Hours the counted people spent at the site, every visit included (first visit,
     /// pickup visit, time in line before leaving unserved): the citizen time a layout costs.
     #[serde(default)]

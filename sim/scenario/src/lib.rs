@@ -55,7 +55,7 @@ pub use crate::error::ScenarioError;
 pub use crate::model::{
     AtClosing, Balking, Capabilities, Capability, ChannelChoice, CounterGroup, DayMinute, Demand,
     Discipline, Dist, Economics, FaceIdSettings, Holiday, KioskFailures, KioskGroup, OpeningHours,
-    Profile, ProfileIdx, QueuePolicy, Scenario, Segment, SegmentIdx, SegmentKind, Service,
+    Profile, ProfileIdx, QueuePolicy, Routing, Scenario, Segment, SegmentIdx, SegmentKind, Service,
     ServiceIdx, Shift, Site, SiteKind, Team, Workflows, weekday_index,
 };
 pub use crate::overrides::{
@@ -63,8 +63,8 @@ pub use crate::overrides::{
 };
 pub use crate::raw::{
     Day, RawAdoption, RawBalking, RawChannelChoice, RawCounter, RawDemand, RawEconomics, RawFaceId,
-    RawHoliday, RawHorizon, RawHours, RawKiosk, RawProfile, RawQueuePolicy, RawScenario,
-    RawSegment, RawService, RawShift, RawSite, RawTeam, RawWorkflows,
+    RawHoliday, RawHorizon, RawHours, RawKiosk, RawProfile, RawQueuePolicy, RawRouting,
+    RawScenario, RawSegment, RawService, RawShift, RawSite, RawTeam, RawWorkflows,
 };
 
 /// Reads and checks the scenario file at `path`.

@@ -41,6 +41,19 @@ pub struct Scenario {
     pub economics: Option<Economics>,
     /// Indices of the sites that are candidates for extension (the rest are pilot sites).
     pub candidates: Vec<usize>,
+    /// The mobile app's least-loaded-unit advice, when on.
+    pub routing: Option<Routing>,
+}
+
+/// The app's advice, checked.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Routing {
+    /// Share of people who follow it.
+    pub app_share: f64,
+    /// Largest straight-line distance considered, km.
+    pub radius_km: f64,
+    /// Travel speed, km/h.
+    pub km_per_hour: f64,
 }
 
 /// Face-ID at kiosks.

@@ -47,6 +47,22 @@ pub struct RawScenario {
     /// expansion proposal ranks them.
     #[serde(default)]
     pub candidates: Vec<String>,
+    /// The mobile app's "least loaded unit" advice, when switched on.
+    #[serde(default)]
+    pub routing: Option<RawRouting>,
+}
+
+/// The mobile app's advice: a share of people check the announced waits of nearby sites
+/// before leaving and go where travel plus wait is least.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRouting {
+    /// Share of people who follow the app's advice.
+    pub app_share: f64,
+    /// Sites farther than this (straight line, km) are not considered.
+    pub radius_km: f64,
+    /// Travel speed, km per hour (straight-line distance over it gives the extra travel).
+    pub km_per_hour: f64,
 }
 
 /// Face-ID settings.

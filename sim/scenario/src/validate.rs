@@ -155,6 +155,22 @@ pub(crate) fn validate(raw: &RawScenario, base: &std::path::Path) -> Check<Scena
             }
         }
     }
+    let routing = match &raw.routing {
+        None => None,
+        Some(r) => {
+            let rp = root.field("routing");
+            for (x, f) in [(r.radius_km, "radius_km"), (r.km_per_hour, "km_per_hour")] {
+                if !(x.is_finite() && x > 0.0) {
+                    return problem(&rp.field(f), format!("expected a number > 0, found {x}"));
+                }
+            }
+            Some(crate::model::Routing {
+                app_share: probability(r.app_share, &rp.field("app_share"))?,
+                radius_km: r.radius_km,
+                km_per_hour: r.km_per_hour,
+            })
+        }
+    };
     Ok(Scenario {
         name: raw.name.clone(),
         description: raw.description.clone(),
@@ -171,6 +187,7 @@ pub(crate) fn validate(raw: &RawScenario, base: &std::path::Path) -> Check<Scena
         workflows,
         economics,
         candidates,
+        routing,
     })
 }
 

@@ -293,3 +293,46 @@ fn face_id_at_kiosks_runs_the_real_matcher() {
         |r: &navbat_record::ReplicationRecord| r.sites.iter().map(|x| x.served_kiosk).sum::<u64>();
     assert!(kiosk(&with) < kiosk(&without));
 }
+
+#[test]
+fn the_apps_advice_moves_people_to_less_loaded_sites_nearby() {
+    // Samarkand city's office is the busiest site; Pastdargom, the mall and the tourist
+    // zone lie within 30 km. With the app's advice on, some people go elsewhere, the city's
+    // waits fall, and every site still accounts for everyone who arrived there.
+    let all = scenario("pilot-2026.ron");
+    let samarkand: Vec<usize> =
+        (0..all.sites.len()).filter(|&i| all.sites[i].region == "Samarkand region").collect();
+    let mut s = navbat_engine::only_sites(&all, &samarkand);
+    s.face_id = None;
+    s.workflows = None;
+    s.end = s.start.checked_add(jiff::Span::new().days(29)).expect("date");
+    let without = Simulation::new(navbat_engine::Model::new(s.clone()), 7, 0).finish();
+    s.routing =
+        Some(navbat_scenario::Routing { app_share: 0.5, radius_km: 30.0, km_per_hour: 30.0 });
+    let with = Simulation::new(navbat_engine::Model::new(s), 7, 0).finish();
+    let city = |r: &navbat_record::ReplicationRecord| {
+        r.sites.iter().find(|x| x.site == "samarkand-city").cloned().expect("city")
+    };
+    assert!(city(&with).routed_away > 100, "{}", city(&with).routed_away);
+    assert!(
+        city(&with).mean_wait_min < city(&without).mean_wait_min,
+        "{} vs {}",
+        city(&with).mean_wait_min,
+        city(&without).mean_wait_min
+    );
+    assert_eq!(without.sites.iter().map(|x| x.routed_away).sum::<u64>(), 0);
+    for x in &with.sites {
+        assert_eq!(x.arrivals, x.served + x.abandoned() + x.in_system_end, "{}", x.site);
+    }
+    // Nobody is lost on the way: the people who came (portal aside) are the same in total.
+    let came = |r: &navbat_record::ReplicationRecord| {
+        r.sites.iter().map(|x| x.arrivals + x.portal).sum::<u64>()
+    };
+    let diff = came(&without).abs_diff(came(&with));
+    assert!(
+        diff < 50,
+        "{} vs {} (people still travelling at the end)",
+        came(&without),
+        came(&with)
+    );
+}

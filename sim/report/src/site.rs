@@ -350,6 +350,15 @@ fn cases(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, s: &SiteRuns<'_>) {
         header: header(ctx),
         rows,
     }));
+    // A consistency check the data can fail: the baseline has no kiosks to collect at.
+    if s.baseline.iter().any(|r| r.kiosks == 0 && r.pickups_kiosk > 0) {
+        blocks.push(Block::Note(format!(
+            "{}: the baseline has no kiosks, yet its records count pickups at a kiosk. The \
+             results are inconsistent here, so the pickup channel figures are not to be relied \
+             on until the simulator is corrected.",
+            site.name
+        )));
+    }
     let mut series = vec![(
         "Pilot (kiosks)".to_owned(),
         vec![

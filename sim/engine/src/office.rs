@@ -976,7 +976,11 @@ fn enrol_gallery(
     face: &crate::model::FaceModel,
 ) -> Option<Gallery> {
     use navbat_matching::{AgeBand, Device, Group, PersonId, Sex};
-    let mut gallery = Gallery::new(face.biometrics.dimension).ok()?;
+    // Exact re-scoring keeps the f32 rows: at a scaled gallery's size the memory is small and
+    // the best score is the exact cosine.
+    let mut gallery =
+        Gallery::with_rescoring(face.biometrics.dimension, navbat_matching::Rescoring::Exact)
+            .ok()?;
     gallery.reserve(face.gallery as usize);
     let mut rng = Pcg32::seed_from_u64(population.seed() ^ 0x6761_6c6c_6572_7921);
     for i in 0..u64::from(face.gallery) {

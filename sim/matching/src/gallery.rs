@@ -19,6 +19,9 @@ use crate::verify::Threshold;
 /// how rows are split between tasks or threads: the split only balances the work.
 const CHUNK_PAIRS: usize = 32 * 1024;
 const MIN_CHUNK_ROWS: usize = 1024;
+/// Up to this many (row, probe) pairs a search runs on the calling thread: below it, rayon's
+/// task hand-offs cost more than the scan (a 256-identity gallery, one probe: 256 pairs).
+const SEQUENTIAL_PAIRS: usize = 64 * 1024;
 
 /// Rows scored together by the kernel: a tile of codes and a block of probes stay in the
 /// L1/L2 caches while every (row, probe) pair of the tile is scored.
@@ -343,33 +346,38 @@ impl Gallery {
         let chunk_rows = (CHUNK_PAIRS / probes.len().max(1))
             .min(self.len().div_ceil(8 * rayon::current_num_threads()))
             .max(MIN_CHUNK_ROWS);
-        let per_job: Vec<Vec<TopK>> = self
-            .codes
-            .par_chunks(chunk_rows * d)
-            .enumerate()
-            .fold(
-                || (Vec::new(), probes.iter().map(|_| TopK::new(len)).collect::<Vec<_>>()),
-                |(mut dots, mut heaps), (chunk, codes)| {
-                    for (tile, tile_codes) in codes.chunks(TILE_ROWS * d).enumerate() {
-                        let first_row = chunk * chunk_rows + tile * TILE_ROWS;
-                        tile_dots(kernel, tile_codes, &block, &mut dots);
-                        let rows = tile_codes.len() / d;
-                        let scales = &self.scales[first_row..first_row + rows];
-                        for ((probe_dots, heap), floor) in
-                            dots.chunks_exact(rows).zip(&mut heaps).zip(&shared)
-                        {
-                            heap.offer_tile(probe_dots, scales, floor, |offset, score| Ranked {
-                                score,
-                                id: self.ids[first_row + offset],
-                                row: first_row + offset,
-                            });
-                        }
-                    }
-                    (dots, heaps)
-                },
-            )
-            .map(|(_, heaps)| heaps)
-            .collect();
+        let init = || (Vec::new(), probes.iter().map(|_| TopK::new(len)).collect::<Vec<_>>());
+        let scan = |(mut dots, mut heaps): (Vec<i32>, Vec<TopK>),
+                    (chunk, codes): (usize, &[i8])| {
+            for (tile, tile_codes) in codes.chunks(TILE_ROWS * d).enumerate() {
+                let first_row = chunk * chunk_rows + tile * TILE_ROWS;
+                tile_dots(kernel, tile_codes, &block, &mut dots);
+                let rows = tile_codes.len() / d;
+                let scales = &self.scales[first_row..first_row + rows];
+                for ((probe_dots, heap), floor) in
+                    dots.chunks_exact(rows).zip(&mut heaps).zip(&shared)
+                {
+                    heap.offer_tile(probe_dots, scales, floor, |offset, score| Ranked {
+                        score,
+                        id: self.ids[first_row + offset],
+                        row: first_row + offset,
+                    });
+                }
+            }
+            (dots, heaps)
+        };
+        // The same scan either way: the top `len` of the union does not depend on who saw
+        // which chunk, so both give the same rows.
+        let per_job: Vec<Vec<TopK>> = if self.len() * probes.len() <= SEQUENTIAL_PAIRS {
+            vec![self.codes.chunks(chunk_rows * d).enumerate().fold(init(), scan).1]
+        } else {
+            self.codes
+                .par_chunks(chunk_rows * d)
+                .enumerate()
+                .fold(init, scan)
+                .map(|(_, heaps)| heaps)
+                .collect()
+        };
         (0..probes.len())
             .map(|p| {
                 let mut merged: Vec<Ranked> =

@@ -79,7 +79,11 @@ impl Template {
 
     /// The int8 form used by the gallery's search structure.
     pub fn quantize(&self) -> QuantizedTemplate {
-        QuantizedTemplate::from_unit(&self.values)
+        // Under AVX2 the rounding is a vector instruction rather than a libm call a value.
+        crate::kernels::with_wide_vectors(
+            #[inline(always)]
+            || QuantizedTemplate::from_unit(&self.values),
+        )
     }
 }
 
@@ -114,6 +118,7 @@ pub struct QuantizedTemplate {
 }
 
 impl QuantizedTemplate {
+    #[inline(always)]
     fn from_unit(values: &[f32]) -> Self {
         let max_abs = values.iter().fold(0.0_f32, |m, v| m.max(v.abs()));
         // A unit vector has max_abs ≥ 1/sqrt(d) > 0, so the scale is positive and finite.

@@ -690,21 +690,30 @@ impl Chart {
             .draw()
             .map_err(err)?;
         let n = labels.len();
-        for (colour, ends) in [(OKABE_ITO[0], low), (OKABE_ITO[1], high)] {
-            chart
-                .draw_series(ends.iter().enumerate().filter(|(_, v)| v.is_finite()).map(
-                    |(i, &v)| {
-                        let row = n - 1 - i;
-                        let mut bar = Rectangle::new(
-                            [(base, SegmentValue::Exact(row)), (v, SegmentValue::Exact(row + 1))],
-                            colour.filled(),
-                        );
-                        bar.set_margin(6, 6, 0, 0);
-                        bar
-                    },
-                ))
-                .map_err(err)?;
+        // Per row, the end farther from the base first, so when both settings move the same
+        // way the nearer bar stays visible on top of the farther one.
+        let mut bars = Vec::new();
+        for (i, (&lo, &hi)) in low.iter().zip(high).enumerate() {
+            let mut ends = [(OKABE_ITO[0], lo), (OKABE_ITO[1], hi)];
+            ends.sort_by(|a, b| (b.1 - base).abs().total_cmp(&(a.1 - base).abs()));
+            let row = n - 1 - i;
+            let same_side = (lo - base) * (hi - base) > 0.0;
+            for (j, (colour, v)) in ends.into_iter().enumerate() {
+                if !v.is_finite() {
+                    continue;
+                }
+                // On the same side, the nearer bar is drawn a little narrower, so the farther
+                // one shows around it.
+                let inset = if j == 1 && same_side { 11 } else { 6 };
+                let mut bar = Rectangle::new(
+                    [(base, SegmentValue::Exact(row)), (v, SegmentValue::Exact(row + 1))],
+                    colour.filled(),
+                );
+                bar.set_margin(inset, inset, 0, 0);
+                bars.push(bar);
+            }
         }
+        chart.draw_series(bars).map_err(err)?;
         let area = chart.plotting_area();
         let px = root.strip_coord_spec();
         let top = area.map_coordinate(&(base, SegmentValue::Exact(n))).1;

@@ -878,10 +878,21 @@ impl SiteState {
             pickup: Some(case),
             face_fallback: None,
         });
-        let terminal = self.kiosk_up_for(Some(navbat_scenario::Capabilities::of(
-            navbat_scenario::Capability::DocumentPickup,
-        )));
-        let line = if terminal || !by_counter { Line::Kiosk } else { Line::Counter };
+        // A terminal that works is used unless its line is longer, per server, than the
+        // counters' (people see both lines when they come in).
+        let pickup = navbat_scenario::Capabilities::of(navbat_scenario::Capability::DocumentPickup);
+        let terminals =
+            self.kiosks.iter().filter(|k| k.up && k.capabilities.covers(pickup)).count();
+        let officers = self.counters.iter().filter(|c| c.on_duty).count();
+        let per_terminal = f64::from(self.kiosk_waiting) / terminals.max(1) as f64;
+        let per_officer = f64::from(self.counter_waiting) / officers.max(1) as f64;
+        let line = if terminals > 0 && (per_terminal <= per_officer || !by_counter) {
+            Line::Kiosk
+        } else if by_counter {
+            Line::Counter
+        } else {
+            Line::Kiosk
+        };
         self.join(key, line, false, env);
     }
 

@@ -161,6 +161,8 @@ pub(crate) struct Office {
     replication: u32,
     /// Per site: case outcomes.
     pub(crate) sites: Vec<CaseTally>,
+    /// Per site and service: finished cases with a started deadline, and of them met.
+    pub(crate) sla_by_service: Vec<Vec<[u64; 2]>>,
     /// Per site and Face-ID group: 1:N searches and adjudications.
     pub(crate) face: Vec<[[u64; 2]; FACE_GROUPS]>,
     export: Option<CaseExporter>,
@@ -348,6 +350,7 @@ impl Office {
             seed,
             replication,
             sites: vec![CaseTally::default(); n_sites],
+            sla_by_service: vec![vec![[0; 2]; sc.services.len()]; n_sites],
             face: vec![[[0; 2]; FACE_GROUPS]; n_sites],
             export,
         })
@@ -641,9 +644,16 @@ impl Office {
                     navbat_workflow::sla_status(s, self.store.calendar(), st, st.last_at)
                 && status.stopped.is_some()
             {
+                let met = status.state == navbat_workflow::SlaState::OnTime;
                 t.sla[0] += 1;
-                if status.state == navbat_workflow::SlaState::OnTime {
-                    t.sla[1] += 1;
+                t.sla[1] += u64::from(met);
+                if let Some(cell) = self
+                    .sla_by_service
+                    .get_mut(usize::from(meta.site))
+                    .and_then(|v| v.get_mut(usize::from(meta.service)))
+                {
+                    cell[0] += 1;
+                    cell[1] += u64::from(met);
                 }
             }
         }

@@ -245,6 +245,7 @@ impl Simulation {
         };
         let mut tally = self.world.remove_resource::<Tally>().unwrap_or_default();
         let n_sites = tally.sites.len();
+        let mut sla_by_service: Vec<Vec<[u64; 2]>> = Vec::new();
         let (back_office, open_cases) = match self.world.get_resource_mut::<RunState>() {
             Some(mut run) => match run.office.as_mut().map(crate::twin::office_mut) {
                 Some(office) => {
@@ -254,6 +255,7 @@ impl Simulation {
                     for (t, f) in tally.sites.iter_mut().zip(&office.face) {
                         t.face_search = *f;
                     }
+                    sla_by_service = office.sla_by_service.clone();
                     office.finish(n_sites)
                 }
                 None => (Vec::new(), Vec::new()),
@@ -325,6 +327,8 @@ impl Simulation {
                         } else {
                             c.wait_ms as f64 / c.served as f64 / crate::time::MINUTE_MS as f64
                         },
+                        sla_cases: 0,
+                        sla_met: 0,
                     });
                 }
             };
@@ -335,6 +339,17 @@ impl Simulation {
                 const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
                 format!("{} {:02}", DAYS[i / 24], i % 24)
             });
+        }
+        // SLA compliance by service, from the back office.
+        for row in breakdown.iter_mut().filter(|r| r.dimension == Dimension::Service) {
+            let site = sc.sites.iter().position(|x| x.id == row.site);
+            let service = sc.services.iter().position(|x| x.id == row.key);
+            if let (Some(si), Some(vi)) = (site, service)
+                && let Some(cell) = sla_by_service.get(si).and_then(|v| v.get(vi))
+            {
+                row.sla_cases = cell[0];
+                row.sla_met = cell[1];
+            }
         }
         let mut face = Vec::new();
         if self.model.face.is_some() {

@@ -707,35 +707,39 @@ mod tests {
             l.scenario().sites.iter().map(|s| s.demand.iter().map(|d| d.yearly).sum()).collect()
         };
         let before = yearly(&l);
-        // Near Urgut (39.40 N, 67.25 E).
+        let n = before.len();
+        let urgut = l.scenario().sites.iter().position(|s| s.id == "urgut").unwrap();
+        // Near Urgut (39.40 N, 67.25 E), far from every other office.
         let edit = Edit::AddSite {
-            lat: 39.5,
-            lon: 67.0,
+            lat: 39.35,
+            lon: 67.35,
             kind: CandidateKind::ShoppingMall,
             catchment_share: 0.2,
         };
         l.apply(&edit).unwrap();
         let after = yearly(&l);
-        assert_eq!(after.len(), 5);
-        let site = &l.scenario().sites[4];
+        assert_eq!(after.len(), n + 1);
+        let site = &l.scenario().sites[n];
         assert_eq!(site.id, "mall-1");
         assert_eq!(site.kind, SiteKind::ShoppingMall);
         assert!(site.counters.is_empty());
         assert_eq!(site.kiosks[0].count, 2);
-        assert!(after[4] > 0.0);
+        assert!(after[n] > 0.0);
         // Demand moved from Urgut only, and none was created or lost.
         assert!((before.iter().sum::<f64>() - after.iter().sum::<f64>()).abs() < 1e-6);
-        assert!((before[1] - after[1] - after[4]).abs() < 1e-6);
-        assert_eq!(before[0], after[0]);
+        assert!((before[urgut] - after[urgut] - after[n]).abs() < 1e-6);
+        for i in (0..n).filter(|&i| i != urgut) {
+            assert_eq!(before[i], after[i]);
+        }
         l.apply(&edit).unwrap();
-        assert_eq!(l.scenario().sites[5].id, "mall-2");
+        assert_eq!(l.scenario().sites[n + 1].id, "mall-2");
         // Closing both gives Urgut its demand back; an office does not close.
-        l.apply(&Edit::RemoveSite { site: 5 }).unwrap();
-        l.apply(&Edit::RemoveSite { site: 4 }).unwrap();
+        l.apply(&Edit::RemoveSite { site: n + 1 }).unwrap();
+        l.apply(&Edit::RemoveSite { site: n }).unwrap();
         let closed = yearly(&l);
-        assert_eq!(closed.len(), 4);
-        assert!((closed[1] - before[1]).abs() < 1e-6);
-        let err = l.apply(&Edit::RemoveSite { site: 1 }).unwrap_err();
+        assert_eq!(closed.len(), n);
+        assert!((closed[urgut] - before[urgut]).abs() < 1e-6);
+        let err = l.apply(&Edit::RemoveSite { site: urgut }).unwrap_err();
         assert!(err.to_string().contains("district office"), "{err}");
     }
 
@@ -770,13 +774,13 @@ mod tests {
 
     #[test]
     fn kiosk_share_sets_the_channel_probability() {
-        // The pilot's foreigners have a fixed channel choice.
+        // The pilot's students have a fixed channel choice (counter 0.3, portal 0.7).
         let mut l = pilot();
-        let seg = l.scenario().segments.iter().position(|s| s.id == "foreigner").unwrap();
+        let seg = l.scenario().segments.iter().position(|s| s.id == "student").unwrap();
         l.apply(&Edit::SetKioskShare { segment: seg, share: 0.5 }).unwrap();
         let c = l.scenario().segments[seg].channel;
         assert!((c.kiosk - 0.5).abs() < 1e-9, "{c:?}");
-        assert!((c.counter / c.portal - 0.75 / 0.25).abs() < 1e-9);
+        assert!((c.counter / c.portal - 0.3 / 0.7).abs() < 1e-9);
         assert!(l.apply(&Edit::SetKioskShare { segment: seg, share: 1.0 }).is_err());
     }
 

@@ -37,7 +37,7 @@
 //!     twin.frame(ms);
 //! }
 //! assert!((twin.now().0 - start.0 - 1_000_000).abs() <= 1);
-//! assert_eq!(twin.readings().len(), 4);
+//! assert_eq!(twin.readings().len(), layout.scenario().sites.len());
 //! ```
 
 mod app;

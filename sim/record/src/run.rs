@@ -296,6 +296,12 @@ pub struct BreakdownRow {
     pub abandoned: u64,
     /// Mean wait of the served, minutes (0 when none).
     pub mean_wait_min: f64,
+    /// By service only: finished cases with a started statutory deadline (0 elsewhere).
+    #[serde(default)]
+    pub sla_cases: u64,
+    /// By service only: of them, finished within the deadline.
+    #[serde(default)]
+    pub sla_met: u64,
 }
 
 /// Summary of one site over replications.

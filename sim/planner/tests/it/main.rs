@@ -73,7 +73,12 @@ fn an_edit_restarts_the_twin_at_the_reached_date() {
 
 #[test]
 fn comparison_pairs_replications_and_leaves_untouched_sites_unchanged() {
-    let base = short_pilot(7);
+    // The floor alone: with case workflows on, sites share one back office (and pickups
+    // follow its queues), so an edit anywhere may move every site a little.
+    let mut raw = short_pilot(7).raw().clone();
+    raw.workflows = None;
+    raw.face_id = None;
+    let base = Layout::from_raw(&pilot_path(), raw).expect("the floor-only scenario is valid");
     let mut edited = base.clone();
     edited.apply(&Edit::RemoveKiosk { site: 1 }).unwrap();
     edited.apply(&Edit::RemoveKiosk { site: 1 }).unwrap();
@@ -88,7 +93,8 @@ fn comparison_pairs_replications_and_leaves_untouched_sites_unchanged() {
     let job = CompareJob::start(base.scenario(), edited.scenario(), 11, 4, 1);
     let c = job.wait().expect("the comparison finishes");
     assert_eq!(c.replications, 4);
-    assert_eq!(c.sites.len(), 5);
+    let n = base.scenario().sites.len();
+    assert_eq!(c.sites.len(), n + 1);
     // Nukus (site 3) is untouched: common random numbers make every difference exactly 0.
     let nukus = c.sites[3].change.expect("Nukus is in both layouts");
     assert_eq!((nukus.mean_wait_min.mean, nukus.mean_wait_min.half_width()), (0.0, 0.0));
@@ -96,7 +102,7 @@ fn comparison_pairs_replications_and_leaves_untouched_sites_unchanged() {
     // Urgut lost a kiosk and demand: something changed there.
     let urgut = c.sites[1].change.expect("Urgut is in both layouts");
     assert!(urgut.kiosk_share.mean != 0.0 || urgut.mean_wait_min.mean != 0.0);
-    assert!(c.sites[4].change.is_none(), "the new mall has no baseline");
+    assert!(c.sites[n].change.is_none(), "the new mall has no baseline");
     let md = c.to_markdown("pilot");
     assert!(md.contains("| mall-1 | new site |"), "{md}");
 }

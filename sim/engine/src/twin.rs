@@ -54,6 +54,7 @@ pub(crate) fn handle_due_events(world: &mut World) {
     let until = world.resource::<StepTarget>().until;
     let model = world.resource::<ModelRes>().0.clone();
     let limit = world.get_resource::<ArrivalLimit>().copied();
+    let routing = model.scenario.routing.is_some();
     let (handled, last) = with_parts(world, |world, parts| {
         let (mut handled, mut last) = (0u64, None);
         let mut floors = parts.floors.0.query_mut(world);
@@ -88,7 +89,8 @@ pub(crate) fn handle_due_events(world: &mut World) {
             };
             let floor = floor.bypass_change_detection();
             floor.handle(s.event, &mut env);
-            if let Some(b) = parts.run.board.get_mut(site) {
+            // Only the app's routing reads the board.
+            if routing && let Some(b) = parts.run.board.get_mut(site) {
                 *b = floor.board();
             }
             handled += 1;

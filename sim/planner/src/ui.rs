@@ -311,7 +311,13 @@ fn selected_site(ui: &mut Ui, p: &mut Planner, site: usize) {
             p.edit(&Edit::RemoveKiosk { site });
         }
     });
-    let names: Vec<String> = p.layout.raw().sites.iter().map(|x| x.district.clone()).collect();
+    let names: Vec<String> = p
+        .layout
+        .raw()
+        .sites
+        .iter()
+        .map(|x| card_label(x.kind, &x.district, &x.name).to_owned())
+        .collect();
     ui.horizontal(|ui| {
         ui.label("Move one to");
         let id = ui.make_persistent_id("move-to");
@@ -876,7 +882,7 @@ fn site_card(painter: &egui::Painter, p: &Planner, i: usize, g: &SiteGlyph) {
     painter.text(
         pos2(x, g.card.top() + 4.0),
         Align2::LEFT_TOP,
-        &site.district,
+        card_label(site.kind, &site.district, &site.name),
         FontId::proportional(13.5),
         palette::INK,
     );
@@ -1166,4 +1172,13 @@ fn help_overlay(ctx: &egui::Context, p: &mut Planner) {
             );
         });
     p.help_open = open;
+}
+
+/// A site's short label: an office by its district; a mall, leisure centre or tourist zone
+/// by its own name (several can share a district), without a trailing " station".
+fn card_label<'a>(kind: SiteKind, district: &'a str, name: &'a str) -> &'a str {
+    match kind {
+        SiteKind::DistrictOffice => district,
+        _ => name.strip_suffix(" station").unwrap_or(name),
+    }
 }

@@ -415,10 +415,7 @@ impl Office {
         if r.counted {
             self.sites[r.site].opened += 1;
         }
-        self.after(&out, now, model, cal);
-        if let Ok(out) = self.store.apply(id, CaseEvent::Captured, ts(now)) {
-            self.after(&out, now, model, cal);
-        }
+        self.after(&out, now, cal);
         self.drive(id, now, model, cal);
     }
 
@@ -460,7 +457,7 @@ impl Office {
             let later = |ms: f64| SimTime(now.0 + (ms.max(0.0) as i64).max(1));
             if captured {
                 let Ok(out) = self.store.apply(id, CaseEvent::Captured, ts(now)) else { return };
-                self.after(&out, now, model, cal);
+                self.after(&out, now, cal);
                 continue;
             }
             if match_ {
@@ -472,7 +469,7 @@ impl Office {
                 if m.pay_now {
                     m.pay_now = false;
                     let Ok(out) = self.store.apply(id, CaseEvent::Paid, ts(now)) else { return };
-                    self.after(&out, now, model, cal);
+                    self.after(&out, now, cal);
                     continue;
                 }
                 if !m.pay_never {
@@ -560,7 +557,7 @@ impl Office {
     }
 
     /// Books what an outcome did: timers, tasks, decisions, the end of the case.
-    fn after(&mut self, out: &Outcome, now: SimTime, model: &Model, cal: &mut Calendar) {
+    fn after(&mut self, out: &Outcome, now: SimTime, cal: &mut Calendar) {
         let counted = self.meta(out.case).is_some_and(|m| m.counted);
         let site = self.meta(out.case).map_or(0, |m| usize::from(m.site));
         let group = self.meta(out.case).map_or(0, |m| usize::from(m.group));
@@ -591,9 +588,9 @@ impl Office {
                 self.sites[site].adjudications += 1;
                 self.face[site][group][1] += 1;
             }
-            self.dispatch(skill, now, model, cal);
+            self.dispatch(skill, now, cal);
         }
-        self.drain(model);
+        self.drain();
     }
 
     /// Makes sure the office wakes at `due` to fire timers. The calendar holds one timer
@@ -607,7 +604,7 @@ impl Office {
     }
 
     /// Tallies and drops the cases the store handed back as finished.
-    fn drain(&mut self, _model: &Model) {
+    fn drain(&mut self) {
         let done: Vec<Case> =
             std::mem::take(&mut *self.finished.lock().unwrap_or_else(PoisonError::into_inner));
         for case in done {
@@ -660,27 +657,20 @@ impl Office {
     }
 
     /// Lets idle officers on duty who have `skill` claim its waiting tasks.
-    fn dispatch(&mut self, skill: Skill, now: SimTime, model: &Model, cal: &mut Calendar) {
+    fn dispatch(&mut self, skill: Skill, now: SimTime, cal: &mut Calendar) {
         for o in 0..self.officers.len() {
             if self.store.queue_len(skill) == 0 {
                 return;
             }
             let off = &self.officers[o];
             if off.on_duty && off.task.is_none() && self.team_skills[off.team].contains(&skill) {
-                self.claim(o, skill, now, model, cal);
+                self.claim(o, skill, now, cal);
             }
         }
     }
 
     /// Officer `o` claims the oldest task of `skill` they may take; true if they did.
-    fn claim(
-        &mut self,
-        o: usize,
-        skill: Skill,
-        now: SimTime,
-        model: &Model,
-        cal: &mut Calendar,
-    ) -> bool {
+    fn claim(&mut self, o: usize, skill: Skill, now: SimTime, cal: &mut Calendar) -> bool {
         let officer = self.officers[o].id;
         let Ok(Some(task)) = self.store.claim(skill, officer, ts(now)) else { return false };
         let opened = self.store.task(task).map_or(now.0, |t| t.opened_at.0);
@@ -696,7 +686,6 @@ impl Office {
             None => sampler.sample(&mut Pcg32::seed_from_u64(task.packed())),
         };
         self.officers[o].task = Some((task, skill, now));
-        let _ = model;
         cal.schedule(
             SimTime(now.0 + minutes_to_ms(minutes).max(1)),
             OFFICE,
@@ -706,13 +695,13 @@ impl Office {
     }
 
     /// Officer `o` is free: takes the next task among their skills, in the team's order.
-    fn idle(&mut self, o: usize, now: SimTime, model: &Model, cal: &mut Calendar) {
+    fn idle(&mut self, o: usize, now: SimTime, cal: &mut Calendar) {
         if !self.officers[o].on_duty {
             return;
         }
         let skills = self.team_skills[self.officers[o].team].clone();
         for skill in skills {
-            if self.store.queue_len(skill) > 0 && self.claim(o, skill, now, model, cal) {
+            if self.store.queue_len(skill) > 0 && self.claim(o, skill, now, cal) {
                 return;
             }
         }
@@ -744,7 +733,7 @@ impl Office {
                 off.on_duty = true;
                 cal.schedule(SimTime(end), OFFICE, Event::Officer(o as u16, OfficerStep::Off));
                 if off.task.is_none() {
-                    self.idle(o, now, model, cal);
+                    self.idle(o, now, cal);
                 }
             }
             OfficerStep::Off => {
@@ -761,7 +750,7 @@ impl Office {
                     s.busy_ms += now.0 - since.0;
                 }
                 self.decide(task, skill, now, model, cal);
-                self.idle(o, now, model, cal);
+                self.idle(o, now, cal);
             }
         }
     }
@@ -792,7 +781,7 @@ impl Office {
             let site = usize::from(m.site);
             self.sites[site].appeals[1] += 1;
         }
-        self.after(&out, now, model, cal);
+        self.after(&out, now, cal);
         self.drive(task.case, now, model, cal);
     }
 
@@ -810,11 +799,7 @@ impl Office {
                 return;
             }
             self.timer_wake = None;
-            let Ok(outs) = self.store.fire_due(ts(now)) else { return };
-            for out in &outs {
-                self.after(out, now, model, cal);
-                self.drive(out.case, now, model, cal);
-            }
+            self.fire_timers(now, model, cal);
             if let Some((due, _)) = self.store.next_due_timer() {
                 self.wake_for_timer(SimTime(due.0.max(now.0 + 1)), cal);
             }
@@ -844,21 +829,25 @@ impl Office {
             CaseStep::Appeal => CaseEvent::Appealed,
             CaseStep::Timer => return,
         };
-        // Timers due by now fire first, so a late event meets the state the case is in.
-        if let Ok(outs) = self.store.fire_due(ts(now)) {
-            for out in &outs {
-                self.after(out, now, model, cal);
-                self.drive(out.case, now, model, cal);
-            }
-        }
+        self.fire_timers(now, model, cal);
         let Ok(out) = self.store.apply(id, event, ts(now)) else { return };
-        self.after(&out, now, model, cal);
+        self.after(&out, now, cal);
         self.drive(id, now, model, cal);
+    }
+
+    /// Fires every timer due by `now` and drives the cases they moved, so an event that
+    /// arrives late meets the state its case is in.
+    fn fire_timers(&mut self, now: SimTime, model: &Model, cal: &mut Calendar) {
+        let Ok(outs) = self.store.fire_due(ts(now)) else { return };
+        for out in &outs {
+            self.after(out, now, cal);
+            self.drive(out.case, now, model, cal);
+        }
     }
 
     /// The person of case `id` comes to collect: what the floor needs to serve them, or
     /// `None` when the case no longer waits for a pickup.
-    pub(crate) fn pickup_visit(&mut self, id: u64, model: &Model) -> Option<PickupVisit> {
+    pub(crate) fn pickup_visit(&mut self, id: u64) -> Option<PickupVisit> {
         let id = CaseId(id);
         let waits = self
             .store
@@ -867,7 +856,6 @@ impl Office {
         if !waits {
             return None;
         }
-        let _ = model;
         let (c, k) = (&self.samplers.pickup_counter_minutes, &self.samplers.pickup_kiosk_minutes);
         let m = meta_mut(&mut self.meta, id)?;
         let counter_ms = minutes_to_ms(c.sample(&mut m.rng));
@@ -901,13 +889,9 @@ impl Office {
         {
             m.officer_contact = true;
         }
-        if let Ok(outs) = self.store.fire_due(ts(now)) {
-            for out in &outs {
-                self.after(out, now, model, cal);
-            }
-        }
+        self.fire_timers(now, model, cal);
         if let Ok(out) = self.store.apply(id, CaseEvent::Collected, ts(now)) {
-            self.after(&out, now, model, cal);
+            self.after(&out, now, cal);
         }
     }
 

@@ -855,7 +855,7 @@ impl SiteState {
     fn pickup_arrive(&mut self, case: u64, env: &mut Env<'_>) {
         let model = env.model;
         let Some(office) = env.office.as_deref_mut() else { return };
-        let Some(v) = office.pickup_visit(case, model) else { return };
+        let Some(v) = office.pickup_visit(case) else { return };
         let sc = &model.scenario;
         let seg = &sc.segments[usize::from(v.segment)];
         let by_counter = model.servable[env.site][usize::from(v.service)].0;

@@ -7,8 +7,7 @@
 //! [`KioskOf`]) for tools such as the planner window; their live state is the matching entry
 //! of the site's floor.
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 use bevy_ecs::prelude::*;
 use navbat_scenario::{Capabilities, SegmentIdx, ServiceIdx};
@@ -113,13 +112,20 @@ impl Ord for Entry {
     }
 }
 
-/// The event calendar: a min-heap on (time, sequence number).
+/// The event calendar: a binary min-heap on (time, sequence number).
+///
+/// Handling an event usually schedules another, so popping leaves the root in place as a
+/// hole: the next [`Calendar::schedule`] drops its entry into the hole and sifts it down
+/// once, instead of a removal and an insertion each walking the heap. The order events come
+/// out in is the same either way: (time, sequence number) is a total order.
 ///
 /// Sequence numbers are 32-bit and wrap after about four billion events in one replication;
 /// only events scheduled that far apart for the very same millisecond could then swap.
 #[derive(Resource, Debug, Default)]
 pub struct Calendar {
-    heap: BinaryHeap<Reverse<Entry>>,
+    heap: Vec<Entry>,
+    /// The root was handed out by [`Calendar::pop_due`] and is waiting to be replaced.
+    hole: bool,
     next_seq: u32,
 }
 
@@ -128,16 +134,75 @@ impl Calendar {
     pub fn schedule(&mut self, time: SimTime, site: u32, event: Event) {
         let seq = self.next_seq;
         self.next_seq = self.next_seq.wrapping_add(1);
-        self.heap.push(Reverse(Entry { time: time.0, seq, site, event }));
+        let entry = Entry { time: time.0, seq, site, event };
+        if self.hole {
+            self.hole = false;
+            self.heap[0] = entry;
+            self.sift_down(0);
+        } else {
+            self.heap.push(entry);
+            self.sift_up(self.heap.len() - 1);
+        }
     }
 
     /// Removes and returns the next event if it is due at or before `until`.
     pub fn pop_due(&mut self, until: SimTime) -> Option<Scheduled> {
-        if self.heap.peek()?.0.time > until.0 {
+        if self.hole {
+            self.hole = false;
+            let last = self.heap.pop()?;
+            if !self.heap.is_empty() {
+                self.heap[0] = last;
+                self.sift_down(0);
+            }
+        }
+        let e = *self.heap.first()?;
+        if e.time > until.0 {
             return None;
         }
-        let Reverse(e) = self.heap.pop()?;
+        self.hole = true;
         Some(Scheduled { time: SimTime(e.time), seq: e.seq, site: e.site, event: e.event })
+    }
+
+    /// Events waiting (the one just handed out no longer counts).
+    pub fn len(&self) -> usize {
+        self.heap.len() - usize::from(self.hole)
+    }
+
+    /// Whether no event is waiting.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn sift_up(&mut self, mut i: usize) {
+        let entry = self.heap[i];
+        while i > 0 {
+            let parent = (i - 1) / 2;
+            if self.heap[parent] <= entry {
+                break;
+            }
+            self.heap[i] = self.heap[parent];
+            i = parent;
+        }
+        self.heap[i] = entry;
+    }
+
+    fn sift_down(&mut self, mut i: usize) {
+        let entry = self.heap[i];
+        let n = self.heap.len();
+        loop {
+            let left = 2 * i + 1;
+            if left >= n {
+                break;
+            }
+            let right = left + 1;
+            let child = if right < n && self.heap[right] < self.heap[left] { right } else { left };
+            if entry <= self.heap[child] {
+                break;
+            }
+            self.heap[i] = self.heap[child];
+            i = child;
+        }
+        self.heap[i] = entry;
     }
 }
 

@@ -51,6 +51,8 @@ impl SimTime {
 
 /// Converts a duration in minutes to whole milliseconds (rounded, at least 0).
 pub fn minutes_to_ms(minutes: f64) -> i64 {
-    let ms = (minutes * MINUTE_MS as f64).round();
-    if ms.is_finite() && ms > 0.0 { ms.min(i64::MAX as f64 / 4.0) as i64 } else { 0 }
+    // Rounding a positive value half up as `floor(x + ½)` by truncation: `f64::round` is a
+    // libm call on the baseline x86-64 target, and this runs for every drawn duration.
+    let ms = minutes * MINUTE_MS as f64 + 0.5;
+    if ms.is_finite() && ms >= 1.0 { ms.min(i64::MAX as f64 / 4.0) as i64 } else { 0 }
 }

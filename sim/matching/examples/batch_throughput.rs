@@ -2,6 +2,7 @@
 //! three runs per configuration, without the slow ground truth: a quick loop for kernel work.
 //!
 //! `cargo run --release -p navbat-matching --example batch_throughput -- DIR [kernel [ROWS]]`
+//! (or `DIR repeat TIMES`: the whole batch with exact re-scoring, TIMES times, for `perf`)
 //!
 //! With `kernel`, it also prints the fastest of 300 single-threaded batch searches of 32
 //! probes over the first 8,192 rows (or the number given after `kernel`): the minimum is stable even on a machine shared with
@@ -28,6 +29,21 @@ fn main() -> std::io::Result<()> {
     let d = 512;
     let templates = read_f32(&dir.join("gallery.f32"), d)?;
     let probes = read_f32(&dir.join("queries.f32"), d)?;
+    if std::env::args().nth(2).as_deref() == Some("repeat") {
+        // For `perf record`: the whole probe set, `Rescoring::Exact`, many times.
+        let times: usize = std::env::args().nth(3).and_then(|v| v.parse().ok()).unwrap_or(20);
+        let mut gallery = Gallery::with_rescoring(d, Rescoring::Exact).expect("valid dimension");
+        for (i, t) in templates.iter().enumerate() {
+            gallery.enrol(IdentityId(i as u64), t).expect("new id");
+        }
+        let started = Instant::now();
+        for _ in 0..times {
+            std::hint::black_box(gallery.search_batch(&probes, 10).expect("non-empty gallery"));
+        }
+        let s = started.elapsed().as_secs_f64();
+        println!("repeat: {:.1} q/s", (times * probes.len()) as f64 / s);
+        return Ok(());
+    }
     if std::env::args().nth(2).as_deref() == Some("kernel") {
         let mut small = Gallery::new(d).expect("valid dimension");
         let rows = std::env::args().nth(3).and_then(|v| v.parse().ok()).unwrap_or(8192);

@@ -10,8 +10,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::MatchError;
-use crate::kernels::{Kernel, ProbeBlock, dot_f32, dot_f32_i8, tile_dots, with_wide_vectors};
-use crate::template::{QuantizedTemplate, Template, check_dimension, refinement_offset};
+use crate::kernels::{Kernel, ProbeBlock, rescore_f32, rescore_i8, tile_dots};
+use crate::template::{QuantizedTemplate, Template, check_dimension};
 use crate::verify::Threshold;
 
 /// (Row, probe) pairs aimed at in one unit of parallel work, and the fewest rows it has. The
@@ -22,6 +22,10 @@ const MIN_CHUNK_ROWS: usize = 1024;
 /// Up to this many (row, probe) pairs a search runs on the calling thread: below it, rayon's
 /// task hand-offs cost more than the scan (a 256-identity gallery, one probe: 256 pairs).
 const SEQUENTIAL_PAIRS: usize = 64 * 1024;
+
+/// Galleries up to this many rows are searched in batches by giving each rayon task whole
+/// blocks of probes (the gallery stays in the caches); larger ones split the rows.
+const PROBE_PARALLEL_MAX_ROWS: usize = 200_000;
 
 /// Rows scored together by the kernel: a tile of codes and a block of probes stay in the
 /// L1/L2 caches while every (row, probe) pair of the tile is scored.
@@ -282,17 +286,30 @@ impl Gallery {
         } else {
             probes.iter().map(Template::quantize).collect()
         };
+        let rescore =
+            |(probe, shortlist): (&Template, Vec<usize>)| self.rescore(probe, shortlist, k);
+        // Enough probe blocks to keep every thread busy: each task scans the whole gallery
+        // for its block alone (no merging, one top-k per probe over all rows) and re-scores
+        // its own shortlists. A small gallery stays in the caches, so reading it once per
+        // block costs little; a large one is split by rows instead (below).
+        let threads = rayon::current_num_threads();
+        if self.len() <= PROBE_PARALLEL_MAX_ROWS && probes.len() >= 4 * threads * QUERY_BLOCK {
+            let per_block: Vec<Vec<Vec<Candidate>>> = probes
+                .par_chunks(QUERY_BLOCK)
+                .zip(quantized.par_chunks(QUERY_BLOCK))
+                .map(|(block, quantized_block)| {
+                    let shortlists = self.shortlist_block(quantized_block, shortlist_len, false);
+                    block.iter().zip(shortlists).map(rescore).collect()
+                })
+                .collect();
+            return Ok(per_block.into_iter().flatten().collect());
+        }
         let mut results = Vec::with_capacity(probes.len());
         for (block, quantized_block) in
             probes.chunks(QUERY_BLOCK).zip(quantized.chunks(QUERY_BLOCK))
         {
-            let shortlists = self.shortlist_block(quantized_block, shortlist_len);
-            let rescore = |(probe, shortlist): (&Template, Vec<usize>)| {
-                with_wide_vectors(
-                    #[inline(always)]
-                    || self.rescore(probe, shortlist, k),
-                )
-            };
+            let split_rows = self.len() * block.len() > SEQUENTIAL_PAIRS;
+            let shortlists = self.shortlist_block(quantized_block, shortlist_len, split_rows);
             let rescored: Vec<Vec<Candidate>> = if parallel {
                 block.par_iter().zip(shortlists).map(rescore).collect()
             } else {
@@ -331,8 +348,14 @@ impl Gallery {
         Ok(())
     }
 
-    /// Stage 1: per probe, the rows with the best int8 scores (as row indices).
-    fn shortlist_block(&self, probes: &[QuantizedTemplate], len: usize) -> Vec<Vec<usize>> {
+    /// Stage 1: per probe, the rows with the best int8 scores (as row indices). With
+    /// `split_rows`, the rows are scanned in chunks on the rayon pool, else on this thread.
+    fn shortlist_block(
+        &self,
+        probes: &[QuantizedTemplate],
+        len: usize,
+        split_rows: bool,
+    ) -> Vec<Vec<usize>> {
         let d = self.dimension;
         let block = ProbeBlock::new(d, probes.iter().map(|p| p.codes.as_slice()));
         let kernel = Kernel::best();
@@ -368,7 +391,7 @@ impl Gallery {
         };
         // The same scan either way: the top `len` of the union does not depend on who saw
         // which chunk, so both give the same rows.
-        let per_job: Vec<Vec<TopK>> = if self.len() * probes.len() <= SEQUENTIAL_PAIRS {
+        let per_job: Vec<Vec<TopK>> = if !split_rows {
             vec![self.codes.chunks(chunk_rows * d).enumerate().fold(init(), scan).1]
         } else {
             self.codes
@@ -390,49 +413,30 @@ impl Gallery {
     }
 
     /// Stage 2: re-score the shortlist with the f32 probe and keep the best `k`.
-    #[inline(always)]
     fn rescore(&self, probe: &Template, shortlist: Vec<usize>, k: usize) -> Vec<Candidate> {
-        let d = self.dimension;
+        let kernel = Kernel::best();
+        let mut scores = vec![0.0_f32; shortlist.len()];
+        match self.rescoring {
+            Rescoring::Exact => {
+                rescore_f32(kernel, probe.as_slice(), &self.exact, &shortlist, &mut scores);
+            }
+            Rescoring::QuantizedOnly => {
+                let p = probe.as_slice();
+                rescore_i8(kernel, p, &self.codes, &self.refinement, &shortlist, &mut scores);
+                for (score, &row) in scores.iter_mut().zip(&shortlist) {
+                    *score *= self.scales[row];
+                }
+            }
+        }
         let mut ranked: Vec<Ranked> = shortlist
             .into_iter()
-            .map(|row| {
-                let score = match self.rescoring {
-                    Rescoring::Exact => {
-                        dot_f32(probe.as_slice(), &self.exact[row * d..(row + 1) * d])
-                    }
-                    Rescoring::QuantizedOnly => {
-                        let b = d.div_ceil(8);
-                        let p = probe.as_slice();
-                        let coarse = dot_f32_i8(p, &self.codes[row * d..(row + 1) * d]);
-                        let fine = refinement_dot(p, &self.refinement[row * b..(row + 1) * b]);
-                        (coarse + fine) * self.scales[row]
-                    }
-                };
-                Ranked { score: score.clamp(-1.0, 1.0), id: self.ids[row], row }
-            })
+            .zip(scores)
+            .map(|(row, score)| Ranked { score: score.clamp(-1.0, 1.0), id: self.ids[row], row })
             .collect();
         ranked.sort_unstable_by(|a, b| b.cmp(a));
         ranked.truncate(k);
         ranked.into_iter().map(|r| Candidate { id: r.id, score: r.score }).collect()
     }
-}
-
-/// `Σ pᵢ × (±¼)`: the refinement bits' share of a re-scored dot product, summed in eight
-/// lanes (one per bit of a byte) in a fixed order.
-#[inline(always)]
-fn refinement_dot(probe: &[f32], bits: &[u8]) -> f32 {
-    let (blocks, rest) = probe.as_chunks::<8>();
-    let mut acc = [0.0_f32; 8];
-    for (block, &byte) in blocks.iter().zip(bits) {
-        for bit in 0..8 {
-            let offset = if byte >> bit & 1 == 1 { 0.25 } else { -0.25 };
-            acc[bit] += block[bit] * offset;
-        }
-    }
-    let done = blocks.len() * 8;
-    let tail: f32 =
-        rest.iter().enumerate().map(|(i, &p)| p * refinement_offset(bits, done + i)).sum();
-    ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7])) + tail
 }
 
 /// How many rows stage 1 keeps for a request of `k`: enough that int8 rounding rarely

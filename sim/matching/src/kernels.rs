@@ -5,6 +5,8 @@
 //! CPU and at every optimisation level. The int8 kernel accumulates exactly in `i32`, so its
 //! result does not depend on summation order at all.
 
+use crate::template::refinement_offset;
+
 /// Number of independent accumulators (one 512-bit register of f32, or 16 i32 lanes).
 const LANES: usize = 16;
 
@@ -62,6 +64,85 @@ pub(crate) fn dot_f32_i8(a: &[f32], b: &[i8]) -> f32 {
         }
     }
     reduce_f32(acc) + tail
+}
+
+/// `Σ pᵢ × (±¼)`: the refinement bits' share of a re-scored dot product, summed in eight
+/// lanes (one per bit of a byte) in a fixed order.
+#[inline(always)]
+pub(crate) fn refinement_dot(probe: &[f32], bits: &[u8]) -> f32 {
+    let (blocks, _) = probe.as_chunks::<8>();
+    let mut acc = [0.0_f32; 8];
+    for (block, &byte) in blocks.iter().zip(bits) {
+        for bit in 0..8 {
+            let offset = if byte >> bit & 1 == 1 { 0.25 } else { -0.25 };
+            acc[bit] += block[bit] * offset;
+        }
+    }
+    finish_refinement(acc, probe, bits)
+}
+
+/// The eight refinement lanes folded in a fixed order, plus the values past the last whole
+/// byte (shared by every kernel, so all give the same bits).
+#[inline(always)]
+fn finish_refinement(acc: [f32; 8], probe: &[f32], bits: &[u8]) -> f32 {
+    let done = probe.len() - probe.len() % 8;
+    let tail: f32 =
+        probe[done..].iter().enumerate().map(|(i, &p)| p * refinement_offset(bits, done + i)).sum();
+    ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7])) + tail
+}
+
+/// Re-scoring of a shortlist against kept f32 rows: `out[i] = dot_f32(probe, row rows[i] of
+/// store)`, bit for bit, with the fastest kernel the CPU has (`out` as long as `rows`).
+pub(crate) fn rescore_f32(
+    kernel: Kernel,
+    probe: &[f32],
+    store: &[f32],
+    rows: &[usize],
+    out: &mut [f32],
+) {
+    #[cfg(target_arch = "x86_64")]
+    if kernel == Kernel::Vnni512 && vnni::rescore_f32(probe, store, rows, out) {
+        return;
+    }
+    let _ = kernel;
+    let d = probe.len();
+    with_wide_vectors(
+        #[inline(always)]
+        || {
+            for (&row, score) in rows.iter().zip(out.iter_mut()) {
+                *score = dot_f32(probe, &store[row * d..(row + 1) * d]);
+            }
+        },
+    );
+}
+
+/// Re-scoring of a shortlist against int8 rows and their refinement bits: `out[i] =
+/// dot_f32_i8(probe, codes of row) + refinement_dot(probe, bits of row)`, bit for bit, with
+/// the fastest kernel the CPU has (not yet multiplied by the row's scale).
+pub(crate) fn rescore_i8(
+    kernel: Kernel,
+    probe: &[f32],
+    codes: &[i8],
+    refinement: &[u8],
+    rows: &[usize],
+    out: &mut [f32],
+) {
+    #[cfg(target_arch = "x86_64")]
+    if kernel == Kernel::Vnni512 && vnni::rescore_i8(probe, codes, refinement, rows, out) {
+        return;
+    }
+    let _ = kernel;
+    let d = probe.len();
+    let b = d.div_ceil(8);
+    with_wide_vectors(
+        #[inline(always)]
+        || {
+            for (&row, score) in rows.iter().zip(out.iter_mut()) {
+                let coarse = dot_f32_i8(probe, &codes[row * d..(row + 1) * d]);
+                *score = coarse + refinement_dot(probe, &refinement[row * b..(row + 1) * b]);
+            }
+        },
+    );
 }
 
 /// The int8 probes of one batch block, laid out once for every kernel: probe-major codes,
@@ -201,7 +282,7 @@ mod vnni {
 
     use archmage::prelude::*;
 
-    use super::{ProbeBlock, dot_i16_i8};
+    use super::{LANES, ProbeBlock, dot_i16_i8, finish_refinement, reduce_f32};
 
     /// Whether the CPU has the AVX-512 level this kernel is compiled for (cached by `std`).
     pub(super) fn available() -> bool {
@@ -216,6 +297,138 @@ mod vnni {
                 true
             }
             None => false,
+        }
+    }
+
+    /// [`super::rescore_f32`] under AVX-512 when the CPU has it; `false` otherwise.
+    pub(super) fn rescore_f32(
+        probe: &[f32],
+        store: &[f32],
+        rows: &[usize],
+        out: &mut [f32],
+    ) -> bool {
+        match X64V4xToken::summon() {
+            Some(token) => {
+                rescore_f32_rows(token, probe, store, rows, out);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// [`super::rescore_i8`] under AVX-512 when the CPU has it; `false` otherwise.
+    pub(super) fn rescore_i8(
+        probe: &[f32],
+        codes: &[i8],
+        refinement: &[u8],
+        rows: &[usize],
+        out: &mut [f32],
+    ) -> bool {
+        match X64V4xToken::summon() {
+            Some(token) => {
+                rescore_i8_rows(token, probe, codes, refinement, rows, out);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The lanes of one accumulator, folded as `reduce_f32` does.
+    #[rite(v4x, import_intrinsics)]
+    fn fold(acc: __m512) -> f32 {
+        let mut lanes = [0.0_f32; LANES];
+        _mm512_storeu_ps(&mut lanes, acc);
+        reduce_f32(lanes)
+    }
+
+    /// `Σ probe × row` over the whole 16-value blocks, four rows at a time (four independent
+    /// chains, four rows streaming from memory at once); each lane adds its products in the
+    /// same order as `dot_f32`, and the tail is the same scalar sum, so the bits agree.
+    #[arcane(import_intrinsics)]
+    fn rescore_f32_rows(
+        _token: X64V4xToken,
+        probe: &[f32],
+        store: &[f32],
+        rows: &[usize],
+        out: &mut [f32],
+    ) {
+        let d = probe.len();
+        let (probe_blocks, probe_rest) = probe.as_chunks::<LANES>();
+        let blocked = d - probe_rest.len();
+        let zero = _mm512_setzero_ps();
+        let tail = |row: &[f32]| -> f32 {
+            probe_rest.iter().zip(&row[blocked..]).map(|(x, y)| x * y).sum()
+        };
+        let (quads, rest) = rows.as_chunks::<4>();
+        let (out_quads, out_rest) = out.as_chunks_mut::<4>();
+        for (quad, scores) in quads.iter().zip(out_quads) {
+            let values = quad.map(|r| &store[r * d..(r + 1) * d]);
+            let blocks = values.map(|v| v.as_chunks::<LANES>().0);
+            let mut acc = [zero; 4];
+            for (b, p) in probe_blocks.iter().enumerate() {
+                let p = _mm512_loadu_ps(p);
+                for i in 0..4 {
+                    acc[i] =
+                        _mm512_add_ps(acc[i], _mm512_mul_ps(p, _mm512_loadu_ps(&blocks[i][b])));
+                }
+            }
+            for i in 0..4 {
+                scores[i] = fold(acc[i]) + tail(values[i]);
+            }
+        }
+        for (&r, score) in rest.iter().zip(out_rest) {
+            let values = &store[r * d..(r + 1) * d];
+            let mut acc = zero;
+            for (p, v) in probe_blocks.iter().zip(values.as_chunks::<LANES>().0) {
+                acc = _mm512_add_ps(acc, _mm512_mul_ps(_mm512_loadu_ps(p), _mm512_loadu_ps(v)));
+            }
+            *score = fold(acc) + tail(values);
+        }
+    }
+
+    /// One row of [`rescore_i8_rows`]: the int8 part in sixteen lanes (codes widened to f32,
+    /// exact), the refinement part in eight lanes (one per bit of a byte), each lane in the
+    /// order of the portable loops.
+    #[rite(v4x, import_intrinsics)]
+    fn rescore_i8_row(probe: &[f32], codes: &[i8], bits: &[u8]) -> f32 {
+        let (probe_blocks, probe_rest) = probe.as_chunks::<LANES>();
+        let blocked = probe.len() - probe_rest.len();
+        let mut acc = _mm512_setzero_ps();
+        for (p, c) in probe_blocks.iter().zip(codes.as_chunks::<LANES>().0) {
+            let widened = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(c)));
+            acc = _mm512_add_ps(acc, _mm512_mul_ps(_mm512_loadu_ps(p), widened));
+        }
+        let tail: f32 =
+            probe_rest.iter().zip(&codes[blocked..]).map(|(x, &y)| x * f32::from(y)).sum();
+        let coarse = fold(acc) + tail;
+        let bit_of_lane = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+        let up = _mm256_set1_ps(0.25);
+        let down = _mm256_set1_ps(-0.25);
+        let mut fine = _mm256_setzero_ps();
+        for (p, &byte) in probe.as_chunks::<8>().0.iter().zip(bits) {
+            let set = _mm256_test_epi32_mask(_mm256_set1_epi32(i32::from(byte)), bit_of_lane);
+            let offsets = _mm256_mask_blend_ps(set, down, up);
+            fine = _mm256_add_ps(fine, _mm256_mul_ps(_mm256_loadu_ps(p), offsets));
+        }
+        let mut lanes = [0.0_f32; 8];
+        _mm256_storeu_ps(&mut lanes, fine);
+        coarse + finish_refinement(lanes, probe, bits)
+    }
+
+    #[arcane(import_intrinsics)]
+    fn rescore_i8_rows(
+        _token: X64V4xToken,
+        probe: &[f32],
+        codes: &[i8],
+        refinement: &[u8],
+        rows: &[usize],
+        out: &mut [f32],
+    ) {
+        let d = probe.len();
+        let b = d.div_ceil(8);
+        for (&r, score) in rows.iter().zip(out) {
+            *score =
+                rescore_i8_row(probe, &codes[r * d..(r + 1) * d], &refinement[r * b..(r + 1) * b]);
         }
     }
 
@@ -556,6 +769,45 @@ mod tests {
             tile_dots(kernel, &rows, &block, &mut dots);
             let full = 127 * 127 * dimension as i32;
             assert_eq!(dots, [full, -full, -full, full], "{kernel:?}");
+        }
+    }
+
+    #[test]
+    fn rescoring_gives_the_same_bits_for_every_kernel() {
+        for dimension in [5, 16, 37, 64, 100, 512, 515] {
+            let probe: Vec<f32> =
+                (0..dimension).map(|i| ((i * 13 + dimension) as f32 * 0.37).sin()).collect();
+            let row_count = 11;
+            let store: Vec<f32> =
+                (0..dimension * row_count).map(|i| (i as f32 * 0.11).cos()).collect();
+            let row_codes = codes(dimension * row_count, dimension);
+            let bits: Vec<u8> =
+                (0..dimension.div_ceil(8) * row_count).map(|i| (i * 53 % 256) as u8).collect();
+            let b = dimension.div_ceil(8);
+            for rows in [vec![3], vec![0, 10, 4], vec![1, 2, 3, 4], (0..row_count).rev().collect()]
+            {
+                let expected_f32: Vec<u32> = rows
+                    .iter()
+                    .map(|&r| dot_f32(&probe, &store[r * dimension..(r + 1) * dimension]).to_bits())
+                    .collect();
+                let expected_i8: Vec<u32> = rows
+                    .iter()
+                    .map(|&r| {
+                        let coarse =
+                            dot_f32_i8(&probe, &row_codes[r * dimension..(r + 1) * dimension]);
+                        (coarse + refinement_dot(&probe, &bits[r * b..(r + 1) * b])).to_bits()
+                    })
+                    .collect();
+                for kernel in Kernel::available() {
+                    let mut out = vec![0.0; rows.len()];
+                    rescore_f32(kernel, &probe, &store, &rows, &mut out);
+                    let got: Vec<u32> = out.iter().map(|s| s.to_bits()).collect();
+                    assert_eq!(got, expected_f32, "{kernel:?} f32 d={dimension} rows={rows:?}");
+                    rescore_i8(kernel, &probe, &row_codes, &bits, &rows, &mut out);
+                    let got: Vec<u32> = out.iter().map(|s| s.to_bits()).collect();
+                    assert_eq!(got, expected_i8, "{kernel:?} i8 d={dimension} rows={rows:?}");
+                }
+            }
         }
     }
 

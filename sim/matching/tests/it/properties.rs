@@ -122,3 +122,77 @@ fn results_do_not_depend_on_the_thread_count() {
     let single = gallery.search(&probes[3], 10).expect("non-empty");
     assert_eq!(single, one[3]);
 }
+
+/// Deterministic values in [-1, 1) (SplitMix64), for galleries larger than proptest builds.
+fn spread(seed: u64, len: usize) -> Vec<f32> {
+    (0..len as u64)
+        .map(|i| {
+            let mut z = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(i);
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^= z >> 31;
+            (z >> 40) as f32 / (1 << 23) as f32 - 1.0
+        })
+        .collect()
+}
+
+/// The exact top-`k` by f32 score (ties: smaller identity), as (identity, score bits).
+fn brute_force(gallery: &[Template], probe: &Template, k: usize) -> Vec<(u64, u32)> {
+    let mut scored: Vec<(f32, u64)> = gallery
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (probe.score(t).expect("same dimension"), i as u64))
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().take(k).map(|(s, id)| (id, s.to_bits())).collect()
+}
+
+/// A batch large enough to be split by probe blocks (every task scans the whole gallery):
+/// the same results as one probe at a time, for any thread count, and with exact
+/// re-scoring the same top-k (identities and score bits) as f32 brute force.
+#[test]
+fn large_batches_match_single_searches_and_brute_force() {
+    use navbat_matching::Rescoring;
+    let d = 96;
+    let gallery: Vec<Template> =
+        (0..2_500).map(|i| Template::new(spread(i, d)).expect("non-zero")).collect();
+    // Even probes are noisy copies of enrolled templates, odd ones strangers.
+    let probes: Vec<Template> = (0..420_u64)
+        .map(|q| {
+            let values = if q % 2 == 0 {
+                let mate = gallery[(q as usize * 37) % gallery.len()].as_slice();
+                mate.iter().zip(spread(10_000 + q, d)).map(|(v, n)| v + 0.05 * n).collect()
+            } else {
+                spread(20_000 + q, d)
+            };
+            Template::new(values).expect("non-zero")
+        })
+        .collect();
+    let k = 10;
+    for rescoring in [Rescoring::QuantizedOnly, Rescoring::Exact] {
+        let mut g = Gallery::with_rescoring(d, rescoring).expect("valid dimension");
+        for (i, t) in gallery.iter().enumerate() {
+            g.enrol(IdentityId(i as u64), t).expect("new id");
+        }
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("thread pool")
+                .install(|| g.search_batch(&probes, k).expect("non-empty"))
+        };
+        let one = run(1);
+        assert_eq!(one, run(3), "{rescoring:?}");
+        assert_eq!(one.len(), probes.len());
+        for (q, probe) in probes.iter().enumerate().step_by(7) {
+            assert_eq!(g.search(probe, k).expect("non-empty"), one[q], "{rescoring:?} probe {q}");
+        }
+        if rescoring == Rescoring::Exact {
+            for (q, probe) in probes.iter().enumerate() {
+                let found: Vec<(u64, u32)> =
+                    one[q].iter().map(|c| (c.id.0, c.score.to_bits())).collect();
+                assert_eq!(found, brute_force(&gallery, probe, k), "probe {q}");
+            }
+        }
+    }
+}

@@ -10,7 +10,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::MatchError;
-use crate::kernels::{Kernel, ProbeBlock, rescore_f32, rescore_i8, tile_dots};
+use crate::kernels::{
+    Hit, Kernel, ProbeBlock, ProbeLanes, rescore_f32, rescore_i8, row_sums, scan_tile, tile_dots,
+};
 use crate::template::{QuantizedTemplate, Template, check_dimension};
 use crate::verify::Threshold;
 
@@ -294,11 +296,14 @@ impl Gallery {
         // block costs little; a large one is split by rows instead (below).
         let threads = rayon::current_num_threads();
         if self.len() <= PROBE_PARALLEL_MAX_ROWS && probes.len() >= 4 * threads * QUERY_BLOCK {
+            let kernel = Kernel::best();
+            let sums = row_sums(kernel, &self.codes, self.dimension);
             let per_block: Vec<Vec<Vec<Candidate>>> = probes
                 .par_chunks(QUERY_BLOCK)
                 .zip(quantized.par_chunks(QUERY_BLOCK))
                 .map(|(block, quantized_block)| {
-                    let shortlists = self.shortlist_block(quantized_block, shortlist_len, false);
+                    let shortlists =
+                        self.shortlist_whole(kernel, quantized_block, shortlist_len, &sums);
                     block.iter().zip(shortlists).map(rescore).collect()
                 })
                 .collect();
@@ -346,6 +351,47 @@ impl Gallery {
             });
         }
         Ok(())
+    }
+
+    /// Stage 1 for a block of probes on this thread, every row in order: per probe, the rows
+    /// with the best int8 scores (as row indices). Each tile of rows is scored against every
+    /// probe and only the pairs at or above the probe's floor come back ([`scan_tile`]).
+    fn shortlist_whole(
+        &self,
+        kernel: Kernel,
+        probes: &[QuantizedTemplate],
+        len: usize,
+        row_sums: &[i32],
+    ) -> Vec<Vec<usize>> {
+        let d = self.dimension;
+        let lanes = ProbeLanes::new(d, probes.iter().map(|p| p.codes.as_slice()));
+        let mut heaps: Vec<TopK> = probes.iter().map(|_| TopK::new(len)).collect();
+        let mut floors = vec![f32::NEG_INFINITY; probes.len()];
+        let mut hits: Vec<Hit> = Vec::with_capacity(TILE_ROWS * probes.len());
+        for (tile, tile_codes) in self.codes.chunks(TILE_ROWS * d).enumerate() {
+            let first_row = tile * TILE_ROWS;
+            let rows = first_row..first_row + tile_codes.len() / d;
+            let sums = row_sums.get(rows.clone()).unwrap_or_default();
+            hits.clear();
+            scan_tile(kernel, tile_codes, &self.scales[rows], sums, &lanes, &floors, &mut hits);
+            for hit in &hits {
+                let heap = &mut heaps[hit.probe as usize];
+                if hit.score >= heap.floor {
+                    let row = first_row + hit.row as usize;
+                    heap.offer(Ranked { score: hit.score, id: self.ids[row], row });
+                }
+            }
+            for (floor, heap) in floors.iter_mut().zip(&heaps) {
+                *floor = heap.floor;
+            }
+        }
+        heaps
+            .into_iter()
+            .map(|mut heap| {
+                heap.select();
+                heap.kept.into_iter().map(|r| r.row).collect()
+            })
+            .collect()
     }
 
     /// Stage 1: per probe, the rows with the best int8 scores (as row indices). With

@@ -181,6 +181,111 @@ impl ProbeBlock {
     }
 }
 
+/// A row that may rank for a probe: its score (`dot × row scale`, the probe's own scale left
+/// out) reached the probe's floor. `row` counts from the start of the scanned tile.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Hit {
+    pub(crate) row: u32,
+    pub(crate) probe: u32,
+    pub(crate) score: f32,
+}
+
+/// Width of a probe group in [`ProbeLanes`]: one 512-bit register of i32 lanes.
+const PROBE_LANES: usize = 16;
+
+/// The int8 probes of one batch block laid out with the probes across the vector lanes:
+/// for each group of sixteen probes and each run of four values, 64 bytes (sixteen probes ×
+/// four codes, shifted to unsigned, `code + 128`). The VNNI lane kernel multiplies such a
+/// register with four codes of one row broadcast to every lane, so one instruction adds
+/// four products to sixteen (row, probe) dot products and no horizontal sum is needed.
+#[derive(Debug, Clone)]
+pub(crate) struct ProbeLanes {
+    block: ProbeBlock,
+    /// Runs of four values a probe (`dimension / 4`).
+    runs: usize,
+    /// `[group][run]`, sixteen probes × four unsigned codes each (as bytes).
+    packed: Vec<[i8; 64]>,
+}
+
+impl ProbeLanes {
+    /// Lays out the codes of `probes` (each `dimension` long).
+    pub(crate) fn new<'a>(dimension: usize, probes: impl IntoIterator<Item = &'a [i8]>) -> Self {
+        let block = ProbeBlock::new(dimension, probes);
+        let runs = dimension / 4;
+        let groups = block.count.div_ceil(PROBE_LANES);
+        // Missing probes of the last group: code 0 (unsigned 128); their lanes never hit.
+        let mut packed = vec![[i8::MIN; 64]; groups * runs];
+        for p in 0..block.count {
+            let codes = &block.codes[p * dimension..p * dimension + 4 * runs];
+            let (group, lane) = (p / PROBE_LANES, p % PROBE_LANES);
+            for (run, four) in codes.as_chunks::<4>().0.iter().enumerate() {
+                for (t, &code) in four.iter().enumerate() {
+                    packed[group * runs + run][4 * lane + t] = code ^ i8::MIN;
+                }
+            }
+        }
+        Self { block, runs, packed }
+    }
+
+    /// The number of probes.
+    pub(crate) fn len(&self) -> usize {
+        self.block.count
+    }
+}
+
+/// `Σ codes` of each row over its first `dimension - dimension % 4` values: what the lane
+/// kernel subtracts (× 128) to undo the shift of the probes to unsigned. Empty for kernels
+/// that do not need it.
+pub(crate) fn row_sums(kernel: Kernel, codes: &[i8], dimension: usize) -> Vec<i32> {
+    #[cfg(target_arch = "x86_64")]
+    let needed = kernel == Kernel::Vnni512;
+    #[cfg(not(target_arch = "x86_64"))]
+    let needed = kernel != Kernel::Portable;
+    if !needed {
+        return Vec::new();
+    }
+    let blocked = dimension - dimension % 4;
+    codes
+        .chunks_exact(dimension)
+        .map(|row| row[..blocked].iter().map(|&c| i32::from(c)).sum())
+        .collect()
+}
+
+/// Scores every row of a tile (`codes`, rows of the probes' dimension; `scales` and
+/// `row_sums` of the same rows) against every probe and appends a [`Hit`] for each pair whose
+/// score is at or above the probe's floor (`floors[probe]`), in (row, probe) order.
+///
+/// Every kernel appends the same hits: the dot products are exact integers and the score is
+/// the same f32 product (`dot as f32 × scale`) whichever instructions form it.
+pub(crate) fn scan_tile(
+    kernel: Kernel,
+    codes: &[i8],
+    scales: &[f32],
+    row_sums: &[i32],
+    probes: &ProbeLanes,
+    floors: &[f32],
+    hits: &mut Vec<Hit>,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if kernel == Kernel::Vnni512
+        && row_sums.len() == scales.len()
+        && vnni::scan_tile(codes, scales, row_sums, probes, floors, hits)
+    {
+        return;
+    }
+    let rows = scales.len();
+    let mut dots = Vec::new();
+    tile_dots(kernel, codes, &probes.block, &mut dots);
+    for (r, &scale) in scales.iter().enumerate() {
+        for (p, &floor) in floors.iter().enumerate().take(probes.len()) {
+            let score = dots[p * rows + r] as f32 * scale;
+            if score >= floor {
+                hits.push(Hit { row: r as u32, probe: p as u32, score });
+            }
+        }
+    }
+}
+
 /// Which int8 kernel scores a tile. All give identical results (exact integer arithmetic).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kernel {
@@ -282,7 +387,9 @@ mod vnni {
 
     use archmage::prelude::*;
 
-    use super::{LANES, ProbeBlock, dot_i16_i8, finish_refinement, reduce_f32};
+    use super::{
+        Hit, LANES, PROBE_LANES, ProbeBlock, ProbeLanes, dot_i16_i8, finish_refinement, reduce_f32,
+    };
 
     /// Whether the CPU has the AVX-512 level this kernel is compiled for (cached by `std`).
     pub(super) fn available() -> bool {
@@ -341,8 +448,8 @@ mod vnni {
         reduce_f32(lanes)
     }
 
-    /// `Σ probe × row` over the whole 16-value blocks, four rows at a time (four independent
-    /// chains, four rows streaming from memory at once); each lane adds its products in the
+    /// `Σ probe × row` over the whole 16-value blocks, eight rows at a time (eight independent
+    /// chains, eight rows streaming from memory at once); each lane adds its products in the
     /// same order as `dot_f32`, and the tail is the same scalar sum, so the bits agree.
     #[arcane(import_intrinsics)]
     fn rescore_f32_rows(
@@ -359,20 +466,25 @@ mod vnni {
         let tail = |row: &[f32]| -> f32 {
             probe_rest.iter().zip(&row[blocked..]).map(|(x, y)| x * y).sum()
         };
-        let (quads, rest) = rows.as_chunks::<4>();
-        let (out_quads, out_rest) = out.as_chunks_mut::<4>();
-        for (quad, scores) in quads.iter().zip(out_quads) {
-            let values = quad.map(|r| &store[r * d..(r + 1) * d]);
-            let blocks = values.map(|v| v.as_chunks::<LANES>().0);
-            let mut acc = [zero; 4];
+        // Ask for every shortlisted row first: the rows are scattered over the store, and the
+        // misses overlap instead of arriving one row at a time.
+        for &r in rows {
+            std::hint::black_box(store[r * d]);
+        }
+        let (octets, rest) = rows.as_chunks::<8>();
+        let (out_octets, out_rest) = out.as_chunks_mut::<8>();
+        for (octet, scores) in octets.iter().zip(out_octets) {
+            let values = octet.map(|r| &store[r * d..(r + 1) * d]);
+            let blocks = values.map(|v| &v.as_chunks::<LANES>().0[..probe_blocks.len()]);
+            let mut acc = [zero; 8];
             for (b, p) in probe_blocks.iter().enumerate() {
                 let p = _mm512_loadu_ps(p);
-                for i in 0..4 {
+                for i in 0..8 {
                     acc[i] =
                         _mm512_add_ps(acc[i], _mm512_mul_ps(p, _mm512_loadu_ps(&blocks[i][b])));
                 }
             }
-            for i in 0..4 {
+            for i in 0..8 {
                 scores[i] = fold(acc[i]) + tail(values[i]);
             }
         }
@@ -430,6 +542,142 @@ mod vnni {
             *score =
                 rescore_i8_row(probe, &codes[r * d..(r + 1) * d], &refinement[r * b..(r + 1) * b]);
         }
+    }
+
+    /// [`super::scan_tile`] under AVX-512 VNNI when the CPU has it; `false` otherwise.
+    pub(super) fn scan_tile(
+        codes: &[i8],
+        scales: &[f32],
+        row_sums: &[i32],
+        probes: &ProbeLanes,
+        floors: &[f32],
+        hits: &mut Vec<Hit>,
+    ) -> bool {
+        match X64V4xToken::summon() {
+            Some(token) => {
+                match probes.packed.len().checked_div(probes.runs).unwrap_or(0) {
+                    1 => lanes_tile::<1>(token, codes, scales, row_sums, probes, floors, hits),
+                    2 => lanes_tile::<2>(token, codes, scales, row_sums, probes, floors, hits),
+                    _ => return false,
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Rows scored together by the lane kernel: `ROWS × G` accumulators (G groups of sixteen
+    /// probes), one broadcast of four row codes feeding G instructions.
+    const ROWS: usize = 8;
+
+    #[arcane(import_intrinsics)]
+    fn lanes_tile<const G: usize>(
+        _token: X64V4xToken,
+        codes: &[i8],
+        scales: &[f32],
+        row_sums: &[i32],
+        probes: &ProbeLanes,
+        floors: &[f32],
+        hits: &mut Vec<Hit>,
+    ) {
+        let d = probes.block.dimension;
+        let runs = probes.runs;
+        let rows = scales.len();
+        // Floors of the missing probes of the last group: +∞, so their lanes never hit.
+        let mut padded = [[f32::INFINITY; PROBE_LANES]; G];
+        for (p, &floor) in floors.iter().enumerate().take(probes.len()) {
+            padded[p / PROBE_LANES][p % PROBE_LANES] = floor;
+        }
+        let floor_vectors = padded.map(|f| _mm512_loadu_ps(&f));
+        let groups: [&[[i8; 64]]; G] =
+            std::array::from_fn(|g| &probes.packed[g * runs..(g + 1) * runs]);
+        let row_runs = |r: usize| &codes[r * d..r * d + 4 * runs].as_chunks::<4>().0[..runs];
+        let mut r = 0;
+        while r < rows {
+            let mut sums = [[_mm512_setzero_si512(); G]; ROWS];
+            let count = if r + ROWS <= rows {
+                sums = lanes_block::<ROWS, G>(std::array::from_fn(|i| row_runs(r + i)), groups);
+                ROWS
+            } else {
+                sums[0] = lanes_block::<1, G>([row_runs(r)], groups)[0];
+                1
+            };
+            for (i, group_sums) in sums.iter().enumerate().take(count) {
+                let row = r + i;
+                let scale = _mm512_set1_ps(scales[row]);
+                let shift = _mm512_set1_epi32(128 * row_sums[row]);
+                for (g, &sum) in group_sums.iter().enumerate() {
+                    let mut dots = _mm512_sub_epi32(sum, shift);
+                    if 4 * runs < d {
+                        dots = _mm512_add_epi32(
+                            dots,
+                            tail_dots(probes, g, &codes[row * d..(row + 1) * d]),
+                        );
+                    }
+                    let score = _mm512_mul_ps(_mm512_cvtepi32_ps(dots), scale);
+                    let mut hit = _mm512_cmp_ps_mask::<_CMP_GE_OQ>(score, floor_vectors[g]);
+                    if hit != 0 {
+                        let mut lanes = [0.0_f32; PROBE_LANES];
+                        _mm512_storeu_ps(&mut lanes, score);
+                        while hit != 0 {
+                            let lane = hit.trailing_zeros() as usize;
+                            hit &= hit - 1;
+                            hits.push(Hit {
+                                row: row as u32,
+                                probe: (g * PROBE_LANES + lane) as u32,
+                                score: lanes[lane],
+                            });
+                        }
+                    }
+                }
+            }
+            r += count;
+        }
+    }
+
+    /// The products past the last run of four, per lane of group `g` (a dimension that is
+    /// not a multiple of four).
+    #[rite(v4x, import_intrinsics)]
+    fn tail_dots(probes: &ProbeLanes, g: usize, row: &[i8]) -> __m512i {
+        let d = probes.block.dimension;
+        let start = 4 * probes.runs;
+        let mut lanes = [0_i32; PROBE_LANES];
+        for (lane, dot) in lanes.iter_mut().enumerate() {
+            let p = g * PROBE_LANES + lane;
+            if p < probes.block.count {
+                *dot = dot_i16_i8(&probes.block.widened(p)[start..d], &row[start..]);
+            }
+        }
+        _mm512_loadu_si512(&lanes)
+    }
+
+    /// `R` rows × `G` groups of sixteen probes: `Σ (probe + 128) × row` over the runs of four,
+    /// one i32 lane a probe. Each row's four codes are broadcast to every lane (the
+    /// instruction's memory operand) and multiplied with the sixteen probes' four codes.
+    #[rite(v4x, import_intrinsics)]
+    fn lanes_block<const R: usize, const G: usize>(
+        rows: [&[[i8; 4]]; R],
+        groups: [&[[i8; 64]]; G],
+    ) -> [[__m512i; G]; R] {
+        let zero = _mm512_setzero_si512();
+        let mut acc = [[zero; G]; R];
+        let runs = groups[0].len();
+        // Every slice exactly `runs` long, so the loop below carries no bounds checks.
+        let rows = rows.map(|r| &r[..runs]);
+        let groups = groups.map(|g| &g[..runs]);
+        for k in 0..runs {
+            let mut unsigned = [zero; G];
+            for g in 0..G {
+                unsigned[g] = _mm512_loadu_si512(&groups[g][k]);
+            }
+            for i in 0..R {
+                let four = _mm512_set1_epi32(i32::from_le_bytes(rows[i][k].map(|c| c as u8)));
+                for g in 0..G {
+                    acc[i][g] = _mm512_dpbusd_epi32(acc[i][g], unsigned[g], four);
+                }
+            }
+        }
+        acc
     }
 
     #[arcane(import_intrinsics)]
@@ -769,6 +1017,61 @@ mod tests {
             tile_dots(kernel, &rows, &block, &mut dots);
             let full = 127 * 127 * dimension as i32;
             assert_eq!(dots, [full, -full, -full, full], "{kernel:?}");
+            let lanes = ProbeLanes::new(dimension, probes.iter().map(Vec::as_slice));
+            let mut hits = Vec::new();
+            let sums = row_sums(kernel, &rows, dimension);
+            scan_tile(kernel, &rows, &[1.0; 2], &sums, &lanes, &[f32::MIN; 2], &mut hits);
+            let scores: Vec<f32> = hits.iter().map(|h| h.score).collect();
+            let full = full as f32;
+            assert_eq!(scores, [full, -full, -full, full], "{kernel:?}");
+        }
+    }
+
+    #[test]
+    fn scan_tile_hits_are_the_same_for_every_kernel() {
+        for dimension in [5, 16, 37, 64, 100, 512, 515] {
+            for row_count in [1, 7, 8, 9, 37, 64] {
+                let rows = codes(dimension * row_count, dimension);
+                let scales: Vec<f32> = (0..row_count).map(|r| 1.0 + r as f32 / 64.0).collect();
+                for probe_count in [1, 3, 16, 17, 32] {
+                    let probe_codes: Vec<Vec<i8>> =
+                        (0..probe_count).map(|p| codes(dimension, p + 1)).collect();
+                    let lanes = ProbeLanes::new(dimension, probe_codes.iter().map(Vec::as_slice));
+                    // Floors from -∞ to +∞, some inside the range of the scores.
+                    let floors: Vec<f32> = (0..probe_count)
+                        .map(|p| match p % 4 {
+                            0 => f32::NEG_INFINITY,
+                            1 => 0.0,
+                            2 => 1000.0 * (p as f32 - 8.0),
+                            _ => f32::INFINITY,
+                        })
+                        .collect();
+                    let mut expected = Vec::new();
+                    for (r, row) in rows.chunks_exact(dimension).enumerate() {
+                        for (p, probe) in probe_codes.iter().enumerate() {
+                            let dot: i32 = probe
+                                .iter()
+                                .zip(row)
+                                .map(|(&x, &y)| i32::from(x) * i32::from(y))
+                                .sum();
+                            let score = dot as f32 * scales[r];
+                            if score >= floors[p] {
+                                expected.push(Hit { row: r as u32, probe: p as u32, score });
+                            }
+                        }
+                    }
+                    assert!(!expected.is_empty());
+                    for kernel in Kernel::available() {
+                        let sums = row_sums(kernel, &rows, dimension);
+                        let mut hits = Vec::new();
+                        scan_tile(kernel, &rows, &scales, &sums, &lanes, &floors, &mut hits);
+                        assert_eq!(
+                            hits, expected,
+                            "{kernel:?} d={dimension} rows={row_count} probes={probe_count}"
+                        );
+                    }
+                }
+            }
         }
     }
 

@@ -125,12 +125,16 @@ impl QuantizedTemplate {
         let scale = max_abs / 127.0;
         let codes: Vec<i8> =
             values.iter().map(|&v| (v / scale).round().clamp(-127.0, 127.0) as i8).collect();
-        let mut refinement = vec![0_u8; values.len().div_ceil(8)];
-        for (i, (&v, &c)) in values.iter().zip(&codes).enumerate() {
-            if v / scale > f32::from(c) {
-                refinement[i / 8] |= 1 << (i % 8);
-            }
-        }
+        // Eight values a byte, without a branch a value.
+        let refinement: Vec<u8> = values
+            .chunks(8)
+            .zip(codes.chunks(8))
+            .map(|(eight, eight_codes)| {
+                eight.iter().zip(eight_codes).enumerate().fold(0_u8, |byte, (bit, (&v, &c))| {
+                    byte | u8::from(v / scale > f32::from(c)) << bit
+                })
+            })
+            .collect();
         Self { codes, refinement, scale }
     }
 

@@ -444,6 +444,18 @@ fn office(c: &mut Criterion) {
 criterion_group!(benches, office);
 
 fn main() {
+    // `NAVBAT_OFFICE_RUNS=n`: run the office n times and exit, for counting cycles and
+    // instructions (`perf stat`) on a shared machine where wall time is noisy.
+    if let Some(runs) = std::env::var("NAVBAT_OFFICE_RUNS").ok().and_then(|v| v.parse::<u32>().ok())
+    {
+        let catalog = Arc::new(catalog());
+        let mut last = Tally::default();
+        for _ in 0..runs {
+            last = black_box(Office::new(&catalog, 7).run(t0()));
+        }
+        println!("{runs} runs of {CASES} cases: {last:?}");
+        return;
+    }
     benches();
     Criterion::default().configure_from_args().final_summary();
 }

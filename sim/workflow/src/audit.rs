@@ -1,6 +1,6 @@
 //! Track-and-trace: verify a case's hash chain, and rebuild its state by replaying its log.
 
-use crate::case::{self, CaseId, CaseState, Hash, Input, LogEntry};
+use crate::case::{self, Advance, CaseId, CaseState, Hash, Input, LogEntry};
 use crate::chain::{chain_hash, genesis};
 use crate::definition::ServiceCatalog;
 use crate::error::WorkflowError;
@@ -60,13 +60,14 @@ pub fn replay(
         return Err(diverged(0, "first entry is not an Open"));
     };
     let def = catalog.get(service).ok_or(WorkflowError::UnknownService { service: service.0 })?;
-    let adv = case::open(def, calendar, id, service, subject, facts, first.at);
+    let mut adv = Advance::scratch();
+    case::open(def, calendar, id, service, subject, facts, first.at, &mut adv);
     if &adv.entry != first {
         return Err(diverged(0, "recomputed entry differs"));
     }
     let mut state = adv.state;
     for (i, e) in log.iter().enumerate().skip(1) {
-        let adv = case::advance(def, calendar, id, &state, e.input, e.at)
+        case::advance(def, calendar, id, &state, e.input, e.at, &mut adv)
             .map_err(|_| diverged(i, "logged input is rejected by the definition"))?;
         if &adv.entry != e {
             return Err(diverged(i, "recomputed entry differs"));

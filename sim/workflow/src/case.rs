@@ -246,7 +246,7 @@ pub struct Reasons {
 }
 
 impl Reasons {
-    fn push(&mut self, r: Reason) {
+    pub(crate) fn push(&mut self, r: Reason) {
         if let Some(slot) = self.items.iter_mut().find(|s| s.is_none()) {
             *slot = Some(r);
         }
@@ -369,14 +369,51 @@ pub struct Outcome {
     pub resolution: Option<Resolution>,
 }
 
-/// The result of a pure step: new state, the entry to append, and the effects.
+/// The result of a pure step: new state, the entry to append, and the effects. The store
+/// keeps one as scratch space that `open` and `advance` overwrite, so a step moves no large
+/// values around.
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Advance {
     pub(crate) state: CaseState,
     pub(crate) entry: LogEntry,
     pub(crate) effects: Effects,
 }
 
-/// Open a case: the first state and log entry.
+impl Advance {
+    /// Scratch space, all zeros.
+    pub(crate) fn scratch() -> Self {
+        let state = CaseState {
+            service: ServiceId(0),
+            step: StepId(0),
+            facts: Facts(0),
+            entries: 0,
+            opened_at: Timestamp(0),
+            last_at: Timestamp(0),
+            sla_started: None,
+            sla_stopped: None,
+            task: None,
+            timer: None,
+            last_decider: None,
+            appeal_excludes: None,
+            resolution: None,
+            head: [0; 32],
+        };
+        let entry = LogEntry {
+            seq: 0,
+            at: Timestamp(0),
+            input: Input::Release,
+            trigger: None,
+            from: StepId(0),
+            to: StepId(0),
+            reasons: Reasons::default(),
+            hash: [0; 32],
+        };
+        Advance { state, entry, effects: Effects::default() }
+    }
+}
+
+/// Open a case: the first state and log entry, written to `out`.
+#[expect(clippy::too_many_arguments, reason = "the inputs of an opening, plus the output")]
 pub(crate) fn open(
     service: &Service,
     calendar: &WorkCalendar,
@@ -385,7 +422,8 @@ pub(crate) fn open(
     subject: Pseudonym,
     facts: Facts,
     at: Timestamp,
-) -> Advance {
+    out: &mut Advance,
+) {
     let blank = CaseState {
         service: service_id,
         step: service.initial,
@@ -403,12 +441,16 @@ pub(crate) fn open(
         head: genesis(id),
     };
     let input = Input::Open { service: service_id, subject, facts };
-    let mut state = blank;
-    enter_step(service, calendar, &mut state, service.initial, at);
-    finish(blank, state, input, None, Reasons::default(), at, Effects::default())
+    out.state = blank;
+    out.entry.reasons = Reasons::default();
+    out.effects = Effects::default();
+    enter_step(service, calendar, &mut out.state, service.initial, at);
+    finish(&blank, out, input, None, at);
 }
 
-/// Apply one input to a state, or say why it does not fit. Never mutates anything.
+/// Apply one input to a state, writing the new state, its log entry and effects to `out`,
+/// or say why it does not fit. Touches nothing but `out` (scratch space, left in an
+/// unspecified state on error).
 pub(crate) fn advance(
     service: &Service,
     calendar: &WorkCalendar,
@@ -416,7 +458,8 @@ pub(crate) fn advance(
     old: &CaseState,
     input: Input,
     at: Timestamp,
-) -> Result<Advance, WorkflowError> {
+    out: &mut Advance,
+) -> Result<(), WorkflowError> {
     if old.resolution.is_some() {
         return Err(WorkflowError::CaseClosed { case: id.0 });
     }
@@ -434,12 +477,13 @@ pub(crate) fn advance(
         step: step.name.clone(),
         event: label,
     };
-    let mut state = *old;
-    let mut reasons = Reasons::default();
+    out.state = *old;
+    out.entry.reasons = Reasons::default();
+    out.effects = Effects::default();
     let trigger = match input {
         Input::Open { .. } => return Err(not_expected("Open")),
         Input::Claim { officer } => {
-            let task = state.task.as_mut().ok_or_else(|| not_expected("Claim"))?;
+            let task = out.state.task.as_mut().ok_or_else(|| not_expected("Claim"))?;
             if let Some(claimant) = task.claimed_by {
                 return Err(WorkflowError::AlreadyClaimed {
                     task: TaskId { case: id, opened_seq: task.opened_seq }.packed(),
@@ -450,32 +494,38 @@ pub(crate) fn advance(
                 return Err(WorkflowError::ConflictOfInterest { case: id.0, officer: officer.0 });
             }
             task.claimed_by = Some(officer);
-            return Ok(finish(*old, state, input, None, reasons, at, Effects::default()));
+            finish(old, out, input, None, at);
+            return Ok(());
         }
         Input::Release => {
-            let task = state.task.as_mut().ok_or_else(|| not_expected("Release"))?;
+            let task = out.state.task.as_mut().ok_or_else(|| not_expected("Release"))?;
             if task.claimed_by.take().is_none() {
                 return Err(not_expected("Release"));
             }
-            return Ok(finish(*old, state, input, None, reasons, at, Effects::default()));
+            finish(old, out, input, None, at);
+            return Ok(());
         }
         Input::Event(Event::Withdrawn) => {
-            enter_step(service, calendar, &mut state, service.withdrawn, at);
-            state.last_decider = None;
-            return Ok(finish(*old, state, input, None, reasons, at, Effects::default()));
+            enter_step(service, calendar, &mut out.state, service.withdrawn, at);
+            out.state.last_decider = None;
+            finish(old, out, input, None, at);
+            return Ok(());
         }
-        Input::TimerFired => match state.timer {
+        Input::TimerFired => match old.timer {
             Some(t) if t.due <= at => Trigger::Timeout,
             _ => return Err(not_expected("TimerFired")),
         },
-        Input::Event(ev) => classify(service, id, step.rules.as_slice(), &state, ev, &mut reasons)
-            .map_err(|e| e.unwrap_or_else(|| not_expected(ev.label())))?,
+        Input::Event(ev) => {
+            classify(service, id, step.rules.as_slice(), old, ev, &mut out.entry.reasons)
+                .map_err(|e| e.unwrap_or_else(|| not_expected(ev.label())))?
+        }
     };
     let transition = step
         .on
         .iter()
-        .find(|t| t.trigger == trigger && t.guard.holds(state.facts))
+        .find(|t| t.trigger == trigger && t.guard.holds(old.facts))
         .ok_or_else(|| not_expected(input_label(&input)))?;
+    let state = &mut out.state;
     match input {
         Input::Event(Event::Reviewed(review)) => {
             state.last_decider = Some(review.officer);
@@ -487,8 +537,10 @@ pub(crate) fn advance(
         }
         _ => state.last_decider = None,
     }
-    enter_step(service, calendar, &mut state, transition.to, at);
-    Ok(finish(*old, state, input, Some(trigger), reasons, at, transition.effects))
+    enter_step(service, calendar, state, transition.to, at);
+    out.effects = transition.effects;
+    finish(old, out, input, Some(trigger), at);
+    Ok(())
 }
 
 fn input_label(input: &Input) -> &'static str {
@@ -693,28 +745,24 @@ fn timer_due(calendar: &WorkCalendar, delay: Delay, at: Timestamp) -> Timestamp 
     }
 }
 
+/// Complete `out` (whose state has entered its step and whose entry holds its reasons):
+/// the entry's fields and hash, and the state's chain head.
 fn finish(
-    old: CaseState,
-    mut state: CaseState,
+    old: &CaseState,
+    out: &mut Advance,
     input: Input,
     trigger: Option<Trigger>,
-    reasons: Reasons,
     at: Timestamp,
-    effects: Effects,
-) -> Advance {
-    let mut entry = LogEntry {
-        seq: old.entries,
-        at,
-        input,
-        trigger,
-        from: old.step,
-        to: state.step,
-        reasons,
-        hash: [0; 32],
-    };
-    entry.hash = chain_hash(&old.head, &entry);
-    state.entries = old.entries + 1;
-    state.last_at = at;
-    state.head = entry.hash;
-    Advance { state, entry, effects }
+) {
+    let entry = &mut out.entry;
+    entry.seq = old.entries;
+    entry.at = at;
+    entry.input = input;
+    entry.trigger = trigger;
+    entry.from = old.step;
+    entry.to = out.state.step;
+    entry.hash = chain_hash(&old.head, entry);
+    out.state.entries = old.entries + 1;
+    out.state.last_at = at;
+    out.state.head = entry.hash;
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::case::{
     self, Advance, CaseId, CaseState, Decision, Event, Input, LogEntry, OfficerId, Outcome,
-    Pseudonym, Review, ReviewReasons, TaskId,
+    Pseudonym, Review, ReviewReasons, TaskId, TaskState, TimerState,
 };
 use crate::definition::{Facts, ReasonCode, Service, ServiceCatalog, ServiceId, Skill};
 use crate::error::WorkflowError;
@@ -79,6 +79,8 @@ pub struct CaseStore {
     unclaimed: [usize; 7],
     sink: Option<FinishedSink>,
     finished: u64,
+    /// Where `case::open` and `case::advance` write a step before it is committed.
+    scratch: Advance,
 }
 
 impl std::fmt::Debug for CaseStore {
@@ -112,6 +114,7 @@ impl CaseStore {
             unclaimed: [0; 7],
             sink: None,
             finished: 0,
+            scratch: Advance::scratch(),
         }
     }
 
@@ -167,16 +170,16 @@ impl CaseStore {
             }
         };
         let id = CaseId((u64::from(generation) << 32) | u64::from(index));
-        let adv = case::open(def, &self.calendar, id, service, subject, facts, at);
+        case::open(def, &self.calendar, id, service, subject, facts, at, &mut self.scratch);
         let mut log = Vec::new();
         if self.config.record_log {
             log.reserve_exact(8);
         }
-        let placeholder = Case { id, subject, state: adv.state, log };
+        let placeholder = Case { id, subject, state: self.scratch.state, log };
         self.slots[index as usize].case = Some(placeholder);
         self.open_cases += 1;
         let from = def.initial;
-        Ok(self.commit(id, None, adv, from))
+        Ok(self.commit(id, None, None, from))
     }
 
     /// Apply an event to a case at `at`. A wrong event is an error and changes nothing.
@@ -195,29 +198,40 @@ impl CaseStore {
         input: Input,
         at: Timestamp,
     ) -> Result<Outcome, WorkflowError> {
-        let c = self.get(id)?;
-        let old = c.state;
+        let c = case_in(&self.slots, id).ok_or(WorkflowError::UnknownCase { case: id.0 })?;
+        let old = &c.state;
         let def = self
             .catalog
             .get(old.service)
             .ok_or(WorkflowError::UnknownService { service: old.service.0 })?;
-        let adv = case::advance(def, &self.calendar, id, &old, input, at)?;
-        Ok(self.commit(id, Some(old), adv, old.step))
+        case::advance(def, &self.calendar, id, old, input, at, &mut self.scratch)?;
+        let (task, timer, from) = (old.task, old.timer, old.step);
+        Ok(self.commit(id, task, timer, from))
     }
 
+    /// Store the step in the scratch space (state, log entry), then update queues and the
+    /// timer heap from the old task and timer, then evict the case if it finished.
     fn commit(
         &mut self,
         id: CaseId,
-        old: Option<CaseState>,
-        adv: Advance,
+        old_task: Option<TaskState>,
+        old_timer: Option<TimerState>,
         from: crate::definition::StepId,
     ) -> Outcome {
-        let Advance { state, entry, effects } = adv;
+        let index = (id.0 & 0xffff_ffff) as usize;
+        // The case holds its new state before any bookkeeping below looks at it (a timer
+        // heap compaction keeps only timers armed in the cases' current states).
+        if let Some(c) = self.slots.get_mut(index).and_then(|s| s.case.as_mut()) {
+            c.state = self.scratch.state;
+            if self.config.record_log {
+                c.log.push(self.scratch.entry);
+            }
+        }
+        let (new_task, new_timer) = (self.scratch.state.task, self.scratch.state.timer);
         // Task bookkeeping: an unclaimed task leaving, a new task arriving.
-        let old_task = old.and_then(|o| o.task);
         if let Some(t) = old_task
             && t.claimed_by.is_none()
-            && state.task != Some(t)
+            && new_task != Some(t)
         {
             self.unclaimed[t.skill.index()] -= 1;
             let k = t.skill.index();
@@ -226,7 +240,7 @@ impl CaseStore {
             }
         }
         let mut task_opened = None;
-        if let Some(t) = state.task
+        if let Some(t) = new_task
             && old_task.map(|o| o.opened_seq) != Some(t.opened_seq)
         {
             let tid = TaskId { case: id, opened_seq: t.opened_seq };
@@ -234,7 +248,7 @@ impl CaseStore {
             self.unclaimed[t.skill.index()] += 1;
             task_opened = Some((tid, t.skill));
         }
-        if let (Some(o), Some(t)) = (old_task, state.task)
+        if let (Some(o), Some(t)) = (old_task, new_task)
             && o.opened_seq == t.opened_seq
             && o.claimed_by.is_some()
             && t.claimed_by.is_none()
@@ -244,8 +258,8 @@ impl CaseStore {
             self.unclaimed[t.skill.index()] += 1;
         }
         let mut timer_set = None;
-        if let Some(t) = state.timer
-            && old.and_then(|o| o.timer) != Some(t)
+        if let Some(t) = new_timer
+            && old_timer != Some(t)
         {
             self.timers.push(Reverse((t.due, id, t.set_seq)));
             timer_set = Some(t.due);
@@ -253,6 +267,7 @@ impl CaseStore {
                 self.compact_timers();
             }
         }
+        let (state, entry) = (&self.scratch.state, &self.scratch.entry);
         let outcome = Outcome {
             case: id,
             from,
@@ -260,25 +275,16 @@ impl CaseStore {
             trigger: entry.trigger,
             task_opened,
             timer_set,
-            effects,
+            effects: self.scratch.effects,
             reasons: entry.reasons,
             resolution: state.resolution,
         };
-        let record = self.config.record_log;
-        let index = (id.0 & 0xffff_ffff) as usize;
-        let Some(slot) = self.slots.get_mut(index) else {
-            return outcome;
-        };
-        if let Some(c) = slot.case.as_mut() {
-            c.state = state;
-            if record {
-                c.log.push(entry);
-            }
-        }
-        if state.resolution.is_some() {
+        if outcome.resolution.is_some() {
             self.open_cases -= 1;
             self.finished += 1;
-            if self.config.retention == Retention::Evict {
+            if self.config.retention == Retention::Evict
+                && let Some(slot) = self.slots.get_mut(index)
+            {
                 slot.generation = slot.generation.wrapping_add(1);
                 let done = slot.case.take();
                 self.free.push(index as u32);
@@ -292,11 +298,7 @@ impl CaseStore {
 
     /// The case with this id, if present.
     pub fn case(&self, id: CaseId) -> Option<&Case> {
-        let slot = self.slots.get((id.0 & 0xffff_ffff) as usize)?;
-        if u64::from(slot.generation) != id.0 >> 32 {
-            return None;
-        }
-        slot.case.as_ref()
+        case_in(&self.slots, id)
     }
 
     fn get(&self, id: CaseId) -> Result<&Case, WorkflowError> {
@@ -370,7 +372,11 @@ impl CaseStore {
     /// applying events at `now` to honour timers exactly).
     pub fn fire_due(&mut self, until: Timestamp) -> Result<Vec<Outcome>, WorkflowError> {
         let mut fired = Vec::new();
-        while let Some((due, id)) = self.next_due_timer() {
+        // The heap's top (live or cancelled) is the earliest entry: past `until`, nothing is
+        // due, and there is no need to look at any case (the usual call, before each event).
+        while self.timers.peek().is_some_and(|Reverse((due, ..))| *due <= until)
+            && let Some((due, id)) = self.next_due_timer()
+        {
             if due > until {
                 break;
             }
@@ -498,4 +504,13 @@ impl CaseStore {
             .ok_or(WorkflowError::UnknownService { service: c.state.service.0 })?;
         Ok(sla_status(def, &self.calendar, &c.state, now))
     }
+}
+
+/// The case with this id in `slots`, if its slot still holds it.
+fn case_in(slots: &[Slot], id: CaseId) -> Option<&Case> {
+    let slot = slots.get((id.0 & 0xffff_ffff) as usize)?;
+    if u64::from(slot.generation) != id.0 >> 32 {
+        return None;
+    }
+    slot.case.as_ref()
 }

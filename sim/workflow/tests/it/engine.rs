@@ -330,6 +330,32 @@ fn cancelled_timers_do_not_pile_up() {
 }
 
 #[test]
+fn a_timer_armed_when_the_heap_is_compacted_survives() {
+    let mut st = store(StoreConfig { record_log: false, retention: Retention::Evict });
+    let card = st.catalog().id("id-card").expect("service");
+    // Each withdrawn ID card leaves a cancelled payment timer in the heap, until arming one
+    // more sets off a compaction: the timer just armed must stay.
+    for i in 0..10_000i64 {
+        let when = at(i);
+        let case = st.open(card, Pseudonym(2), Default::default(), when).expect("open").case;
+        let before = st.timer_entries();
+        st.apply(case, Event::Captured, when).expect("capture arms the payment timer");
+        if st.timer_entries() <= before {
+            // Compacted while arming this case's timer: it is the one live timer.
+            assert_eq!(st.timer_entries(), 1);
+            let due = st.case(case).and_then(|c| c.state.timer).map(|t| t.due);
+            assert_eq!(st.next_due_timer(), due.map(|d| (d, case)));
+            let fired = st.fire_due(at(i + 31 * 24 * 60)).expect("fire");
+            assert_eq!(fired.len(), 1);
+            assert_eq!(fired[0].resolution, Some(Resolution::Lapsed));
+            return;
+        }
+        st.apply(case, Event::Withdrawn, when).expect("withdraw");
+    }
+    panic!("the heap was never compacted");
+}
+
+#[test]
 fn a_timer_overtaken_by_a_later_claim_still_fires() {
     let def = navbat_workflow::parse_service(
         "timed-review",

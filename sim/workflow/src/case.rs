@@ -470,8 +470,10 @@ pub(crate) fn advance(
             last_ms: old.last_at.0,
         });
     }
-    let step =
-        service.step(old.step).ok_or(WorkflowError::UnknownService { service: old.service.0 })?;
+    // let-else rather than `ok_or`: no error value is built (and dropped) on the hot path.
+    let Some(step) = service.step(old.step) else {
+        return Err(WorkflowError::UnknownService { service: old.service.0 });
+    };
     let not_expected = |label: &'static str| WorkflowError::EventNotExpected {
         case: id.0,
         step: step.name.clone(),

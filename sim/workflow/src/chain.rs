@@ -28,15 +28,15 @@ const MAX_MESSAGE: usize = 2 * 64 - 9;
 /// The hash a case's chain starts from: binds the chain to its case id.
 pub(crate) fn genesis(id: CaseId) -> Hash {
     let mut m = Message::new();
-    m.put(b"navbat-workflow/audit/v1");
-    m.put(&id.0.to_le_bytes());
+    m.put(*b"navbat-workflow/audit/v1");
+    m.put(id.0.to_le_bytes());
     m.digest()
 }
 
 /// SHA-256 over the previous hash and the entry's compact binary encoding.
 pub(crate) fn chain_hash(prev: &Hash, entry: &LogEntry) -> Hash {
     let mut m = Message::new();
-    m.put(prev);
+    m.put(*prev);
     encode(&mut m, entry);
     m.digest()
 }
@@ -52,19 +52,21 @@ impl Message {
         Message { buf: [0; 128], len: 0 }
     }
 
-    fn put(&mut self, bytes: &[u8]) {
-        let end = self.len + bytes.len();
+    /// Append a fixed-size field (sizes are constants, so no call to `memcpy`).
+    #[inline]
+    fn put<const N: usize>(&mut self, bytes: [u8; N]) {
+        let end = self.len + N;
         if end <= MAX_MESSAGE
             && let Some(dst) = self.buf.get_mut(self.len..end)
         {
-            dst.copy_from_slice(bytes);
+            dst.copy_from_slice(&bytes);
             self.len = end;
         }
     }
 
     /// SHA-256 of the bytes put so far: pad in the buffer (0x80, zeros, bit length
     /// big-endian) and compress the one or two blocks.
-    fn digest(mut self) -> Hash {
+    fn digest(&mut self) -> Hash {
         let len = self.len;
         let end = if len + 9 <= 64 { 64 } else { 128 };
         self.buf[len] = 0x80;
@@ -82,37 +84,37 @@ impl Message {
 }
 
 fn encode(out: &mut Message, e: &LogEntry) {
-    out.put(&e.seq.to_le_bytes());
-    out.put(&e.at.0.to_le_bytes());
-    out.put(&e.from.0.to_le_bytes());
-    out.put(&e.to.0.to_le_bytes());
-    out.put(&[e.trigger.map_or(0xff, |t| t as u8)]);
+    out.put(e.seq.to_le_bytes());
+    out.put(e.at.0.to_le_bytes());
+    out.put(e.from.0.to_le_bytes());
+    out.put(e.to.0.to_le_bytes());
+    out.put([e.trigger.map_or(0xff, |t| t as u8)]);
     match e.input {
         Input::Open { service, subject, facts } => {
-            out.put(&[0]);
-            out.put(&service.0.to_le_bytes());
-            out.put(&subject.0.to_le_bytes());
-            out.put(&facts.0.to_le_bytes());
+            out.put([0]);
+            out.put(service.0.to_le_bytes());
+            out.put(subject.0.to_le_bytes());
+            out.put(facts.0.to_le_bytes());
         }
         Input::Claim { officer } => {
-            out.put(&[1]);
-            out.put(&officer.0.to_le_bytes());
+            out.put([1]);
+            out.put(officer.0.to_le_bytes());
         }
-        Input::Release => out.put(&[2]),
-        Input::TimerFired => out.put(&[3]),
+        Input::Release => out.put([2]),
+        Input::TimerFired => out.put([3]),
         Input::Event(ev) => encode_event(out, ev),
     }
     for r in e.reasons.iter() {
         match *r {
             Reason::Rule { rule, input, observed, threshold } => {
-                out.put(&[0x20 | input as u8]);
-                out.put(&rule.0.to_le_bytes());
-                out.put(&observed.to_le_bytes());
-                out.put(&threshold.to_le_bytes());
+                out.put([0x20 | input as u8]);
+                out.put(rule.0.to_le_bytes());
+                out.put(observed.to_le_bytes());
+                out.put(threshold.to_le_bytes());
             }
             Reason::Review { code } => {
-                out.put(&[0x30]);
-                out.put(&code.0.to_le_bytes());
+                out.put([0x30]);
+                out.put(code.0.to_le_bytes());
             }
         }
     }
@@ -133,17 +135,17 @@ fn encode_event(out: &mut Message, ev: Event) {
         Event::Appealed => 20,
         Event::Withdrawn => 21,
     };
-    out.put(&[tag]);
+    out.put([tag]);
     match ev {
         Event::Matched(m) => {
-            out.put(&m.verify_score.to_le_bytes());
-            out.put(&m.liveness_score.to_le_bytes());
-            out.put(&m.best_candidate_score.unwrap_or(-1.0).to_le_bytes());
+            out.put(m.verify_score.to_le_bytes());
+            out.put(m.liveness_score.to_le_bytes());
+            out.put(m.best_candidate_score.unwrap_or(-1.0).to_le_bytes());
         }
-        Event::CheckReturned(r) => out.put(&[r.code()]),
+        Event::CheckReturned(r) => out.put([r.code()]),
         Event::Reviewed(r) => {
-            out.put(&r.officer.0.to_le_bytes());
-            out.put(&[r.decision as u8]);
+            out.put(r.officer.0.to_le_bytes());
+            out.put([r.decision as u8]);
         }
         _ => {}
     }
@@ -164,7 +166,9 @@ mod tests {
         let bytes: Vec<u8> = (0..MAX_MESSAGE as u32).map(|i| (i * 37 + 11) as u8).collect();
         for n in 0..=MAX_MESSAGE {
             let mut m = Message::new();
-            m.put(&bytes[..n]);
+            for b in &bytes[..n] {
+                m.put([*b]);
+            }
             assert_eq!(m.len, n);
             let want: Hash = Sha256::digest(&bytes[..n]).into();
             assert_eq!(m.digest(), want, "length {n}");
@@ -202,7 +206,7 @@ mod tests {
             };
             let prev = [0xab; 32];
             let mut m = Message::new();
-            m.put(&prev);
+            m.put(prev);
             encode(&mut m, &entry);
             assert!(m.len <= 106, "{} bytes", m.len);
             let want: Hash = Sha256::digest(&m.buf[..m.len]).into();

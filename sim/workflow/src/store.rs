@@ -156,10 +156,9 @@ impl CaseStore {
         facts: Facts,
         at: Timestamp,
     ) -> Result<Outcome, WorkflowError> {
-        let def = self
-            .catalog
-            .get(service)
-            .ok_or(WorkflowError::UnknownService { service: service.0 })?;
+        let Some(def) = self.catalog.get(service) else {
+            return Err(WorkflowError::UnknownService { service: service.0 });
+        };
         let (index, generation) = match self.free.pop() {
             Some(i) => (i, self.slots[i as usize].generation),
             None => {
@@ -198,12 +197,14 @@ impl CaseStore {
         input: Input,
         at: Timestamp,
     ) -> Result<Outcome, WorkflowError> {
-        let c = case_in(&self.slots, id).ok_or(WorkflowError::UnknownCase { case: id.0 })?;
+        // let-else rather than `ok_or`: no error value is built (and dropped) on the hot path.
+        let Some(c) = case_in(&self.slots, id) else {
+            return Err(WorkflowError::UnknownCase { case: id.0 });
+        };
         let old = &c.state;
-        let def = self
-            .catalog
-            .get(old.service)
-            .ok_or(WorkflowError::UnknownService { service: old.service.0 })?;
+        let Some(def) = self.catalog.get(old.service) else {
+            return Err(WorkflowError::UnknownService { service: old.service.0 });
+        };
         case::advance(def, &self.calendar, id, old, input, at, &mut self.scratch)?;
         let (task, timer, from) = (old.task, old.timer, old.step);
         Ok(self.commit(id, task, timer, from))
@@ -467,14 +468,14 @@ impl CaseStore {
     }
 
     fn claimant(&self, task: TaskId) -> Result<OfficerId, WorkflowError> {
-        let state = self
-            .case(task.case)
-            .and_then(|c| c.state.task)
-            .filter(|s| s.opened_seq == task.opened_seq)
-            .ok_or(WorkflowError::TaskNotOpen { task: task.packed() })?;
-        state
-            .claimed_by
-            .ok_or(WorkflowError::NotClaimant { task: task.packed(), officer: u32::MAX })
+        let current = self.case(task.case).and_then(|c| c.state.task);
+        let Some(state) = current.filter(|s| s.opened_seq == task.opened_seq) else {
+            return Err(WorkflowError::TaskNotOpen { task: task.packed() });
+        };
+        match state.claimed_by {
+            Some(officer) => Ok(officer),
+            None => Err(WorkflowError::NotClaimant { task: task.packed(), officer: u32::MAX }),
+        }
     }
 
     /// The claimant decides the task, giving 1 to 4 reason codes.
@@ -486,11 +487,13 @@ impl CaseStore {
         at: Timestamp,
     ) -> Result<Outcome, WorkflowError> {
         let officer = self.claimant(task)?;
-        let reasons = ReviewReasons::new(reasons).ok_or(WorkflowError::BadReasons {
-            case: task.case.0,
-            given: reasons.len(),
-            bad: None,
-        })?;
+        let Some(reasons) = ReviewReasons::new(reasons) else {
+            return Err(WorkflowError::BadReasons {
+                case: task.case.0,
+                given: reasons.len(),
+                bad: None,
+            });
+        };
         self.apply(task.case, Event::Reviewed(Review { officer, decision, reasons }), at)
     }
 

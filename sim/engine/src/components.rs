@@ -66,6 +66,8 @@ pub enum Event {
     Case(u64, crate::office::CaseStep),
     /// A back-office officer's shift or task: back office.
     Officer(u16, crate::office::OfficerStep),
+    /// A floor assistant finishes helping someone at a kiosk.
+    AssistDone,
 }
 
 /// An event with its instant, site, and a sequence number that fixes the order of
@@ -281,6 +283,10 @@ pub struct SiteState {
     /// The Face-ID session of the kiosk session that just ended (person, group index,
     /// 1:1 score, capture), handed to the case the request opens.
     pub face_session: Option<(PersonKey, FaceSession)>,
+    /// Floor assistants free now.
+    pub assistants_free: u32,
+    /// Kiosks whose person waits for an assistant, first come first helped (kiosk, session).
+    pub assist_line: VecDeque<(u16, u32)>,
 }
 
 /// What the app announces of a site: people waiting, servers working, open or not.
@@ -360,6 +366,27 @@ pub struct KioskState {
     pub busy_since: SimTime,
     /// Start of the current breakdown.
     pub down_since: SimTime,
+    /// Whether the person in the current session needs, awaits or had a floor assistant.
+    pub help: Help,
+}
+
+/// A kiosk session's need of a floor assistant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Help {
+    /// The person manages alone.
+    #[default]
+    None,
+    /// Waiting at the kiosk since `since` for `assist_ms` of an assistant's time.
+    Waiting {
+        /// When the person started waiting.
+        since: SimTime,
+        /// The help they need, ms.
+        assist_ms: i64,
+    },
+    /// An assistant helped.
+    Given,
+    /// Help was needed and nobody on this floor gives it: the session cannot finish.
+    Missing,
 }
 
 /// Where a person stands.

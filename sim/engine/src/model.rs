@@ -23,6 +23,8 @@ pub struct Model {
     pub kiosk_time: Vec<Option<Sampler>>,
     /// Per segment: patience (minutes).
     pub patience: Vec<Option<Sampler>>,
+    /// Per segment: a floor assistant's time with a kiosk user who needs help (minutes).
+    pub assistance: Vec<Option<Sampler>>,
     /// Per site, per kiosk group: repair time (hours).
     pub repair: Vec<Vec<Option<Sampler>>>,
     /// Start of the horizon.
@@ -134,6 +136,11 @@ impl Model {
             scenario.services.iter().map(|s| s.kiosk_minutes.as_ref().map(Sampler::new)).collect();
         let patience =
             scenario.segments.iter().map(|s| s.patience_min.as_ref().map(Sampler::new)).collect();
+        let assistance = scenario
+            .segments
+            .iter()
+            .map(|s| s.assistance.as_ref().map(|a| Sampler::new(&a.minutes)))
+            .collect();
         let repair = scenario
             .sites
             .iter()
@@ -220,6 +227,7 @@ impl Model {
             counter_time,
             kiosk_time,
             patience,
+            assistance,
             repair,
             start,
             end,

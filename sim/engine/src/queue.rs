@@ -71,6 +71,7 @@ pub fn queue_scenario(spec: &QueueSpec) -> Result<Scenario, ScenarioError> {
             patience_min: None,
             balking: None,
             kiosk_adoption: None,
+            assistance: None,
         }],
         services: vec![RawService {
             id: "service".to_owned(),
@@ -102,6 +103,7 @@ pub fn queue_scenario(spec: &QueueSpec) -> Result<Scenario, ScenarioError> {
                 shifts: vec![RawShift { days: all_days, time: "00:00-24:00".to_owned() }],
             }],
             kiosks: Vec::new(),
+            floor_assistants: 0,
             demand: vec![RawDemand {
                 service: "service".to_owned(),
                 // The reference year has 365 days, so the rate is exactly this per hour.

@@ -8,8 +8,8 @@ use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleT
 use navbat_record::{BreakdownRow, Dimension, ReplicationRecord};
 
 use crate::components::{
-    ArrivalLimit, Calendar, Clock, CounterOf, CounterState, KioskOf, KioskState, People, SiteState,
-    StepTarget, Whereabouts,
+    ArrivalLimit, Calendar, Clock, CounterOf, CounterState, Help, KioskOf, KioskState, People,
+    SiteState, StepTarget, Whereabouts,
 };
 use crate::model::{Model, ModelRes};
 use crate::office::{CaseExporter, Office};
@@ -115,6 +115,7 @@ impl Simulation {
                         session: 0,
                         busy_since: model.start,
                         down_since: model.start,
+                        help: Help::None,
                     });
                 }
             }
@@ -134,6 +135,8 @@ impl Simulation {
                     counter_waiting: 0,
                     kiosk_waiting: 0,
                     face_session: None,
+                    assistants_free: site.floor_assistants,
+                    assist_line: VecDeque::new(),
                 })
                 .id();
             for index in 0..n_counters {
@@ -300,6 +303,7 @@ impl Simulation {
                 t.touch(end);
                 let totals = SiteTotals {
                     kiosks: u32::try_from(floor.kiosks.len()).unwrap_or(u32::MAX),
+                    floor_assistants: sc.sites[s].floor_assistants,
                     open_ms: self.model.plans[s].open.iter().map(clip).sum(),
                     horizon_ms,
                     in_system_end: in_system,

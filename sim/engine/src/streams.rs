@@ -40,6 +40,9 @@ pub enum Purpose {
     FaceId = 9,
     /// What happens to a person's case after the visit (keyed by person).
     Case = 10,
+    /// Whether a person needs a floor assistant at a kiosk, and for how long (keyed by
+    /// person).
+    Assistance = 11,
 }
 
 /// Number of purposes.

@@ -95,6 +95,14 @@ pub struct SiteTally {
     pub busy_ms: i64,
     /// Kiosk time in sessions, ms.
     pub kiosk_busy_ms: i64,
+    /// Kiosk sessions a floor assistant helped with (counted people).
+    pub assisted: u64,
+    /// Waits at kiosks for an assistant, ms (counted people).
+    pub assist_wait_ms: i64,
+    /// Assistants' helping time, ms.
+    pub assist_busy_ms: i64,
+    /// Sessions that needed help at a site without assistants (counted people).
+    pub assistance_missing: u64,
     /// Kiosk time broken, ms.
     pub kiosk_down_ms: i64,
     /// Kiosk failures.
@@ -182,6 +190,8 @@ pub struct Tally {
 pub struct SiteTotals {
     /// Kiosks at the site.
     pub kiosks: u32,
+    /// Floor assistants at the site.
+    pub floor_assistants: u32,
     /// Sum of open windows, ms.
     pub open_ms: i64,
     /// Length of the horizon, ms.
@@ -262,6 +272,17 @@ impl SiteTally {
             appeals_upheld: c.appeals[1],
             audit_verified: c.audit[0],
             audit_failed: c.audit[1],
+            floor_assistants: t.floor_assistants,
+            assisted: self.assisted,
+            assist_wait_mean_min: div(
+                ms_min(i128::from(self.assist_wait_ms)),
+                self.assisted as f64,
+            ),
+            assistant_utilization: div(
+                self.assist_busy_ms as f64,
+                f64::from(t.floor_assistants) * t.open_ms as f64,
+            ),
+            assistance_missing: self.assistance_missing,
         }
     }
 }

@@ -11,7 +11,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
 use crate::components::{
-    Applicant, ArrivalLimit, Calendar, Clock, Event, FaceSession, OFFICE, PersonKey, Server,
+    Applicant, ArrivalLimit, Calendar, Clock, Event, FaceSession, Help, OFFICE, PersonKey, Server,
     SiteState, StepTarget, Whereabouts,
 };
 use crate::model::{Model, ModelRes};
@@ -185,6 +185,10 @@ impl SiteState {
             Event::KioskRepaired(k) => self.kiosk_repaired(usize::from(k), env),
             Event::Pickup(case) => self.pickup_arrive(case, env),
             Event::Transfer(index) => self.transfer_arrive(index, env),
+            Event::AssistDone => {
+                self.assistants_free += 1;
+                self.next_assist(env);
+            }
             // Back-office events never reach a floor.
             Event::Case(..) | Event::Officer(..) => {}
         }
@@ -712,16 +716,58 @@ impl SiteState {
         }
     }
 
-    /// Starts a session of `p` (already out of any line) at kiosk `k`.
+    /// Starts a session of `p` (already out of any line) at kiosk `k`. Someone who needs a
+    /// floor assistant waits at the kiosk for one; the session ends after the help and
+    /// their own time at the kiosk.
     fn start_kiosk_session(&mut self, k: usize, p: PersonKey, env: &mut Env<'_>) {
         let Some(a) = self.people.get(p) else { return };
         let duration = a.kiosk_ms;
+        let assist_ms = needs_help(a, env);
+        let assistants = env.model.scenario.sites[env.site].floor_assistants;
         let st = &mut self.kiosks[k];
         st.serving = Some(p);
         st.session += 1;
         st.busy_since = env.now;
-        let event = Event::ServiceDone(Server::Kiosk(k as u16), st.session);
-        env.schedule(SimTime(env.now.0 + duration), event);
+        st.help = match assist_ms {
+            None => Help::None,
+            Some(_) if assistants == 0 => Help::Missing,
+            Some(assist_ms) => Help::Waiting { since: env.now, assist_ms },
+        };
+        if matches!(st.help, Help::Waiting { .. }) {
+            self.assist_line.push_back((k as u16, st.session));
+            self.next_assist(env);
+        } else {
+            let event = Event::ServiceDone(Server::Kiosk(k as u16), st.session);
+            env.schedule(SimTime(env.now.0 + duration), event);
+        }
+    }
+
+    /// Free floor assistants go to the people waiting for them at kiosks, in the order
+    /// they started waiting; a kiosk that broke down since is passed over.
+    fn next_assist(&mut self, env: &mut Env<'_>) {
+        while self.assistants_free > 0 {
+            let Some((k, session)) = self.assist_line.pop_front() else { return };
+            let st = &mut self.kiosks[usize::from(k)];
+            let (Help::Waiting { since, assist_ms }, Some(p)) = (st.help, st.serving) else {
+                continue;
+            };
+            if st.session != session {
+                continue;
+            }
+            st.help = Help::Given;
+            self.assistants_free -= 1;
+            let Some(a) = self.people.get(p) else { continue };
+            if a.counted {
+                let t = &mut *env.tally;
+                t.assisted += 1;
+                t.assist_wait_ms += env.now.0 - since.0;
+            }
+            env.tally.assist_busy_ms += assist_ms;
+            let done = SimTime(env.now.0 + assist_ms);
+            env.schedule(done, Event::AssistDone);
+            let event = Event::ServiceDone(Server::Kiosk(k), session);
+            env.schedule(SimTime(done.0 + a.kiosk_ms), event);
+        }
     }
 
     fn kiosk_fail(&mut self, k: usize, env: &mut Env<'_>) {
@@ -729,6 +775,8 @@ impl SiteState {
         st.up = false;
         st.down_since = env.now;
         st.session += 1;
+        // Whoever was helped or waited for help starts again, needing it again.
+        st.help = Help::None;
         let group = usize::from(st.group);
         env.tally.kiosk_failures += 1;
         if let Some(p) = st.serving.take() {
@@ -779,15 +827,18 @@ impl SiteState {
                     return;
                 }
                 env.tally.kiosk_busy_ms += env.now.0 - st.busy_since.0;
+                let helpless = std::mem::take(&mut st.help) == Help::Missing;
                 if let Some(p) = st.serving.take() {
-                    self.kiosk_session_ends(p, env);
+                    self.kiosk_session_ends(p, helpless, env);
                 }
                 self.dispatch_kiosks(env);
             }
         }
     }
 
-    fn kiosk_session_ends(&mut self, p: PersonKey, env: &mut Env<'_>) {
+    /// The session of `p` ends; `helpless`: they needed an assistant and the site has none,
+    /// so they could not finish and go on to a counter.
+    fn kiosk_session_ends(&mut self, p: PersonKey, helpless: bool, env: &mut Env<'_>) {
         let Some(a) = self.people.get(p) else { return };
         if a.pickup.is_some() {
             self.finish_served(p, true, env);
@@ -800,14 +851,15 @@ impl SiteState {
                     navbat_scenario::Capability::BiometricCapture,
                 ))
             });
-        let face_ok = !needs_face || self.face_check(p, env);
+        let face_ok = helpless || !needs_face || self.face_check(p, env);
         let Some(a) = self.people.get(p) else { return };
-        if a.kiosk_ok && face_ok {
+        if a.kiosk_ok && face_ok && !helpless {
             self.finish_served(p, true, env);
             return;
         }
         if counted {
             env.tally.kiosk_fallbacks += 1;
+            env.tally.assistance_missing += u64::from(helpless);
         }
         if !face_ok
             && let Some((key, f)) = &self.face_session
@@ -1178,6 +1230,20 @@ fn weekday_hour(t: SimTime) -> u16 {
     let weekday = (days + 3).rem_euclid(7);
     let hour = t.0.rem_euclid(crate::time::DAY_MS) / HOUR_MS;
     u16::try_from(weekday * 24 + hour).unwrap_or(0)
+}
+
+/// The floor assistant's time `a` needs at a kiosk, if any: drawn from the person's own
+/// stream, so the same person needs the same help in every variant and every session.
+fn needs_help(a: &Applicant, env: &Env<'_>) -> Option<i64> {
+    if a.pickup.is_some() {
+        return None;
+    }
+    let help = env.model.scenario.segments[usize::from(a.segment)].assistance.as_ref()?;
+    let mut rng =
+        crate::streams::person_stream(env.seed, env.replication, Purpose::Assistance, a.id);
+    let needed = rng.random::<f64>() < help.share;
+    let minutes = env.model.assistance[usize::from(a.segment)].as_ref()?.sample(&mut rng);
+    needed.then(|| minutes_to_ms(minutes).max(1))
 }
 
 /// Removes element `i` of a line; the head, by far the most common case, is a cheap pop.

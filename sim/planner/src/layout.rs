@@ -573,6 +573,8 @@ fn add_site(
         },
         counters: Vec::new(),
         kiosks: vec![RawKiosk { count: 2, ..kiosk }],
+        // One assistant helps at the new station's kiosks [est.], as at the pilot's.
+        floor_assistants: 1,
         demand,
     };
     raw.sites.push(site);

@@ -6,7 +6,7 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 /// Mean of independent replications with a two-sided 95 % Student-t confidence interval.
 ///
 /// With one replication (or identical values) the interval collapses to the mean.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
     /// Sample mean.
     pub mean: f64,

@@ -133,6 +133,21 @@ pub struct SiteRecord {
     /// Finished cases whose audit chain did not verify (must be 0).
     #[serde(default)]
     pub audit_failed: u64,
+    /// Floor assistants at the site.
+    #[serde(default)]
+    pub floor_assistants: u32,
+    /// Kiosk sessions a floor assistant helped with (counted people).
+    #[serde(default)]
+    pub assisted: u64,
+    /// Mean wait at the kiosk for an assistant, minutes, over assisted sessions.
+    #[serde(default)]
+    pub assist_wait_mean_min: f64,
+    /// Assistants' helping time over their time on the floor (the site's open hours).
+    #[serde(default)]
+    pub assistant_utilization: f64,
+    /// Kiosk sessions that needed help where no assistant works: sent on to a counter.
+    #[serde(default)]
+    pub assistance_missing: u64,
 }
 
 impl SiteRecord {
@@ -333,6 +348,15 @@ pub struct SiteSummary {
     pub kiosk_utilization: Estimate,
     /// Kiosk uptime.
     pub kiosk_uptime: Estimate,
+    /// Kiosk sessions helped by a floor assistant.
+    #[serde(default)]
+    pub assisted: Estimate,
+    /// Mean wait for a floor assistant, minutes.
+    #[serde(default)]
+    pub assist_wait_mean_min: Estimate,
+    /// Floor assistants' utilisation.
+    #[serde(default)]
+    pub assistant_utilization: Estimate,
 }
 
 /// Summary of a run over its replications.
@@ -385,6 +409,9 @@ impl RunSummary {
                     utilization: est(&|s| s.utilization),
                     kiosk_utilization: est(&|s| s.kiosk_utilization),
                     kiosk_uptime: est(&|s| s.kiosk_uptime),
+                    assisted: est(&|s| s.assisted as f64),
+                    assist_wait_mean_min: est(&|s| s.assist_wait_mean_min),
+                    assistant_utilization: est(&|s| s.assistant_utilization),
                 }
             })
             .collect();

@@ -165,6 +165,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .take(1)
                     .map(|k| RawKiosk { count: kiosks, ..k.clone() })
                     .collect::<Vec<_>>(),
+                // As the pilot offices: one assistant on the kiosk floor [est.].
+                floor_assistants: template.floor_assistants,
                 demand: RATES
                     .iter()
                     .map(|&(service, per_thousand, profile)| RawDemand {

@@ -53,18 +53,20 @@ use miette::NamedSource;
 
 pub use crate::error::ScenarioError;
 pub use crate::model::{
-    AtClosing, Balking, Capabilities, Capability, ChannelChoice, CounterGroup, DayMinute, Demand,
-    Discipline, Dist, Economics, FaceIdSettings, Holiday, KioskFailures, KioskGroup, OpeningHours,
-    Profile, ProfileIdx, QueuePolicy, Routing, Scenario, Segment, SegmentIdx, SegmentKind, Service,
-    ServiceIdx, Shift, Site, SiteKind, Team, Workflows, weekday_index,
+    Assistance, AtClosing, Balking, Capabilities, Capability, ChannelChoice, CounterGroup,
+    DayMinute, Demand, Discipline, Dist, Economics, FaceIdSettings, Holiday, KioskFailures,
+    KioskGroup, OpeningHours, Profile, ProfileIdx, QueuePolicy, Routing, Scenario, Segment,
+    SegmentIdx, SegmentKind, Service, ServiceIdx, Shift, Site, SiteKind, Team, Workflows,
+    weekday_index,
 };
 pub use crate::overrides::{
     AxisValue, MAX_SWEEP_POINTS, Override, OverrideError, RawAxis, RawSweep, Sweep, apply_overrides,
 };
 pub use crate::raw::{
-    Day, RawAdoption, RawBalking, RawChannelChoice, RawCounter, RawDemand, RawEconomics, RawFaceId,
-    RawHoliday, RawHorizon, RawHours, RawKiosk, RawProfile, RawQueuePolicy, RawRouting,
-    RawScenario, RawSegment, RawService, RawShift, RawSite, RawTeam, RawWorkflows,
+    Day, RawAdoption, RawAssistance, RawBalking, RawChannelChoice, RawCounter, RawDemand,
+    RawEconomics, RawFaceId, RawHoliday, RawHorizon, RawHours, RawKiosk, RawProfile,
+    RawQueuePolicy, RawRouting, RawScenario, RawSegment, RawService, RawShift, RawSite, RawTeam,
+    RawWorkflows,
 };
 
 /// Reads and checks the scenario file at `path`.

@@ -224,6 +224,17 @@ pub struct Segment {
     pub balking: Option<Balking>,
     /// Kiosk adoption over the horizon: (probability on the first day, on the last day).
     pub kiosk_adoption: Option<(f64, f64)>,
+    /// Kiosk users who need a floor assistant's help.
+    pub assistance: Option<Assistance>,
+}
+
+/// Digital literacy at the kiosk: who needs a floor assistant, for how long.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assistance {
+    /// Probability that a kiosk session needs an assistant.
+    pub share: f64,
+    /// Assistant time with the person, minutes (added to the session).
+    pub minutes: Dist,
 }
 
 impl Segment {
@@ -328,6 +339,8 @@ pub struct Site {
     pub counters: Vec<CounterGroup>,
     /// Kiosk groups.
     pub kiosks: Vec<KioskGroup>,
+    /// Floor assistants helping at the kiosks while the site is open.
+    pub floor_assistants: u32,
     /// Demand per service.
     pub demand: Vec<Demand>,
 }

@@ -291,6 +291,21 @@ pub struct RawSegment {
     /// rest in their `channel` proportions. Absent means `channel` holds all year.
     #[serde(default)]
     pub kiosk_adoption: Option<RawAdoption>,
+    /// Digital literacy: the share of this segment's kiosk users who need a floor
+    /// assistant's help to finish a session, and how long the help takes. Absent means
+    /// nobody does.
+    #[serde(default)]
+    pub assistance: Option<RawAssistance>,
+}
+
+/// Who needs help at a kiosk, and for how long.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAssistance {
+    /// Probability that a kiosk session of this segment needs an assistant.
+    pub share: f64,
+    /// The assistant's time with the person, minutes; the session lasts that much longer.
+    pub minutes: Dist,
 }
 
 /// Probability of choosing a kiosk at the start and at the end of the horizon.
@@ -443,6 +458,10 @@ pub struct RawSite {
     /// Self-service kiosks.
     #[serde(default)]
     pub kiosks: Vec<RawKiosk>,
+    /// Staff on the floor who help people at the kiosks while the site is open (0: people
+    /// who need help go to a counter, or leave where there is none).
+    #[serde(default)]
+    pub floor_assistants: u32,
     /// Yearly demand per service.
     #[serde(default)]
     pub demand: Vec<RawDemand>,

@@ -6,8 +6,9 @@ use jiff::civil::Date;
 
 use crate::locate::Path;
 use crate::model::{
-    Balking, Capabilities, ChannelChoice, CounterGroup, DayMinute, Demand, Holiday, KioskFailures,
-    KioskGroup, OpeningHours, Profile, QueuePolicy, Scenario, Segment, Service, Shift, Site,
+    Assistance, Balking, Capabilities, ChannelChoice, CounterGroup, DayMinute, Demand, Holiday,
+    KioskFailures, KioskGroup, OpeningHours, Profile, QueuePolicy, Scenario, Segment, Service,
+    Shift, Site,
 };
 use crate::raw::{Day, Dist, RawHours, RawProfile, RawScenario, RawSegment, RawService, RawSite};
 
@@ -501,6 +502,16 @@ fn segment(s: &RawSegment, path: &Path) -> Check<Segment> {
                 ))
             }
         },
+        assistance: match &s.assistance {
+            None => None,
+            Some(a) => {
+                let ap = path.field("assistance");
+                Some(Assistance {
+                    share: probability(a.share, &ap.field("share"))?,
+                    minutes: dist(&a.minutes, &ap.field("minutes"))?,
+                })
+            }
+        },
     })
 }
 
@@ -750,6 +761,7 @@ fn site(s: &RawSite, l: &Lookups<'_>, path: &Path) -> Check<Site> {
         hours,
         counters,
         kiosks,
+        floor_assistants: s.floor_assistants,
         demand,
     })
 }

@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::MatchError;
 use crate::kernels::{
-    Hit, Kernel, ProbeBlock, ProbeLanes, rescore_f32, rescore_i8, row_sums, scan_tile, tile_dots,
+    Hit, Kernel, ProbeBlock, ProbeLanes, Tile, rescore_f32, rescore_i8, row_sums, scan_tile,
+    tile_dots,
 };
 use crate::template::{QuantizedTemplate, Template, check_dimension};
 use crate::verify::Threshold;
@@ -24,10 +25,6 @@ const MIN_CHUNK_ROWS: usize = 1024;
 /// Up to this many (row, probe) pairs a search runs on the calling thread: below it, rayon's
 /// task hand-offs cost more than the scan (a 256-identity gallery, one probe: 256 pairs).
 const SEQUENTIAL_PAIRS: usize = 64 * 1024;
-
-/// Galleries up to this many rows are searched in batches by giving each rayon task whole
-/// blocks of probes (the gallery stays in the caches); larger ones split the rows.
-const PROBE_PARALLEL_MAX_ROWS: usize = 200_000;
 
 /// Rows scored together by the kernel: a tile of codes and a block of probes stay in the
 /// L1/L2 caches while every (row, probe) pair of the tile is scored.
@@ -288,15 +285,15 @@ impl Gallery {
         } else {
             probes.iter().map(Template::quantize).collect()
         };
+        let kernel = Kernel::best();
         let rescore =
-            |(probe, shortlist): (&Template, Vec<usize>)| self.rescore(probe, shortlist, k);
-        // Enough probe blocks to keep every thread busy: each task scans the whole gallery
-        // for its block alone (no merging, one top-k per probe over all rows) and re-scores
-        // its own shortlists. A small gallery stays in the caches, so reading it once per
-        // block costs little; a large one is split by rows instead (below).
+            |(probe, shortlist): (&Template, Vec<usize>)| self.rescore(kernel, probe, shortlist, k);
+        // With enough probe blocks to keep every thread busy, each task scans the whole
+        // gallery for one block alone (no merging, one top-k per probe over all rows) and
+        // re-scores its own shortlists. The gallery is read once per block either way; with
+        // fewer probes the rows are split between tasks instead (below).
         let threads = rayon::current_num_threads();
-        if self.len() <= PROBE_PARALLEL_MAX_ROWS && probes.len() >= 4 * threads * QUERY_BLOCK {
-            let kernel = Kernel::best();
+        if probes.len() >= 4 * threads * QUERY_BLOCK {
             let sums = row_sums(kernel, &self.codes, self.dimension);
             let per_block: Vec<Vec<Vec<Candidate>>> = probes
                 .par_chunks(QUERY_BLOCK)
@@ -373,7 +370,11 @@ impl Gallery {
             let rows = first_row..first_row + tile_codes.len() / d;
             let sums = row_sums.get(rows.clone()).unwrap_or_default();
             hits.clear();
-            scan_tile(kernel, tile_codes, &self.scales[rows], sums, &lanes, &floors, &mut hits);
+            let next = &self.codes[(rows.end * d).min(self.codes.len())..];
+            let ahead = &next[..next.len().min(TILE_ROWS * d)];
+            let tile =
+                Tile { codes: tile_codes, scales: &self.scales[rows], row_sums: sums, ahead };
+            scan_tile(kernel, tile, &lanes, &floors, &mut hits);
             for hit in &hits {
                 let heap = &mut heaps[hit.probe as usize];
                 if hit.score >= heap.floor {
@@ -459,8 +460,13 @@ impl Gallery {
     }
 
     /// Stage 2: re-score the shortlist with the f32 probe and keep the best `k`.
-    fn rescore(&self, probe: &Template, shortlist: Vec<usize>, k: usize) -> Vec<Candidate> {
-        let kernel = Kernel::best();
+    fn rescore(
+        &self,
+        kernel: Kernel,
+        probe: &Template,
+        shortlist: Vec<usize>,
+        k: usize,
+    ) -> Vec<Candidate> {
         let mut scores = vec![0.0_f32; shortlist.len()];
         match self.rescoring {
             Rescoring::Exact => {

@@ -5,6 +5,8 @@
 //! CPU and at every optimisation level. The int8 kernel accumulates exactly in `i32`, so its
 //! result does not depend on summation order at all.
 
+use rayon::prelude::*;
+
 use crate::template::refinement_offset;
 
 /// Number of independent accumulators (one 512-bit register of f32, or 16 i32 lanes).
@@ -245,34 +247,49 @@ pub(crate) fn row_sums(kernel: Kernel, codes: &[i8], dimension: usize) -> Vec<i3
         return Vec::new();
     }
     let blocked = dimension - dimension % 4;
-    codes
-        .chunks_exact(dimension)
-        .map(|row| row[..blocked].iter().map(|&c| i32::from(c)).sum())
-        .collect()
+    let sum = |row: &[i8]| -> i32 {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(sum) = vnni::code_sum(&row[..blocked]) {
+            return sum;
+        }
+        row[..blocked].iter().map(|&c| i32::from(c)).sum()
+    };
+    codes.par_chunks_exact(dimension).with_min_len(4096).map(sum).collect()
 }
 
-/// Scores every row of a tile (`codes`, rows of the probes' dimension; `scales` and
-/// `row_sums` of the same rows) against every probe and appends a [`Hit`] for each pair whose
+/// The rows one [`scan_tile`] call scores.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tile<'a> {
+    /// The rows' codes (rows of the probes' dimension).
+    pub(crate) codes: &'a [i8],
+    /// Their scales.
+    pub(crate) scales: &'a [f32],
+    /// Their [`row_sums`] (empty for kernels that need none).
+    pub(crate) row_sums: &'a [i32],
+    /// What the caller will scan next: the kernel may start loading it (no result changes).
+    pub(crate) ahead: &'a [i8],
+}
+
+/// Scores every row of a tile against every probe and appends a [`Hit`] for each pair whose
 /// score is at or above the probe's floor (`floors[probe]`), in (row, probe) order.
 ///
 /// Every kernel appends the same hits: the dot products are exact integers and the score is
 /// the same f32 product (`dot as f32 × scale`) whichever instructions form it.
 pub(crate) fn scan_tile(
     kernel: Kernel,
-    codes: &[i8],
-    scales: &[f32],
-    row_sums: &[i32],
+    tile: Tile<'_>,
     probes: &ProbeLanes,
     floors: &[f32],
     hits: &mut Vec<Hit>,
 ) {
     #[cfg(target_arch = "x86_64")]
     if kernel == Kernel::Vnni512
-        && row_sums.len() == scales.len()
-        && vnni::scan_tile(codes, scales, row_sums, probes, floors, hits)
+        && tile.row_sums.len() == tile.scales.len()
+        && vnni::scan_tile(tile, probes, floors, hits)
     {
         return;
     }
+    let Tile { codes, scales, .. } = tile;
     let rows = scales.len();
     let mut dots = Vec::new();
     tile_dots(kernel, codes, &probes.block, &mut dots);
@@ -388,7 +405,8 @@ mod vnni {
     use archmage::prelude::*;
 
     use super::{
-        Hit, LANES, PROBE_LANES, ProbeBlock, ProbeLanes, dot_i16_i8, finish_refinement, reduce_f32,
+        Hit, LANES, PROBE_LANES, ProbeBlock, ProbeLanes, Tile, dot_i16_i8, finish_refinement,
+        reduce_f32,
     };
 
     /// Whether the CPU has the AVX-512 level this kernel is compiled for (cached by `std`).
@@ -544,11 +562,30 @@ mod vnni {
         }
     }
 
+    /// `Σ codes` under AVX-512 (`vpsadbw` on the codes shifted to unsigned) when the CPU has
+    /// it; `None` otherwise.
+    pub(super) fn code_sum(codes: &[i8]) -> Option<i32> {
+        X64V4xToken::summon().map(|token| code_sum_v4(token, codes))
+    }
+
+    #[arcane(import_intrinsics)]
+    fn code_sum_v4(_token: X64V4xToken, codes: &[i8]) -> i32 {
+        let (blocks, rest) = codes.as_chunks::<64>();
+        let flip = _mm512_set1_epi8(i8::MIN);
+        let zero = _mm512_setzero_si512();
+        let mut acc = zero;
+        for block in blocks {
+            let unsigned = _mm512_xor_si512(_mm512_loadu_si512(block), flip);
+            acc = _mm512_add_epi64(acc, _mm512_sad_epu8(unsigned, zero));
+        }
+        // At most 65,536 values of at most 255: the total fits an i64 and the result an i32.
+        let shifted = _mm512_reduce_add_epi64(acc) - 128 * (64 * blocks.len()) as i64;
+        shifted as i32 + rest.iter().map(|&c| i32::from(c)).sum::<i32>()
+    }
+
     /// [`super::scan_tile`] under AVX-512 VNNI when the CPU has it; `false` otherwise.
     pub(super) fn scan_tile(
-        codes: &[i8],
-        scales: &[f32],
-        row_sums: &[i32],
+        tile: Tile<'_>,
         probes: &ProbeLanes,
         floors: &[f32],
         hits: &mut Vec<Hit>,
@@ -556,8 +593,8 @@ mod vnni {
         match X64V4xToken::summon() {
             Some(token) => {
                 match probes.packed.len().checked_div(probes.runs).unwrap_or(0) {
-                    1 => lanes_tile::<1>(token, codes, scales, row_sums, probes, floors, hits),
-                    2 => lanes_tile::<2>(token, codes, scales, row_sums, probes, floors, hits),
+                    1 => lanes_tile::<1>(token, tile, probes, floors, hits),
+                    2 => lanes_tile::<2>(token, tile, probes, floors, hits),
                     _ => return false,
                 }
                 true
@@ -573,13 +610,12 @@ mod vnni {
     #[arcane(import_intrinsics)]
     fn lanes_tile<const G: usize>(
         _token: X64V4xToken,
-        codes: &[i8],
-        scales: &[f32],
-        row_sums: &[i32],
+        tile: Tile<'_>,
         probes: &ProbeLanes,
         floors: &[f32],
         hits: &mut Vec<Hit>,
     ) {
+        let Tile { codes, scales, row_sums, ahead } = tile;
         let d = probes.block.dimension;
         let runs = probes.runs;
         let rows = scales.len();
@@ -594,6 +630,17 @@ mod vnni {
         let row_runs = |r: usize| &codes[r * d..r * d + 4 * runs].as_chunks::<4>().0[..runs];
         let mut r = 0;
         while r < rows {
+            // Ask for the rows after this block now (one load a cache line): streamed from
+            // memory, they arrive while this block is scored. The kernel reads eight rows a
+            // few bytes at a time, which the hardware prefetchers do not follow well.
+            let start = (r + ROWS) * d;
+            for offset in (start..start + ROWS * d).step_by(64) {
+                let byte = match offset.checked_sub(codes.len()) {
+                    None => codes[offset],
+                    Some(past) => ahead.get(past).copied().unwrap_or_default(),
+                };
+                std::hint::black_box(byte);
+            }
             let mut sums = [[_mm512_setzero_si512(); G]; ROWS];
             let count = if r + ROWS <= rows {
                 sums = lanes_block::<ROWS, G>(std::array::from_fn(|i| row_runs(r + i)), groups);
@@ -1020,7 +1067,9 @@ mod tests {
             let lanes = ProbeLanes::new(dimension, probes.iter().map(Vec::as_slice));
             let mut hits = Vec::new();
             let sums = row_sums(kernel, &rows, dimension);
-            scan_tile(kernel, &rows, &[1.0; 2], &sums, &lanes, &[f32::MIN; 2], &mut hits);
+            let floors = [f32::MIN; 2];
+            let tile = Tile { codes: &rows, scales: &[1.0; 2], row_sums: &sums, ahead: &[] };
+            scan_tile(kernel, tile, &lanes, &floors, &mut hits);
             let scores: Vec<f32> = hits.iter().map(|h| h.score).collect();
             let full = full as f32;
             assert_eq!(scores, [full, -full, -full, full], "{kernel:?}");
@@ -1064,7 +1113,9 @@ mod tests {
                     for kernel in Kernel::available() {
                         let sums = row_sums(kernel, &rows, dimension);
                         let mut hits = Vec::new();
-                        scan_tile(kernel, &rows, &scales, &sums, &lanes, &floors, &mut hits);
+                        let tile =
+                            Tile { codes: &rows, scales: &scales, row_sums: &sums, ahead: &[] };
+                        scan_tile(kernel, tile, &lanes, &floors, &mut hits);
                         assert_eq!(
                             hits, expected,
                             "{kernel:?} d={dimension} rows={row_count} probes={probe_count}"

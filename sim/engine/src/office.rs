@@ -136,6 +136,10 @@ struct ServiceInfo {
     dedup: bool,
     /// Per skill: reason codes for approving and for rejecting.
     reasons: [(ReasonCode, ReasonCode); 7],
+    /// Facts of the definition that hold for a share of cases: (bit, share).
+    facts: Vec<(u16, f64)>,
+    /// Days to produce this service's document, where it has its own.
+    production_days: Option<Sampler>,
 }
 
 /// The back office of one replication.
@@ -278,7 +282,21 @@ impl Office {
                 let def = catalog.get(id)?;
                 let dedup =
                     def.rules.iter().any(|r| matches!(r.kind, RuleKind::DedupSearch { .. }));
-                Some(ServiceInfo { id, dedup, reasons: reasons_of(def) })
+                let facts = w
+                    .facts
+                    .iter()
+                    .filter(|(service, _, _)| *service == s.id)
+                    .filter_map(|(_, fact, share)| {
+                        let bit = def.facts.iter().position(|f| f == fact)?;
+                        Some((u16::try_from(bit).ok()?, *share))
+                    })
+                    .collect();
+                let production_days = w
+                    .production_days_by_service
+                    .iter()
+                    .find(|(service, _)| *service == s.id)
+                    .map(|(_, d)| Sampler::new(d));
+                Some(ServiceInfo { id, dedup, reasons: reasons_of(def), facts, production_days })
             })
             .collect::<Vec<_>>();
         if services.len() != sc.services.len() {
@@ -387,8 +405,14 @@ impl Office {
         } else {
             None
         };
-        let Ok(out) = self.store.open(info.id, Pseudonym(r.person), Facts::default(), ts(now))
-        else {
+        // The case's facts (first issue, minor applicant...) in the scenario's shares.
+        let mut facts = Facts::default();
+        for &(bit, share) in &info.facts {
+            if rng.random::<f64>() < share {
+                facts.0 |= 1 << bit;
+            }
+        }
+        let Ok(out) = self.store.open(info.id, Pseudonym(r.person), facts, ts(now)) else {
             return;
         };
         let id = out.case;
@@ -517,7 +541,10 @@ impl Office {
                 return;
             }
             if produced {
-                let days = self.samplers.production_days.sample(&mut m.rng);
+                let days = match self.services.get(usize::from(m.service)) {
+                    Some(ServiceInfo { production_days: Some(own), .. }) => own.sample(&mut m.rng),
+                    _ => self.samplers.production_days.sample(&mut m.rng),
+                };
                 cal.schedule(
                     later(days * DAY_MS as f64),
                     OFFICE,

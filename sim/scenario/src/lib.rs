@@ -64,7 +64,7 @@ pub use crate::overrides::{
 };
 pub use crate::raw::{
     Day, RawAdoption, RawAssistance, RawBalking, RawChannelChoice, RawCounter, RawDemand,
-    RawEconomics, RawFaceId, RawHoliday, RawHorizon, RawHours, RawKiosk, RawProfile,
+    RawEconomics, RawFaceId, RawFactShare, RawHoliday, RawHorizon, RawHours, RawKiosk, RawProfile,
     RawQueuePolicy, RawRouting, RawScenario, RawSegment, RawService, RawShift, RawSite, RawTeam,
     RawWorkflows,
 };

@@ -103,6 +103,10 @@ pub struct Workflows {
     pub consent_no_answer: f64,
     /// Days to produce a document.
     pub production_days: Dist,
+    /// Days to produce a document, by service id, where a service differs.
+    pub production_days_by_service: Vec<(String, Dist)>,
+    /// Facts that hold for a share of a service's cases: (service id, fact, share).
+    pub facts: Vec<(String, String, f64)>,
     /// Days from ready to the pickup visit.
     pub pickup_days: Dist,
     /// Share who never collect.

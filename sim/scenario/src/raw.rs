@@ -125,6 +125,15 @@ pub struct RawWorkflows {
     pub consent_no_answer: f64,
     /// Days to produce a document (off-site).
     pub production_days: Dist,
+    /// Days to produce the document, by service id, where a service differs from
+    /// `production_days`.
+    #[serde(default)]
+    pub production_days_by_service: Vec<(String, Dist)>,
+    /// Shares of cases for which a fact of a service's definition holds (a first issue, a
+    /// minor applicant, a hotel stay...): the guards on those facts then take their branch.
+    /// A fact not listed holds for nobody.
+    #[serde(default)]
+    pub facts: Vec<RawFactShare>,
     /// Days from "ready" to the pickup visit.
     pub pickup_days: Dist,
     /// Share of people who never collect.
@@ -137,6 +146,18 @@ pub struct RawWorkflows {
     pub appeal: f64,
     /// Liveness score of a live capture: mean of a Beta-like score in [0, 1].
     pub liveness_mean: f64,
+}
+
+/// The share of a service's cases for which one of its facts holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFactShare {
+    /// Service id.
+    pub service: String,
+    /// Fact name, as listed in the service's definition.
+    pub fact: String,
+    /// Share of the service's cases for which it holds.
+    pub share: f64,
 }
 
 /// A back-office team.

@@ -296,6 +296,37 @@ fn workflows(
             "expected consent_refused + consent_no_answer <= 1",
         );
     }
+    let known_service = |name: &str, at: &Path| -> Check<&RawService> {
+        services.iter().find(|s| s.id == name).map_or_else(
+            || problem(at, format!("expected a service id of this scenario, found {name:?}")),
+            Ok,
+        )
+    };
+    let mut production_days_by_service = Vec::with_capacity(w.production_days_by_service.len());
+    for (i, (name, d)) in w.production_days_by_service.iter().enumerate() {
+        let ip = path.field("production_days_by_service").index(i);
+        known_service(name, &ip.index(0))?;
+        production_days_by_service.push((name.clone(), dist(d, &ip.index(1))?));
+    }
+    let mut facts = Vec::with_capacity(w.facts.len());
+    for (i, f) in w.facts.iter().enumerate() {
+        let fp = path.field("facts").index(i);
+        known_service(&f.service, &fp.field("service"))?;
+        let def = catalog.id(&f.service).and_then(|id| catalog.get(id));
+        if !def.is_some_and(|d| d.facts.contains(&f.fact)) {
+            let listed = def.map(|d| d.facts.join(", ")).unwrap_or_default();
+            return problem(
+                &fp.field("fact"),
+                format!(
+                    "expected a fact of {:?}'s definition ({}), found {:?}",
+                    f.service,
+                    if listed.is_empty() { "it has none" } else { &listed },
+                    f.fact
+                ),
+            );
+        }
+        facts.push((f.service.clone(), f.fact.clone(), probability(f.share, &fp.field("share"))?));
+    }
     Ok(crate::model::Workflows {
         services_dir,
         catalog: std::sync::Arc::new(catalog),
@@ -312,6 +343,8 @@ fn workflows(
         consent_refused: share(w.consent_refused, "consent_refused")?,
         consent_no_answer: share(w.consent_no_answer, "consent_no_answer")?,
         production_days: dist(&w.production_days, &path.field("production_days"))?,
+        production_days_by_service,
+        facts,
         pickup_days: dist(&w.pickup_days, &path.field("pickup_days"))?,
         never_collect: share(w.never_collect, "never_collect")?,
         pickup_counter_minutes: dist(

@@ -3,6 +3,7 @@
 mod assistance;
 mod calendar;
 mod determinism;
+mod facts;
 mod invariants;
 mod validation;
 

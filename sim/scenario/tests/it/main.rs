@@ -331,6 +331,29 @@ fn unknown_back_office_skill_is_an_error() {
 }
 
 #[test]
+fn a_fact_the_service_does_not_define_is_an_error() {
+    let text = pilot_with("fact: \"minor\", share: 0.12", "fact: \"first-issue\", share: 0.12");
+    check_error(
+        &text,
+        "fact: \"first-issue\", share: 0.12",
+        &["workflows.facts[2].fact", "\"foreign-passport\"", "minor", "\"first-issue\""],
+    );
+}
+
+#[test]
+fn production_days_of_an_unknown_service_are_an_error() {
+    let text = pilot_with(
+        "(\"foreign-passport\", LogNormal(mean: 5.0",
+        "(\"passport\", LogNormal(mean: 5.0",
+    );
+    check_error(
+        &text,
+        "(\"passport\", LogNormal(mean: 5.0",
+        &["production_days_by_service[0][0]", "expected a service id"],
+    );
+}
+
+#[test]
 fn missing_service_definitions_are_an_error() {
     let text = pilot_with("services: \"services\",", "services: \"no-such-folder\",");
     check_error(&text, "no-such-folder", &["workflows.services", "folder of service definitions"]);

@@ -1,0 +1,78 @@
+//! Case facts in the scenario's shares take their branches of the service definitions, and
+//! a service with its own production time keeps to it.
+
+use std::sync::{Arc, Mutex};
+
+use navbat_engine::{CaseExporter, DAY_MS, Simulation};
+use navbat_scenario::Dist;
+use navbat_workflow::{Case, Trigger};
+
+use crate::{pilot, shortened};
+
+/// Every finished case of one 40-day replication of `s`, with the catalog's ids of the
+/// foreign-passport service and its steps.
+fn cases(s: navbat_scenario::Scenario) -> Vec<Case> {
+    let model = shortened(s, 40);
+    let out: Arc<Mutex<Vec<Case>>> = Arc::default();
+    let sink = out.clone();
+    let exporter: CaseExporter = Box::new(move |_, case| {
+        sink.lock().expect("no panic while exporting").push(case.clone());
+    });
+    Simulation::with_case_export(model, 3, 0, exporter).finish();
+    std::mem::take(&mut *out.lock().expect("no panic while exporting"))
+}
+
+#[test]
+fn minors_go_through_the_guardian_check_in_their_share() {
+    let s = pilot();
+    let w = s.workflows.as_ref().expect("the pilot has workflows");
+    let share = w
+        .facts
+        .iter()
+        .find(|(service, fact, _)| service == "foreign-passport" && fact == "minor")
+        .map(|f| f.2)
+        .expect("the pilot gives a share of minors");
+    let catalog = w.catalog.clone();
+    let passport = catalog.id("foreign-passport").expect("service");
+    let def = catalog.get(passport).expect("definition");
+    let minor = def.facts.iter().position(|f| f == "minor").expect("fact");
+    let guardian = def.step_id("guardian-check").expect("step");
+    let all = cases(s);
+    let passports: Vec<&Case> = all.iter().filter(|c| c.state.service == passport).collect();
+    assert!(passports.len() > 1_000, "{} passport cases", passports.len());
+    let mut minors = 0;
+    for c in &passports {
+        let is_minor = c.state.facts.0 & (1 << minor) != 0;
+        let checked = c.log.iter().any(|e| e.to == guardian);
+        // A refused identity check ends the case before the guardian is asked.
+        assert!(!checked || is_minor, "case {:?} saw the guardian check without the fact", c.id);
+        minors += usize::from(is_minor);
+    }
+    let observed = minors as f64 / passports.len() as f64;
+    assert!((observed - share).abs() < 0.03, "{observed} minors against {share}");
+}
+
+#[test]
+fn a_service_with_its_own_production_time_keeps_to_it() {
+    let mut s = pilot();
+    let w = s.workflows.as_mut().expect("the pilot has workflows");
+    w.production_days_by_service = vec![("foreign-passport".into(), Dist::Constant { value: 9.0 })];
+    w.production_days = Dist::Constant { value: 2.0 };
+    let catalog = w.catalog.clone();
+    let passport = catalog.id("foreign-passport").expect("service");
+    let all = cases(s);
+    let mut seen = [0, 0];
+    for c in &all {
+        let Some(done) = c.log.iter().find(|e| e.trigger == Some(Trigger::Produced)) else {
+            continue;
+        };
+        // Production starts with the entry just before the one that records it.
+        let started = &c.log[done.seq as usize - 1];
+        let days = (done.at.0 - started.at.0) as f64 / DAY_MS as f64;
+        let own = c.state.service == passport;
+        let want = if own { 9.0 } else { 2.0 };
+        assert!((days - want).abs() < 1e-3, "{days} days of production, expected {want}");
+        seen[usize::from(own)] += 1;
+    }
+    assert!(seen[0] > 100 && seen[1] > 100, "{seen:?} productions seen");
+}

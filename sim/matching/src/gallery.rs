@@ -84,12 +84,13 @@ pub enum Rescoring {
 /// A gallery of enrolled templates.
 ///
 /// The search structure is a row-major int8 matrix (one row per identity, one scale each).
-/// A search scans every row (exact, not approximate), in chunks on the rayon pool with the
-/// fastest exact int8 kernel the CPU has (AVX-512 VNNI, AVX2 or portable, detected at run
-/// time); the best `k + margin` rows by int8 score (a total order: score, then identity) are
+/// A search scans every row (exact, not approximate) on the rayon pool with the fastest
+/// exact int8 kernel the CPU has (AVX-512 VNNI, AVX2 or portable, detected at run time): a
+/// large batch gives each task whole blocks of probes, a small one splits the rows between
+/// tasks. The best `k + margin` rows by int8 score (a total order: score, then identity) are
 /// re-scored with the f32 probe (see [`Rescoring`]) and ranked by (score descending,
-/// identity ascending). Results are bit-identical whatever the number of threads or the
-/// kernel.
+/// identity ascending). Results are bit-identical whatever the number of threads, the split
+/// or the kernel.
 #[derive(Debug, Clone)]
 pub struct Gallery {
     dimension: usize,

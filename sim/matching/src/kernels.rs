@@ -516,33 +516,52 @@ mod vnni {
         }
     }
 
-    /// One row of [`rescore_i8_rows`]: the int8 part in sixteen lanes (codes widened to f32,
-    /// exact), the refinement part in eight lanes (one per bit of a byte), each lane in the
-    /// order of the portable loops.
+    /// `N` rows of [`rescore_i8_rows`] at once (independent chains): the int8 part in sixteen
+    /// lanes (codes widened to f32, exact), the refinement part in eight lanes (one per bit of
+    /// a byte), each lane in the order of the portable loops.
     #[rite(v4x, import_intrinsics)]
-    fn rescore_i8_row(probe: &[f32], codes: &[i8], bits: &[u8]) -> f32 {
+    fn rescore_i8_n<const N: usize>(
+        probe: &[f32],
+        codes: [&[i8]; N],
+        bits: [&[u8]; N],
+    ) -> [f32; N] {
         let (probe_blocks, probe_rest) = probe.as_chunks::<LANES>();
         let blocked = probe.len() - probe_rest.len();
-        let mut acc = _mm512_setzero_ps();
-        for (p, c) in probe_blocks.iter().zip(codes.as_chunks::<LANES>().0) {
-            let widened = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(c)));
-            acc = _mm512_add_ps(acc, _mm512_mul_ps(_mm512_loadu_ps(p), widened));
+        let code_blocks = codes.map(|c| &c.as_chunks::<LANES>().0[..probe_blocks.len()]);
+        let mut acc = [_mm512_setzero_ps(); N];
+        for (b, p) in probe_blocks.iter().enumerate() {
+            let p = _mm512_loadu_ps(p);
+            for i in 0..N {
+                let widened =
+                    _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(&code_blocks[i][b])));
+                acc[i] = _mm512_add_ps(acc[i], _mm512_mul_ps(p, widened));
+            }
         }
-        let tail: f32 =
-            probe_rest.iter().zip(&codes[blocked..]).map(|(x, &y)| x * f32::from(y)).sum();
-        let coarse = fold(acc) + tail;
+        let eights = probe.as_chunks::<8>().0;
+        let bytes = bits.map(|b| &b[..eights.len()]);
         let bit_of_lane = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
         let up = _mm256_set1_ps(0.25);
         let down = _mm256_set1_ps(-0.25);
-        let mut fine = _mm256_setzero_ps();
-        for (p, &byte) in probe.as_chunks::<8>().0.iter().zip(bits) {
-            let set = _mm256_test_epi32_mask(_mm256_set1_epi32(i32::from(byte)), bit_of_lane);
-            let offsets = _mm256_mask_blend_ps(set, down, up);
-            fine = _mm256_add_ps(fine, _mm256_mul_ps(_mm256_loadu_ps(p), offsets));
+        let mut fine = [_mm256_setzero_ps(); N];
+        for (j, p) in eights.iter().enumerate() {
+            let p = _mm256_loadu_ps(p);
+            for i in 0..N {
+                let byte = _mm256_set1_epi32(i32::from(bytes[i][j]));
+                let offsets =
+                    _mm256_mask_blend_ps(_mm256_test_epi32_mask(byte, bit_of_lane), down, up);
+                fine[i] = _mm256_add_ps(fine[i], _mm256_mul_ps(p, offsets));
+            }
         }
-        let mut lanes = [0.0_f32; 8];
-        _mm256_storeu_ps(&mut lanes, fine);
-        coarse + finish_refinement(lanes, probe, bits)
+        let mut out = [0.0_f32; N];
+        for i in 0..N {
+            let tail: f32 =
+                probe_rest.iter().zip(&codes[i][blocked..]).map(|(x, &y)| x * f32::from(y)).sum();
+            let coarse = fold(acc[i]) + tail;
+            let mut lanes = [0.0_f32; 8];
+            _mm256_storeu_ps(&mut lanes, fine[i]);
+            out[i] = coarse + finish_refinement(lanes, probe, bits[i]);
+        }
+        out
     }
 
     #[arcane(import_intrinsics)]
@@ -556,9 +575,15 @@ mod vnni {
     ) {
         let d = probe.len();
         let b = d.div_ceil(8);
-        for (&r, score) in rows.iter().zip(out) {
-            *score =
-                rescore_i8_row(probe, &codes[r * d..(r + 1) * d], &refinement[r * b..(r + 1) * b]);
+        let row_codes = |r: usize| &codes[r * d..(r + 1) * d];
+        let row_bits = |r: usize| &refinement[r * b..(r + 1) * b];
+        let (quads, rest) = rows.as_chunks::<4>();
+        let (out_quads, out_rest) = out.as_chunks_mut::<4>();
+        for (quad, scores) in quads.iter().zip(out_quads) {
+            *scores = rescore_i8_n::<4>(probe, quad.map(row_codes), quad.map(row_bits));
+        }
+        for (&r, score) in rest.iter().zip(out_rest) {
+            [*score] = rescore_i8_n::<1>(probe, [row_codes(r)], [row_bits(r)]);
         }
     }
 

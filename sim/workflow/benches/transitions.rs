@@ -57,8 +57,9 @@ const REVIEWED_TRANSITIONS_PER_CASE: u64 = 11;
 /// Drive `CASES` work-permit cases through two human reviews (queue claim + complete).
 fn run_reviewed_permits(st: &mut CaseStore, start: Timestamp) -> u64 {
     let service = st.catalog().id("work-permit").unwrap_or_else(|| panic!("work-permit"));
+    // Between the work permit's reject (0.1212) and accept (0.2081) cosine thresholds.
     let grey = Event::Matched(MatchInputs {
-        verify_score: 0.6,
+        verify_score: 0.17,
         liveness_score: 0.9,
         best_candidate_score: None,
     });

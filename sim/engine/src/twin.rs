@@ -47,7 +47,7 @@ pub(crate) struct RunState {
 
 /// The cached query that reaches a site's floor without a per-call type lookup.
 #[derive(Resource)]
-pub(crate) struct Floors(pub(crate) QueryState<&'static mut SiteState>);
+pub(crate) struct Floors(pub(crate) QueryState<(Entity, &'static mut SiteState)>);
 
 /// The system: handles every event due up to the step target.
 pub(crate) fn handle_due_events(world: &mut World) {
@@ -57,7 +57,17 @@ pub(crate) fn handle_due_events(world: &mut World) {
     let routing = model.scenario.routing.is_some();
     let (handled, last) = with_parts(world, |world, parts| {
         let (mut handled, mut last) = (0u64, None);
-        let mut floors = parts.floors.0.query_mut(world);
+        // Each site's floor is looked up once a pass, not once an event. Floors iterate in
+        // the order they were spawned (site order), so the guess is right at once.
+        let sites = &parts.run.sites;
+        let mut by_site: Vec<Option<Mut<'_, SiteState>>> = sites.iter().map(|_| None).collect();
+        for (k, (e, floor)) in parts.floors.0.iter_mut(world).enumerate() {
+            let i =
+                if sites.get(k) == Some(&e) { Some(k) } else { sites.iter().position(|&x| x == e) };
+            if let Some(slot) = i.and_then(|i| by_site.get_mut(i)) {
+                *slot = Some(floor);
+            }
+        }
         while let Some(s) = parts.cal.pop_due(until) {
             if s.site == OFFICE {
                 if let Some(office) = parts.run.office.as_mut().map(office_mut) {
@@ -68,7 +78,7 @@ pub(crate) fn handle_due_events(world: &mut World) {
                 continue;
             }
             let site = s.site as usize;
-            let Ok(mut floor) = floors.get_mut(parts.run.sites[site]) else {
+            let Some(floor) = by_site.get_mut(site).and_then(Option::as_mut) else {
                 continue;
             };
             let mut env = Env {
@@ -1277,7 +1287,7 @@ pub(crate) fn prime(world: &mut World) {
     let limit = world.get_resource::<ArrivalLimit>().copied();
     with_parts(world, |world, parts| {
         for site in 0..parts.run.sites.len() {
-            let Ok(mut floor) = parts.floors.0.get_mut(world, parts.run.sites[site]) else {
+            let Ok((_, mut floor)) = parts.floors.0.get_mut(world, parts.run.sites[site]) else {
                 continue;
             };
             let mut env = Env {

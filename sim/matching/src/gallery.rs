@@ -34,6 +34,11 @@ const TILE_ROWS: usize = 64;
 /// from memory once per block of queries instead of once per query.
 const QUERY_BLOCK: usize = 32;
 
+/// Up to this many rows, a gallery that keeps exact rows answers a single probe by scoring
+/// every row in f32: cheaper than quantising the probe, scanning codes and re-scoring a
+/// shortlist (the simulator's scaled galleries of a few hundred identities), and exact.
+const SMALL_EXACT_ROWS: usize = 1024;
+
 /// Length of the candidate list [`Gallery::identify`] returns at most.
 pub const CANDIDATE_LIST_LENGTH: usize = 10;
 
@@ -254,8 +259,30 @@ impl Gallery {
     /// [`MatchError::ZeroCandidates`], [`MatchError::EmptyGallery`],
     /// [`MatchError::DimensionMismatch`].
     pub fn search(&self, probe: &Template, k: usize) -> Result<Vec<Candidate>, MatchError> {
+        if self.rescoring == Rescoring::Exact && self.len() <= SMALL_EXACT_ROWS && k > 0 {
+            self.check_probe(probe)?;
+            return Ok(self.search_every_row(probe, k));
+        }
         let mut all = self.search_batch(std::slice::from_ref(probe), k)?;
         Ok(all.pop().unwrap_or_default())
+    }
+
+    /// The `k` best rows by exact f32 score of every row (a small gallery, one probe).
+    fn search_every_row(&self, probe: &Template, k: usize) -> Vec<Candidate> {
+        let rows: Vec<usize> = (0..self.len()).collect();
+        let mut scores = vec![0.0_f32; rows.len()];
+        rescore_f32(Kernel::best(), probe.as_slice(), &self.exact, &rows, &mut scores);
+        let mut ranked: Vec<Ranked> = rows
+            .into_iter()
+            .zip(scores)
+            .map(|(row, score)| Ranked { score: score.clamp(-1.0, 1.0), id: self.ids[row], row })
+            .collect();
+        if k < ranked.len() {
+            ranked.select_nth_unstable_by(k - 1, |a, b| b.cmp(a));
+            ranked.truncate(k);
+        }
+        ranked.sort_unstable_by(|a, b| b.cmp(a));
+        ranked.into_iter().map(|r| Candidate { id: r.id, score: r.score }).collect()
     }
 
     /// [`Gallery::search`] for many probes at once; reads the gallery once per block of

@@ -196,3 +196,35 @@ fn large_batches_match_single_searches_and_brute_force() {
         }
     }
 }
+
+/// A small gallery that keeps exact rows answers one probe by scoring every row: the same
+/// identities and score bits as f32 brute force, for any `k` (more than enrolled too).
+#[test]
+fn small_exact_galleries_search_every_row_like_brute_force() {
+    use navbat_matching::Rescoring;
+    let d = 96;
+    let gallery: Vec<Template> =
+        (0..300).map(|i| Template::new(spread(i, d)).expect("non-zero")).collect();
+    let mut g = Gallery::with_rescoring(d, Rescoring::Exact).expect("valid dimension");
+    for (i, t) in gallery.iter().enumerate() {
+        g.enrol(IdentityId(i as u64), t).expect("new id");
+    }
+    for q in 0..60_u64 {
+        let probe = if q % 2 == 0 {
+            let mate = gallery[(q as usize * 13) % gallery.len()].as_slice();
+            let values = mate.iter().zip(spread(30_000 + q, d)).map(|(v, n)| v + 0.05 * n);
+            Template::new(values.collect()).expect("non-zero")
+        } else {
+            Template::new(spread(40_000 + q, d)).expect("non-zero")
+        };
+        for k in [1, 10, 300, 400] {
+            let found: Vec<(u64, u32)> = g
+                .search(&probe, k)
+                .expect("non-empty")
+                .iter()
+                .map(|c| (c.id.0, c.score.to_bits()))
+                .collect();
+            assert_eq!(found, brute_force(&gallery, &probe, k), "probe {q}, k {k}");
+        }
+    }
+}

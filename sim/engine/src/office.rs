@@ -146,6 +146,8 @@ struct ServiceInfo {
 pub(crate) struct Office {
     store: CaseStore,
     finished: Arc<Mutex<Vec<Case>>>,
+    /// An empty list with room, swapped with the finished-case sink's list each drain.
+    spare: Vec<Case>,
     services: Vec<ServiceInfo>,
     meta: Vec<Option<Meta>>,
     officers: Vec<Officer>,
@@ -343,6 +345,7 @@ impl Office {
         Some(Self {
             store,
             finished,
+            spare: Vec::new(),
             services,
             meta: Vec::new(),
             officers,
@@ -632,9 +635,13 @@ impl Office {
 
     /// Tallies and drops the cases the store handed back as finished.
     fn drain(&mut self) {
-        let done: Vec<Case> =
-            std::mem::take(&mut *self.finished.lock().unwrap_or_else(PoisonError::into_inner));
-        for case in done {
+        // The sink's list and this spare one swap places, so no list is allocated a case.
+        let mut done = std::mem::take(&mut self.spare);
+        std::mem::swap(
+            &mut *self.finished.lock().unwrap_or_else(PoisonError::into_inner),
+            &mut done,
+        );
+        for case in done.drain(..) {
             let slot = (case.id.0 & 0xffff_ffff) as usize;
             let Some(meta) = self.meta.get_mut(slot).and_then(Option::take) else { continue };
             if meta.id != case.id {
@@ -681,6 +688,7 @@ impl Office {
                 }
             }
         }
+        self.spare = done;
     }
 
     /// Lets idle officers on duty who have `skill` claim its waiting tasks.
@@ -726,8 +734,9 @@ impl Office {
         if !self.officers[o].on_duty {
             return;
         }
-        let skills = self.team_skills[self.officers[o].team].clone();
-        for skill in skills {
+        let team = self.officers[o].team;
+        for i in 0..self.team_skills[team].len() {
+            let skill = self.team_skills[team][i];
             if self.store.queue_len(skill) > 0 && self.claim(o, skill, now, cal) {
                 return;
             }

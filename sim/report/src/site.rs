@@ -233,7 +233,7 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, s: &SiteRuns<'_>) 
             }
             row
         };
-    let rows = vec![
+    let mut rows = vec![
         both("Arrivals", "people/year", 0, |r| r.arrivals as f64, true),
         both("Diverted to the online portal", "people/year", 0, |r| r.portal as f64, true),
         both("Served", "people/year", 0, |r| r.served as f64, true),
@@ -270,6 +270,44 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, s: &SiteRuns<'_>) 
             true,
         ),
     ];
+    // Floor assistance, where the run had any: digital literacy at the kiosks.
+    if s.pilot.iter().any(|r| r.assisted > 0 || r.assistance_missing > 0) {
+        let at = rows.len() - 5;
+        rows.splice(
+            at..at,
+            [
+                both("Floor assistants", "people", 0, |r| f64::from(r.floor_assistants), false),
+                both(
+                    "Kiosk sessions helped by an assistant",
+                    "per year",
+                    0,
+                    |r| r.assisted as f64,
+                    false,
+                ),
+                both(
+                    "Wait at the kiosk for help",
+                    "min (mean)",
+                    1,
+                    |r| r.assist_wait_mean_min,
+                    false,
+                ),
+                both(
+                    "Floor assistant utilisation",
+                    "%",
+                    1,
+                    |r| 100.0 * r.assistant_utilization,
+                    false,
+                ),
+                both(
+                    "Needed help where nobody gives it (sent to a counter)",
+                    "people/year",
+                    0,
+                    |r| r.assistance_missing as f64,
+                    false,
+                ),
+            ],
+        );
+    }
     blocks.push(Block::Table(Table {
         name: format!("{stem}-operations"),
         caption: format!("{}: officers, kiosks and abandonment, mean (95 % CI) a year", site.name),

@@ -83,6 +83,12 @@ fn with_cases(mut r: SiteRecord, pilot: bool) -> SiteRecord {
     r.appeals_upheld = 10;
     r.audit_verified = r.cases_delivered + r.cases_refused + r.cases_lapsed;
     r.audit_failed = 0;
+    if pilot {
+        r.floor_assistants = 1;
+        r.assisted = 120;
+        r.assist_wait_mean_min = 1.5;
+        r.assistant_utilization = 0.04;
+    }
     r
 }
 
@@ -325,6 +331,13 @@ fn every_section_of_a_full_run_is_filled_and_agrees_with_its_data() {
     // End-to-end: the hand-built pilot is 2 days faster in every replication.
     let e2e = headline.iter().find(|r| r[1].starts_with("End-to-end")).expect("e2e row");
     assert_eq!((e2e[5].as_str(), e2e[6].as_str(), e2e[7].as_str()), ("-2.00", "-2.00", "-2.00"));
+
+    // Per site: floor assistance in the operations table, pilot only.
+    let ops = data("zangiota-operations");
+    let helped = row_starting(&ops, "Kiosk sessions helped by an assistant");
+    assert!(helped[2].starts_with("120"), "{helped:?}");
+    assert_eq!(helped[3], "no kiosks", "{helped:?}");
+    assert!(row_starting(&ops, "Floor assistant utilisation")[2].starts_with("4.0"), "{ops:?}");
 
     // Per site: cases table and its end-to-end rows.
     let cases = data("zangiota-cases");

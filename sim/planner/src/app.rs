@@ -92,6 +92,7 @@ pub fn run(options: PlanOptions) -> Result<(), PlannerError> {
     .add_systems(Startup, spawn_camera)
     .add_systems(Update, (advance_twin, pace_updates, drive_run_mode).chain())
     .add_systems(EguiPrimaryContextPass, draw_planner)
+    .add_systems(Last, sample_textures_nearest)
     .add_systems(
         PostUpdate,
         count_triangles
@@ -163,6 +164,37 @@ fn draw_planner(
     crate::ui::draw(ctx, &mut planner.0);
     planner.0.perf.record_draw(t0.elapsed().as_secs_f64() * 1000.0);
     Ok(())
+}
+
+/// Samples egui's textures by their nearest texel instead of bilinearly: four texel fetches
+/// and their weights become one, in the fragment shader a software renderer runs for every
+/// pixel egui paints. The planner's textures are egui's font atlas and the demand-zone
+/// sprites; egui places glyphs and the sprites on whole pixels, where both filters read the
+/// same texel, and the atlas's small prerasterized discs (queue dots) move by under half a
+/// pixel.
+fn sample_textures_nearest(
+    textures: Option<Res<bevy_egui::EguiManagedTextures>>,
+    mut images: ResMut<Assets<Image>>,
+) {
+    use bevy::image::{ImageFilterMode, ImageSampler};
+    let Some(textures) = textures else {
+        return;
+    };
+    for texture in textures.0.values() {
+        let nearest = images.get(texture.handle.id()).is_none_or(|image| {
+            matches!(&image.sampler, ImageSampler::Descriptor(d)
+                if d.mag_filter == ImageFilterMode::Nearest
+                    && d.min_filter == ImageFilterMode::Nearest)
+        });
+        if !nearest && let Some(mut image) = images.get_mut(texture.handle.id()) {
+            if let ImageSampler::Descriptor(d) = &mut image.sampler {
+                d.mag_filter = ImageFilterMode::Nearest;
+                d.min_filter = ImageFilterMode::Nearest;
+            } else {
+                image.sampler = ImageSampler::nearest();
+            }
+        }
+    }
 }
 
 /// Counts frames; logs when the window is up; in screenshot mode asks for the picture after
@@ -248,8 +280,9 @@ fn log_perf(p: &Planner, mode: &RunMode) {
 ///
 /// bevy_egui's shader turns every texel from linear to sRGB and the result back to linear:
 /// six `pow`s a pixel, which on a software renderer cost about a fifth of the frame. The
-/// planner paints no images, so its only texture is egui's font atlas, whose texels are white
-/// with coverage in alpha (premultiplied, so the sRGB colour is alpha in every channel):
+/// planner paints no images: its textures are egui's font atlas and the demand-zone sprites
+/// (`sprites.rs`), whose texels are white with coverage in alpha (premultiplied, so the sRGB
+/// colour is alpha in every channel):
 /// the sRGB colour is `vertex colour × coverage`, and only the conversion of that product to
 /// linear (the target is sRGB) is left.
 const COVERAGE_SHADER: &str = include_str!("egui_coverage.wgsl");

@@ -45,12 +45,14 @@ mod clock;
 mod compare;
 mod direct;
 mod error;
+mod fills;
 mod layout;
 mod live;
 mod map;
 mod options;
 mod planner;
 mod situation;
+mod sprites;
 mod ui;
 
 pub use crate::app::run;

@@ -30,6 +30,27 @@ mod palette {
     pub(super) const KIOSK: Color32 = Color32::from_rgb(0, 140, 150);
     pub(super) const DOWN: Color32 = Color32::from_rgb(200, 40, 40);
     pub(super) const OFF: Color32 = Color32::from_rgb(205, 208, 214);
+    /// Demand zones (their sprites carry the opacity). The window's earlier zones, painted as
+    /// translucent (90, 120, 200) by egui, came out in this greyer blue.
+    pub(super) const ZONE: Color32 = Color32::from_rgb(46, 57, 84);
+}
+
+/// Fills a rounded rectangle (radii: north-west, north-east, south-east, south-west) with
+/// [`crate::fills::convex_fill`]: the look of `Painter::rect_filled` (corners on whole
+/// pixels, a one-pixel anti-aliasing fringe) in triangles that cross a fraction of the pixel
+/// blocks egui's fan of slivers does.
+fn fill_rounded(
+    painter: &egui::Painter,
+    rect: Rect,
+    radii: crate::fills::Corners,
+    colour: Color32,
+) {
+    let ppp = painter.ctx().pixels_per_point();
+    let outline = crate::fills::rounded_rect_outline(
+        egui::emath::GuiRounding::round_to_pixels(rect, ppp),
+        radii,
+    );
+    painter.add(Shape::mesh(crate::fills::convex_fill(&outline, colour, ppp)));
 }
 
 /// Colour of a wait band.
@@ -582,7 +603,7 @@ fn sparkline(ui: &mut Ui, label: &str, s: &Sparkline, colour: Color32, bars: boo
         );
         let (rect, _) = ui.allocate_exact_size(vec2(128.0, 30.0), Sense::hover());
         let painter = ui.painter_at(rect);
-        painter.rect_filled(rect, 2.0, Color32::from_rgb(245, 246, 248));
+        fill_rounded(&painter, rect, [2.0; 4], Color32::from_rgb(245, 246, 248));
         let max = s.max().max(1.0);
         let n = s.len().max(2) as f32;
         let point = |i: usize, v: f32| {
@@ -763,11 +784,16 @@ fn map(ui: &mut Ui, p: &mut Planner) {
 const OUTLINE_STEP_PX: f32 = 1.5;
 
 fn base_map(painter: &egui::Painter, p: &Planner, rect: Rect) {
-    // Graticule every 2 degrees.
+    // Graticule every 2 degrees: half-pixel lines, drawn as one-pixel quads at half opacity
+    // on whole pixels (two triangles each, no anti-aliasing fringe to shade).
+    let ppp = painter.ctx().pixels_per_point();
+    let mut grid = egui::Mesh::default();
+    let grid_colour = palette::GRID.gamma_multiply(0.5);
     for lon in (50..=78).step_by(2) {
         let a = p.view.project(rect, 35.0, f64::from(lon));
         let b = p.view.project(rect, 48.0, f64::from(lon));
-        painter.line_segment([a, b], Stroke::new(0.5, palette::GRID));
+        let x = (a.x * ppp).floor() / ppp;
+        grid.add_colored_rect(Rect::from_x_y_ranges(x..=x + 1.0 / ppp, b.y..=a.y), grid_colour);
         painter.text(
             pos2(a.x + 2.0, rect.bottom() - 4.0),
             Align2::LEFT_BOTTOM,
@@ -779,7 +805,8 @@ fn base_map(painter: &egui::Painter, p: &Planner, rect: Rect) {
     for lat in (36..=47).step_by(2) {
         let a = p.view.project(rect, f64::from(lat), 50.0);
         let b = p.view.project(rect, f64::from(lat), 78.0);
-        painter.line_segment([a, b], Stroke::new(0.5, palette::GRID));
+        let y = (a.y * ppp).floor() / ppp;
+        grid.add_colored_rect(Rect::from_x_y_ranges(a.x..=b.x, y..=y + 1.0 / ppp), grid_colour);
         painter.text(
             pos2(rect.left() + 4.0, a.y - 2.0),
             Align2::LEFT_BOTTOM,
@@ -788,6 +815,7 @@ fn base_map(painter: &egui::Painter, p: &Planner, rect: Rect) {
             palette::MUTED,
         );
     }
+    painter.add(Shape::mesh(grid));
     // Outlines are thinned to a vertex per 1.5 px of screen: Natural Earth 1:50m has several
     // points a pixel at the country-wide zoom, and each one costs a software renderer
     // triangles to set up without changing a pixel.
@@ -822,8 +850,13 @@ fn base_map(painter: &egui::Painter, p: &Planner, rect: Rect) {
 }
 
 /// Demand zones: a disc per site whose area grows with its yearly demand.
+///
+/// Each zone — the disc, its inner core and its rim, in one colour — is one coverage sprite
+/// drawn as one textured quad: see [`crate::sprites`] for why egui's own circles are not
+/// used here.
 fn catchments(painter: &egui::Painter, p: &Planner, rect: Rect) {
     let km_per_px = p.view.km_per_px(rect);
+    let ppp = painter.ctx().pixels_per_point();
     for s in &p.layout.scenario().sites {
         let yearly: f64 = s.demand.iter().map(|d| d.yearly).sum();
         if yearly <= 0.0 {
@@ -832,15 +865,55 @@ fn catchments(painter: &egui::Painter, p: &Planner, rect: Rect) {
         // 40 km radius per 10,000 requests a year, by area.
         let radius_km = 40.0 * (yearly / 10_000.0).sqrt();
         let r = (radius_km / km_per_px) as f32;
-        let centre = p.view.project(rect, s.lat, s.lon);
-        painter.circle_filled(centre, r, Color32::from_rgba_unmultiplied(90, 120, 200, 36));
-        painter.circle_filled(centre, r * 0.6, Color32::from_rgba_unmultiplied(90, 120, 200, 30));
-        painter.circle_stroke(
-            centre,
-            r,
-            Stroke::new(0.8, Color32::from_rgba_unmultiplied(70, 100, 180, 90)),
+        // Centred on a pixel corner, so the sprite's texels fall on whole pixels.
+        let centre = (p.view.project(rect, s.lat, s.lon) * ppp).round() / ppp;
+        let texture = zone_sprite(painter.ctx(), r * ppp, ppp);
+        painter.image(
+            texture.id(),
+            Rect::from_center_size(centre, texture.size_vec2() / ppp),
+            Rect::from_min_max(Pos2::ZERO, pos2(1.0, 1.0)),
+            palette::ZONE,
         );
     }
+}
+
+/// Demand-zone sprites uploaded so far, by radius in quarter pixels; cleared when it grows
+/// past [`SPRITE_CACHE_MAX`] (each zoom step makes new sizes).
+#[derive(Clone, Default)]
+struct SpriteCache(std::collections::BTreeMap<u32, egui::TextureHandle>);
+
+const SPRITE_CACHE_MAX: usize = 64;
+
+/// The demand zone of `radius_px` physical pixels: a disc at 14 % opacity, a core of 0.6 of
+/// its radius at 12 % more and a 0.8-point rim at 40 %.
+fn zone_sprite(ctx: &egui::Context, radius_px: f32, ppp: f32) -> egui::TextureHandle {
+    use crate::sprites::{Shape, concentric};
+    let key = (radius_px.max(0.0) * 4.0).round() as u32;
+    let id = egui::Id::new("navbat-planner-zone-sprites");
+    if let Some(t) =
+        ctx.data(|d| d.get_temp::<SpriteCache>(id).and_then(|c| c.0.get(&key).cloned()))
+    {
+        return t;
+    }
+    let r = key as f32 / 4.0;
+    let coverage = concentric(&[
+        (Shape::Disc(r), 36.0 / 255.0),
+        (Shape::Disc(0.6 * r), 30.0 / 255.0),
+        (Shape::Ring(r, 0.8 * ppp), 0.4),
+    ]);
+    // White texels with coverage in alpha (premultiplied), as in egui's font atlas.
+    let pixels = coverage.alpha.iter().map(|&a| Color32::from_white_alpha(a)).collect();
+    let image = egui::ColorImage::new([coverage.side, coverage.side], pixels);
+    let texture =
+        ctx.load_texture(format!("navbat-zone-{key}"), image, egui::TextureOptions::LINEAR);
+    ctx.data_mut(|d| {
+        let cache = d.get_temp_mut_or_default::<SpriteCache>(id);
+        if cache.0.len() >= SPRITE_CACHE_MAX {
+            cache.0.clear();
+        }
+        cache.0.insert(key, texture.clone());
+    });
+    texture
 }
 
 fn site_card(painter: &egui::Painter, p: &Planner, i: usize, g: &SiteGlyph) {
@@ -865,17 +938,23 @@ fn site_card(painter: &egui::Painter, p: &Planner, i: usize, g: &SiteGlyph) {
         painter.circle_stroke(g.point, 11.0, Stroke::new(2.0, palette::SELECT));
     }
     // The card.
-    painter.rect_filled(g.card.translate(vec2(1.5, 2.0)), 5.0, Color32::from_black_alpha(40));
-    painter.rect_filled(g.card, 5.0, palette::CARD);
+    fill_rounded(
+        painter,
+        g.card.translate(vec2(1.5, 2.0)),
+        [5.0; 4],
+        Color32::from_black_alpha(40),
+    );
+    fill_rounded(painter, g.card, [5.0; 4], palette::CARD);
     let border = if selected {
         Stroke::new(2.0, palette::SELECT)
     } else {
         Stroke::new(1.0, wait_colour(band))
     };
     painter.rect_stroke(g.card, 5.0, border, StrokeKind::Inside);
-    painter.rect_filled(
+    fill_rounded(
+        painter,
         Rect::from_min_size(g.card.min, vec2(5.0, g.card.height())),
-        CornerRadius { nw: 5, sw: 5, ne: 0, se: 0 },
+        [5.0, 0.0, 0.0, 5.0],
         wait_colour(band),
     );
     let x = g.card.left() + 10.0;
@@ -1049,7 +1128,7 @@ fn map_interaction(
 
 fn legend(painter: &egui::Painter, p: &Planner, rect: Rect) {
     let box_rect = Rect::from_min_size(rect.left_bottom() + vec2(10.0, -118.0), vec2(275.0, 96.0));
-    painter.rect_filled(box_rect, 4.0, Color32::from_white_alpha(230));
+    fill_rounded(painter, box_rect, [4.0; 4], Color32::from_white_alpha(230));
     painter.rect_stroke(box_rect, 4.0, Stroke::new(1.0, palette::OFF), StrokeKind::Inside);
     let mut y = box_rect.top() + 8.0;
     let x = box_rect.left() + 10.0;

@@ -41,7 +41,8 @@ impl Plugin for DirectEguiPlugin {
                 Render,
                 prepare_direct_egui
                     .in_set(RenderSystems::PrepareResources)
-                    .after(bevy_egui::render::systems::prepare_egui_transforms_system),
+                    .after(bevy_egui::render::systems::prepare_egui_transforms_system)
+                    .before(bevy_egui::render::systems::prepare_egui_render_target_data_system),
             )
             .add_systems(PlannerGraph, direct_egui_pass);
     }
@@ -72,7 +73,12 @@ struct DirectEgui {
 )]
 fn prepare_direct_egui(
     mut direct: ResMut<DirectEgui>,
-    egui_views: Query<(&ExtractedView, &EguiRenderOutput, &EguiPixelsPerPoint, &EguiViewTarget)>,
+    mut egui_views: Query<(
+        &ExtractedView,
+        &mut EguiRenderOutput,
+        &EguiPixelsPerPoint,
+        &EguiViewTarget,
+    )>,
     targets: Query<&ViewTarget>,
     transforms: Res<EguiTransforms>,
     device: Res<RenderDevice>,
@@ -84,9 +90,13 @@ fn prepare_direct_egui(
     let direct = &mut *direct;
     direct.draws.clear();
     direct.pipeline = None;
-    let Some((view, output, ppp, target)) = egui_views.iter().next() else {
+    let Some((view, mut output, ppp, target)) = egui_views.iter_mut().next() else {
         return;
     };
+    // The paint jobs are taken, not read: bevy_egui's own preparation (which runs next)
+    // would otherwise copy every vertex into buffers of its own and upload them, for a pass
+    // the planner's camera never runs.
+    let paint_jobs = std::mem::take(&mut output.paint_jobs);
     let Ok(view_target) = targets.get(target.0) else {
         return;
     };
@@ -107,7 +117,7 @@ fn prepare_direct_egui(
     let (width, height) = (view.viewport.z, view.viewport.w);
     direct.vertex_bytes.clear();
     direct.index_data.clear();
-    for job in &output.paint_jobs {
+    for job in &paint_jobs {
         let egui::epaint::Primitive::Mesh(mesh) = &job.primitive else {
             continue;
         };

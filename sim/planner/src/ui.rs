@@ -783,6 +783,11 @@ fn map(ui: &mut Ui, p: &mut Planner) {
 /// Shortest screen step kept when drawing the base map's outlines, pixels.
 const OUTLINE_STEP_PX: f32 = 1.5;
 
+/// How far from the drawn line a dropped outline point may lie, pixels: under a pixel is
+/// under the outline's own width, and every point kept costs a software renderer four to
+/// six thin triangles.
+const OUTLINE_TOLERANCE_PX: f32 = 0.5;
+
 fn base_map(painter: &egui::Painter, p: &Planner, rect: Rect) {
     // Graticule every 2 degrees: half-pixel lines, drawn as one-pixel quads at half opacity
     // on whole pixels (two triangles each, no anti-aliasing fringe to shade).
@@ -821,7 +826,10 @@ fn base_map(painter: &egui::Painter, p: &Planner, rect: Rect) {
     // triangles to set up without changing a pixel.
     let project = |q: &[f64; 2]| p.view.project(rect, q[1], q[0]);
     for border in &p.base_map.borders {
-        let pts = simplified_polyline(&thinned_polyline(border, OUTLINE_STEP_PX, project), 0.25);
+        let pts = simplified_polyline(
+            &thinned_polyline(border, OUTLINE_STEP_PX, project),
+            OUTLINE_TOLERANCE_PX,
+        );
         painter.add(Shape::line(pts, Stroke::new(0.8, palette::NEIGHBOUR_BORDER)));
     }
     for crate::map::CountryRing { outline: ring, triangles: tris } in &p.base_map.country {
@@ -833,7 +841,10 @@ fn base_map(painter: &egui::Painter, p: &Planner, rect: Rect) {
             mesh.add_triangle(t[0], t[1], t[2]);
         }
         painter.add(Shape::mesh(mesh));
-        let mut pts = simplified_polyline(&thinned_polyline(ring, OUTLINE_STEP_PX, project), 0.25);
+        let mut pts = simplified_polyline(
+            &thinned_polyline(ring, OUTLINE_STEP_PX, project),
+            OUTLINE_TOLERANCE_PX,
+        );
         if let Some(first) = pts.first().copied() {
             pts.push(first);
         }

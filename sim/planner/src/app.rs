@@ -158,6 +158,10 @@ fn draw_planner(
         let mut visuals = egui::Visuals::light();
         visuals.panel_fill = egui::Color32::from_rgb(236, 240, 244);
         ctx.set_visuals(visuals);
+        // Small filled circles as meshes, not as the font atlas's prerasterized discs: those
+        // are scaled to each radius and would turn blocky under the nearest-texel sampling of
+        // `sample_textures_nearest`.
+        ctx.tessellation_options_mut(|o| o.prerasterized_discs = false);
         mode.styled = true;
     }
     let t0 = Instant::now();
@@ -170,8 +174,8 @@ fn draw_planner(
 /// and their weights become one, in the fragment shader a software renderer runs for every
 /// pixel egui paints. The planner's textures are egui's font atlas and the demand-zone
 /// sprites; egui places glyphs and the sprites on whole pixels, where both filters read the
-/// same texel, and the atlas's small prerasterized discs (queue dots) move by under half a
-/// pixel.
+/// same texel. (Small discs, which egui would draw scaled from prerasterized ones in the
+/// atlas, are tessellated instead: see `draw_planner`.)
 fn sample_textures_nearest(
     textures: Option<Res<bevy_egui::EguiManagedTextures>>,
     mut images: ResMut<Assets<Image>>,

@@ -437,6 +437,8 @@ pub struct Applicant {
     pub face_fallback: Option<(SimTime, u8)>,
     /// Uniform draw that decides balking against the segment's probability.
     pub balk_draw: f64,
+    /// A floor assistant's time this person needs at a kiosk, ms (0: they manage alone).
+    pub assist_ms: i64,
     /// Where this person falls in the breakdowns.
     pub keys: crate::tally::Keys,
 }

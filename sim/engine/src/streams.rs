@@ -40,13 +40,42 @@ pub enum Purpose {
     FaceId = 9,
     /// What happens to a person's case after the visit (keyed by person).
     Case = 10,
-    /// Whether a person needs a floor assistant at a kiosk, and for how long (keyed by
-    /// person).
+    /// Whether a person needs a floor assistant at a kiosk, and for how long (a site
+    /// stream, drawn on arrival like the other needs of a person).
     Assistance = 11,
 }
 
-/// Number of purposes.
-pub(crate) const PURPOSES: usize = 9;
+/// The purposes with a stream per site, in the order of [`Streams`]' slots.
+const SITE_PURPOSES: [Purpose; 10] = {
+    use Purpose::*;
+    [
+        Arrivals,
+        Choice,
+        CounterService,
+        KioskService,
+        Patience,
+        Balking,
+        KioskOutcome,
+        KioskFailure,
+        KioskRepair,
+        Assistance,
+    ]
+};
+
+/// Number of site streams.
+pub(crate) const PURPOSES: usize = SITE_PURPOSES.len();
+
+impl Purpose {
+    /// This purpose's slot among a site's streams. `FaceId` and `Case` are keyed by person
+    /// ([`person_stream`]) and have no slot: asking for one is a bug, caught by the index.
+    pub(crate) const fn site_slot(self) -> usize {
+        match self {
+            Purpose::Assistance => 9,
+            Purpose::FaceId | Purpose::Case => usize::MAX,
+            other => other as usize,
+        }
+    }
+}
 
 /// The generator of one stream.
 pub fn stream(seed: u64, replication: u32, purpose: Purpose, site: u32) -> StreamRng {
@@ -82,22 +111,10 @@ pub(crate) struct Streams {
 impl Streams {
     /// Streams for `sites` sites.
     pub(crate) fn new(seed: u64, replication: u32, sites: usize) -> Self {
-        use Purpose::*;
-        let all = [
-            Arrivals,
-            Choice,
-            CounterService,
-            KioskService,
-            Patience,
-            Balking,
-            KioskOutcome,
-            KioskFailure,
-            KioskRepair,
-        ];
         let by_site = (0..sites)
             .map(|s| {
                 let s = u32::try_from(s).unwrap_or(u32::MAX);
-                all.map(|p| stream(seed, replication, p, s))
+                SITE_PURPOSES.map(|p| stream(seed, replication, p, s))
             })
             .collect();
         Self { by_site }

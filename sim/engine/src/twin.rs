@@ -166,7 +166,7 @@ pub(crate) struct Env<'a> {
 
 impl Env<'_> {
     fn rng(&mut self, p: Purpose) -> &mut StreamRng {
-        &mut self.rng[p as usize]
+        &mut self.rng[p.site_slot()]
     }
 
     fn schedule(&mut self, at: SimTime, event: Event) {
@@ -328,6 +328,17 @@ impl SiteState {
             .map(|d| minutes_to_ms(d.sample(env.rng(Purpose::Patience))));
         let balk_draw =
             if seg.balking.is_some() { env.rng(Purpose::Balking).random::<f64>() } else { 1.0 };
+        // Digital literacy: drawn for everyone of a segment that may need help, whatever
+        // their channel, so variants stay in step.
+        let assist_ms = match (&seg.assistance, &model.assistance[usize::from(segment)]) {
+            (Some(help), Some(minutes)) => {
+                let rng = env.rng(Purpose::Assistance);
+                let needed = rng.random::<f64>() < help.share;
+                let ms = minutes_to_ms(minutes.sample(rng)).max(1);
+                if needed { ms } else { 0 }
+            }
+            _ => 0,
+        };
         let applicant = Applicant {
             id: ((s as u64) << 40) | *env.requests,
             service,
@@ -344,6 +355,7 @@ impl SiteState {
             patience_ms,
             kiosk_ok,
             balk_draw,
+            assist_ms,
             keys,
             pickup: None,
             face_fallback: None,
@@ -732,7 +744,7 @@ impl SiteState {
     fn start_kiosk_session(&mut self, k: usize, p: PersonKey, env: &mut Env<'_>) {
         let Some(a) = self.people.get(p) else { return };
         let duration = a.kiosk_ms;
-        let assist_ms = needs_help(a, env);
+        let assist_ms = (a.assist_ms > 0).then_some(a.assist_ms);
         let assistants = env.model.scenario.sites[env.site].floor_assistants;
         let st = &mut self.kiosks[k];
         st.serving = Some(p);
@@ -938,6 +950,7 @@ impl SiteState {
             patience_ms: None,
             kiosk_ok: true,
             balk_draw: 1.0,
+            assist_ms: 0,
             keys: crate::tally::Keys::default(),
             pickup: Some(case),
             face_fallback: None,
@@ -1240,20 +1253,6 @@ fn weekday_hour(t: SimTime) -> u16 {
     let weekday = (days + 3).rem_euclid(7);
     let hour = t.0.rem_euclid(crate::time::DAY_MS) / HOUR_MS;
     u16::try_from(weekday * 24 + hour).unwrap_or(0)
-}
-
-/// The floor assistant's time `a` needs at a kiosk, if any: drawn from the person's own
-/// stream, so the same person needs the same help in every variant and every session.
-fn needs_help(a: &Applicant, env: &Env<'_>) -> Option<i64> {
-    if a.pickup.is_some() {
-        return None;
-    }
-    let help = env.model.scenario.segments[usize::from(a.segment)].assistance.as_ref()?;
-    let mut rng =
-        crate::streams::person_stream(env.seed, env.replication, Purpose::Assistance, a.id);
-    let needed = rng.random::<f64>() < help.share;
-    let minutes = env.model.assistance[usize::from(a.segment)].as_ref()?.sample(&mut rng);
-    needed.then(|| minutes_to_ms(minutes).max(1))
 }
 
 /// Removes element `i` of a line; the head, by far the most common case, is a cheap pop.

@@ -34,6 +34,12 @@ const TILE_ROWS: usize = 64;
 /// from memory once per block of queries instead of once per query.
 const QUERY_BLOCK: usize = 32;
 
+/// Galleries above this many rows no longer fit the caches: a batch split by probe blocks
+/// then takes blocks of [`LARGE_QUERY_BLOCK`] probes when it has enough of them, halving
+/// the gallery reads from memory.
+const LARGE_GALLERY_ROWS: usize = 200_000;
+const LARGE_QUERY_BLOCK: usize = 64;
+
 /// Up to this many rows, a gallery that keeps exact rows answers a single probe by scoring
 /// every row in f32: cheaper than quantising the probe, scanning codes and re-scoring a
 /// shortlist (the simulator's scaled galleries of a few hundred identities), and exact.
@@ -322,10 +328,17 @@ impl Gallery {
         // fewer probes the rows are split between tasks instead (below).
         let threads = rayon::current_num_threads();
         if probes.len() >= 4 * threads * QUERY_BLOCK {
+            let block_len = if self.len() > LARGE_GALLERY_ROWS
+                && probes.len() >= 4 * threads * LARGE_QUERY_BLOCK
+            {
+                LARGE_QUERY_BLOCK
+            } else {
+                QUERY_BLOCK
+            };
             let sums = row_sums(kernel, &self.codes, self.dimension);
             let per_block: Vec<Vec<Vec<Candidate>>> = probes
-                .par_chunks(QUERY_BLOCK)
-                .zip(quantized.par_chunks(QUERY_BLOCK))
+                .par_chunks(block_len)
+                .zip(quantized.par_chunks(block_len))
                 .map(|(block, quantized_block)| {
                     let shortlists =
                         self.shortlist_whole(kernel, quantized_block, shortlist_len, &sums);

@@ -618,8 +618,10 @@ mod vnni {
         match X64V4xToken::summon() {
             Some(token) => {
                 match probes.packed.len().checked_div(probes.runs).unwrap_or(0) {
-                    1 => lanes_tile::<1>(token, tile, probes, floors, hits),
-                    2 => lanes_tile::<2>(token, tile, probes, floors, hits),
+                    1 => lanes_tile::<8, 1>(token, tile, probes, floors, hits),
+                    2 => lanes_tile::<8, 2>(token, tile, probes, floors, hits),
+                    3 => lanes_tile::<4, 3>(token, tile, probes, floors, hits),
+                    4 => lanes_tile::<4, 4>(token, tile, probes, floors, hits),
                     _ => return false,
                 }
                 true
@@ -628,12 +630,11 @@ mod vnni {
         }
     }
 
-    /// Rows scored together by the lane kernel: `ROWS × G` accumulators (G groups of sixteen
-    /// probes), one broadcast of four row codes feeding G instructions.
-    const ROWS: usize = 8;
-
+    /// The lane kernel over a tile, `ROWS` rows at a time: `ROWS × G` accumulators (G groups
+    /// of sixteen probes, at most 32 registers), one broadcast of four row codes feeding G
+    /// instructions.
     #[arcane(import_intrinsics)]
-    fn lanes_tile<const G: usize>(
+    fn lanes_tile<const ROWS: usize, const G: usize>(
         _token: X64V4xToken,
         tile: Tile<'_>,
         probes: &ProbeLanes,
@@ -1107,7 +1108,7 @@ mod tests {
             for row_count in [1, 7, 8, 9, 37, 64] {
                 let rows = codes(dimension * row_count, dimension);
                 let scales: Vec<f32> = (0..row_count).map(|r| 1.0 + r as f32 / 64.0).collect();
-                for probe_count in [1, 3, 16, 17, 32] {
+                for probe_count in [1, 3, 16, 17, 32, 48, 64] {
                     let probe_codes: Vec<Vec<i8>> =
                         (0..probe_count).map(|p| codes(dimension, p + 1)).collect();
                     let lanes = ProbeLanes::new(dimension, probe_codes.iter().map(Vec::as_slice));
@@ -1116,7 +1117,7 @@ mod tests {
                         .map(|p| match p % 4 {
                             0 => f32::NEG_INFINITY,
                             1 => 0.0,
-                            2 => 1000.0 * (p as f32 - 8.0),
+                            2 => 1000.0 * (p as f32 % 16.0 - 8.0),
                             _ => f32::INFINITY,
                         })
                         .collect();

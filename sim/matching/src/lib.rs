@@ -13,9 +13,10 @@
 //! and candidates are ranked by score, then by identity. Nothing depends on the thread
 //! count, the CPU's vector width or a clock.
 //! Measured on 2 cores (AVX-512 VNNI): 1:1 verify ≈ 0.12–0.18 µs (busy); 1:N at 1M ≈ 41 ms a
-//! probe alone (busy); batches of 1,000 on a quiet machine 36,665 / 4,655 / 229 probes/s at
-//! 10k / 100k / 1M with exact re-scoring (FAISS flat: 17,395 / 1,786 / 184); recall@10
-//! against exact f32 search ≥ 0.99 (figures and commands: `benches/README.md`).
+//! probe alone (busy); batches of 1,000 with exact re-scoring 36,665 / 4,655 probes/s at
+//! 10k / 100k on a quiet machine (FAISS flat: 17,395 / 1,786) and 603 at 1M at load ≈ 2
+//! (FAISS flat: 152); recall@10 against exact f32 search ≥ 0.99 (figures and commands:
+//! `benches/README.md`).
 //!
 //! The simulator has no real faces, so a [`Population`] makes them: any person's
 //! [`Identity`] is a pure function of (seed, [`PersonId`], [`Group`]), and

@@ -773,12 +773,12 @@ impl SiteState {
             let (Help::Waiting { since, assist_ms }, Some(p)) = (st.help, st.serving) else {
                 continue;
             };
+            let Some(a) = self.people.get(p) else { continue };
             if st.session != session {
                 continue;
             }
             st.help = Help::Given;
             self.assistants_free -= 1;
-            let Some(a) = self.people.get(p) else { continue };
             if a.counted {
                 let t = &mut *env.tally;
                 t.assisted += 1;

@@ -382,22 +382,7 @@ pub(crate) struct Advance {
 impl Advance {
     /// Scratch space, all zeros.
     pub(crate) fn scratch() -> Self {
-        let state = CaseState {
-            service: ServiceId(0),
-            step: StepId(0),
-            facts: Facts(0),
-            entries: 0,
-            opened_at: Timestamp(0),
-            last_at: Timestamp(0),
-            sla_started: None,
-            sla_stopped: None,
-            task: None,
-            timer: None,
-            last_decider: None,
-            appeal_excludes: None,
-            resolution: None,
-            head: [0; 32],
-        };
+        let state = fresh_state(ServiceId(0), StepId(0), Facts(0), Timestamp(0), [0; 32]);
         let entry = LogEntry {
             seq: 0,
             at: Timestamp(0),
@@ -409,6 +394,32 @@ impl Advance {
             hash: [0; 32],
         };
         Advance { state, entry, effects: Effects::default() }
+    }
+}
+
+/// A state with no entries yet: at `step` of `service`, opened at `at`, chain head `head`.
+fn fresh_state(
+    service: ServiceId,
+    step: StepId,
+    facts: Facts,
+    at: Timestamp,
+    head: Hash,
+) -> CaseState {
+    CaseState {
+        service,
+        step,
+        facts,
+        entries: 0,
+        opened_at: at,
+        last_at: at,
+        sla_started: None,
+        sla_stopped: None,
+        task: None,
+        timer: None,
+        last_decider: None,
+        appeal_excludes: None,
+        resolution: None,
+        head,
     }
 }
 
@@ -424,22 +435,7 @@ pub(crate) fn open(
     at: Timestamp,
     out: &mut Advance,
 ) {
-    let blank = CaseState {
-        service: service_id,
-        step: service.initial,
-        facts,
-        entries: 0,
-        opened_at: at,
-        last_at: at,
-        sla_started: None,
-        sla_stopped: None,
-        task: None,
-        timer: None,
-        last_decider: None,
-        appeal_excludes: None,
-        resolution: None,
-        head: genesis(id),
-    };
+    let blank = fresh_state(service_id, service.initial, facts, at, genesis(id));
     let input = Input::Open { service: service_id, subject, facts };
     out.state = blank;
     out.entry.reasons = Reasons::default();

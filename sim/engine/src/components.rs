@@ -376,12 +376,11 @@ pub enum Help {
     /// The person manages alone.
     #[default]
     None,
-    /// Waiting at the kiosk since `since` for `assist_ms` of an assistant's time.
+    /// Waiting at the kiosk since `since` for the help the person needs
+    /// ([`Applicant::assist_ms`]).
     Waiting {
         /// When the person started waiting.
         since: SimTime,
-        /// The help they need, ms.
-        assist_ms: i64,
     },
     /// An assistant helped.
     Given,

@@ -744,16 +744,16 @@ impl SiteState {
     fn start_kiosk_session(&mut self, k: usize, p: PersonKey, env: &mut Env<'_>) {
         let Some(a) = self.people.get(p) else { return };
         let duration = a.kiosk_ms;
-        let assist_ms = (a.assist_ms > 0).then_some(a.assist_ms);
+        let needs_help = a.assist_ms > 0;
         let assistants = env.model.scenario.sites[env.site].floor_assistants;
         let st = &mut self.kiosks[k];
         st.serving = Some(p);
         st.session += 1;
         st.busy_since = env.now;
-        st.help = match assist_ms {
-            None => Help::None,
-            Some(_) if assistants == 0 => Help::Missing,
-            Some(assist_ms) => Help::Waiting { since: env.now, assist_ms },
+        st.help = match (needs_help, assistants) {
+            (false, _) => Help::None,
+            (true, 0) => Help::Missing,
+            (true, _) => Help::Waiting { since: env.now },
         };
         if matches!(st.help, Help::Waiting { .. }) {
             self.assist_line.push_back((k as u16, st.session));
@@ -770,7 +770,7 @@ impl SiteState {
         while self.assistants_free > 0 {
             let Some((k, session)) = self.assist_line.pop_front() else { return };
             let st = &mut self.kiosks[usize::from(k)];
-            let (Help::Waiting { since, assist_ms }, Some(p)) = (st.help, st.serving) else {
+            let (Help::Waiting { since }, Some(p)) = (st.help, st.serving) else {
                 continue;
             };
             let Some(a) = self.people.get(p) else { continue };
@@ -784,8 +784,8 @@ impl SiteState {
                 t.assisted += 1;
                 t.assist_wait_ms += env.now.0 - since.0;
             }
-            env.tally.assist_busy_ms += assist_ms;
-            let done = SimTime(env.now.0 + assist_ms);
+            env.tally.assist_busy_ms += a.assist_ms;
+            let done = SimTime(env.now.0 + a.assist_ms);
             env.schedule(done, Event::AssistDone);
             let event = Event::ServiceDone(Server::Kiosk(k), session);
             env.schedule(SimTime(done.0 + a.kiosk_ms), event);

@@ -32,6 +32,17 @@ fn pilot(c: &mut Criterion) {
         g.bench_function(name, |b| b.iter(|| Simulation::new(model.clone(), 1, 0).finish()));
         g.finish();
     }
+    // One replication alone on the machine, as `navbat run --replications 1` runs it: the
+    // second core makes Face-ID sessions ahead (the record is the same).
+    let model = pilot_model();
+    let events = Simulation::new(model.clone(), 1, 0).finish().events;
+    let mut g = c.benchmark_group("pilot_year");
+    g.throughput(Throughput::Elements(events));
+    g.sample_size(10);
+    g.bench_function("everything_on_face_worker", |b| {
+        b.iter(|| Simulation::new(model.clone(), 1, 0).with_face_worker(true).finish())
+    });
+    g.finish();
 }
 
 criterion_group!(benches, mmc, pilot);

@@ -1,6 +1,7 @@
 //! Times one replication of the pilot year (the four pilot sites, everything on, or the
-//! floor alone with `--floor`) and prints one JSON object: a quick figure between criterion
-//! runs, and a process that a profiler can record whole.
+//! floor alone with `--floor`; `--face-worker` makes Face-ID sessions ahead on a second
+//! core) and prints one JSON object: a quick figure between criterion runs, and a process
+//! that a profiler can record whole.
 
 use std::time::Instant;
 
@@ -9,10 +10,11 @@ use navbat_engine::Simulation;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let (mut seed, mut runs, mut floor) = (1_u64, 1_u32, false);
+    let (mut seed, mut runs, mut floor, mut worker) = (1_u64, 1_u32, false, false);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--floor" => floor = true,
+            "--face-worker" => worker = true,
             "--seed" => match args.next().and_then(|v| v.parse().ok()) {
                 Some(v) => seed = v,
                 None => usage(),
@@ -30,7 +32,8 @@ fn main() {
     for replication in 0..runs {
         // Building the world (gallery enrolment included) is part of the replication.
         let started = Instant::now();
-        let record = Simulation::new(model.clone(), seed, replication).finish();
+        let sim = Simulation::new(model.clone(), seed, replication).with_face_worker(worker);
+        let record = sim.finish();
         walls.push(started.elapsed().as_secs_f64());
         events = record.events;
     }
@@ -40,6 +43,7 @@ fn main() {
         "model": if floor { "floor_only" } else { "everything_on" },
         "seed": seed,
         "runs": runs,
+        "face_worker": worker,
         "events_last": events,
         "wall_s_mean": mean,
         "wall_s_best": best,
@@ -48,6 +52,6 @@ fn main() {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: pilot-speed [--floor] [--seed K] [--runs N]");
+    eprintln!("usage: pilot-speed [--floor] [--face-worker] [--seed K] [--runs N]");
     std::process::exit(2);
 }

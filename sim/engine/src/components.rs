@@ -322,8 +322,11 @@ pub struct FaceSession {
     pub outcome: u8,
     /// 1:1 score against the record photo (0 when nothing was captured).
     pub score: f32,
-    /// The live capture, when one was usable.
+    /// The live capture, when one was usable and has not been searched yet.
     pub template: Option<navbat_matching::Template>,
+    /// When the session was made with its case's 1:N search: the best score mapped to the
+    /// national gallery (`Some(None)`: nothing to search with, or no gallery).
+    pub searched: Option<Option<f32>>,
 }
 
 /// An officer counter's live state.

@@ -33,12 +33,15 @@ pub fn run_models(
     on_done: &(dyn Fn() + Sync),
 ) -> Vec<Vec<ReplicationRecord>> {
     let reps = replications as usize;
+    // Fewer runs than threads: the free cores make Face-ID sessions ahead (same records).
+    let spare_cores = models.len() * reps < rayon::current_num_threads();
     let jobs: Vec<ReplicationRecord> = (0..models.len() * reps)
         .into_par_iter()
         .map(|job| {
             let (m, r) = (job / reps, job % reps);
             let r = u32::try_from(r).unwrap_or(u32::MAX);
-            let record = Simulation::new(models[m].clone(), seed, r).finish();
+            let record =
+                Simulation::new(models[m].clone(), seed, r).with_face_worker(spare_cores).finish();
             on_done();
             record
         })

@@ -34,6 +34,7 @@
 mod components;
 mod erlang;
 mod experiment;
+mod face;
 mod model;
 mod office;
 mod plan;

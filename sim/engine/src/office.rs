@@ -34,6 +34,7 @@ use rand_distr::{Beta, Distribution};
 use rand_pcg::Pcg32;
 
 use crate::components::{Calendar, Event, OFFICE};
+use crate::face::FaceContext;
 use crate::model::Model;
 use crate::sample::Sampler;
 use crate::streams::{Purpose, person_stream};
@@ -86,6 +87,8 @@ pub(crate) struct Request {
     pub(crate) verify_score: f32,
     /// That capture, for the 1:N search.
     pub(crate) template: Option<Template>,
+    /// The 1:N search, when it was made with the capture.
+    pub(crate) searched: Option<Option<f32>>,
 }
 
 /// A pickup visit as the floor needs it.
@@ -158,7 +161,8 @@ pub(crate) struct Office {
     skills: [SkillTally; 7],
     samplers: Samplers,
     liveness: Option<Beta<f64>>,
-    gallery: Option<Gallery>,
+    /// Face-ID's population and gallery, when the scenario has Face-ID.
+    matcher: Option<Arc<FaceContext>>,
     match_latency_ms: i64,
     /// When the office's one timer wake-up is scheduled.
     timer_wake: Option<SimTime>,
@@ -256,7 +260,7 @@ impl Office {
         model: &Model,
         seed: u64,
         replication: u32,
-        population: Option<&navbat_matching::Population>,
+        matcher: Option<Arc<FaceContext>>,
         export: Option<CaseExporter>,
     ) -> Option<Self> {
         let sc = &model.scenario;
@@ -329,11 +333,6 @@ impl Office {
                 officers.push(Officer { id, team: t, on_duty: false, task: None, next_window: 0 });
             }
         }
-        let face = model.face.as_ref();
-        let gallery = match (population, face) {
-            (Some(p), Some(f)) => enrol_gallery(p, f),
-            _ => None,
-        };
         let latency = navbat_matching::LatencyModel::default();
         let match_latency_ms = (latency.search_latency(navbat_matching::NATIONAL_GALLERY_SIZE)
             + latency.verify_latency())
@@ -364,7 +363,7 @@ impl Office {
                 pickup_kiosk_minutes: Sampler::new(&w.pickup_kiosk_minutes),
             },
             liveness,
-            gallery,
+            matcher,
             match_latency_ms: i64::try_from(match_latency_ms).unwrap_or(i64::MAX),
             timer_wake: None,
             warm_up_end: model.warm_up_end,
@@ -399,7 +398,10 @@ impl Office {
         let pay_now = rng.random::<f64>() < w.pay_at_visit;
         let pay_never = !pay_now && rng.random::<f64>() < w.never_pay;
         let candidate = if info.dedup {
-            let c = self.search(r.template.as_ref(), model);
+            let c = match r.searched {
+                Some(c) => c,
+                None => self.matcher.as_ref().and_then(|m| m.national_best(r.template.as_ref())),
+            };
             if r.counted {
                 let cell = &mut self.face[r.site][r.group];
                 cell[0] += 1;
@@ -446,13 +448,10 @@ impl Office {
         self.drive(id, now, model, cal);
     }
 
-    /// The best score of a 1:N search with `probe`, mapped to the national gallery: the
-    /// score whose impostor tail is the scaled gallery's tail times (scaled size / national
-    /// size), which is where the same search's maximum would stand among 38 million.
-    fn search(&self, probe: Option<&Template>, model: &Model) -> Option<f32> {
-        let (gallery, probe, face) = (self.gallery.as_ref()?, probe?, model.face.as_ref()?);
-        let best = gallery.search(probe, 1).ok()?.first()?.score;
-        Some(face.national_score(best))
+    /// Whether a case of `service` searches the gallery (de-duplication) when it opens.
+    pub(crate) fn searches(&self, service: u16) -> bool {
+        self.matcher.as_ref().is_some_and(|m| m.gallery.is_some())
+            && self.services.get(usize::from(service)).is_some_and(|s| s.dedup)
     }
 
     fn meta(&mut self, id: CaseId) -> Option<&mut Meta> {
@@ -1001,7 +1000,7 @@ fn visit_time(model: &Model, site: usize, t: SimTime, rng: &mut Pcg32) -> Option
 
 /// The replication's scaled 1:N gallery: identities enrolled from officer-station captures,
 /// with ids apart from every applicant's.
-fn enrol_gallery(
+pub(crate) fn enrol_gallery(
     population: &navbat_matching::Population,
     face: &crate::model::FaceModel,
 ) -> Option<Gallery> {

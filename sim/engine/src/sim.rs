@@ -11,6 +11,7 @@ use crate::components::{
     ArrivalLimit, Calendar, Clock, CounterOf, CounterState, Help, KioskOf, KioskState, People,
     SiteState, StepTarget, Whereabouts,
 };
+use crate::face::{FaceContext, FaceWorker};
 use crate::model::{Model, ModelRes};
 use crate::office::{CaseExporter, Office};
 use crate::streams::Streams;
@@ -154,20 +155,15 @@ impl Simulation {
         world.insert_resource(Calendar::default());
         world.insert_resource(Clock { now: model.start, events: 0, last_event: model.start });
         world.insert_resource(StepTarget { until: model.start });
-        // The replication's synthetic population: identities depend on (seed, replication).
-        let population = model.face.as_ref().and_then(|f| {
-            let key = seed ^ u64::from(replication).rotate_left(32) ^ 0x6e61_7662_6174_4944;
-            navbat_matching::Population::new(key, f.biometrics.clone()).ok()
-        });
-        let office = Office::new(&model, seed, replication, population.as_ref(), export)
-            .map(std::sync::Mutex::new);
+        let face = FaceContext::new(&model, seed, replication).map(Arc::new);
+        let office =
+            Office::new(&model, seed, replication, face.clone(), export).map(std::sync::Mutex::new);
         world.insert_resource(RunState {
             streams: Streams::new(seed, replication, n),
             sites,
             requests: 0,
-            seed,
-            replication,
-            population,
+            face,
+            face_worker: None,
             office,
             board: vec![crate::components::Board::default(); n],
             transfers: Default::default(),
@@ -196,6 +192,21 @@ impl Simulation {
         });
         schedule.add_systems(handle_due_events);
         Self { world, schedule, model, replication }
+    }
+
+    /// With `on`, Face-ID sessions are made ahead on a thread of their own while the floor
+    /// goes on (see the `face` module): for a replication that runs alone on a machine with
+    /// a free core. The record is the same with it or without; without Face-ID it does
+    /// nothing.
+    #[must_use]
+    pub fn with_face_worker(mut self, on: bool) -> Self {
+        let mut run = self.world.resource_mut::<RunState>();
+        let face = run.face.clone();
+        run.face_worker = match (face, on) {
+            (Some(face), true) => run.face_worker.take().or_else(|| FaceWorker::start(face)),
+            _ => None,
+        };
+        self
     }
 
     /// The simulated now.

@@ -14,6 +14,7 @@ use crate::components::{
     Applicant, ArrivalLimit, Calendar, Clock, Event, FaceSession, Help, OFFICE, PersonKey, Server,
     SiteState, StepTarget, Whereabouts,
 };
+use crate::face::{FaceContext, FaceJob, FaceWorker, Taken};
 use crate::model::{Model, ModelRes};
 use crate::office::{Office, Request};
 use crate::streams::{PURPOSES, Purpose, StreamRng, Streams};
@@ -29,12 +30,10 @@ pub(crate) struct RunState {
     pub(crate) sites: Vec<Entity>,
     /// Requests so far, portal included (everyone: for the arrival limit and ids).
     pub(crate) requests: u64,
-    /// Master seed and replication (for per-person streams).
-    pub(crate) seed: u64,
-    /// Replication number.
-    pub(crate) replication: u32,
-    /// This replication's synthetic population, when Face-ID is on.
-    pub(crate) population: Option<navbat_matching::Population>,
+    /// This replication's Face-ID (population and gallery), when Face-ID is on.
+    pub(crate) face: Option<std::sync::Arc<FaceContext>>,
+    /// The thread that makes Face-ID sessions ahead of the floor, when one is running.
+    pub(crate) face_worker: Option<FaceWorker>,
     /// The back office, when the scenario has case workflows. (A mutex only to make the
     /// resource `Sync`: the case store's callbacks are `Send` alone; it is never locked,
     /// only reached through `get_mut`.)
@@ -82,12 +81,11 @@ pub(crate) fn handle_due_events(world: &mut World) {
                 continue;
             };
             let mut env = Env {
-                face: parts.run.population.as_ref(),
+                face: parts.run.face.as_deref(),
+                face_worker: parts.run.face_worker.as_ref(),
                 board: &parts.run.board,
                 transfers: &mut parts.run.transfers,
                 office: parts.run.office.as_mut().map(office_mut),
-                seed: parts.run.seed,
-                replication: parts.run.replication,
                 cal: parts.cal,
                 rng: parts.run.streams.site_mut(site),
                 tally: &mut parts.tally.sites[site],
@@ -148,12 +146,11 @@ pub(crate) fn with_parts<R>(
 
 /// What a site's handlers may touch besides the floor itself.
 pub(crate) struct Env<'a> {
-    pub(crate) face: Option<&'a navbat_matching::Population>,
+    pub(crate) face: Option<&'a FaceContext>,
+    pub(crate) face_worker: Option<&'a FaceWorker>,
     pub(crate) board: &'a [crate::components::Board],
     pub(crate) transfers: &'a mut Transfers,
     pub(crate) office: Option<&'a mut Office>,
-    pub(crate) seed: u64,
-    pub(crate) replication: u32,
     pub(crate) cal: &'a mut Calendar,
     pub(crate) rng: &'a mut [StreamRng; PURPOSES],
     pub(crate) tally: &'a mut SiteTally,
@@ -417,6 +414,26 @@ impl SiteState {
         self.month
     }
 
+    /// Asks the Face-ID worker, when there is one, for the session `p` will need at the end
+    /// of `line`: the kiosk camera's where the service checks the face at a kiosk, otherwise
+    /// an officer station's for the case. A guess: a person who leaves or changes lines
+    /// first never takes it.
+    fn foresee_face(&self, p: PersonKey, line: Line, env: &Env<'_>) {
+        let Some(worker) = env.face_worker else { return };
+        let Some(a) = self.people.get(p) else { return };
+        if a.pickup.is_some() {
+            return;
+        }
+        let office = env.office.as_deref();
+        let device = match line {
+            Line::Kiosk if needs_face(a.service, env.model) => navbat_matching::Device::KioskCamera,
+            _ if office.is_some() => navbat_matching::Device::OfficerStation,
+            _ => return,
+        };
+        let search = office.is_some_and(|o| o.searches(a.service));
+        worker.request(FaceJob { person: a.id, segment: a.segment, device, search });
+    }
+
     /// Whether some working kiosk here covers `need`.
     fn kiosk_up_for(&self, need: Option<navbat_scenario::Capabilities>) -> bool {
         need.is_some_and(|n| self.kiosks.iter().any(|k| k.up && k.capabilities.covers(n)))
@@ -441,6 +458,7 @@ impl SiteState {
                 return;
             }
         }
+        self.foresee_face(p, line, env);
         // Nobody ahead and a server free: served at once, without a stay in line.
         if let Some(server) = self.free_server_for(p, line, env) {
             if let Some(a) = self.people.get_mut(p) {
@@ -867,13 +885,7 @@ impl SiteState {
             return;
         }
         let (service, counted, keys) = (a.service, a.counted, a.keys);
-        let needs_face =
-            env.model.scenario.services[usize::from(service)].kiosk_needs.is_some_and(|n| {
-                n.covers(navbat_scenario::Capabilities::of(
-                    navbat_scenario::Capability::BiometricCapture,
-                ))
-            });
-        let face_ok = helpless || !needs_face || self.face_check(p, env);
+        let face_ok = helpless || !needs_face(service, env.model) || self.face_check(p, env);
         let Some(a) = self.people.get(p) else { return };
         if a.kiosk_ok && face_ok && !helpless {
             self.finish_served(p, true, env);
@@ -987,9 +999,9 @@ impl SiteState {
             // or an officer station's at the counter.
             let f =
                 session.or_else(|| face_session(&a, navbat_matching::Device::OfficerStation, env));
-            let (group, score, template) = match f {
-                Some(f) => (f.group, f.score, f.template),
-                None => (0, 0.0, None),
+            let (group, score, template, searched) = match f {
+                Some(f) => (f.group, f.score, f.template, f.searched),
+                None => (0, 0.0, None, None),
             };
             let request = Request {
                 site: env.site,
@@ -1002,11 +1014,16 @@ impl SiteState {
                 group,
                 verify_score: score,
                 template,
+                searched,
             };
             let (now, model) = (env.now, env.model);
             if let Some(office) = env.office.as_deref_mut() {
                 office.open(request, now, model, env.cal);
             }
+        }
+        // A session made ahead for a way this person did not take is not needed now.
+        if let Some(worker) = env.face_worker {
+            worker.forget(a.id);
         }
         if a.counted {
             let t = &mut *env.tally;
@@ -1026,6 +1043,9 @@ impl SiteState {
     /// a pickup visitor will come back another day.
     fn depart(&mut self, p: PersonKey, env: &mut Env<'_>) -> Option<Applicant> {
         let a = self.leave_site(p, env)?;
+        if let Some(worker) = env.face_worker {
+            worker.forget(a.id);
+        }
         if let Some(case) = a.pickup {
             let (now, model) = (env.now, env.model);
             if let Some(office) = env.office.as_deref_mut() {
@@ -1205,44 +1225,27 @@ fn kiosk_need(a: &Applicant, model: &Model) -> Option<navbat_scenario::Capabilit
 }
 
 /// A Face-ID capture of person `a` on `device`, verified against their record photo (taken
-/// at an officer station), with the real matcher. `None` when Face-ID is off.
-///
-/// The person's draws come from their own stream: the first decides their sex, the next
-/// make the record photo, then the live capture, so the record photo is the same whichever
-/// device the live capture is made on.
+/// at an officer station), with the real matcher: from the worker when it made it ahead,
+/// made here otherwise (the same session either way). `None` when Face-ID is off.
 fn face_session(
     a: &Applicant,
     device: navbat_matching::Device,
     env: &Env<'_>,
 ) -> Option<FaceSession> {
-    use navbat_matching::{AgeBand, Device, Group, PersonId, Sex, verify};
-    let (population, face) = (env.face?, env.model.face.as_ref()?);
-    let mut rng = crate::streams::person_stream(env.seed, env.replication, Purpose::FaceId, a.id);
-    let age = match env.model.scenario.segments[usize::from(a.segment)].kind {
-        navbat_scenario::SegmentKind::CitizenElderly => AgeBand::Elderly,
-        _ => AgeBand::Adult,
-    };
-    let female = rng.random::<f64>() < face.share_female;
-    let group = Group::new(age, if female { Sex::Female } else { Sex::Male });
-    let identity = population.identity(PersonId(a.id), &group);
-    let record = population.capture(&identity, Device::OfficerStation, &mut rng);
-    let live = population.capture(&identity, device, &mut rng).into_capture();
-    let (outcome, score, template) = match (record.capture(), live) {
-        (Some(r), Some(l)) => match verify(&l.template, &r.template, face.threshold) {
-            Ok(v) => (
-                if v.decision == navbat_matching::Decision::Match { 0 } else { 2 },
-                v.score,
-                Some(l.template),
-            ),
-            Err(_) => (2, 0.0, Some(l.template)),
-        },
-        _ => (1, 0.0, None),
-    };
-    Some(FaceSession {
-        group: usize::from(age == AgeBand::Elderly) * 2 + usize::from(female),
-        outcome,
-        score,
-        template,
+    let context = env.face?;
+    if let Some(worker) = env.face_worker
+        && let Taken::Made(session) = worker.take(a.id, device)
+    {
+        return session;
+    }
+    // Made here, the case searches when it opens (a failed kiosk session never does).
+    context.session(a.id, a.segment, device, false)
+}
+
+/// Whether a kiosk session of `service` checks the person's face.
+fn needs_face(service: u16, model: &Model) -> bool {
+    model.scenario.services[usize::from(service)].kiosk_needs.is_some_and(|n| {
+        n.covers(navbat_scenario::Capabilities::of(navbat_scenario::Capability::BiometricCapture))
     })
 }
 
@@ -1290,12 +1293,11 @@ pub(crate) fn prime(world: &mut World) {
                 continue;
             };
             let mut env = Env {
-                face: parts.run.population.as_ref(),
+                face: parts.run.face.as_deref(),
+                face_worker: parts.run.face_worker.as_ref(),
                 board: &parts.run.board,
                 transfers: &mut parts.run.transfers,
                 office: parts.run.office.as_mut().map(office_mut),
-                seed: parts.run.seed,
-                replication: parts.run.replication,
                 cal: parts.cal,
                 rng: parts.run.streams.site_mut(site),
                 tally: &mut parts.tally.sites[site],

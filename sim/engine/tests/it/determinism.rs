@@ -43,3 +43,39 @@ fn streams_are_keyed_not_ordered() {
     assert_eq!(first, STABLE_FIRST);
     assert_ne!(first, stream(1, 0, Purpose::Arrivals, 4).next_u64());
 }
+
+fn one_replication_json(model: &std::sync::Arc<navbat_engine::Model>, worker: bool) -> String {
+    let record =
+        navbat_engine::Simulation::new(model.clone(), 7, 1).with_face_worker(worker).finish();
+    serde_json::to_string(&record).expect("serialise")
+}
+
+#[test]
+fn the_face_worker_changes_nothing_in_the_record() {
+    let model = shortened(pilot(), 30);
+    let alone = one_replication_json(&model, false);
+    let record: navbat_record::ReplicationRecord = serde_json::from_str(&alone).expect("json");
+    // The comparison means something only if people were matched and cases searched.
+    assert!(record.face.iter().map(|f| f.attempts).sum::<u64>() > 100, "{:?}", record.face);
+    assert!(record.face.iter().map(|f| f.searches).sum::<u64>() > 100, "{:?}", record.face);
+    assert_eq!(alone, one_replication_json(&model, true));
+    // Also when the run is stepped in pieces, as the planner's window does.
+    let mut sim = navbat_engine::Simulation::new(model.clone(), 7, 1).with_face_worker(true);
+    let (start, end) = (sim.now().0, sim.end().0);
+    for k in 1..=50 {
+        sim.step_until(navbat_engine::SimTime(start + (end - start) * k / 50));
+    }
+    assert_eq!(alone, serde_json::to_string(&sim.finish()).expect("serialise"));
+}
+
+#[test]
+fn a_lone_replication_is_the_same_on_one_thread_and_two() {
+    // With two threads and one replication, run_replications turns the face worker on.
+    let model = shortened(pilot(), 20);
+    let on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+        serde_json::to_string(&pool.install(|| run_replications(&model, 5, 1, &|| {})))
+            .expect("serialise")
+    };
+    assert_eq!(on(1), on(2));
+}

@@ -1,0 +1,311 @@
+//! Face-ID at the floor: a person's capture session with the real matcher, and a worker
+//! thread that makes the sessions of people already in line before they reach the camera.
+//!
+//! A session is a pure function of (seed, replication, person, device): the person's draws
+//! come from their own stream, and the 1:N search reads the replication's gallery, which is
+//! enrolled once when the world is built and never changes. So it does not matter where or
+//! when a session is made. When a person joins a line, the floor asks the [`FaceWorker`]
+//! for the session they will need; when they reach the camera it takes the finished
+//! session, or makes it itself when the worker has not finished it (or was never asked). The record is the same, bit for bit, with the worker or without.
+//!
+//! The worker pays where a replication runs alone on a machine with a free core (one
+//! replication of a scenario, the planner's window): Face-ID is about half of the work of a
+//! replication with everything on. Where every core already runs a replication it would
+//! only add switching, so [`crate::run_models`] turns it on only when there are more
+//! threads than replications.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread::JoinHandle;
+
+use navbat_matching::{AgeBand, Device, Gallery, Group, PersonId, Population, Sex, Template};
+use rand::RngExt;
+
+use crate::components::FaceSession;
+use crate::model::Model;
+use crate::streams::{Purpose, person_stream};
+
+/// What a replication's Face-ID sessions are made from; shared with the worker thread.
+pub(crate) struct FaceContext {
+    population: Population,
+    /// The scaled 1:N gallery, when the scenario has case workflows (only cases search).
+    pub(crate) gallery: Option<Gallery>,
+    model: Arc<Model>,
+    seed: u64,
+    replication: u32,
+}
+
+impl std::fmt::Debug for FaceContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FaceContext")
+            .field("gallery", &self.gallery.as_ref().map(Gallery::len))
+            .finish_non_exhaustive()
+    }
+}
+
+impl FaceContext {
+    /// The Face-ID of replication (`seed`, `replication`) of `model`; `None` when the scenario
+    /// has no Face-ID. The gallery is enrolled only when cases will search it.
+    pub(crate) fn new(model: &Arc<Model>, seed: u64, replication: u32) -> Option<Self> {
+        let face = model.face.as_ref()?;
+        // The replication's synthetic population: identities depend on (seed, replication).
+        let key = seed ^ u64::from(replication).rotate_left(32) ^ 0x6e61_7662_6174_4944;
+        let population = Population::new(key, face.biometrics.clone()).ok()?;
+        let gallery = if model.scenario.workflows.is_some() {
+            crate::office::enrol_gallery(&population, face)
+        } else {
+            None
+        };
+        Some(Self { population, gallery, model: model.clone(), seed, replication })
+    }
+
+    /// Person `person` of segment `segment` captured on `device`, verified against their
+    /// record photo (taken at an officer station); with `search`, the live capture is also
+    /// searched in the gallery (see [`FaceContext::national_best`]) and not kept.
+    ///
+    /// The person's draws come from their own stream: the first decides their sex, the next
+    /// make the record photo, then the live capture, so the record photo is the same
+    /// whichever device the live capture is made on.
+    pub(crate) fn session(
+        &self,
+        person: u64,
+        segment: u16,
+        device: Device,
+        search: bool,
+    ) -> Option<FaceSession> {
+        let face = self.model.face.as_ref()?;
+        let population = &self.population;
+        let mut rng = person_stream(self.seed, self.replication, Purpose::FaceId, person);
+        let age = match self.model.scenario.segments.get(usize::from(segment))?.kind {
+            navbat_scenario::SegmentKind::CitizenElderly => AgeBand::Elderly,
+            _ => AgeBand::Adult,
+        };
+        let female = rng.random::<f64>() < face.share_female;
+        let group = Group::new(age, if female { Sex::Female } else { Sex::Male });
+        let identity = population.identity(PersonId(person), &group);
+        let record = population.capture(&identity, Device::OfficerStation, &mut rng);
+        let live = population.capture(&identity, device, &mut rng).into_capture();
+        let (outcome, score, template) = match (record.capture(), live) {
+            (Some(r), Some(l)) => {
+                match navbat_matching::verify(&l.template, &r.template, face.threshold) {
+                    Ok(v) => (
+                        if v.decision == navbat_matching::Decision::Match { 0 } else { 2 },
+                        v.score,
+                        Some(l.template),
+                    ),
+                    Err(_) => (2, 0.0, Some(l.template)),
+                }
+            }
+            _ => (1, 0.0, None),
+        };
+        let (template, searched) = if search {
+            (None, Some(self.national_best(template.as_ref())))
+        } else {
+            (template, None)
+        };
+        Some(FaceSession {
+            group: usize::from(age == AgeBand::Elderly) * 2 + usize::from(female),
+            outcome,
+            score,
+            template,
+            searched,
+        })
+    }
+
+    /// The best score of a 1:N search with `probe`, mapped to the national gallery: the
+    /// score whose impostor tail is the scaled gallery's tail times (scaled size / national
+    /// size), which is where the same search's maximum would stand among 38 million.
+    /// `None` without a probe or a gallery.
+    pub(crate) fn national_best(&self, probe: Option<&Template>) -> Option<f32> {
+        let (gallery, probe, face) = (self.gallery.as_ref()?, probe?, self.model.face.as_ref()?);
+        let best = gallery.search(probe, 1).ok()?.first()?.score;
+        Some(face.national_score(best))
+    }
+}
+
+/// A session the floor will need: whose, on which device, and whether the case searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FaceJob {
+    pub(crate) person: u64,
+    pub(crate) segment: u16,
+    pub(crate) device: Device,
+    pub(crate) search: bool,
+}
+
+type Key = (u64, Device);
+
+enum Status {
+    /// Asked for, not started.
+    Pending,
+    /// Being made by the worker.
+    Running,
+    /// Being made, but the person has left: drop it when done.
+    Abandoned,
+    /// Made, waiting to be taken.
+    Done(Option<FaceSession>),
+}
+
+#[derive(Default)]
+struct Queue {
+    jobs: VecDeque<FaceJob>,
+    status: HashMap<Key, Status>,
+    /// The worker sleeps until a job comes (so a job is signalled only then).
+    worker_idle: bool,
+    /// The simulation is over: the worker stops.
+    closed: bool,
+    /// The worker has stopped (also if it failed): asking it is useless.
+    worker_gone: bool,
+}
+
+struct Shared {
+    context: Arc<FaceContext>,
+    queue: Mutex<Queue>,
+    job_ready: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The thread that makes Face-ID sessions ahead of the floor. Dropping it stops the thread.
+pub(crate) struct FaceWorker {
+    shared: Arc<Shared>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for FaceWorker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FaceWorker").finish_non_exhaustive()
+    }
+}
+
+/// What the worker had of a session: made (possibly `None`: Face-ID off), or not.
+pub(crate) enum Taken {
+    Made(Option<FaceSession>),
+    NotMade,
+}
+
+impl FaceWorker {
+    /// Starts a worker for `context`; `None` if the system refuses a thread (the floor then
+    /// makes every session itself).
+    pub(crate) fn start(context: Arc<FaceContext>) -> Option<Self> {
+        let shared = Arc::new(Shared {
+            context,
+            queue: Mutex::new(Queue::default()),
+            job_ready: Condvar::new(),
+        });
+        let theirs = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name("navbat-face".to_owned())
+            .spawn(move || work(&theirs))
+            .ok()?;
+        Some(Self { shared, thread: Some(thread) })
+    }
+
+    /// Asks for `job`'s session (nothing if it was already asked for).
+    pub(crate) fn request(&self, job: FaceJob) {
+        let mut q = self.shared.lock();
+        if q.worker_gone {
+            return;
+        }
+        let key = (job.person, job.device);
+        if q.status.contains_key(&key) {
+            return;
+        }
+        q.status.insert(key, Status::Pending);
+        q.jobs.push_back(job);
+        if q.worker_idle {
+            self.shared.job_ready.notify_one();
+        }
+    }
+
+    /// The session of `person` on `device` if the worker has made it; otherwise
+    /// [`Taken::NotMade`], and the worker drops it. The floor does not wait for a session
+    /// being made: on a busy machine the worker may be off its core for a whole time slice,
+    /// while making the session here costs a few microseconds.
+    pub(crate) fn take(&self, person: u64, device: Device) -> Taken {
+        let mut q = self.shared.lock();
+        match q.status.remove(&(person, device)) {
+            Some(Status::Done(s)) => Taken::Made(s),
+            Some(Status::Running) => {
+                q.status.insert((person, device), Status::Abandoned);
+                Taken::NotMade
+            }
+            _ => Taken::NotMade,
+        }
+    }
+
+    /// `person` has left: whatever was asked for them is no longer needed.
+    pub(crate) fn forget(&self, person: u64) {
+        let mut q = self.shared.lock();
+        for device in [Device::KioskCamera, Device::OfficerStation] {
+            let key = (person, device);
+            match q.status.get_mut(&key) {
+                Some(s @ Status::Running) => *s = Status::Abandoned,
+                Some(Status::Pending | Status::Done(_)) => {
+                    q.status.remove(&key);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+impl Drop for FaceWorker {
+    fn drop(&mut self) {
+        self.shared.lock().closed = true;
+        self.shared.job_ready.notify_all();
+        if let Some(thread) = self.thread.take() {
+            // A worker that failed has already marked itself gone; nothing to add.
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Marks the worker gone when its thread ends, however it ends.
+struct Gone<'a>(&'a Shared);
+
+impl Drop for Gone<'_> {
+    fn drop(&mut self) {
+        self.0.lock().worker_gone = true;
+    }
+}
+
+fn work(shared: &Shared) {
+    let _gone = Gone(shared);
+    loop {
+        let job = {
+            let mut q = shared.lock();
+            loop {
+                if q.closed {
+                    return;
+                }
+                // Newest first: the floor needs the oldest soonest and makes those itself
+                // when the worker is behind, so the two rarely make the same session.
+                if let Some(job) = q.jobs.pop_back() {
+                    // The floor may have made it itself, or the person left.
+                    if let Some(s @ Status::Pending) = q.status.get_mut(&(job.person, job.device)) {
+                        *s = Status::Running;
+                        break job;
+                    }
+                    continue;
+                }
+                q.worker_idle = true;
+                q = shared.job_ready.wait(q).unwrap_or_else(PoisonError::into_inner);
+                q.worker_idle = false;
+            }
+        };
+        let session = shared.context.session(job.person, job.segment, job.device, job.search);
+        let mut q = shared.lock();
+        let key = (job.person, job.device);
+        match q.status.get_mut(&key) {
+            Some(s @ Status::Running) => *s = Status::Done(session),
+            Some(Status::Abandoned) => {
+                q.status.remove(&key);
+            }
+            _ => {}
+        }
+    }
+}

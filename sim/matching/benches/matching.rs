@@ -10,11 +10,12 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use navbat_matching::{
-    AgeBand, BiometricModel, Device, Gallery, Group, IdentityId, PersonId, Population, Sex,
-    Threshold, verify,
+    AgeBand, BiometricModel, Device, Gallery, Group, IdentityId, PersonId, Population, Rescoring,
+    Sex, Threshold, verify,
 };
-use rand::SeedableRng;
+use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rand_pcg::Pcg32;
 
 const BATCH: usize = 64;
 
@@ -56,6 +57,50 @@ fn bench_person(c: &mut Criterion) {
     });
 }
 
+/// What the simulator does for some services: one probe against its scaled gallery of 64
+/// enrolled identities, built as the engine's `enrol_gallery` does (officer-station captures
+/// of people 2⁶² + i, sex drawn from a `Pcg32`, exact rows kept), best candidate only.
+fn bench_small_exact_search(c: &mut Criterion) {
+    let population = Population::new(7, BiometricModel::default()).expect("valid model");
+    let mut gallery = Gallery::with_rescoring(512, Rescoring::Exact).expect("valid dimension");
+    gallery.reserve(64);
+    let mut rng = Pcg32::seed_from_u64(population.seed() ^ 0x6761_6c6c_6572_7921);
+    let mut identities = Vec::new();
+    for i in 0..64_u64 {
+        let id = (1_u64 << 62) | i;
+        let female = rng.random::<f64>() < 0.5;
+        let group = Group::new(AgeBand::Adult, if female { Sex::Female } else { Sex::Male });
+        let identity = population.identity(PersonId(id), &group);
+        if let Some(c) = population.capture(&identity, Device::OfficerStation, &mut rng).capture() {
+            gallery.enrol(IdentityId(id), &c.template).expect("new id");
+        }
+        identities.push(identity);
+    }
+    // Kiosk probes: half of them mates, half strangers.
+    let group = Group::new(AgeBand::Adult, Sex::Male);
+    let probes: Vec<_> = (0..BATCH as u64)
+        .filter_map(|n| {
+            let stranger;
+            let person = if n % 2 == 0 {
+                &identities[n as usize]
+            } else {
+                stranger = population.identity(PersonId(n), &group);
+                &stranger
+            };
+            let mut rng = ChaCha8Rng::seed_from_u64(n);
+            population.capture(person, Device::KioskCamera, &mut rng).into_capture()
+        })
+        .map(|c| c.template)
+        .collect();
+    let mut next = 0;
+    c.bench_function("search_64_exact_single_probe", |b| {
+        b.iter(|| {
+            next = (next + 1) % probes.len();
+            gallery.search(black_box(&probes[next]), 1)
+        })
+    });
+}
+
 fn bench_search(c: &mut Criterion) {
     for n in sizes() {
         let (templates, probes) = common::dataset(n, BATCH);
@@ -84,5 +129,5 @@ fn bench_search(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench_verify, bench_person, bench_search);
+criterion_group!(benches, bench_verify, bench_person, bench_small_exact_search, bench_search);
 criterion_main!(benches);

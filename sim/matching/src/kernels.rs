@@ -24,6 +24,38 @@ pub(crate) fn with_wide_vectors<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
+/// Runs `f` with the widest vectors the CPU has: AVX-512 (F, BW, CD, DQ, VL, through
+/// `archmage`), else AVX2 (as [`with_wide_vectors`]), else the baseline. `f` should be an
+/// `#[inline(always)]` closure, so that its body is compiled with those features. Results do
+/// not change: only the vector width differs, never the lanes or the order of a sum.
+#[inline(always)]
+pub(crate) fn with_widest_vectors<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(token) = wide512::token() {
+        return wide512::run(token, f);
+    }
+    with_wide_vectors(f)
+}
+
+#[cfg(target_arch = "x86_64")]
+mod wide512 {
+    //! The AVX-512 context of [`super::with_widest_vectors`].
+
+    use archmage::prelude::*;
+
+    /// The token, when the CPU has the whole x86-64-v4 set (cached by `std`).
+    #[inline(always)]
+    pub(super) fn token() -> Option<X64V4Token> {
+        X64V4Token::summon()
+    }
+
+    /// Calls `f` inside a function compiled with the token's features.
+    #[arcane]
+    pub(super) fn run<R, F: FnOnce() -> R>(_token: X64V4Token, f: F) -> R {
+        f()
+    }
+}
+
 /// Dot product of two f32 slices of equal length, summed lane-wise in a fixed order.
 #[inline(always)]
 pub(crate) fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
@@ -40,16 +72,40 @@ pub(crate) fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
 }
 
 /// `Σ xᵢ²` in f64, summed in eight lanes in a fixed order (vectorised, same bits everywhere).
+#[inline(always)]
 pub(crate) fn sum_of_squares(values: &[f32]) -> f64 {
     let (blocks, rest) = values.as_chunks::<8>();
-    let mut acc = [0.0_f64; 8];
+    let mut sum = SquareSum::default();
     for block in blocks {
-        for lane in 0..8 {
-            acc[lane] += f64::from(block[lane]) * f64::from(block[lane]);
+        sum.add(block);
+    }
+    sum.finish(rest)
+}
+
+/// The running state of [`sum_of_squares`], for loops that compute the values and sum their
+/// squares in the same pass: `add` every whole block of eight values in order, then `finish`
+/// with the values past the last whole block. The same bits as [`sum_of_squares`].
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct SquareSum {
+    acc: [f64; 8],
+}
+
+impl SquareSum {
+    /// Adds the squares of eight consecutive values, one a lane.
+    #[inline(always)]
+    pub(crate) fn add(&mut self, block: &[f32; 8]) {
+        for (acc, &x) in self.acc.iter_mut().zip(block) {
+            *acc += f64::from(x) * f64::from(x);
         }
     }
-    let tail: f64 = rest.iter().map(|&x| f64::from(x) * f64::from(x)).sum();
-    ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7])) + tail
+
+    /// The total, with the fewer than eight values that follow the last block.
+    #[inline(always)]
+    pub(crate) fn finish(self, rest: &[f32]) -> f64 {
+        let acc = self.acc;
+        let tail: f64 = rest.iter().map(|&x| f64::from(x) * f64::from(x)).sum();
+        ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7])) + tail
+    }
 }
 
 /// Dot product of an f32 probe with an int8 row (not yet multiplied by the row's scale).

@@ -27,8 +27,8 @@ use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
 
 use crate::error::MatchError;
-use crate::kernels::sum_of_squares;
-use crate::normal::fill_standard_normal;
+use crate::kernels::{SquareSum, with_widest_vectors};
+use crate::normal::fill_then;
 use crate::template::{Template, check_dimension};
 
 /// Salt that separates the group-direction streams from the person streams of one seed.
@@ -384,17 +384,28 @@ impl Population {
         let cohort_dir = self.cohort_directions.get(&group.cohort);
         let shared = sex.shared_similarity + age.shared_similarity + cohort.shared_similarity;
         let own = (1.0 - shared).sqrt() as f32;
-        let mut vector = unit_gaussian(&mut rng, d);
-        for (i, v) in vector.iter_mut().enumerate() {
-            let mut value = own * *v
-                + sex.shared_similarity.sqrt() as f32 * sex_dir[i]
-                + age.shared_similarity.sqrt() as f32 * age_dir[i];
-            if let Some(dir) = cohort_dir {
-                value += cohort.shared_similarity.sqrt() as f32 * dir[i];
-            }
-            *v = value;
-        }
-        normalise(&mut vector);
+        let weights = Weights {
+            own,
+            sex: sex.shared_similarity.sqrt() as f32,
+            age: age.shared_similarity.sqrt() as f32,
+            cohort: cohort.shared_similarity.sqrt() as f32,
+        };
+        let mut vector = vec![0.0_f32; d];
+        with_widest_vectors(
+            #[inline(always)]
+            || {
+                // `z` normalised, then `own·z + Σ weight·direction`, normalised: the squares
+                // of each are summed in the pass that makes them.
+                let z_norm = fill_then::<true>(&mut rng, &mut vector, None).0.sqrt();
+                let sum = match cohort_dir {
+                    Some(dir) => {
+                        combine(&mut vector, inverse(z_norm), weights, [sex_dir, age_dir, dir])
+                    }
+                    None => combine(&mut vector, inverse(z_norm), weights, [sex_dir, age_dir]),
+                };
+                scale(&mut vector, inverse(sum.sqrt()));
+            },
+        );
         Identity { person, group: group.clone(), vector }
     }
 
@@ -424,18 +435,87 @@ impl Population {
                 * (profile.noise_log_sd * z).exp();
         let d = identity.vector.len();
         let per_value = (noise_ratio / (d as f64).sqrt()) as f32;
-        let mut noise = vec![0.0_f32; d];
-        fill_standard_normal(&mut Pcg64Mcg::new(rng.random()), &mut noise);
-        let values = identity.vector.iter().zip(&noise).map(|(&v, &n)| v + per_value * n).collect();
-        match Template::new(values) {
-            Ok(template) => {
-                let quality = template.score_slice(&identity.vector);
-                Acquisition::Captured(Capture { template, quality, device })
-            }
+        let noise_state: u128 = rng.random();
+        let mut values = vec![0.0_f32; d];
+        let template = with_widest_vectors(
+            #[inline(always)]
+            || {
+                // The noise is drawn into the template's own buffer and `x + s·e` made in
+                // place, block by block, while the squares are summed.
+                let (sum, finite) = fill_then::<true>(
+                    &mut Pcg64Mcg::new(noise_state),
+                    &mut values,
+                    Some((&identity.vector, per_value)),
+                );
+                Template::from_summed(values, finite, sum)
+                    .map(|template| (template.score_slice_inline(&identity.vector), template))
+            },
+        );
+        match template {
+            Ok((quality, template)) => Acquisition::Captured(Capture { template, quality, device }),
             // Only reachable with an absurd noise ratio (overflow): the camera saw nothing.
             Err(_) => Acquisition::FailedToAcquire { device },
         }
     }
+}
+
+/// The weights of the parts of an identity vector (f32, as they multiply the parts).
+#[derive(Clone, Copy)]
+struct Weights {
+    own: f32,
+    sex: f32,
+    age: f32,
+    cohort: f32,
+}
+
+/// `1/norm`, or 1 for a norm that is not positive (the vector is then left as it is: × 1 in
+/// f64 and back is exact).
+#[inline(always)]
+fn inverse(norm: f64) -> f64 {
+    if norm > 0.0 { 1.0 / norm } else { 1.0 }
+}
+
+/// `x ← (x × inverse in f64) as f32`.
+#[inline(always)]
+fn scale(values: &mut [f32], inverse: f64) {
+    for x in values {
+        *x = (f64::from(*x) * inverse) as f32;
+    }
+}
+
+/// `x ← own·(z × inverse) + sex·s + age·a (+ cohort·c)`, each in that order of additions, for
+/// `N` = 2 or 3 directions; returns the `sum_of_squares` of the result (same bits).
+#[inline(always)]
+fn combine<const N: usize>(
+    values: &mut [f32],
+    inverse: f64,
+    w: Weights,
+    directions: [&[f32]; N],
+) -> f64 {
+    let d = values.len();
+    let value = |z: f32, parts: [f32; N]| {
+        let mut value =
+            w.own * (f64::from(z) * inverse) as f32 + w.sex * parts[0] + w.age * parts[1];
+        if N == 3 {
+            value += w.cohort * parts[N - 1];
+        }
+        value
+    };
+    let (blocks, rest) = values.as_chunks_mut::<8>();
+    let parts = directions.map(|dir| dir[..d].as_chunks::<8>());
+    let mut squares = SquareSum::default();
+    for (b, block) in blocks.iter_mut().enumerate() {
+        // Copies first, so that no load follows a store (which would not vectorise: the
+        // compiler cannot assume the directions apart from `values`).
+        let part_blocks: [[f32; 8]; N] = parts.map(|(blocks, _)| blocks[b]);
+        let z: [f32; 8] = *block;
+        *block = std::array::from_fn(|lane| value(z[lane], part_blocks.map(|p| p[lane])));
+        squares.add(block);
+    }
+    for (i, z) in rest.iter_mut().enumerate() {
+        *z = value(*z, parts.map(|(_, rest)| rest[i]));
+    }
+    squares.finish(rest)
 }
 
 /// A stable stream number for a cohort label (FNV-1a, above the fixed streams).
@@ -448,17 +528,12 @@ fn cohort_stream(label: &str) -> u64 {
 
 fn unit_gaussian(rng: &mut Pcg64Mcg, d: usize) -> Vec<f32> {
     let mut v = vec![0.0_f32; d];
-    fill_standard_normal(rng, &mut v);
-    normalise(&mut v);
+    with_widest_vectors(
+        #[inline(always)]
+        || {
+            let (sum, _) = fill_then::<true>(rng, &mut v, None);
+            scale(&mut v, inverse(sum.sqrt()));
+        },
+    );
     v
-}
-
-fn normalise(v: &mut [f32]) {
-    let norm = sum_of_squares(v).sqrt();
-    if norm > 0.0 {
-        let inverse = 1.0 / norm;
-        for x in v {
-            *x = (f64::from(*x) * inverse) as f32;
-        }
-    }
 }

@@ -29,15 +29,34 @@ impl Template {
     /// [`MatchError::InvalidDimension`] for an empty or oversized vector,
     /// [`MatchError::NonFiniteValue`] for NaN or ±∞, [`MatchError::ZeroTemplate`] for a vector
     /// with no direction.
-    pub fn new(mut values: Vec<f32>) -> Result<Self, MatchError> {
+    pub fn new(values: Vec<f32>) -> Result<Self, MatchError> {
+        crate::kernels::with_widest_vectors(
+            #[inline(always)]
+            || {
+                // A branch-free pass first; the index is looked for only when something is
+                // wrong.
+                let finite = values.iter().fold(true, |finite, v| finite & v.is_finite());
+                let sum = sum_of_squares(&values);
+                Self::from_summed(values, finite, sum)
+            },
+        )
+    }
+
+    /// [`Template::new`] for values whose finiteness and `sum_of_squares` the caller has
+    /// already found (in the pass that made them).
+    #[inline(always)]
+    pub(crate) fn from_summed(
+        mut values: Vec<f32>,
+        finite: bool,
+        sum_of_squares: f64,
+    ) -> Result<Self, MatchError> {
         check_dimension(values.len())?;
-        // A branch-free pass first; the index is looked for only when something is wrong.
-        if !values.iter().fold(true, |finite, v| finite & v.is_finite())
+        if !finite
             && let Some((index, &value)) = values.iter().enumerate().find(|(_, v)| !v.is_finite())
         {
             return Err(MatchError::NonFiniteValue { index, value });
         }
-        let norm = sum_of_squares(&values).sqrt();
+        let norm = sum_of_squares.sqrt();
         if !norm.is_normal() {
             return Err(MatchError::ZeroTemplate);
         }
@@ -72,8 +91,10 @@ impl Template {
         Ok(dot_f32(&self.values, &other.values).clamp(-1.0, 1.0))
     }
 
-    /// Cosine of this template with a unit vector of the same dimension.
-    pub(crate) fn score_slice(&self, other: &[f32]) -> f32 {
+    /// Cosine of this template with a unit vector of the same dimension, inlined into a
+    /// caller that runs under wide vectors.
+    #[inline(always)]
+    pub(crate) fn score_slice_inline(&self, other: &[f32]) -> f32 {
         dot_f32(&self.values, other).clamp(-1.0, 1.0)
     }
 

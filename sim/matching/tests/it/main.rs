@@ -5,6 +5,7 @@ mod bad_input;
 mod calibration;
 mod formats;
 mod known_answer;
+mod pinned_bits;
 mod properties;
 mod stability;
 mod tidy;

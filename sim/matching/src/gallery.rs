@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::MatchError;
 use crate::kernels::{
-    Hit, Kernel, ProbeBlock, ProbeLanes, Tile, rescore_f32, rescore_i8, row_sums, scan_tile,
-    tile_dots,
+    Hit, Kernel, ProbeBlock, ProbeLanes, Tile, dot_f32, rescore_f32, rescore_i8, row_sums,
+    scan_tile, tile_dots,
 };
 use crate::template::{QuantizedTemplate, Template, check_dimension};
 use crate::verify::Threshold;
@@ -275,6 +275,9 @@ impl Gallery {
 
     /// The `k` best rows by exact f32 score of every row (a small gallery, one probe).
     fn search_every_row(&self, probe: &Template, k: usize) -> Vec<Candidate> {
+        if k == 1 {
+            return self.best_row(probe).into_iter().collect();
+        }
         let rows: Vec<usize> = (0..self.len()).collect();
         let mut scores = vec![0.0_f32; rows.len()];
         rescore_f32(Kernel::best(), probe.as_slice(), &self.exact, &rows, &mut scores);
@@ -289,6 +292,51 @@ impl Gallery {
         }
         ranked.sort_unstable_by(|a, b| b.cmp(a));
         ranked.into_iter().map(|r| Candidate { id: r.id, score: r.score }).collect()
+    }
+
+    /// The best row by exact f32 score (ties: smaller identity), as [`search_every_row`]
+    /// with `k = 1` would rank it, scoring in f32 only the rows that can reach it.
+    ///
+    /// Every row gets an upper bound on its exact score from int8 codes (the probe's and the
+    /// row's, an exact integer dot product, see [`int8_score_bound`]); the row with the
+    /// highest bound is scored in f32 first, then every other row whose bound reaches the
+    /// best clamped score so far. A row whose bound is below it scores strictly less, so it
+    /// cannot rank first or tie: the result is the same identity and the same score bits as
+    /// scoring every row. A best score of −1 (clamped) prunes nothing.
+    ///
+    /// [`search_every_row`]: Gallery::search_every_row
+    fn best_row(&self, probe: &Template) -> Option<Candidate> {
+        let rows = self.len();
+        if rows == 0 {
+            return None;
+        }
+        let d = self.dimension;
+        let values = probe.as_slice();
+        let (codes, probe_scale) = probe.codes_for_bounds();
+        let block = ProbeBlock::new(d, [codes.as_slice()]);
+        let mut dots = Vec::with_capacity(rows);
+        tile_dots(Kernel::best(), &self.codes, &block, &mut dots);
+        let bound = int8_score_bound(d, probe_scale);
+        let upper: Vec<f64> =
+            dots.iter().zip(&self.scales).map(|(&dot, &scale)| bound(dot, scale)).collect();
+        let first =
+            (0..rows).fold(0, |best, row| if upper[row] > upper[best] { row } else { best });
+        let score = |row: usize| {
+            let exact = &self.exact[row * d..(row + 1) * d];
+            let score = crate::kernels::with_widest_vectors(
+                #[inline(always)]
+                || dot_f32(values, exact),
+            );
+            Ranked { score: score.clamp(-1.0, 1.0), id: self.ids[row], row }
+        };
+        let mut best = score(first);
+        for row in (0..rows).filter(|&row| row != first) {
+            if best.score > -1.0 && upper[row] < f64::from(best.score) {
+                continue;
+            }
+            best = best.max(score(row));
+        }
+        Some(Candidate { id: best.id, score: best.score })
     }
 
     /// [`Gallery::search`] for many probes at once; reads the gallery once per block of
@@ -529,6 +577,35 @@ impl Gallery {
         ranked.sort_unstable_by(|a, b| b.cmp(a));
         ranked.truncate(k);
         ranked.into_iter().map(|r| Candidate { id: r.id, score: r.score }).collect()
+    }
+}
+
+/// An upper bound on the f32 score `dot_f32(p, r)` of two templates of dimension `d` (unit
+/// length, f32), from their int8 forms: the probe's scale `t` here, and for each row the
+/// exact integer dot product `c·q` of the codes and the row's scale `s`.
+///
+/// Both quantisations round to the nearest code: `p = t·c + f`, `r = s·q + e` with every
+/// `|fᵢ| ≤ 0.5001·t`, `|eᵢ| ≤ 0.5001·s` (half a step, plus the f32 division's error in
+/// `value / scale`, below 127 × 2⁻²³ of a step). So `p·r = t·s·(c·q) + t·(c·e) + s·(f·q) + f·e`,
+/// and with `‖c‖ ≤ (‖p‖ + ‖f‖)/t`, `‖p‖, ‖r‖ ≤ 1.01` and Cauchy–Schwarz:
+/// `|p·r − t·s·(c·q)| ≤ ‖e‖(1.01 + ‖f‖) + ‖f‖(1.01 + ‖e‖) + ‖f‖‖e‖`, where
+/// `‖f‖ ≤ 0.5001·t·√d` and `‖e‖ ≤ 0.5001·s·√d`. The f32 evaluation of `p·r` (one rounding a
+/// product, one a lane addition, four in the fold, the tail's) adds at most `γₙ·‖p‖‖r‖`,
+/// `γₙ = n·u/(1 − n·u)`, `u = 2⁻²⁴`. The bound is evaluated in f64 and widened by a relative
+/// 10⁻⁹ and an absolute 10⁻¹², far above f64's own rounding.
+fn int8_score_bound(d: usize, probe_scale: f32) -> impl Fn(i32, f32) -> f64 {
+    let root_d = (d as f64).sqrt();
+    let f_norm = 0.5001 * f64::from(probe_scale) * root_d;
+    let roundings = 1.0 + d.div_ceil(16) as f64 + 4.0 + 1.0 + (d % 16) as f64;
+    let unit = f64::from(f32::EPSILON) / 2.0;
+    let evaluation = roundings * unit / (1.0 - roundings * unit) * 1.01 * 1.01;
+    let t = f64::from(probe_scale);
+    move |dot: i32, row_scale: f32| {
+        let s = f64::from(row_scale);
+        let e_norm = 0.5001 * s * root_d;
+        let approx = t * s * f64::from(dot);
+        let slack = e_norm * (1.01 + f_norm) + f_norm * (1.01 + e_norm) + f_norm * e_norm;
+        approx + slack + evaluation + (approx.abs() + slack) * 1e-9 + 1e-12
     }
 }
 

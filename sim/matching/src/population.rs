@@ -398,10 +398,18 @@ impl Population {
                 // of each are summed in the pass that makes them.
                 let z_norm = fill_then::<true>(&mut rng, &mut vector, None).0.sqrt();
                 let sum = match cohort_dir {
-                    Some(dir) => {
-                        combine(&mut vector, inverse(z_norm), weights, [sex_dir, age_dir, dir])
-                    }
-                    None => combine(&mut vector, inverse(z_norm), weights, [sex_dir, age_dir]),
+                    Some(dir) => combine::<true>(
+                        &mut vector,
+                        inverse(z_norm),
+                        weights,
+                        [sex_dir, age_dir, dir],
+                    ),
+                    None => combine::<false>(
+                        &mut vector,
+                        inverse(z_norm),
+                        weights,
+                        [sex_dir, age_dir, &[]],
+                    ),
                 };
                 scale(&mut vector, inverse(sum.sqrt()));
             },
@@ -483,37 +491,44 @@ fn scale(values: &mut [f32], inverse: f64) {
     }
 }
 
-/// `x ← own·(z × inverse) + sex·s + age·a (+ cohort·c)`, each in that order of additions, for
-/// `N` = 2 or 3 directions; returns the `sum_of_squares` of the result (same bits).
+/// `x ← own·(z × inverse) + sex·s + age·a (+ cohort·c)`, in that order of additions (the
+/// cohort's term with `COHORT`, `cohort` then as long as `values`); returns the
+/// `sum_of_squares` of the result (same bits).
 #[inline(always)]
-fn combine<const N: usize>(
+fn combine<const COHORT: bool>(
     values: &mut [f32],
     inverse: f64,
     w: Weights,
-    directions: [&[f32]; N],
+    [sex, age, cohort]: [&[f32]; 3],
 ) -> f64 {
     let d = values.len();
-    let value = |z: f32, parts: [f32; N]| {
-        let mut value =
-            w.own * (f64::from(z) * inverse) as f32 + w.sex * parts[0] + w.age * parts[1];
-        if N == 3 {
-            value += w.cohort * parts[N - 1];
+    let value = |z: f32, s: f32, a: f32, c: f32| {
+        let mut value = w.own * (f64::from(z) * inverse) as f32 + w.sex * s + w.age * a;
+        if COHORT {
+            value += w.cohort * c;
         }
         value
     };
     let (blocks, rest) = values.as_chunks_mut::<8>();
-    let parts = directions.map(|dir| dir[..d].as_chunks::<8>());
+    let (sex_blocks, sex_rest) = sex[..d].as_chunks::<8>();
+    let (age_blocks, age_rest) = age[..d].as_chunks::<8>();
+    let (cohort_blocks, cohort_rest) =
+        if COHORT { cohort[..d].as_chunks::<8>() } else { (&[][..], &[][..]) };
     let mut squares = SquareSum::default();
     for (b, block) in blocks.iter_mut().enumerate() {
         // Copies first, so that no load follows a store (which would not vectorise: the
-        // compiler cannot assume the directions apart from `values`).
-        let part_blocks: [[f32; 8]; N] = parts.map(|(blocks, _)| blocks[b]);
-        let z: [f32; 8] = *block;
-        *block = std::array::from_fn(|lane| value(z[lane], part_blocks.map(|p| p[lane])));
+        // compiler cannot assume the directions apart from `values`). Plain loops, not
+        // `array::from_fn` or `map`: those may stay calls, compiled without wide vectors.
+        let (z, s, a) = (*block, sex_blocks[b], age_blocks[b]);
+        let c = if COHORT { cohort_blocks[b] } else { [0.0; 8] };
+        for lane in 0..8 {
+            block[lane] = value(z[lane], s[lane], a[lane], c[lane]);
+        }
         squares.add(block);
     }
     for (i, z) in rest.iter_mut().enumerate() {
-        *z = value(*z, parts.map(|(_, rest)| rest[i]));
+        let c = if COHORT { cohort_rest[i] } else { 0.0 };
+        *z = value(*z, sex_rest[i], age_rest[i], c);
     }
     squares.finish(rest)
 }

@@ -108,6 +108,52 @@ impl Template {
     }
 }
 
+impl Template {
+    /// Int8 codes and their scale for the score bounds of a search (`value ≈ code × scale`,
+    /// each within `0.5001 × scale`): the scale of [`Template::quantize`], the values
+    /// multiplied by its f32 inverse rather than divided (two roundings of relative 2⁻²⁴
+    /// each: at most 127 × 2⁻²³ of a step off the division's result) and rounded to the
+    /// nearest code, ties to even; no refinement bits. The codes may differ from
+    /// [`Template::quantize`]'s by one on a tie; only the bound matters here.
+    pub(crate) fn codes_for_bounds(&self) -> (Vec<i8>, f32) {
+        crate::kernels::with_widest_vectors(
+            #[inline(always)]
+            || {
+                // Sixteen running maxima, then theirs: a maximum has no rounding, so any
+                // order gives the same value (one chain would wait on every comparison).
+                let (blocks, rest) = self.values.as_chunks::<16>();
+                let mut lanes = [0.0_f32; 16];
+                for block in blocks {
+                    for (m, v) in lanes.iter_mut().zip(block) {
+                        *m = m.max(v.abs());
+                    }
+                }
+                let max_abs = rest.iter().chain(&lanes).fold(0.0_f32, |m, v| m.max(v.abs()));
+                let scale = max_abs / 127.0;
+                let inverse = 1.0 / scale;
+                // Any rounding to nearest keeps the bound. Adding 1.5 × 2²³ rounds a value of
+                // magnitude below 2²² to an integer (ties to even) held in the low bits of
+                // the sum: integer arithmetic on the bits then, which vectorises (a
+                // saturating float-to-int cast did not). `|v × inverse| ≤ 127.0001`.
+                const ROUNDER: f32 = 12_582_912.0;
+                let code =
+                    |v: f32| ((v * inverse + ROUNDER).to_bits() as i32) - ROUNDER.to_bits() as i32;
+                let mut codes = vec![0_i8; self.values.len()];
+                let (code_blocks, code_rest) = codes.as_chunks_mut::<16>();
+                for (out, block) in code_blocks.iter_mut().zip(blocks) {
+                    for (c, &v) in out.iter_mut().zip(block) {
+                        *c = code(v) as i8;
+                    }
+                }
+                for (out, &v) in code_rest.iter_mut().zip(rest) {
+                    *out = code(v) as i8;
+                }
+                (codes, scale)
+            },
+        )
+    }
+}
+
 impl TryFrom<Vec<f32>> for Template {
     type Error = MatchError;
     fn try_from(values: Vec<f32>) -> Result<Self, Self::Error> {

@@ -228,3 +228,55 @@ fn small_exact_galleries_search_every_row_like_brute_force() {
         }
     }
 }
+
+/// One probe, `k = 1`, on a small exact gallery scores in f32 only the rows whose int8 bound
+/// reaches the best so far: still the brute-force best (identity and score bits), on
+/// galleries made to tie (the same template under several identities, enrolled in reverse
+/// identity order), to reach ±1 (the probe itself, its negative) and to crowd the best
+/// (near-copies of the probe), in dimensions with and without partial blocks.
+#[test]
+fn best_of_a_small_exact_gallery_is_the_brute_force_best() {
+    use navbat_matching::Rescoring;
+    for d in [1, 2, 3, 17, 64, 512, 515] {
+        let base = spread(d as u64, d);
+        let near = |seed: u64, amount: f32| -> Template {
+            let values = base.iter().zip(spread(seed, d)).map(|(v, n)| v + amount * n);
+            Template::new(values.collect()).expect("non-zero")
+        };
+        let negative = Template::new(base.iter().map(|v| -v).collect()).expect("non-zero");
+        for size in [1, 2, 5, 64, 300] {
+            let gallery: Vec<Template> = (0..size as u64)
+                .map(|i| match i % 6 {
+                    0 => near(0, 0.0),
+                    1 => negative.clone(),
+                    2 => near(100 + i, 1e-4),
+                    3 => near(200 + i, 0.05),
+                    4 => near(300 + i, 0.6),
+                    _ => Template::new(spread(400 + i, d)).expect("non-zero"),
+                })
+                .collect();
+            let mut g = Gallery::with_rescoring(d, Rescoring::Exact).expect("valid dimension");
+            for i in (0..size).rev() {
+                g.enrol(IdentityId(i as u64), &gallery[i]).expect("new id");
+            }
+            let probes = [
+                near(0, 0.0),
+                negative.clone(),
+                near(500, 1e-5),
+                near(501, 1e-3),
+                near(502, 0.1),
+                near(503, 1.0),
+                Template::new(spread(504, d)).expect("non-zero"),
+            ];
+            for (q, probe) in probes.iter().enumerate() {
+                let found: Vec<(u64, u32)> = g
+                    .search(probe, 1)
+                    .expect("non-empty")
+                    .iter()
+                    .map(|c| (c.id.0, c.score.to_bits()))
+                    .collect();
+                assert_eq!(found, brute_force(&gallery, probe, 1), "d {d} size {size} probe {q}");
+            }
+        }
+    }
+}

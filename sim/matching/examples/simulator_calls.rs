@@ -5,7 +5,8 @@
 //! `enrol_gallery` does). Also prints a checksum of every output bit, so two builds can be
 //! compared.
 //!
-//! `cargo run --release -p navbat-matching --example simulator_calls -- [BATCHES]`
+//! `cargo run --release -p navbat-matching --example simulator_calls -- [BATCHES [only]]`
+//! (`only` = `person` or `search64` times that one alone, e.g. for `perf record`).
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -35,10 +36,12 @@ fn fastest_ns(batches: usize, mut batch: impl FnMut(u64) -> u64) -> (f64, u64) {
 
 fn main() -> Result<(), navbat_matching::MatchError> {
     let batches: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(2000);
+    let only = std::env::args().nth(2).unwrap_or_default();
+    let runs = |what: &str| if only.is_empty() || only == what { batches } else { 1 };
     let population = Population::new(7, BiometricModel::default())?;
     let threshold = Threshold::new(0.2)?;
     let groups = [Group::new(AgeBand::Adult, Sex::Female), Group::new(AgeBand::Elderly, Sex::Male)];
-    let (person_ns, person_sum) = fastest_ns(batches, |first| {
+    let (person_ns, person_sum) = fastest_ns(runs("person"), |first| {
         let mut sum = 0_u64;
         for person in first..first + BATCH {
             let mut rng = ChaCha8Rng::seed_from_u64(person);
@@ -78,7 +81,7 @@ fn main() -> Result<(), navbat_matching::MatchError> {
         })
         .map(|c| c.template)
         .collect();
-    let (search_ns, search_sum) = fastest_ns(batches, |first| {
+    let (search_ns, search_sum) = fastest_ns(runs("search64"), |first| {
         let mut sum = 0_u64;
         for n in first..first + BATCH {
             let probe = &probes[n as usize % probes.len()];

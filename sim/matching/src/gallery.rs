@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::MatchError;
 use crate::kernels::{
-    Hit, Kernel, ProbeBlock, ProbeLanes, Tile, dot_f32, rescore_f32, rescore_i8, row_sums,
-    scan_tile, tile_dots,
+    Hit, Kernel, ProbeBlock, ProbeLanes, Tile, rescore_f32, rescore_i8, row_sums, scan_tile,
+    tile_dots,
 };
 use crate::template::{QuantizedTemplate, Template, check_dimension};
 use crate::verify::Threshold;
@@ -321,20 +321,36 @@ impl Gallery {
             dots.iter().zip(&self.scales).map(|(&dot, &scale)| bound(dot, scale)).collect();
         let first =
             (0..rows).fold(0, |best, row| if upper[row] > upper[best] { row } else { best });
-        let score = |row: usize| {
-            let exact = &self.exact[row * d..(row + 1) * d];
-            let score = crate::kernels::with_widest_vectors(
-                #[inline(always)]
-                || dot_f32(values, exact),
-            );
-            Ranked { score: score.clamp(-1.0, 1.0), id: self.ids[row], row }
+        let kernel = Kernel::best();
+        let ranked = |row: usize, score: f32| Ranked {
+            score: score.clamp(-1.0, 1.0),
+            id: self.ids[row],
+            row,
         };
-        let mut best = score(first);
-        for row in (0..rows).filter(|&row| row != first) {
-            if best.score > -1.0 && upper[row] < f64::from(best.score) {
-                continue;
+        let mut first_score = [0.0_f32];
+        rescore_f32(kernel, values, &self.exact, &[first], &mut first_score);
+        let mut best = ranked(first, first_score[0]);
+        // The other rows that may rank first are scored eight at a time (independent
+        // chains). Their floor stays the first row's score, at or below the final best, so
+        // no row that could rank first or tie is left out.
+        let floor = best.score;
+        let mut pending = [0_usize; 8];
+        let mut scores = [0.0_f32; 8];
+        let mut count = 0;
+        for row in 0..=rows {
+            let take =
+                row < rows && row != first && (floor <= -1.0 || upper[row] >= f64::from(floor));
+            if take {
+                pending[count] = row;
+                count += 1;
             }
-            best = best.max(score(row));
+            if count == pending.len() || (row == rows && count > 0) {
+                rescore_f32(kernel, values, &self.exact, &pending[..count], &mut scores[..count]);
+                for (&row, &score) in pending.iter().zip(&scores).take(count) {
+                    best = best.max(ranked(row, score));
+                }
+                count = 0;
+            }
         }
         Some(Candidate { id: best.id, score: best.score })
     }

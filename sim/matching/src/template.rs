@@ -139,14 +139,8 @@ impl Template {
                 let code =
                     |v: f32| ((v * inverse + ROUNDER).to_bits() as i32) - ROUNDER.to_bits() as i32;
                 let mut codes = vec![0_i8; self.values.len()];
-                let (code_blocks, code_rest) = codes.as_chunks_mut::<16>();
-                for (out, block) in code_blocks.iter_mut().zip(blocks) {
-                    for (c, &v) in out.iter_mut().zip(block) {
-                        *c = code(v) as i8;
-                    }
-                }
-                for (out, &v) in code_rest.iter_mut().zip(rest) {
-                    *out = code(v) as i8;
+                for (c, &v) in codes.iter_mut().zip(&self.values) {
+                    *c = code(v) as i8;
                 }
                 (codes, scale)
             },

@@ -337,21 +337,25 @@ impl Gallery {
         let mut pending = [0_usize; 8];
         let mut scores = [0.0_f32; 8];
         let mut count = 0;
-        for row in 0..=rows {
-            let take =
-                row < rows && row != first && (floor <= -1.0 || upper[row] >= f64::from(floor));
-            if take {
-                pending[count] = row;
-                count += 1;
+        let mut score_pending = |pending: &[usize], best: &mut Ranked| {
+            let scores = &mut scores[..pending.len()];
+            rescore_f32(kernel, values, &self.exact, pending, scores);
+            for (&row, &score) in pending.iter().zip(scores.iter()) {
+                *best = (*best).max(ranked(row, score));
             }
-            if count == pending.len() || (row == rows && count > 0) {
-                rescore_f32(kernel, values, &self.exact, &pending[..count], &mut scores[..count]);
-                for (&row, &score) in pending.iter().zip(&scores).take(count) {
-                    best = best.max(ranked(row, score));
-                }
+        };
+        for (row, &bound) in upper.iter().enumerate() {
+            if row == first || (floor > -1.0 && bound < f64::from(floor)) {
+                continue;
+            }
+            pending[count] = row;
+            count += 1;
+            if count == pending.len() {
+                score_pending(&pending, &mut best);
                 count = 0;
             }
         }
+        score_pending(&pending[..count], &mut best);
         Some(Candidate { id: best.id, score: best.score })
     }
 

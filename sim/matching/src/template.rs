@@ -88,7 +88,11 @@ impl Template {
                 found: other.dimension(),
             });
         }
-        Ok(dot_f32(&self.values, &other.values).clamp(-1.0, 1.0))
+        let dot = crate::kernels::with_widest_vectors(
+            #[inline(always)]
+            || dot_f32(&self.values, &other.values),
+        );
+        Ok(dot.clamp(-1.0, 1.0))
     }
 
     /// Cosine of this template with a unit vector of the same dimension, inlined into a

@@ -154,6 +154,11 @@ pub(crate) struct Office {
     services: Vec<ServiceInfo>,
     meta: Vec<Option<Meta>>,
     officers: Vec<Officer>,
+    /// Officers on duty with no task in hand, a bit each (officer `o` is bit `o % 64` of
+    /// word `o / 64`).
+    free: Vec<u64>,
+    /// Per skill, the officers whose team has it, in the same bits.
+    skilled: [Vec<u64>; 7],
     windows: Vec<Vec<(i64, i64)>>,
     team_skills: Vec<Vec<Skill>>,
     task_time: Vec<Sampler>,
@@ -324,7 +329,7 @@ impl Office {
         }
         let mut officers = Vec::new();
         let mut windows = Vec::new();
-        let mut team_skills = Vec::new();
+        let mut team_skills: Vec<Vec<Skill>> = Vec::new();
         for (t, team) in w.teams.iter().enumerate() {
             windows.push(crate::plan::windows(sc, &team.hours));
             team_skills.push(team.skills.iter().filter_map(|s| Skill::from_name(s)).collect());
@@ -341,6 +346,13 @@ impl Office {
         // A Beta with mean `m` and concentration 20: most live captures score near the mean.
         let liveness = Beta::new(20.0 * m, 20.0 * (1.0 - m)).ok();
         let n_sites = sc.sites.len();
+        let words = officers.len().div_ceil(64);
+        let mut skilled: [Vec<u64>; 7] = std::array::from_fn(|_| vec![0; words]);
+        for (o, off) in officers.iter().enumerate() {
+            for skill in &team_skills[off.team] {
+                skilled[skill.index()][o / 64] |= 1 << (o % 64);
+            }
+        }
         Some(Self {
             store,
             finished,
@@ -348,6 +360,8 @@ impl Office {
             services,
             meta: Vec::new(),
             officers,
+            free: vec![0; words],
+            skilled,
             windows,
             team_skills,
             task_time,
@@ -691,15 +705,30 @@ impl Office {
     }
 
     /// Lets idle officers on duty who have `skill` claim its waiting tasks.
+    /// Officers are asked in their order; a claim changes only the claimant's bit, so the
+    /// words can be read as they were when the walk reached them.
     fn dispatch(&mut self, skill: Skill, now: SimTime, cal: &mut Calendar) {
-        for o in 0..self.officers.len() {
-            if self.store.queue_len(skill) == 0 {
-                return;
-            }
-            let off = &self.officers[o];
-            if off.on_duty && off.task.is_none() && self.team_skills[off.team].contains(&skill) {
+        for w in 0..self.free.len() {
+            let mut idle = self.free[w] & self.skilled[skill.index()][w];
+            while idle != 0 {
+                if self.store.queue_len(skill) == 0 {
+                    return;
+                }
+                let o = w * 64 + idle.trailing_zeros() as usize;
+                idle &= idle - 1;
                 self.claim(o, skill, now, cal);
             }
+        }
+    }
+
+    /// Brings officer `o`'s bit in [`Office::free`] up to date.
+    fn mark(&mut self, o: usize) {
+        let free = self.officers[o].on_duty && self.officers[o].task.is_none();
+        let (word, bit) = (o / 64, 1_u64 << (o % 64));
+        if free {
+            self.free[word] |= bit;
+        } else {
+            self.free[word] &= !bit;
         }
     }
 
@@ -720,6 +749,7 @@ impl Office {
             None => sampler.sample(&mut Pcg32::seed_from_u64(task.packed())),
         };
         self.officers[o].task = Some((task, skill, now));
+        self.mark(o);
         cal.schedule(
             SimTime(now.0 + minutes_to_ms(minutes).max(1)),
             OFFICE,
@@ -767,7 +797,9 @@ impl Office {
                 off.next_window += 1;
                 off.on_duty = true;
                 cal.schedule(SimTime(end), OFFICE, Event::Officer(o as u16, OfficerStep::Off));
-                if off.task.is_none() {
+                let idle = off.task.is_none();
+                self.mark(o);
+                if idle {
                     self.idle(o, now, cal);
                 }
             }
@@ -776,9 +808,11 @@ impl Office {
                 if let Some(&(start, _)) = self.windows[off.team].get(off.next_window) {
                     cal.schedule(SimTime(start), OFFICE, Event::Officer(o as u16, OfficerStep::On));
                 }
+                self.mark(o);
             }
             OfficerStep::TaskDone => {
                 let Some((task, skill, since)) = off.task.take() else { return };
+                self.mark(o);
                 if now >= self.warm_up_end {
                     let s = &mut self.skills[skill.index()];
                     s.done += 1;

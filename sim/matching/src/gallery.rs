@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::MatchError;
 use crate::kernels::{
     Hit, Kernel, ProbeBlock, ProbeLanes, Tile, rescore_f32, rescore_i8, row_sums, scan_tile,
-    tile_dots,
+    single_probe_dots, tile_dots,
 };
 use crate::template::{QuantizedTemplate, Template, check_dimension};
 use crate::verify::Threshold;
@@ -319,9 +319,8 @@ impl Gallery {
         let d = self.dimension;
         let values = probe.as_slice();
         let (codes, probe_scale) = probe.codes_for_bounds();
-        let block = ProbeBlock::new(d, [codes.as_slice()]);
         let mut dots = Vec::with_capacity(rows);
-        tile_dots(Kernel::best(), &self.codes, &block, &mut dots);
+        single_probe_dots(Kernel::best(), &codes, &self.codes, &mut dots);
         let bound = int8_score_bound(d, probe_scale);
         let upper: Vec<f64> =
             dots.iter().zip(&self.scales).map(|(&dot, &scale)| bound(dot, scale)).collect();

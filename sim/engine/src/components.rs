@@ -437,6 +437,9 @@ pub struct Applicant {
     pub pickup: Option<u64>,
     /// When Face-ID failed at a kiosk and sent the person on to a counter, and their group.
     pub face_fallback: Option<(SimTime, u8)>,
+    /// Face-ID sessions asked of the worker ahead and not taken yet: bit 0 the kiosk
+    /// camera's, bit 1 an officer station's.
+    pub face_jobs: u8,
     /// Uniform draw that decides balking against the segment's probability.
     pub balk_draw: f64,
     /// A floor assistant's time this person needs at a kiosk, ms (0: they manage alone).

@@ -15,6 +15,7 @@
 //! threads than replications.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 
@@ -160,6 +161,8 @@ struct Queue {
 struct Shared {
     context: Arc<FaceContext>,
     queue: Mutex<Queue>,
+    /// Jobs in the queue, readable without the lock (the worker spins on it).
+    queued: AtomicUsize,
     job_ready: Condvar,
 }
 
@@ -194,6 +197,7 @@ impl FaceWorker {
         let shared = Arc::new(Shared {
             context,
             queue: Mutex::new(Queue::default()),
+            queued: AtomicUsize::new(0),
             job_ready: Condvar::new(),
         });
         let theirs = shared.clone();
@@ -216,6 +220,7 @@ impl FaceWorker {
         }
         q.status.insert(key, Status::Pending);
         q.jobs.push_back(job);
+        self.shared.queued.store(q.jobs.len(), Ordering::Relaxed);
         if q.worker_idle {
             self.shared.job_ready.notify_one();
         }
@@ -273,30 +278,15 @@ impl Drop for Gone<'_> {
     }
 }
 
+/// Times the worker looks at an empty queue, yielding its core between looks, before it
+/// sleeps: people join lines every few microseconds of a run, and waking a sleeping worker
+/// costs the floor a system call per job. Yielding (not spinning) leaves the core to any
+/// other thread that wants it, so a busy machine loses nothing.
+const LOOKS_BEFORE_SLEEP: u32 = 2_000;
+
 fn work(shared: &Shared) {
     let _gone = Gone(shared);
-    loop {
-        let job = {
-            let mut q = shared.lock();
-            loop {
-                if q.closed {
-                    return;
-                }
-                // Newest first: the floor needs the oldest soonest and makes those itself
-                // when the worker is behind, so the two rarely make the same session.
-                if let Some(job) = q.jobs.pop_back() {
-                    // The floor may have made it itself, or the person left.
-                    if let Some(s @ Status::Pending) = q.status.get_mut(&(job.person, job.device)) {
-                        *s = Status::Running;
-                        break job;
-                    }
-                    continue;
-                }
-                q.worker_idle = true;
-                q = shared.job_ready.wait(q).unwrap_or_else(PoisonError::into_inner);
-                q.worker_idle = false;
-            }
-        };
+    while let Some(job) = next_job(shared) {
         let session = shared.context.session(job.person, job.segment, job.device, job.search);
         let mut q = shared.lock();
         let key = (job.person, job.device);
@@ -307,5 +297,136 @@ fn work(shared: &Shared) {
             }
             _ => {}
         }
+    }
+}
+
+/// The newest job still wanted, marked running; `None` when the simulation is over.
+fn next_job(shared: &Shared) -> Option<FaceJob> {
+    let mut rounds = 0;
+    loop {
+        {
+            let mut q = shared.lock();
+            if q.closed {
+                return None;
+            }
+            // Newest first: the floor needs the oldest soonest and makes those itself when
+            // the worker is behind, so the two rarely make the same session.
+            while let Some(job) = q.jobs.pop_back() {
+                shared.queued.store(q.jobs.len(), Ordering::Relaxed);
+                // The floor may have made it itself, or the person left.
+                if let Some(s @ Status::Pending) = q.status.get_mut(&(job.person, job.device)) {
+                    *s = Status::Running;
+                    return Some(job);
+                }
+            }
+            if rounds == LOOKS_BEFORE_SLEEP {
+                rounds = 0;
+                q.worker_idle = true;
+                let mut q = shared.job_ready.wait(q).unwrap_or_else(PoisonError::into_inner);
+                q.worker_idle = false;
+                continue;
+            }
+        }
+        while shared.queued.load(Ordering::Relaxed) == 0 && rounds < LOOKS_BEFORE_SLEEP {
+            rounds += 1;
+            std::thread::yield_now();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context() -> Arc<FaceContext> {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/pilot-2026.ron");
+        let scenario = navbat_scenario::load(&path).expect("the bundled pilot is valid");
+        let model = Model::new(scenario);
+        Arc::new(FaceContext::new(&model, 3, 1).expect("the pilot has Face-ID"))
+    }
+
+    /// Everything of a session, as bits (group, outcome, score, search, capture values).
+    fn bits(s: &Option<FaceSession>) -> Option<Vec<u64>> {
+        s.as_ref().map(|s| {
+            let head = [
+                s.group as u64,
+                u64::from(s.outcome),
+                u64::from(s.score.to_bits()),
+                s.searched.map_or(u64::MAX, |b| b.map_or(u64::MAX - 1, |v| u64::from(v.to_bits()))),
+            ];
+            let capture = s.template.iter().flat_map(|t| t.as_slice().iter());
+            head.into_iter().chain(capture.map(|v| u64::from(v.to_bits()))).collect()
+        })
+    }
+
+    fn wait_until_done(worker: &FaceWorker, key: Key) {
+        for _ in 0..10_000 {
+            if matches!(worker.shared.lock().status.get(&key), Some(Status::Done(_))) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        panic!("the worker did not make {key:?} within ten seconds");
+    }
+
+    #[test]
+    fn a_session_made_by_the_worker_is_the_one_made_here() {
+        let context = context();
+        let worker = FaceWorker::start(context.clone()).expect("a thread");
+        for (person, device, search) in
+            [(11, Device::KioskCamera, false), (12, Device::OfficerStation, true)]
+        {
+            let here = context.session(person, 1, device, search);
+            assert!(here.is_some());
+            worker.request(FaceJob { person, segment: 1, device, search });
+            wait_until_done(&worker, (person, device));
+            let Taken::Made(made) = worker.take(person, device) else {
+                panic!("the worker had made it")
+            };
+            assert_eq!(bits(&made), bits(&here));
+            // Taken once: it is gone.
+            assert!(matches!(worker.take(person, device), Taken::NotMade));
+        }
+        // A search made with the session drops the capture; the same search made later
+        // from the kept capture gives the same score.
+        let kept = context.session(12, 1, Device::OfficerStation, false).expect("a session");
+        let searched = context.session(12, 1, Device::OfficerStation, true).expect("a session");
+        assert!(searched.template.is_none());
+        assert_eq!(
+            searched.searched.expect("searched").map(f32::to_bits),
+            context.national_best(kept.template.as_ref()).map(f32::to_bits)
+        );
+    }
+
+    #[test]
+    fn what_a_person_leaves_behind_is_dropped() {
+        let context = context();
+        let worker = FaceWorker::start(context).expect("a thread");
+        worker.request(FaceJob {
+            person: 5,
+            segment: 0,
+            device: Device::KioskCamera,
+            search: true,
+        });
+        wait_until_done(&worker, (5, Device::KioskCamera));
+        worker.forget(5);
+        assert!(matches!(worker.take(5, Device::KioskCamera), Taken::NotMade));
+        assert!(worker.shared.lock().status.is_empty());
+    }
+
+    #[test]
+    fn dropping_the_worker_stops_it_with_jobs_queued() {
+        let worker = FaceWorker::start(context()).expect("a thread");
+        for person in 0..500 {
+            worker.request(FaceJob {
+                person,
+                segment: 0,
+                device: Device::KioskCamera,
+                search: true,
+            });
+        }
+        // Returns once the thread has stopped (the test would hang otherwise).
+        drop(worker);
     }
 }

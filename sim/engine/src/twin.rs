@@ -356,6 +356,7 @@ impl SiteState {
             keys,
             pickup: None,
             face_fallback: None,
+            face_jobs: 0,
         };
         let wants_kiosk = channel == Channel::Kiosk;
         if follows_app && let Some((to, travel_ms)) = advise(service, env) {
@@ -418,9 +419,9 @@ impl SiteState {
     /// of `line`: the kiosk camera's where the service checks the face at a kiosk, otherwise
     /// an officer station's for the case. A guess: a person who leaves or changes lines
     /// first never takes it.
-    fn foresee_face(&self, p: PersonKey, line: Line, env: &Env<'_>) {
+    fn foresee_face(&mut self, p: PersonKey, line: Line, env: &Env<'_>) {
         let Some(worker) = env.face_worker else { return };
-        let Some(a) = self.people.get(p) else { return };
+        let Some(a) = self.people.get_mut(p) else { return };
         if a.pickup.is_some() {
             return;
         }
@@ -431,6 +432,7 @@ impl SiteState {
             _ => return,
         };
         let search = office.is_some_and(|o| o.searches(a.service));
+        a.face_jobs |= face_job_bit(device);
         worker.request(FaceJob { person: a.id, segment: a.segment, device, search });
     }
 
@@ -933,6 +935,9 @@ impl SiteState {
             }
         }
         let matched = f.outcome == 0;
+        if let Some(a) = self.people.get_mut(p) {
+            a.face_jobs &= !face_job_bit(navbat_matching::Device::KioskCamera);
+        }
         self.face_session = Some((p, f));
         matched
     }
@@ -966,6 +971,7 @@ impl SiteState {
             keys: crate::tally::Keys::default(),
             pickup: Some(case),
             face_fallback: None,
+            face_jobs: 0,
         });
         // A terminal that works is used unless its line is longer, per server, than the
         // counters' (people see both lines when they come in).
@@ -994,11 +1000,14 @@ impl SiteState {
         if a.pickup.is_some() {
             return;
         }
+        let mut face_jobs = a.face_jobs;
         if env.office.is_some() {
             // The request becomes a case, with the capture it was taken with: the kiosk's,
             // or an officer station's at the counter.
-            let f =
-                session.or_else(|| face_session(&a, navbat_matching::Device::OfficerStation, env));
+            let f = session.or_else(|| {
+                face_jobs &= !face_job_bit(navbat_matching::Device::OfficerStation);
+                face_session(&a, navbat_matching::Device::OfficerStation, env)
+            });
             let (group, score, template, searched) = match f {
                 Some(f) => (f.group, f.score, f.template, f.searched),
                 None => (0, 0.0, None, None),
@@ -1022,7 +1031,9 @@ impl SiteState {
             }
         }
         // A session made ahead for a way this person did not take is not needed now.
-        if let Some(worker) = env.face_worker {
+        if face_jobs != 0
+            && let Some(worker) = env.face_worker
+        {
             worker.forget(a.id);
         }
         if a.counted {
@@ -1043,7 +1054,9 @@ impl SiteState {
     /// a pickup visitor will come back another day.
     fn depart(&mut self, p: PersonKey, env: &mut Env<'_>) -> Option<Applicant> {
         let a = self.leave_site(p, env)?;
-        if let Some(worker) = env.face_worker {
+        if a.face_jobs != 0
+            && let Some(worker) = env.face_worker
+        {
             worker.forget(a.id);
         }
         if let Some(case) = a.pickup {
@@ -1240,6 +1253,14 @@ fn face_session(
     }
     // Made here, the case searches when it opens (a failed kiosk session never does).
     context.session(a.id, a.segment, device, false)
+}
+
+/// The bit of [`Applicant::face_jobs`] that stands for a session on `device`.
+fn face_job_bit(device: navbat_matching::Device) -> u8 {
+    match device {
+        navbat_matching::Device::KioskCamera => 1,
+        _ => 2,
+    }
 }
 
 /// Whether a kiosk session of `service` checks the person's face.

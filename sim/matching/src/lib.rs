@@ -20,7 +20,7 @@
 //! 10k / 100k on a quiet machine (FAISS flat: 17,395 / 1,786) and 603 at 1M at load ≈ 2
 //! (FAISS flat: 152); recall@10 against exact f32 search ≥ 0.99 (figures and commands:
 //! `benches/README.md`). What the simulator asks of a person (identity, two captures,
-//! verify) ≈ 3.0 µs, and the best candidate among 64 exact rows ≈ 1.1 µs (criterion, load
+//! verify) ≈ 3.0 µs, and the best candidate among 64 exact rows ≈ 0.85 µs (criterion, load
 //! ≈ 2; 4.0–4.2 and 2.0–2.1 µs before session 4).
 //!
 //! The simulator has no real faces, so a [`Population`] makes them: any person's

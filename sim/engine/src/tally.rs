@@ -50,16 +50,17 @@ impl Cells {
 
     /// Applies `f` to the four cells `k` falls in.
     pub(crate) fn bump(&mut self, k: Keys, f: impl Fn(&mut Cell)) {
-        for cell in [
-            self.by_service.get_mut(usize::from(k.service)),
-            self.by_segment.get_mut(usize::from(k.segment)),
-            self.by_month.get_mut(usize::from(k.month)),
-            self.by_weekday_hour.get_mut(usize::from(k.weekday_hour)),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            f(cell);
+        if let Some(c) = self.by_service.get_mut(usize::from(k.service)) {
+            f(c);
+        }
+        if let Some(c) = self.by_segment.get_mut(usize::from(k.segment)) {
+            f(c);
+        }
+        if let Some(c) = self.by_month.get_mut(usize::from(k.month)) {
+            f(c);
+        }
+        if let Some(c) = self.by_weekday_hour.get_mut(usize::from(k.weekday_hour)) {
+            f(c);
         }
     }
 }

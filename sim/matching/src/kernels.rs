@@ -54,6 +54,39 @@ mod wide512 {
     pub(super) fn run<R, F: FnOnce() -> R>(_token: X64V4Token, f: F) -> R {
         f()
     }
+
+    /// [`super::dot_f32`] in one 512-bit accumulator: the same sixteen lanes, each adding
+    /// its products in the same order, the same fold and tail, so the same bits. (LLVM
+    /// turned the portable loop into two-lane code under AVX-512.)
+    #[arcane(import_intrinsics)]
+    pub(super) fn dot(_token: X64V4Token, a: &[f32], b: &[f32]) -> f32 {
+        let (a_blocks, a_rest) = a.as_chunks::<{ super::LANES }>();
+        let (b_blocks, b_rest) = b.as_chunks::<{ super::LANES }>();
+        let mut acc = _mm512_setzero_ps();
+        for (x, y) in a_blocks.iter().zip(b_blocks) {
+            acc = _mm512_add_ps(acc, _mm512_mul_ps(_mm512_loadu_ps(x), _mm512_loadu_ps(y)));
+        }
+        let mut lanes = [0.0_f32; super::LANES];
+        _mm512_storeu_ps(&mut lanes, acc);
+        let tail: f32 = a_rest.iter().zip(b_rest).map(|(x, y)| x * y).sum();
+        super::reduce_f32(lanes) + tail
+    }
+}
+
+/// [`dot_f32`] of two slices of equal length with the widest vectors the CPU has (the same
+/// bits on every path).
+#[inline(always)]
+pub(crate) fn dot_f32_widest(a: &[f32], b: &[f32]) -> f32 {
+    #[cfg(target_arch = "x86_64")]
+    if a.len() == b.len()
+        && let Some(token) = wide512::token()
+    {
+        return wide512::dot(token, a, b);
+    }
+    with_wide_vectors(
+        #[inline(always)]
+        || dot_f32(a, b),
+    )
 }
 
 /// Dot product of two f32 slices of equal length, summed lane-wise in a fixed order.
@@ -374,12 +407,23 @@ pub(crate) enum Kernel {
 }
 
 impl Kernel {
-    /// The fastest kernel this CPU runs (detected at run time).
+    /// The fastest kernel this CPU runs (detected at run time, cached by `std`; the last
+    /// of [`Kernel::available`], without building the list).
     pub(crate) fn best() -> Self {
-        Self::available().last().copied().unwrap_or(Self::Portable)
+        #[cfg(target_arch = "x86_64")]
+        {
+            if vnni::available() {
+                return Self::Vnni512;
+            }
+            if pulp::x86::V3::try_new().is_some() {
+                return Self::Avx2;
+            }
+        }
+        Self::Portable
     }
 
-    /// Every kernel this CPU runs, slowest first.
+    /// Every kernel this CPU runs, slowest first (the tests compare them all).
+    #[cfg(test)]
     pub(crate) fn available() -> Vec<Self> {
         let mut kernels = vec![Self::Portable];
         #[cfg(target_arch = "x86_64")]
@@ -1359,6 +1403,16 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn widest_f32_dot_gives_the_portable_bits() {
+        for d in [0, 1, 5, 16, 37, 512, 515] {
+            let a: Vec<f32> = (0..d).map(|i| ((i * 13 + d) as f32 * 0.37).sin()).collect();
+            let b: Vec<f32> = (0..d).map(|i| (i as f32 * 0.11).cos() * 1e-3).collect();
+            assert_eq!(dot_f32_widest(&a, &b).to_bits(), dot_f32(&a, &b).to_bits(), "d={d}");
+        }
+        assert_eq!(Some(&Kernel::best()), Kernel::available().last());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::MatchError;
-use crate::kernels::{dot_f32, sum_of_squares};
+use crate::kernels::{dot_f32_widest, sum_of_squares};
 
 /// The embedding dimension of the default face model.
 pub const DEFAULT_DIMENSION: usize = 512;
@@ -88,18 +88,14 @@ impl Template {
                 found: other.dimension(),
             });
         }
-        let dot = crate::kernels::with_widest_vectors(
-            #[inline(always)]
-            || dot_f32(&self.values, &other.values),
-        );
-        Ok(dot.clamp(-1.0, 1.0))
+        Ok(dot_f32_widest(&self.values, &other.values).clamp(-1.0, 1.0))
     }
 
     /// Cosine of this template with a unit vector of the same dimension, inlined into a
     /// caller that runs under wide vectors.
     #[inline(always)]
     pub(crate) fn score_slice_inline(&self, other: &[f32]) -> f32 {
-        dot_f32(&self.values, other).clamp(-1.0, 1.0)
+        dot_f32_widest(&self.values, other).clamp(-1.0, 1.0)
     }
 
     /// The int8 form used by the gallery's search structure.

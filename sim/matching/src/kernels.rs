@@ -124,6 +124,17 @@ pub(crate) struct SquareSum {
 }
 
 impl SquareSum {
+    /// The state after some blocks, from its eight lanes (kernels that keep them in a
+    /// register).
+    pub(crate) fn from_lanes(acc: [f64; 8]) -> Self {
+        Self { acc }
+    }
+
+    /// The eight lanes.
+    pub(crate) fn lanes(self) -> [f64; 8] {
+        self.acc
+    }
+
     /// Adds the squares of eight consecutive values, one a lane.
     #[inline(always)]
     pub(crate) fn add(&mut self, block: &[f32; 8]) {

@@ -468,7 +468,7 @@ impl Population {
 }
 
 /// The weights of the parts of an identity vector (f32, as they multiply the parts).
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 struct Weights {
     own: f32,
     sex: f32,
@@ -515,6 +515,17 @@ fn combine<const COHORT: bool>(
     let (cohort_blocks, cohort_rest) =
         if COHORT { cohort[..d].as_chunks::<8>() } else { (&[][..], &[][..]) };
     let mut squares = SquareSum::default();
+    // The whole blocks in AVX-512 registers when the CPU has them (same bits), else below.
+    #[cfg(target_arch = "x86_64")]
+    let blocks = match wide::token() {
+        Some(token) => {
+            let cohort = if COHORT { Some(cohort_blocks) } else { None };
+            let parts = wide::Parts { sex: sex_blocks, age: age_blocks, cohort };
+            squares = wide::combine(token, blocks, inverse, w, parts, squares);
+            &mut [][..]
+        }
+        None => blocks,
+    };
     for (b, block) in blocks.iter_mut().enumerate() {
         // Copies first, so that no load follows a store (which would not vectorise: the
         // compiler cannot assume the directions apart from `values`). Plain loops, not
@@ -531,6 +542,73 @@ fn combine<const COHORT: bool>(
         *z = value(*z, sex_rest[i], age_rest[i], c);
     }
     squares.finish(rest)
+}
+
+#[cfg(target_arch = "x86_64")]
+mod wide {
+    //! [`super::combine`]'s whole blocks in AVX-512 registers (LLVM made two-lane code of
+    //! the portable loop): the same operations in the same order a lane, so the same bits.
+
+    use archmage::prelude::*;
+
+    use super::Weights;
+    use crate::kernels::SquareSum;
+
+    /// The token, when the CPU has x86-64-v4 (cached).
+    #[inline(always)]
+    pub(super) fn token() -> Option<X64V4Token> {
+        X64V4Token::summon()
+    }
+
+    /// The directions' blocks of eight, as long as the values' (the cohort's if it has one).
+    pub(super) struct Parts<'a> {
+        pub(super) sex: &'a [[f32; 8]],
+        pub(super) age: &'a [[f32; 8]],
+        pub(super) cohort: Option<&'a [[f32; 8]]>,
+    }
+
+    /// `x ← ((own·(z × inverse) + sex·s) + age·a) (+ cohort·c)` on every block, the squares
+    /// added to `squares` in block order.
+    #[arcane(import_intrinsics)]
+    pub(super) fn combine(
+        _token: X64V4Token,
+        blocks: &mut [[f32; 8]],
+        inverse: f64,
+        w: Weights,
+        parts: Parts<'_>,
+        squares: SquareSum,
+    ) -> SquareSum {
+        let n = blocks.len();
+        let (sex, age) = (&parts.sex[..n], &parts.age[..n]);
+        let inverse = _mm512_set1_pd(inverse);
+        let (own, sex_w, age_w, cohort_w) = (
+            _mm256_set1_ps(w.own),
+            _mm256_set1_ps(w.sex),
+            _mm256_set1_ps(w.age),
+            _mm256_set1_ps(w.cohort),
+        );
+        let mut acc = _mm512_loadu_pd(&squares.lanes());
+        for (b, block) in blocks.iter_mut().enumerate() {
+            let z = _mm512_cvtps_pd(_mm256_loadu_ps(block));
+            let scaled = _mm512_cvtpd_ps(_mm512_mul_pd(z, inverse));
+            let mut value = _mm256_add_ps(
+                _mm256_add_ps(
+                    _mm256_mul_ps(own, scaled),
+                    _mm256_mul_ps(sex_w, _mm256_loadu_ps(&sex[b])),
+                ),
+                _mm256_mul_ps(age_w, _mm256_loadu_ps(&age[b])),
+            );
+            if let Some(cohort) = parts.cohort {
+                value = _mm256_add_ps(value, _mm256_mul_ps(cohort_w, _mm256_loadu_ps(&cohort[b])));
+            }
+            _mm256_storeu_ps(block, value);
+            let wide = _mm512_cvtps_pd(value);
+            acc = _mm512_add_pd(acc, _mm512_mul_pd(wide, wide));
+        }
+        let mut lanes = [0.0_f64; 8];
+        _mm512_storeu_pd(&mut lanes, acc);
+        SquareSum::from_lanes(lanes)
+    }
 }
 
 /// A stable stream number for a cohort label (FNV-1a, above the fixed streams).

@@ -265,7 +265,7 @@ impl Gallery {
     ///
     /// A gallery of at most 1,024 rows that keeps exact rows ranks by the exact f32 score of
     /// every row; with `k = 1` it scores in f32 only the rows whose int8 upper bound can
-    /// reach the best (same identity and score bits, ≈ 0.85 µs at 64 rows on Zen 4).
+    /// reach the best (same identity and score bits, ≈ 0.73 µs at 64 rows on Zen 4).
     ///
     /// # Errors
     /// [`MatchError::ZeroCandidates`], [`MatchError::EmptyGallery`],

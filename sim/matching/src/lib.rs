@@ -15,13 +15,14 @@
 //! A small exact gallery (the simulator's, ≤ 1,024 rows) answers a single probe from the
 //! f32 scores of every row; for the best candidate alone it scores in f32 only the rows
 //! whose int8 upper bound can reach the best, with the same result bit for bit.
-//! Measured on 2 cores (AVX-512 VNNI): 1:1 verify ≈ 0.12–0.18 µs (busy); 1:N at 1M ≈ 41 ms a
+//! Measured on 2 cores (AVX-512 VNNI): 1:1 verify ≈ 0.12–0.18 µs (busy, before session 4);
+//! 1:N at 1M ≈ 41 ms a
 //! probe alone (busy); batches of 1,000 with exact re-scoring 36,665 / 4,655 probes/s at
 //! 10k / 100k on a quiet machine (FAISS flat: 17,395 / 1,786) and 603 at 1M at load ≈ 2
 //! (FAISS flat: 152); recall@10 against exact f32 search ≥ 0.99 (figures and commands:
 //! `benches/README.md`). What the simulator asks of a person (identity, two captures,
-//! verify) ≈ 3.0 µs, and the best candidate among 64 exact rows ≈ 0.85 µs (criterion, load
-//! ≈ 2; 4.0–4.2 and 2.0–2.1 µs before session 4).
+//! verify) ≈ 2.7 µs, 1:1 verify ≈ 37 ns, and the best candidate among 64 exact rows
+//! ≈ 0.73 µs (criterion, load ≈ 2; 4.0–4.2 µs, 88–117 ns and 2.2–2.5 µs before session 4).
 //!
 //! The simulator has no real faces, so a [`Population`] makes them: any person's
 //! [`Identity`] is a pure function of (seed, [`PersonId`], [`Group`]), and

@@ -132,8 +132,10 @@ fn mul_high(a: u64, b: u64) -> u64 {
     const LOW: u64 = 0xFFFF_FFFF;
     let (a0, a1, b0, b1) = (a & LOW, a >> 32, b & LOW, b >> 32);
     let (p00, p01, p10, p11) = (a0 * b0, a0 * b1, a1 * b0, a1 * b1);
-    let middle = (p00 >> 32) + (p01 & LOW) + (p10 & LOW);
-    p11 + (p01 >> 32) + (p10 >> 32) + (middle >> 32)
+    // No sum overflows: each is below (2³² − 1)² + 2³² − 1 < 2⁶⁴.
+    let t = p10 + (p00 >> 32);
+    let w = (t & LOW) + p01;
+    p11 + (t >> 32) + (w >> 32)
 }
 
 /// The portable fill (the tests' reference: the crate's callers use [`fill_then`]).
@@ -361,7 +363,10 @@ mod tests {
         let lanes = Lanes::new(state);
         let draws: Vec<u64> = (0..DRAWS).map(|_| reference.next_u64()).collect();
         assert_eq!(lanes.outputs().to_vec(), draws);
-        for (a, b) in [(u64::MAX, u64::MAX), (u64::MAX, 3), (0xFFFF_FFFF, 0x1_0000_0001), (7, 0)] {
+        let edges =
+            [u64::MAX, u64::MAX - 1, 1 << 63, 0xFFFF_FFFF, 0x1_0000_0000, 0x1_0000_0001, 3, 0];
+        let pairs = edges.iter().flat_map(|&a| edges.iter().map(move |&b| (a, b)));
+        for (a, b) in pairs.chain([(POWERS[3] as u64, POWERS[16] as u64)]) {
             assert_eq!(mul_high(a, b), ((u128::from(a) * u128::from(b)) >> 64) as u64);
         }
         for len in [0, 1, 15, 16, 31, 32, 33, 63, 64, 65, 96, 100, 512, 515] {

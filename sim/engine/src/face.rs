@@ -8,6 +8,13 @@
 //! for the session they will need; when they reach the camera it takes the finished
 //! session, or makes it itself when the worker has not finished it (or was never asked). The record is the same, bit for bit, with the worker or without.
 //!
+//! When it has no session to make, the worker also verifies the audit chains of finished
+//! cases that the back office hands it ([`Auditor::audit`]): a verification is a pure
+//! function of the case, and only the per-site counts of verified and broken chains are
+//! kept, which do not depend on the order. The queue of cases is bounded (the office
+//! verifies a case itself when it is full), and [`Auditor::settle_audits`] finishes the
+//! rest at the end of the run.
+//!
 //! The worker pays where a replication runs alone on a machine with a free core (one
 //! replication of a scenario, the planner's window): Face-ID is about half of the work of a
 //! replication with everything on. Where every core already runs a replication it would
@@ -15,11 +22,11 @@
 //! threads than replications.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 
 use navbat_matching::{AgeBand, Device, Gallery, Group, PersonId, Population, Sex, Template};
+use navbat_workflow::Case;
 use rand::RngExt;
 
 use crate::components::FaceSession;
@@ -146,9 +153,18 @@ enum Status {
     Done(Option<FaceSession>),
 }
 
+/// Finished cases waiting for verification, at most this many (a case keeps its whole log).
+const MAX_AUDITS_QUEUED: usize = 4_096;
+
 #[derive(Default)]
 struct Queue {
     jobs: VecDeque<FaceJob>,
+    /// Finished cases to verify, with the site of their request.
+    audits: VecDeque<(usize, Case)>,
+    /// The worker is verifying a case.
+    audit_running: bool,
+    /// Per site: chains the worker verified, and chains it found broken.
+    audited: Vec<[u64; 2]>,
     status: HashMap<Key, Status>,
     /// The worker sleeps until a job comes (so a job is signalled only then).
     worker_idle: bool,
@@ -161,8 +177,6 @@ struct Queue {
 struct Shared {
     context: Arc<FaceContext>,
     queue: Mutex<Queue>,
-    /// Jobs in the queue, readable without the lock (the worker spins on it).
-    queued: AtomicUsize,
     job_ready: Condvar,
 }
 
@@ -197,7 +211,6 @@ impl FaceWorker {
         let shared = Arc::new(Shared {
             context,
             queue: Mutex::new(Queue::default()),
-            queued: AtomicUsize::new(0),
             job_ready: Condvar::new(),
         });
         let theirs = shared.clone();
@@ -206,6 +219,11 @@ impl FaceWorker {
             .spawn(move || work(&theirs))
             .ok()?;
         Some(Self { shared, thread: Some(thread) })
+    }
+
+    /// The handle through which the back office hands the worker finished cases.
+    pub(crate) fn auditor(&self) -> Auditor {
+        Auditor(self.shared.clone())
     }
 
     /// Asks for `job`'s session (nothing if it was already asked for).
@@ -220,7 +238,6 @@ impl FaceWorker {
         }
         q.status.insert(key, Status::Pending);
         q.jobs.push_back(job);
-        self.shared.queued.store(q.jobs.len(), Ordering::Relaxed);
         if q.worker_idle {
             self.shared.job_ready.notify_one();
         }
@@ -258,6 +275,61 @@ impl FaceWorker {
     }
 }
 
+/// The back office's way to hand finished cases to the worker for verification.
+#[derive(Clone)]
+pub(crate) struct Auditor(Arc<Shared>);
+
+impl std::fmt::Debug for Auditor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Auditor").finish_non_exhaustive()
+    }
+}
+
+impl Auditor {
+    /// Hands over finished `case`, requested at `site`, for its audit chain to be verified.
+    /// Returns it when the queue is full or the worker has stopped: the caller verifies it.
+    pub(crate) fn audit(&self, site: usize, case: Case) -> Option<Case> {
+        let mut q = self.0.lock();
+        if q.worker_gone || q.audits.len() >= MAX_AUDITS_QUEUED {
+            return Some(case);
+        }
+        q.audits.push_back((site, case));
+        if q.worker_idle {
+            self.0.job_ready.notify_one();
+        }
+        None
+    }
+
+    /// Verifies here every case still queued, waits for the one the worker is verifying,
+    /// and returns per site the chains verified and the chains found broken since the last
+    /// call (`n_sites` long).
+    pub(crate) fn settle_audits(&self, n_sites: usize) -> Vec<[u64; 2]> {
+        let mut counts = vec![[0_u64; 2]; n_sites];
+        let left = loop {
+            let mut q = self.0.lock();
+            if !q.audit_running || q.worker_gone {
+                for (site, c) in q.audited.iter().enumerate() {
+                    if let Some(count) = counts.get_mut(site) {
+                        count[0] += c[0];
+                        count[1] += c[1];
+                    }
+                }
+                q.audited.clear();
+                break std::mem::take(&mut q.audits);
+            }
+            drop(q);
+            std::thread::yield_now();
+        };
+        for (site, case) in left {
+            let verified = navbat_workflow::verify_chain(&case).is_ok();
+            if let Some(count) = counts.get_mut(site) {
+                count[usize::from(!verified)] += 1;
+            }
+        }
+        counts
+    }
+}
+
 impl Drop for FaceWorker {
     fn drop(&mut self) {
         self.shared.lock().closed = true;
@@ -278,59 +350,73 @@ impl Drop for Gone<'_> {
     }
 }
 
-/// Times the worker looks at an empty queue, yielding its core between looks, before it
-/// sleeps: people join lines every few microseconds of a run, and waking a sleeping worker
-/// costs the floor a system call per job. Yielding (not spinning) leaves the core to any
-/// other thread that wants it, so a busy machine loses nothing.
-const LOOKS_BEFORE_SLEEP: u32 = 2_000;
+/// What the worker does next.
+enum Work {
+    Session(FaceJob),
+    Audit(usize, Case),
+}
 
 fn work(shared: &Shared) {
     let _gone = Gone(shared);
-    while let Some(job) = next_job(shared) {
-        let session = shared.context.session(job.person, job.segment, job.device, job.search);
-        let mut q = shared.lock();
-        let key = (job.person, job.device);
-        match q.status.get_mut(&key) {
-            Some(s @ Status::Running) => *s = Status::Done(session),
-            Some(Status::Abandoned) => {
-                q.status.remove(&key);
+    while let Some(next) = next_work(shared) {
+        match next {
+            Work::Session(job) => {
+                let session =
+                    shared.context.session(job.person, job.segment, job.device, job.search);
+                let mut q = shared.lock();
+                let key = (job.person, job.device);
+                match q.status.get_mut(&key) {
+                    Some(s @ Status::Running) => *s = Status::Done(session),
+                    Some(Status::Abandoned) => {
+                        q.status.remove(&key);
+                    }
+                    _ => {}
+                }
             }
-            _ => {}
+            Work::Audit(site, case) => {
+                let verified = navbat_workflow::verify_chain(&case).is_ok();
+                // The case and its log are freed here, off the floor's thread.
+                drop(case);
+                let mut q = shared.lock();
+                if q.audited.len() <= site {
+                    q.audited.resize(site + 1, [0; 2]);
+                }
+                q.audited[site][usize::from(!verified)] += 1;
+                q.audit_running = false;
+            }
         }
     }
 }
 
-/// The newest job still wanted, marked running; `None` when the simulation is over.
-fn next_job(shared: &Shared) -> Option<FaceJob> {
-    let mut rounds = 0;
+/// The newest session still wanted (marked running), else the oldest case to verify;
+/// `None` when the simulation is over.
+///
+/// An idle worker sleeps until the floor signals a job. Looking at the queue in a loop
+/// instead (spinning, or yielding between looks) was measured: on a machine whose other
+/// core is busy, spinning took the floor's core half the time, and yielding left the worker
+/// hardly any.
+fn next_work(shared: &Shared) -> Option<Work> {
+    let mut q = shared.lock();
     loop {
-        {
-            let mut q = shared.lock();
-            if q.closed {
-                return None;
-            }
-            // Newest first: the floor needs the oldest soonest and makes those itself when
-            // the worker is behind, so the two rarely make the same session.
-            while let Some(job) = q.jobs.pop_back() {
-                shared.queued.store(q.jobs.len(), Ordering::Relaxed);
-                // The floor may have made it itself, or the person left.
-                if let Some(s @ Status::Pending) = q.status.get_mut(&(job.person, job.device)) {
-                    *s = Status::Running;
-                    return Some(job);
-                }
-            }
-            if rounds == LOOKS_BEFORE_SLEEP {
-                rounds = 0;
-                q.worker_idle = true;
-                let mut q = shared.job_ready.wait(q).unwrap_or_else(PoisonError::into_inner);
-                q.worker_idle = false;
-                continue;
+        if q.closed {
+            return None;
+        }
+        // Newest first: the floor needs the oldest soonest and makes those itself when the
+        // worker is behind, so the two rarely make the same session.
+        while let Some(job) = q.jobs.pop_back() {
+            // The floor may have made it itself, or the person left.
+            if let Some(s @ Status::Pending) = q.status.get_mut(&(job.person, job.device)) {
+                *s = Status::Running;
+                return Some(Work::Session(job));
             }
         }
-        while shared.queued.load(Ordering::Relaxed) == 0 && rounds < LOOKS_BEFORE_SLEEP {
-            rounds += 1;
-            std::thread::yield_now();
+        if let Some((site, case)) = q.audits.pop_front() {
+            q.audit_running = true;
+            return Some(Work::Audit(site, case));
         }
+        q.worker_idle = true;
+        q = shared.job_ready.wait(q).unwrap_or_else(PoisonError::into_inner);
+        q.worker_idle = false;
     }
 }
 

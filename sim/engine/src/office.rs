@@ -34,7 +34,7 @@ use rand_distr::{Beta, Distribution};
 use rand_pcg::Pcg32;
 
 use crate::components::{Calendar, Event, OFFICE};
-use crate::face::FaceContext;
+use crate::face::{Auditor, FaceContext};
 use crate::model::Model;
 use crate::sample::Sampler;
 use crate::streams::{Purpose, person_stream};
@@ -168,6 +168,8 @@ pub(crate) struct Office {
     liveness: Option<Beta<f64>>,
     /// Face-ID's population and gallery, when the scenario has Face-ID.
     matcher: Option<Arc<FaceContext>>,
+    /// The worker that verifies finished cases' chains, when there is one.
+    auditor: Option<Auditor>,
     match_latency_ms: i64,
     /// When the office's one timer wake-up is scheduled.
     timer_wake: Option<SimTime>,
@@ -378,6 +380,7 @@ impl Office {
             },
             liveness,
             matcher,
+            auditor: None,
             match_latency_ms: i64::try_from(match_latency_ms).unwrap_or(i64::MAX),
             timer_wake: None,
             warm_up_end: model.warm_up_end,
@@ -667,8 +670,6 @@ impl Office {
                 continue;
             }
             let t = &mut self.sites[usize::from(meta.site)];
-            let verified = navbat_workflow::verify_chain(&case).is_ok();
-            t.audit[usize::from(!verified)] += 1;
             let st = &case.state;
             match st.resolution {
                 Some(Resolution::Delivered) => {
@@ -700,8 +701,35 @@ impl Office {
                     cell[1] += u64::from(met);
                 }
             }
+            // Every chain is verified: by the worker when there is one, else here.
+            let site = usize::from(meta.site);
+            let left = match &self.auditor {
+                Some(auditor) => auditor.audit(site, case),
+                None => Some(case),
+            };
+            if let Some(case) = left {
+                let verified = navbat_workflow::verify_chain(&case).is_ok();
+                self.sites[site].audit[usize::from(!verified)] += 1;
+            }
         }
         self.spare = done;
+    }
+
+    /// Hands finished cases' chains to `auditor` from now on (`None`: verify them here).
+    /// The counts of a previous auditor are settled first.
+    pub(crate) fn set_auditor(&mut self, auditor: Option<Auditor>) {
+        self.settle_audits();
+        self.auditor = auditor;
+    }
+
+    /// Adds in the chains the auditor has verified, once it has verified them all.
+    pub(crate) fn settle_audits(&mut self) {
+        let Some(auditor) = &self.auditor else { return };
+        let counts = auditor.settle_audits(self.sites.len());
+        for (t, c) in self.sites.iter_mut().zip(counts) {
+            t.audit[0] += c[0];
+            t.audit[1] += c[1];
+        }
     }
 
     /// Lets idle officers on duty who have `skill` claim its waiting tasks.

@@ -202,10 +202,15 @@ impl Simulation {
     pub fn with_face_worker(mut self, on: bool) -> Self {
         let mut run = self.world.resource_mut::<RunState>();
         let face = run.face.clone();
-        run.face_worker = match (face, on) {
+        let worker = match (face, on) {
             (Some(face), true) => run.face_worker.take().or_else(|| FaceWorker::start(face)),
             _ => None,
         };
+        let auditor = worker.as_ref().map(FaceWorker::auditor);
+        if let Some(office) = run.office.as_mut().map(crate::twin::office_mut) {
+            office.set_auditor(auditor);
+        }
+        run.face_worker = worker;
         self
     }
 
@@ -263,6 +268,7 @@ impl Simulation {
         let (back_office, open_cases) = match self.world.get_resource_mut::<RunState>() {
             Some(mut run) => match run.office.as_mut().map(crate::twin::office_mut) {
                 Some(office) => {
+                    office.settle_audits();
                     for (t, c) in tally.sites.iter_mut().zip(&office.sites) {
                         t.cases = c.clone();
                     }

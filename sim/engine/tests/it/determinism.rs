@@ -58,6 +58,8 @@ fn the_face_worker_changes_nothing_in_the_record() {
     // The comparison means something only if people were matched and cases searched.
     assert!(record.face.iter().map(|f| f.attempts).sum::<u64>() > 100, "{:?}", record.face);
     assert!(record.face.iter().map(|f| f.searches).sum::<u64>() > 100, "{:?}", record.face);
+    // ...and finished cases' chains verified (by the worker, when it runs).
+    assert!(record.sites.iter().map(|s| s.audit_verified).sum::<u64>() > 100);
     assert_eq!(alone, one_replication_json(&model, true));
     // Also when the run is stepped in pieces, as the planner's window does.
     let mut sim = navbat_engine::Simulation::new(model.clone(), 7, 1).with_face_worker(true);

@@ -6,7 +6,9 @@
 //! compared.
 //!
 //! `cargo run --release -p navbat-matching --example simulator_calls -- [BATCHES [only]]`
-//! (`only` = `person` or `search64` times that one alone, e.g. for `perf record`).
+//! (`only` = `person` or `search64` times that one alone, e.g. for `perf record`). With
+//! `NAVBAT_NO_AVX512=1` AVX-512 is switched off for the process (the AVX2 paths, as on a CPU
+//! without it).
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -35,6 +37,10 @@ fn fastest_ns(batches: usize, mut batch: impl FnMut(u64) -> u64) -> (f64, u64) {
 }
 
 fn main() -> Result<(), navbat_matching::MatchError> {
+    #[cfg(target_arch = "x86_64")]
+    if std::env::var_os("NAVBAT_NO_AVX512").is_some() {
+        let _ = archmage::X64V4Token::dangerously_disable_token_process_wide(true);
+    }
     let batches: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(2000);
     let only = std::env::args().nth(2).unwrap_or_default();
     let runs = |what: &str| if only.is_empty() || only == what { batches } else { 1 };

@@ -22,7 +22,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use navbat_matching::{Gallery, IdentityId, Template};
+use navbat_matching::{Gallery, Template};
 use navbat_record::{BackOfficeRow, WaitHistogram};
 use navbat_workflow::{
     Case, CaseId, CaseStore, CheckResult, Decision, Event as CaseEvent, Facts, MatchInputs,
@@ -1061,27 +1061,13 @@ fn visit_time(model: &Model, site: usize, t: SimTime, rng: &mut Pcg32) -> Option
 }
 
 /// The replication's scaled 1:N gallery: identities enrolled from officer-station captures,
-/// with ids apart from every applicant's.
+/// with ids apart from every applicant's (`Population::enrol_gallery`). Exact re-scoring
+/// keeps the f32 rows: at a scaled gallery's size the memory is small and the best score is
+/// the exact cosine.
 pub(crate) fn enrol_gallery(
     population: &navbat_matching::Population,
     face: &crate::model::FaceModel,
 ) -> Option<Gallery> {
-    use navbat_matching::{AgeBand, Device, Group, PersonId, Sex};
-    // Exact re-scoring keeps the f32 rows: at a scaled gallery's size the memory is small and
-    // the best score is the exact cosine.
-    let mut gallery =
-        Gallery::with_rescoring(face.biometrics.dimension, navbat_matching::Rescoring::Exact)
-            .ok()?;
-    gallery.reserve(face.gallery as usize);
-    let mut rng = Pcg32::seed_from_u64(population.seed() ^ 0x6761_6c6c_6572_7921);
-    for i in 0..u64::from(face.gallery) {
-        let id = (1u64 << 62) | i;
-        let female = rng.random::<f64>() < face.share_female;
-        let group = Group::new(AgeBand::Adult, if female { Sex::Female } else { Sex::Male });
-        let identity = population.identity(PersonId(id), &group);
-        if let Some(c) = population.capture(&identity, Device::OfficerStation, &mut rng).capture() {
-            gallery.enrol(IdentityId(id), &c.template).ok()?;
-        }
-    }
-    Some(gallery)
+    let rescoring = navbat_matching::Rescoring::Exact;
+    Some(population.enrol_gallery(face.gallery, face.share_female, rescoring).ok()?.0)
 }

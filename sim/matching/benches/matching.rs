@@ -13,9 +13,8 @@ use navbat_matching::{
     AgeBand, BiometricModel, Device, Gallery, Group, IdentityId, PersonId, Population, Rescoring,
     Sex, Threshold, verify,
 };
-use rand::{RngExt, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use rand_pcg::Pcg32;
 
 const BATCH: usize = 64;
 
@@ -62,20 +61,8 @@ fn bench_person(c: &mut Criterion) {
 /// of people 2⁶² + i, sex drawn from a `Pcg32`, exact rows kept), best candidate only.
 fn bench_small_exact_search(c: &mut Criterion) {
     let population = Population::new(7, BiometricModel::default()).expect("valid model");
-    let mut gallery = Gallery::with_rescoring(512, Rescoring::Exact).expect("valid dimension");
-    gallery.reserve(64);
-    let mut rng = Pcg32::seed_from_u64(population.seed() ^ 0x6761_6c6c_6572_7921);
-    let mut identities = Vec::new();
-    for i in 0..64_u64 {
-        let id = (1_u64 << 62) | i;
-        let female = rng.random::<f64>() < 0.5;
-        let group = Group::new(AgeBand::Adult, if female { Sex::Female } else { Sex::Male });
-        let identity = population.identity(PersonId(id), &group);
-        if let Some(c) = population.capture(&identity, Device::OfficerStation, &mut rng).capture() {
-            gallery.enrol(IdentityId(id), &c.template).expect("new id");
-        }
-        identities.push(identity);
-    }
+    let (gallery, identities) =
+        population.enrol_gallery(64, 0.5, Rescoring::Exact).expect("valid dimension");
     // Kiosk probes: half of them mates, half strangers.
     let group = Group::new(AgeBand::Adult, Sex::Male);
     let probes: Vec<_> = (0..BATCH as u64)

@@ -14,12 +14,11 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use navbat_matching::{
-    AgeBand, BiometricModel, Device, Gallery, Group, IdentityId, PersonId, Population, Rescoring,
-    Sex, Template, Threshold, verify,
+    AgeBand, BiometricModel, Device, Group, PersonId, Population, Rescoring, Sex, Template,
+    Threshold, verify,
 };
-use rand::{RngExt, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use rand_pcg::Pcg32;
 
 /// Calls a batch.
 const BATCH: u64 = 200;
@@ -65,19 +64,7 @@ fn main() -> Result<(), navbat_matching::MatchError> {
         sum
     });
 
-    let mut gallery = Gallery::with_rescoring(512, Rescoring::Exact)?;
-    let mut rng = Pcg32::seed_from_u64(population.seed() ^ 0x6761_6c6c_6572_7921);
-    let mut identities = Vec::new();
-    for i in 0..64_u64 {
-        let id = (1_u64 << 62) | i;
-        let female = rng.random::<f64>() < 0.5;
-        let group = Group::new(AgeBand::Adult, if female { Sex::Female } else { Sex::Male });
-        let identity = population.identity(PersonId(id), &group);
-        if let Some(c) = population.capture(&identity, Device::OfficerStation, &mut rng).capture() {
-            gallery.enrol(IdentityId(id), &c.template)?;
-        }
-        identities.push(identity);
-    }
+    let (gallery, identities) = population.enrol_gallery(64, 0.5, Rescoring::Exact)?;
     let probes: Vec<Template> = (0..128_u64)
         .filter_map(|n| {
             let stranger = population.identity(PersonId(n), &groups[0]);

@@ -465,6 +465,40 @@ impl Population {
             Err(_) => Acquisition::FailedToAcquire { device },
         }
     }
+
+    /// A gallery of `size` enrolled identities for a scaled 1:N search: people
+    /// `PersonId(2⁶² + i)` (a range apart from small person numbers), adults, each female with
+    /// probability `share_female`, enrolled from one officer-station capture each. The sex
+    /// draws and the captures come, in that order, from one `Pcg32` keyed by the population's
+    /// seed, so the gallery is a pure function of (population, size, share, rescoring). A
+    /// capture that fails to acquire enrols nobody. Returns the gallery and every identity
+    /// drawn (enrolled or not), e.g. to make mated probes.
+    ///
+    /// # Errors
+    /// [`MatchError`] from [`Gallery::with_rescoring`] (the model's dimension).
+    pub fn enrol_gallery(
+        &self,
+        size: u32,
+        share_female: f64,
+        rescoring: crate::gallery::Rescoring,
+    ) -> Result<(crate::gallery::Gallery, Vec<Identity>), MatchError> {
+        use crate::gallery::{Gallery, IdentityId};
+        let mut gallery = Gallery::with_rescoring(self.model.dimension, rescoring)?;
+        gallery.reserve(size as usize);
+        let mut rng = rand_pcg::Pcg32::seed_from_u64(self.seed ^ 0x6761_6c6c_6572_7921);
+        let mut identities = Vec::with_capacity(size as usize);
+        for i in 0..u64::from(size) {
+            let id = (1_u64 << 62) | i;
+            let female = rng.random::<f64>() < share_female;
+            let group = Group::new(AgeBand::Adult, if female { Sex::Female } else { Sex::Male });
+            let identity = self.identity(PersonId(id), &group);
+            if let Some(c) = self.capture(&identity, Device::OfficerStation, &mut rng).capture() {
+                gallery.enrol(IdentityId(id), &c.template)?;
+            }
+            identities.push(identity);
+        }
+        Ok((gallery, identities))
+    }
 }
 
 /// The weights of the parts of an identity vector (f32, as they multiply the parts).

@@ -6,9 +6,8 @@ use navbat_matching::{
     AgeBand, BiometricModel, Candidate, Device, Gallery, Group, IdentityId, PersonId, Population,
     Rescoring, Sex, Template, Threshold, verify,
 };
-use rand::{RngExt, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use rand_pcg::Pcg32;
 
 /// FNV-1a over 32-bit words: the bits of every value, in order.
 #[derive(Clone, Copy)]
@@ -127,19 +126,8 @@ fn listed_values_of_one_person() {
 /// of people 2⁶² + i, sex drawn from a `Pcg32`), and the search results of 48 probes.
 fn search_hash(dimension: usize, rescoring: Rescoring) -> u64 {
     let population = Population::new(2026, model(dimension)).expect("valid model");
-    let mut gallery = Gallery::with_rescoring(dimension, rescoring).expect("valid dimension");
-    let mut rng = Pcg32::seed_from_u64(population.seed() ^ 0x6761_6c6c_6572_7921);
-    let mut identities = Vec::new();
-    for i in 0..64_u64 {
-        let id = (1_u64 << 62) | i;
-        let female = rng.random::<f64>() < 0.5;
-        let group = Group::new(AgeBand::Adult, if female { Sex::Female } else { Sex::Male });
-        let identity = population.identity(PersonId(id), &group);
-        if let Some(c) = population.capture(&identity, Device::OfficerStation, &mut rng).capture() {
-            gallery.enrol(IdentityId(id), &c.template).expect("new id");
-        }
-        identities.push(identity);
-    }
+    let (gallery, identities) =
+        population.enrol_gallery(64, 0.5, rescoring).expect("valid dimension");
     let mut hash = Fnv::new();
     hash.word(gallery.len() as u32);
     let mut probes: Vec<Template> = Vec::new();

@@ -59,8 +59,12 @@ impl FaceContext {
         // The replication's synthetic population: identities depend on (seed, replication).
         let key = seed ^ u64::from(replication).rotate_left(32) ^ 0x6e61_7662_6174_4944;
         let population = Population::new(key, face.biometrics.clone()).ok()?;
+        // The scaled 1:N gallery, with ids apart from every applicant's. Exact re-scoring
+        // keeps the f32 rows: at a scaled gallery's size the memory is small and the best
+        // score is the exact cosine.
         let gallery = if model.scenario.workflows.is_some() {
-            crate::office::enrol_gallery(&population, face)
+            let rescoring = navbat_matching::Rescoring::Exact;
+            population.enrol_gallery(face.gallery, face.share_female, rescoring).ok().map(|g| g.0)
         } else {
             None
         };

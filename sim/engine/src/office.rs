@@ -22,7 +22,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use navbat_matching::{Gallery, Template};
+use navbat_matching::Template;
 use navbat_record::{BackOfficeRow, WaitHistogram};
 use navbat_workflow::{
     Case, CaseId, CaseStore, CheckResult, Decision, Event as CaseEvent, Facts, MatchInputs,
@@ -1058,16 +1058,4 @@ fn visit_time(model: &Model, site: usize, t: SimTime, rng: &mut Pcg32) -> Option
     let from = start.max(t.0);
     let span = ((end - from) as f64 * 0.8).max(0.0);
     Some(SimTime(from + (rng.random::<f64>() * span) as i64))
-}
-
-/// The replication's scaled 1:N gallery: identities enrolled from officer-station captures,
-/// with ids apart from every applicant's (`Population::enrol_gallery`). Exact re-scoring
-/// keeps the f32 rows: at a scaled gallery's size the memory is small and the best score is
-/// the exact cosine.
-pub(crate) fn enrol_gallery(
-    population: &navbat_matching::Population,
-    face: &crate::model::FaceModel,
-) -> Option<Gallery> {
-    let rescoring = navbat_matching::Rescoring::Exact;
-    Some(population.enrol_gallery(face.gallery, face.share_female, rescoring).ok()?.0)
 }

@@ -16,10 +16,9 @@
 //! f32 scores of every row; for the best candidate alone it scores in f32 only the rows
 //! whose int8 upper bound can reach the best, with the same result bit for bit.
 //! Measured on 2 cores (AVX-512 VNNI): 1:1 verify ≈ 0.12–0.18 µs (busy, before session 4);
-//! 1:N at 1M ≈ 41 ms a
-//! probe alone (busy); batches of 1,000 with exact re-scoring 36,665 / 4,655 probes/s at
-//! 10k / 100k on a quiet machine (FAISS flat: 17,395 / 1,786) and 603 at 1M at load ≈ 2
-//! (FAISS flat: 152); recall@10 against exact f32 search ≥ 0.99 (figures and commands:
+//! 1:N at 1M ≈ 41 ms a probe alone (busy); batches of 1,000 with exact re-scoring 36,665 /
+//! 4,655 probes/s at 10k / 100k on a quiet machine (FAISS flat: 17,395 / 1,786) and 603 at
+//! 1M at load ≈ 2 (FAISS flat: 152); recall@10 against exact f32 search ≥ 0.99 (figures and commands:
 //! `benches/README.md`). What the simulator asks of a person (identity, two captures,
 //! verify) ≈ 2.7 µs, 1:1 verify ≈ 37 ns, and the best candidate among 64 exact rows
 //! ≈ 0.73 µs (criterion, load ≈ 2; 4.0–4.2 µs, 88–117 ns and 2.2–2.5 µs before session 4).
@@ -28,8 +27,9 @@
 //! [`Identity`] is a pure function of (seed, [`PersonId`], [`Group`]), and
 //! [`Population::capture`] adds noise set by the [`Device`] and the group, or fails to
 //! acquire. The normals come in bulk from sixteen lanes of one `Pcg64Mcg` stream (Box–Muller
-//! on 512-bit vectors where the CPU has them), bit-identical on every platform. The [`BiometricModel`] holds every parameter and is serde-deserializable, so a
-//! scenario can change it. [`Evaluation`] turns outcomes into FMR, FNMR, FPIR, FNIR,
+//! on 512-bit vectors where the CPU has them), bit-identical on every platform. The
+//! [`BiometricModel`] holds every parameter and is serde-deserializable, so a scenario can
+//! change it. [`Evaluation`] turns outcomes into FMR, FNMR, FPIR, FNIR,
 //! failure-to-acquire, DET points and thresholds per group, with the ratios between groups
 //! that a demographic-differential audit asks for. [`LatencyModel`] gives the simulated
 //! cost of a call.

@@ -450,53 +450,71 @@ pub struct Applicant {
 
 /// The people at a site: a table of slots reused with a generation count, so handles in
 /// lines and events stay small and stale ones are recognised.
+///
+/// A person who leaves stays readable in their slot until the slot is reused, so leaving
+/// hands back a reference instead of moving the record out.
 #[derive(Debug, Default)]
 pub struct People {
-    slots: Vec<(u32, Option<Applicant>)>,
+    slots: Vec<Slot>,
     free: Vec<u32>,
     present: u32,
 }
 
+#[derive(Debug)]
+struct Slot {
+    generation: u32,
+    here: bool,
+    person: Applicant,
+}
+
 impl People {
     /// Adds a person and returns their handle.
+    #[inline]
     pub fn insert(&mut self, a: Applicant) -> PersonKey {
         self.present += 1;
-        if let Some(slot) = self.free.pop() {
-            let entry = &mut self.slots[slot as usize];
-            entry.1 = Some(a);
-            return PersonKey { slot, generation: entry.0 };
+        if let Some(slot) = self.free.pop()
+            && let Some(entry) = self.slots.get_mut(slot as usize)
+        {
+            entry.here = true;
+            entry.person = a;
+            return PersonKey { slot, generation: entry.generation };
         }
         let slot = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
-        self.slots.push((0, Some(a)));
+        self.slots.push(Slot { generation: 0, here: true, person: a });
         PersonKey { slot, generation: 0 }
     }
 
     /// The person behind `key`, if still here.
+    #[inline]
     pub fn get(&self, key: PersonKey) -> Option<&Applicant> {
         match self.slots.get(key.slot as usize) {
-            Some((g, Some(a))) if *g == key.generation => Some(a),
+            Some(s) if s.here && s.generation == key.generation => Some(&s.person),
             _ => None,
         }
     }
 
     /// The person behind `key`, mutably.
+    #[inline]
     pub fn get_mut(&mut self, key: PersonKey) -> Option<&mut Applicant> {
         match self.slots.get_mut(key.slot as usize) {
-            Some((g, Some(a))) if *g == key.generation => Some(a),
+            Some(s) if s.here && s.generation == key.generation => Some(&mut s.person),
             _ => None,
         }
     }
 
-    /// Removes the person (they left); their slot's generation moves on.
-    pub fn remove(&mut self, key: PersonKey) -> Option<Applicant> {
+    /// Removes the person (they left; their slot's generation moves on) and returns their
+    /// record, readable until the next [`People::insert`].
+    #[inline]
+    pub fn remove(&mut self, key: PersonKey) -> Option<&Applicant> {
         let entry = self.slots.get_mut(key.slot as usize)?;
-        if entry.0 != key.generation || entry.1.is_none() {
+        if !entry.here || entry.generation != key.generation {
             return None;
         }
-        entry.0 = entry.0.wrapping_add(1);
+        entry.here = false;
+        entry.generation = entry.generation.wrapping_add(1);
         self.free.push(key.slot);
         self.present -= 1;
-        entry.1.take()
+        Some(&entry.person)
     }
 
     /// People at the site now.
@@ -511,6 +529,6 @@ impl People {
 
     /// Everyone present, in slot order.
     pub fn iter(&self) -> impl Iterator<Item = &Applicant> {
-        self.slots.iter().filter_map(|(_, a)| a.as_ref())
+        self.slots.iter().filter(|s| s.here).map(|s| &s.person)
     }
 }

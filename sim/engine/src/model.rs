@@ -37,6 +37,11 @@ pub struct Model {
     pub months: Vec<(SimTime, String)>,
     /// Face-ID at kiosks: the matcher's model and the 1:1 threshold for the target FMR.
     pub face: Option<FaceModel>,
+    /// Per segment: whether an arrival draws its channel, i.e. whether the segment may ever
+    /// choose between two channels or more (kiosk adoption counted). It depends on the
+    /// segment alone, not on what a site offers, so a variant of the scenario (say,
+    /// without kiosks) consumes the same numbers.
+    pub channel_draw: Vec<bool>,
     /// Per site, per service: (some counter handles it, some kiosk can), worked out once
     /// instead of on every arrival.
     pub servable: Vec<Vec<(bool, bool)>>,
@@ -185,6 +190,15 @@ impl Model {
                     .collect()
             })
             .collect();
+        let channel_draw = scenario
+            .segments
+            .iter()
+            .map(|seg| {
+                let c = seg.channel;
+                let kiosk_ever = c.kiosk.max(seg.kiosk_adoption.map_or(0.0, |(a, b)| a.max(b)));
+                [kiosk_ever, c.counter, c.portal].iter().filter(|&&w| w > 0.0).count() > 1
+            })
+            .collect();
         let mut months = Vec::new();
         let mut first = scenario.start.first_of_month();
         while first <= scenario.end {
@@ -235,6 +249,7 @@ impl Model {
             months,
             face,
             servable,
+            channel_draw,
         })
     }
 

@@ -237,8 +237,7 @@ impl SiteState {
         let sc = &model.scenario;
         let s = env.site;
         // Draws are made only where there is a choice, so a simple model pays for none.
-        let progress =
-            (env.now.0 - model.start.0) as f64 / (model.end.0 - model.start.0).max(1) as f64;
+        let now = env.now;
         let rng = env.rng(Purpose::Choice);
         let plan = &model.plans[s];
         let service = if plan.services.len() == 1 {
@@ -261,19 +260,26 @@ impl SiteState {
         }
         let seg = &sc.segments[usize::from(segment)];
         let (by_counter, by_kiosk) = model.servable[s][usize::from(service)];
-        let ch = seg.channel_at(progress);
+        // Only a segment whose kiosk use grows over the horizon has shares that change.
+        let ch = match seg.kiosk_adoption {
+            None => seg.channel,
+            Some(_) => {
+                let span = (model.end.0 - model.start.0).max(1) as f64;
+                seg.channel_at((now.0 - model.start.0) as f64 / span)
+            }
+        };
         let weights = [
             if by_kiosk { ch.kiosk } else { 0.0 },
             if by_counter { ch.counter } else { 0.0 },
             if svc.portal { ch.portal } else { 0.0 },
         ];
         let total: f64 = weights.iter().sum();
-        // Whether to draw depends on the segment alone, not on what this site offers, so a
-        // variant of the scenario (say, without kiosks) consumes the same numbers.
-        let c = seg.channel;
-        let kiosk_ever = c.kiosk.max(seg.kiosk_adoption.map_or(0.0, |(a, b)| a.max(b)));
-        let choices = [kiosk_ever, c.counter, c.portal].iter().filter(|&&w| w > 0.0).count();
-        let u: f64 = if choices > 1 { rng.random::<f64>() * total } else { 0.0 };
+        // Whether to draw depends on the segment alone (see `Model::channel_draw`).
+        let u: f64 = if model.channel_draw[usize::from(segment)] {
+            rng.random::<f64>() * total
+        } else {
+            0.0
+        };
         let channel = if total <= 0.0 {
             // The segment prefers only channels this site lacks: take what exists.
             if by_counter {
@@ -396,6 +402,7 @@ impl SiteState {
     }
 
     /// A person the app sent here arrives; their breakdown keys are those of now and here.
+    #[inline(never)]
     fn transfer_arrive(&mut self, index: u32, env: &mut Env<'_>) {
         let Some((mut a, wants_kiosk)) = env.transfers.take(index) else { return };
         a.arrived = env.now;
@@ -654,6 +661,7 @@ impl SiteState {
     }
 
     /// The officer goes home: duty time is booked and the line checked.
+    #[inline(never)]
     fn counter_leaves(&mut self, c: usize, env: &mut Env<'_>) {
         let st = &mut self.counters[c];
         st.on_duty = false;
@@ -664,6 +672,7 @@ impl SiteState {
         self.send_home_if_unstaffed(env);
     }
 
+    #[inline(never)]
     fn shift_start(&mut self, c: usize, env: &mut Env<'_>) {
         let st = &mut self.counters[c];
         let Some(&(_, end)) =
@@ -682,6 +691,7 @@ impl SiteState {
         }
     }
 
+    #[inline(never)]
     fn shift_end(&mut self, c: usize, env: &mut Env<'_>) {
         let close_at = self.close_at;
         let st = &mut self.counters[c];
@@ -716,6 +726,7 @@ impl SiteState {
         }
     }
 
+    #[inline(never)]
     fn send_home(&mut self, line: Line, env: &mut Env<'_>) {
         let (queue, want): (Vec<PersonKey>, _) = match line {
             Line::Counter => {
@@ -786,6 +797,7 @@ impl SiteState {
 
     /// Free floor assistants go to the people waiting for them at kiosks, in the order
     /// they started waiting; a kiosk that broke down since is passed over.
+    #[inline(never)]
     fn next_assist(&mut self, env: &mut Env<'_>) {
         while self.assistants_free > 0 {
             let Some((k, session)) = self.assist_line.pop_front() else { return };
@@ -812,6 +824,7 @@ impl SiteState {
         }
     }
 
+    #[inline(never)]
     fn kiosk_fail(&mut self, k: usize, env: &mut Env<'_>) {
         let st = &mut self.kiosks[k];
         st.up = false;
@@ -837,6 +850,7 @@ impl SiteState {
         );
     }
 
+    #[inline(never)]
     fn kiosk_repaired(&mut self, k: usize, env: &mut Env<'_>) {
         let st = &mut self.kiosks[k];
         st.up = true;
@@ -943,6 +957,7 @@ impl SiteState {
     }
 
     /// A person whose case is ready comes back to collect the document.
+    #[inline(never)]
     fn pickup_arrive(&mut self, case: u64, env: &mut Env<'_>) {
         let model = env.model;
         let Some(office) = env.office.as_deref_mut() else { return };
@@ -1006,7 +1021,7 @@ impl SiteState {
             // or an officer station's at the counter.
             let f = session.or_else(|| {
                 face_jobs &= !face_job_bit(navbat_matching::Device::OfficerStation);
-                face_session(&a, navbat_matching::Device::OfficerStation, env)
+                face_session(a, navbat_matching::Device::OfficerStation, env)
             });
             let (group, score, template, searched) = match f {
                 Some(f) => (f.group, f.score, f.template, f.searched),
@@ -1052,7 +1067,8 @@ impl SiteState {
 
     /// Person `p` leaves the site unserved; their time here is booked as citizen time, and
     /// a pickup visitor will come back another day.
-    fn depart(&mut self, p: PersonKey, env: &mut Env<'_>) -> Option<Applicant> {
+    #[inline(never)]
+    fn depart(&mut self, p: PersonKey, env: &mut Env<'_>) -> Option<&Applicant> {
         let a = self.leave_site(p, env)?;
         if a.face_jobs != 0
             && let Some(worker) = env.face_worker
@@ -1074,7 +1090,7 @@ impl SiteState {
         p: PersonKey,
         at_kiosk: bool,
         env: &mut Env<'_>,
-    ) -> Option<Applicant> {
+    ) -> Option<&Applicant> {
         let a = self.leave_site(p, env)?;
         if let Some(case) = a.pickup {
             let (now, model) = (env.now, env.model);
@@ -1090,7 +1106,7 @@ impl SiteState {
     }
 
     /// Removes `p` from the floor, booking citizen time and Face-ID's extra minutes.
-    fn leave_site(&mut self, p: PersonKey, env: &mut Env<'_>) -> Option<Applicant> {
+    fn leave_site(&mut self, p: PersonKey, env: &mut Env<'_>) -> Option<&Applicant> {
         let a = self.people.remove(p)?;
         let counted = a.counted
             || a.pickup.is_some_and(|c| env.office.as_deref_mut().is_some_and(|o| o.counted(c)));
@@ -1105,6 +1121,7 @@ impl SiteState {
         Some(a)
     }
 
+    #[inline(never)]
     fn renege(&mut self, p: PersonKey, stay: u32, env: &mut Env<'_>) {
         let Some(a) = self.people.get(p) else { return };
         if a.stay != stay || a.at == Whereabouts::InService {
@@ -1121,6 +1138,7 @@ impl SiteState {
 
     // ----- opening hours -----
 
+    #[inline(never)]
     fn open_window(&mut self, env: &mut Env<'_>) {
         let Some(&(_, close)) = env.model.plans[env.site].open.get(self.next_window) else {
             return;
@@ -1131,6 +1149,7 @@ impl SiteState {
         env.schedule(SimTime(close), Event::Close);
     }
 
+    #[inline(never)]
     fn close_window(&mut self, env: &mut Env<'_>) {
         self.open = false;
         if let Some(&(open, _)) = env.model.plans[env.site].open.get(self.next_window) {
@@ -1178,6 +1197,7 @@ pub(crate) fn office_mut(m: &mut std::sync::Mutex<Office>) -> &mut Office {
 /// site within the radius that serves it, where extra travel plus announced wait is less
 /// than the announced wait here; `None` to stay. The announced wait of a site is the people
 /// in its lines times the mean officer minutes, over its servers working.
+#[inline(never)]
 fn advise(service: u16, env: &Env<'_>) -> Option<(usize, i64)> {
     let model = env.model;
     let per = model.announced_min_per_person;

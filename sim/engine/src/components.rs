@@ -133,17 +133,22 @@ pub struct Calendar {
 
 impl Calendar {
     /// Schedules `event` at site `site` at `time`.
+    ///
+    /// The entry goes straight to its place in the heap. Written to memory and read back
+    /// at once (an event is written field by field, then read whole), it would stall on
+    /// the store; so this and the sifts are inlined where events are made.
+    #[inline(always)]
     pub fn schedule(&mut self, time: SimTime, site: u32, event: Event) {
         let seq = self.next_seq;
         self.next_seq = self.next_seq.wrapping_add(1);
         let entry = Entry { time: time.0, seq, site, event };
         if self.hole {
             self.hole = false;
-            self.heap[0] = entry;
-            self.sift_down(0);
+            self.place_down(0, entry);
         } else {
+            let i = self.heap.len();
             self.heap.push(entry);
-            self.sift_up(self.heap.len() - 1);
+            self.place_up(i, entry);
         }
     }
 
@@ -153,8 +158,7 @@ impl Calendar {
             self.hole = false;
             let last = self.heap.pop()?;
             if !self.heap.is_empty() {
-                self.heap[0] = last;
-                self.sift_down(0);
+                self.place_down(0, last);
             }
         }
         let e = *self.heap.first()?;
@@ -175,8 +179,9 @@ impl Calendar {
         self.len() == 0
     }
 
-    fn sift_up(&mut self, mut i: usize) {
-        let entry = self.heap[i];
+    /// Puts `entry` at slot `i` or above it, moving the parents it passes down.
+    #[inline(always)]
+    fn place_up(&mut self, mut i: usize, entry: Entry) {
         while i > 0 {
             let parent = (i - 1) / 2;
             if self.heap[parent] <= entry {
@@ -188,8 +193,9 @@ impl Calendar {
         self.heap[i] = entry;
     }
 
-    fn sift_down(&mut self, mut i: usize) {
-        let entry = self.heap[i];
+    /// Puts `entry` at slot `i` or below it, moving the children it passes up.
+    #[inline(always)]
+    fn place_down(&mut self, mut i: usize, entry: Entry) {
         let n = self.heap.len();
         loop {
             let left = 2 * i + 1;

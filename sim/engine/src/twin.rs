@@ -166,6 +166,7 @@ impl Env<'_> {
         &mut self.rng[p.site_slot()]
     }
 
+    #[inline(always)]
     fn schedule(&mut self, at: SimTime, event: Event) {
         self.cal.schedule(at, self.site as u32, event);
     }

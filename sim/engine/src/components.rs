@@ -268,8 +268,10 @@ pub struct SiteState {
     pub close_at: SimTime,
     /// Next open window to schedule.
     pub next_window: usize,
-    /// Rate piece where the arrival process stands.
+    /// Rate piece of the arrival scheduled last.
     pub piece: usize,
+    /// Arrivals drawn ahead.
+    pub(crate) arrivals: crate::plan::Arrivals,
     /// Calendar month (index in the model's months) of the latest arrival.
     pub month: u16,
     /// Counter line: priority class first.
@@ -475,7 +477,7 @@ struct Slot {
 
 impl People {
     /// Adds a person and returns their handle.
-    #[inline]
+    #[inline(always)]
     pub fn insert(&mut self, a: Applicant) -> PersonKey {
         self.present += 1;
         if let Some(slot) = self.free.pop()

@@ -42,6 +42,8 @@ pub struct Model {
     /// segment alone, not on what a site offers, so a variant of the scenario (say,
     /// without kiosks) consumes the same numbers.
     pub channel_draw: Vec<bool>,
+    /// Per site, per counter group, per service: whether the group's officers handle it.
+    pub handles: Vec<Vec<Vec<bool>>>,
     /// Per site, per service: (some counter handles it, some kiosk can), worked out once
     /// instead of on every arrival.
     pub servable: Vec<Vec<(bool, bool)>>,
@@ -190,6 +192,14 @@ impl Model {
                     .collect()
             })
             .collect();
+        let handles = scenario
+            .sites
+            .iter()
+            .map(|site| {
+                let n = u16::try_from(scenario.services.len()).unwrap_or(u16::MAX);
+                site.counters.iter().map(|g| (0..n).map(|v| g.handles(v)).collect()).collect()
+            })
+            .collect();
         let channel_draw = scenario
             .segments
             .iter()
@@ -249,6 +259,7 @@ impl Model {
             months,
             face,
             servable,
+            handles,
             channel_draw,
         })
     }

@@ -11,6 +11,9 @@
 use jiff::civil::Date;
 use navbat_scenario::{OpeningHours, Scenario, ServiceIdx, Site, weekday_index};
 
+use rand_distr::{Distribution, Exp1};
+
+use crate::streams::StreamRng;
 use crate::time::{DAY_MS, MINUTE_MS, SimTime};
 
 /// A piece of opening time with constant arrival rates.
@@ -50,6 +53,74 @@ impl SitePlan {
         let x = u * total;
         let k = row.iter().position(|&c| x < c).unwrap_or(n - 1);
         self.services[k]
+    }
+}
+
+/// A site's arrival instants, drawn ahead a batch at a time from its arrival stream.
+///
+/// Each arrival is the inversion of the integrated piecewise-constant rate from the
+/// millisecond after the one before: a unit exponential of "mass" is spent across the
+/// pieces. The instants depend on nothing but the plan and the stream, so drawing a batch
+/// gives the same instants as drawing one at each arrival, and the event loop reads them
+/// without waiting on the division that ends each draw.
+#[derive(Debug, Clone)]
+pub struct Arrivals {
+    /// Drawn and not yet scheduled, (instant ms, rate piece), in [`Arrivals::taken`]..
+    ahead: Vec<(i64, usize)>,
+    taken: usize,
+    /// Where the next draw starts: the millisecond after the last arrival drawn.
+    from: i64,
+    /// Rate piece of the last arrival drawn.
+    piece: usize,
+}
+
+/// Arrivals drawn at a time.
+const ARRIVAL_BATCH: usize = 16;
+
+impl Arrivals {
+    /// Nothing drawn yet; the first arrival comes at `start` or later.
+    pub fn starting_at(start: SimTime) -> Self {
+        Self { ahead: Vec::with_capacity(ARRIVAL_BATCH), taken: 0, from: start.0, piece: 0 }
+    }
+
+    /// Whether every arrival drawn has been taken.
+    pub fn is_empty(&self) -> bool {
+        self.taken >= self.ahead.len()
+    }
+
+    /// The next arrival drawn: (instant ms, rate piece).
+    pub fn next(&mut self) -> Option<(i64, usize)> {
+        let next = self.ahead.get(self.taken).copied();
+        self.taken += 1;
+        next
+    }
+
+    /// Draws up to a batch of arrivals from `rng` (fewer when the plan runs out).
+    pub fn draw(&mut self, plan: &SitePlan, rng: &mut StreamRng) {
+        self.ahead.clear();
+        self.taken = 0;
+        'draws: for _ in 0..ARRIVAL_BATCH {
+            let mut mass: f64 = Exp1.sample(rng);
+            let mut i = self.piece;
+            while let Some(p) = plan.pieces.get(i) {
+                let start = self.from.max(p.start);
+                if start < p.end && p.rate_per_ms > 0.0 {
+                    let capacity = p.rate_per_ms * (p.end - start) as f64;
+                    if mass < capacity {
+                        let t = (start + (mass / p.rate_per_ms) as i64).min(p.end - 1);
+                        self.piece = i;
+                        self.from = t + 1;
+                        self.ahead.push((t, i));
+                        continue 'draws;
+                    }
+                    mass -= capacity;
+                }
+                i += 1;
+            }
+            // The plan is spent: no one else comes.
+            self.piece = i;
+            return;
+        }
     }
 }
 

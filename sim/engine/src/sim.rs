@@ -127,6 +127,7 @@ impl Simulation {
                     close_at: model.start,
                     next_window: 0,
                     piece: 0,
+                    arrivals: crate::plan::Arrivals::starting_at(model.start),
                     month: 0,
                     counter_line: [VecDeque::new(), VecDeque::new()],
                     kiosk_line: VecDeque::new(),

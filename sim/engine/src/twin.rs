@@ -204,36 +204,26 @@ impl SiteState {
 
     // ----- arrivals -----
 
-    /// Draws the next arrival after `from` and schedules it (inversion of the integrated
-    /// piecewise-constant rate).
-    pub(crate) fn schedule_next_arrival(&mut self, from: SimTime, env: &mut Env<'_>) {
+    /// Schedules the next arrival: the next of those drawn ahead (see
+    /// [`crate::plan::Arrivals`]), drawing a batch when none is left.
+    pub(crate) fn schedule_next_arrival(&mut self, env: &mut Env<'_>) {
         if env.limit.is_some_and(|l| *env.requests >= l.max) {
             return;
         }
-        let plan = &env.model.plans[env.site];
-        let mut mass: f64 = Exp1.sample(env.rng(Purpose::Arrivals));
-        let mut i = self.piece;
-        while let Some(p) = plan.pieces.get(i) {
-            let start = from.0.max(p.start);
-            if start < p.end && p.rate_per_ms > 0.0 {
-                let capacity = p.rate_per_ms * (p.end - start) as f64;
-                if mass < capacity {
-                    let t = (start + (mass / p.rate_per_ms) as i64).min(p.end - 1);
-                    self.piece = i;
-                    env.schedule(SimTime(t), Event::Arrival);
-                    return;
-                }
-                mass -= capacity;
-            }
-            i += 1;
+        if self.arrivals.is_empty() {
+            let plan = &env.model.plans[env.site];
+            self.arrivals.draw(plan, &mut env.rng[Purpose::Arrivals.site_slot()]);
         }
-        self.piece = i;
+        if let Some((t, piece)) = self.arrivals.next() {
+            self.piece = piece;
+            env.schedule(SimTime(t), Event::Arrival);
+        }
     }
 
     fn arrive(&mut self, env: &mut Env<'_>) {
         let piece = self.piece;
         *env.requests += 1;
-        self.schedule_next_arrival(SimTime(env.now.0 + 1), env);
+        self.schedule_next_arrival(env);
         let model = env.model;
         let sc = &model.scenario;
         let s = env.site;
@@ -383,6 +373,7 @@ impl SiteState {
 
     /// Takes in a person who has just arrived (here first, or sent by the app): counts them,
     /// then puts them in the line of their channel.
+    #[inline(always)]
     fn admit(&mut self, applicant: Applicant, wants_kiosk: bool, env: &mut Env<'_>) {
         let (counted, keys, service) = (applicant.counted, applicant.keys, applicant.service);
         if counted {
@@ -499,17 +490,21 @@ impl SiteState {
     /// first free server (in floor order) able to serve them, as dispatching would pick.
     fn free_server_for(&self, p: PersonKey, line: Line, env: &Env<'_>) -> Option<Server> {
         let a = self.people.get(p)?;
-        let site = &env.model.scenario.sites[env.site];
         match line {
-            Line::Counter if self.counter_waiting == 0 => self
-                .counters
-                .iter()
-                .position(|c| {
-                    c.on_duty
-                        && c.serving.is_none()
-                        && site.counters[usize::from(c.group)].handles(a.service)
-                })
-                .map(|c| Server::Counter(c as u16)),
+            Line::Counter if self.counter_waiting == 0 => {
+                let handles = &env.model.handles[env.site];
+                self.counters
+                    .iter()
+                    .position(|c| {
+                        c.on_duty
+                            && c.serving.is_none()
+                            && handles
+                                .get(usize::from(c.group))
+                                .and_then(|g| g.get(usize::from(a.service)))
+                                .is_some_and(|&h| h)
+                    })
+                    .map(|c| Server::Counter(c as u16))
+            }
             Line::Kiosk if self.kiosk_waiting == 0 => {
                 let need = kiosk_need(a, env.model)?;
                 self.kiosks
@@ -570,13 +565,13 @@ impl SiteState {
 
     /// First person in the counter line that counter group `group` handles, removed.
     fn take_for_counter(&mut self, group: u16, env: &Env<'_>) -> Option<PersonKey> {
-        let handles = &env.model.scenario.sites[env.site].counters[usize::from(group)];
+        let handles = &env.model.handles[env.site][usize::from(group)];
         for class in 0..2 {
             let mut i = 0;
             while let Some(&p) = self.counter_line[class].get(i) {
                 match self.people.get(p) {
                     Some(a) if a.at == Whereabouts::CounterLine => {
-                        if handles.handles(a.service) {
+                        if handles.get(usize::from(a.service)).is_some_and(|&h| h) {
                             take_at(&mut self.counter_line[class], i);
                             return Some(p);
                         }
@@ -1008,8 +1003,8 @@ impl SiteState {
     }
 
     fn finish_served(&mut self, p: PersonKey, at_kiosk: bool, env: &mut Env<'_>) {
-        let session = match self.face_session.take() {
-            Some((key, f)) if key == p && at_kiosk => Some(f),
+        let session = match self.face_session.is_some().then(|| self.face_session.take()) {
+            Some(Some((key, f))) if key == p && at_kiosk => Some(f),
             _ => None,
         };
         let Some(a) = self.depart_served(p, at_kiosk, env) else { return };
@@ -1177,7 +1172,7 @@ impl SiteState {
         if let Some(&(open, _)) = plan.open.first() {
             env.schedule(SimTime(open), Event::Open);
         }
-        self.schedule_next_arrival(env.now, env);
+        self.schedule_next_arrival(env);
         for (c, st) in self.counters.iter().enumerate() {
             if let Some(&(start, _)) = plan.shifts[usize::from(st.group)].first() {
                 env.schedule(SimTime(start), Event::ShiftStart(c as u16));

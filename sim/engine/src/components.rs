@@ -274,6 +274,8 @@ pub struct SiteState {
     pub(crate) arrivals: crate::plan::Arrivals,
     /// Calendar month (index in the model's months) of the latest arrival.
     pub month: u16,
+    /// The clock hour of the latest arrival, `[start, end)` ms, and its weekday-hour key.
+    pub(crate) hour: (i64, i64, u16),
     /// Counter line: priority class first.
     pub counter_line: [VecDeque<PersonKey>; 2],
     /// Kiosk line.

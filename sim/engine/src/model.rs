@@ -42,8 +42,9 @@ pub struct Model {
     /// segment alone, not on what a site offers, so a variant of the scenario (say,
     /// without kiosks) consumes the same numbers.
     pub channel_draw: Vec<bool>,
-    /// Per site, per counter group, per service: whether the group's officers handle it.
-    pub handles: Vec<Vec<Vec<bool>>>,
+    /// Per site: whether a counter group's officers handle a service, at
+    /// `group × services + service` (see [`Model::handles`]).
+    pub group_handles: Vec<Vec<bool>>,
     /// Per site, per service: (some counter handles it, some kiosk can), worked out once
     /// instead of on every arrival.
     pub servable: Vec<Vec<(bool, bool)>>,
@@ -197,7 +198,7 @@ impl Model {
             .iter()
             .map(|site| {
                 let n = u16::try_from(scenario.services.len()).unwrap_or(u16::MAX);
-                site.counters.iter().map(|g| (0..n).map(|v| g.handles(v)).collect()).collect()
+                site.counters.iter().flat_map(|g| (0..n).map(|v| g.handles(v))).collect()
             })
             .collect();
         let channel_draw = scenario
@@ -259,9 +260,19 @@ impl Model {
             months,
             face,
             servable,
-            handles,
+            group_handles: handles,
             channel_draw,
         })
+    }
+
+    /// Whether counter group `group` of site `site` handles `service`.
+    #[inline]
+    pub fn handles(&self, site: usize, group: u16, service: u16) -> bool {
+        let n = self.scenario.services.len();
+        self.group_handles
+            .get(site)
+            .and_then(|h| h.get(usize::from(group) * n + usize::from(service)))
+            .is_some_and(|&h| h)
     }
 
     /// Index in [`Model::months`] of the month holding `t`.

@@ -129,6 +129,7 @@ impl Simulation {
                     piece: 0,
                     arrivals: crate::plan::Arrivals::starting_at(model.start),
                     month: 0,
+                    hour: (0, 0, 0),
                     counter_line: [VecDeque::new(), VecDeque::new()],
                     kiosk_line: VecDeque::new(),
                     counters,

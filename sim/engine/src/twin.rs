@@ -67,9 +67,16 @@ pub(crate) fn handle_due_events(world: &mut World) {
                 *slot = Some(floor);
             }
         }
+        let mut floors: Vec<Option<&mut SiteState>> =
+            by_site.iter_mut().map(|f| f.as_mut().map(|f| f.bypass_change_detection())).collect();
+        // What every event of the pass shares is looked up once.
+        let run = &mut *parts.run;
+        let face = run.face.as_deref();
+        let face_worker = run.face_worker.as_ref();
+        let mut office = run.office.as_mut().map(office_mut);
         while let Some(s) = parts.cal.pop_due(until) {
             if s.site == OFFICE {
-                if let Some(office) = parts.run.office.as_mut().map(office_mut) {
+                if let Some(office) = office.as_deref_mut() {
                     office.handle(s.event, s.time, &model, parts.cal);
                 }
                 handled += 1;
@@ -77,28 +84,27 @@ pub(crate) fn handle_due_events(world: &mut World) {
                 continue;
             }
             let site = s.site as usize;
-            let Some(floor) = by_site.get_mut(site).and_then(Option::as_mut) else {
+            let Some(floor) = floors.get_mut(site).and_then(Option::as_deref_mut) else {
                 continue;
             };
             let mut env = Env {
-                face: parts.run.face.as_deref(),
-                face_worker: parts.run.face_worker.as_ref(),
-                board: &parts.run.board,
-                transfers: &mut parts.run.transfers,
-                office: parts.run.office.as_mut().map(office_mut),
+                face,
+                face_worker,
+                board: &run.board,
+                transfers: &mut run.transfers,
+                office: office.as_deref_mut(),
                 cal: parts.cal,
-                rng: parts.run.streams.site_mut(site),
+                rng: run.streams.site_mut(site),
                 tally: &mut parts.tally.sites[site],
-                requests: &mut parts.run.requests,
+                requests: &mut run.requests,
                 model: &model,
                 limit,
                 site,
                 now: s.time,
             };
-            let floor = floor.bypass_change_detection();
             floor.handle(s.event, &mut env);
             // Only the app's routing reads the board.
-            if routing && let Some(b) = parts.run.board.get_mut(site) {
+            if routing && let Some(b) = run.board.get_mut(site) {
                 *b = floor.board();
             }
             handled += 1;
@@ -299,7 +305,7 @@ impl SiteState {
             service,
             segment,
             month: self.month_at(env.now, model),
-            weekday_hour: weekday_hour(env.now),
+            weekday_hour: self.weekday_hour_at(env.now),
         };
         // With the app's routing on, whether this person follows its advice is drawn for
         // everyone (so variants with routing stay in step).
@@ -400,8 +406,21 @@ impl SiteState {
         a.arrived = env.now;
         a.queued_at = env.now;
         a.keys.month = self.month_at(env.now, env.model);
-        a.keys.weekday_hour = weekday_hour(env.now);
+        a.keys.weekday_hour = self.weekday_hour_at(env.now);
         self.admit(a, wants_kiosk, env);
+    }
+
+    /// Weekday-hour key of `now`, worked out again only when `now` leaves the clock hour
+    /// of the last arrival.
+    fn weekday_hour_at(&mut self, now: SimTime) -> u16 {
+        let (start, end, key) = self.hour;
+        if start <= now.0 && now.0 < end {
+            return key;
+        }
+        let start = now.0 - now.0.rem_euclid(HOUR_MS);
+        let key = weekday_hour(now);
+        self.hour = (start, start + HOUR_MS, key);
+        key
     }
 
     /// Index of the calendar month holding `now`; arrivals come in time order, so a cursor
@@ -492,16 +511,11 @@ impl SiteState {
         let a = self.people.get(p)?;
         match line {
             Line::Counter if self.counter_waiting == 0 => {
-                let handles = &env.model.handles[env.site];
+                let (model, site) = (env.model, env.site);
                 self.counters
                     .iter()
                     .position(|c| {
-                        c.on_duty
-                            && c.serving.is_none()
-                            && handles
-                                .get(usize::from(c.group))
-                                .and_then(|g| g.get(usize::from(a.service)))
-                                .is_some_and(|&h| h)
+                        c.on_duty && c.serving.is_none() && model.handles(site, c.group, a.service)
                     })
                     .map(|c| Server::Counter(c as u16))
             }
@@ -565,13 +579,13 @@ impl SiteState {
 
     /// First person in the counter line that counter group `group` handles, removed.
     fn take_for_counter(&mut self, group: u16, env: &Env<'_>) -> Option<PersonKey> {
-        let handles = &env.model.handles[env.site][usize::from(group)];
+        let (model, site) = (env.model, env.site);
         for class in 0..2 {
             let mut i = 0;
             while let Some(&p) = self.counter_line[class].get(i) {
                 match self.people.get(p) {
                     Some(a) if a.at == Whereabouts::CounterLine => {
-                        if handles.get(usize::from(a.service)).is_some_and(|&h| h) {
+                        if model.handles(site, group, a.service) {
                             take_at(&mut self.counter_line[class], i);
                             return Some(p);
                         }

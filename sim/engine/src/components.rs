@@ -114,20 +114,25 @@ impl Ord for Entry {
     }
 }
 
-/// The event calendar: a binary min-heap on (time, sequence number).
+/// The event calendar: binary min-heaps on (time, sequence number), one for arrivals and
+/// one for every other event.
+///
+/// Arrivals are the most frequent events, and each site has exactly one waiting (its next
+/// arrival), so their heap has one entry per site and a new arrival costs next to nothing;
+/// the other heap holds ends of service, shifts, case deadlines and the rest. Each pop
+/// takes the smaller of the two roots, so events come out in exactly the order of a single
+/// heap: (time, sequence number) is a total order, whichever heap an event waits in.
 ///
 /// Handling an event usually schedules another, so popping leaves the root in place as a
-/// hole: the next [`Calendar::schedule`] drops its entry into the hole and sifts it down
-/// once, instead of a removal and an insertion each walking the heap. The order events come
-/// out in is the same either way: (time, sequence number) is a total order.
+/// hole: the next [`Calendar::schedule`] into the same heap drops its entry into the hole
+/// and sifts it down once, instead of a removal and an insertion each walking the heap.
 ///
 /// Sequence numbers are 32-bit and wrap after about four billion events in one replication;
 /// only events scheduled that far apart for the very same millisecond could then swap.
 #[derive(Resource, Debug, Default)]
 pub struct Calendar {
-    heap: Vec<Entry>,
-    /// The root was handed out by [`Calendar::pop_due`] and is waiting to be replaced.
-    hole: bool,
+    others: Heap,
+    arrivals: Heap,
     next_seq: u32,
 }
 
@@ -136,12 +141,66 @@ impl Calendar {
     ///
     /// The entry goes straight to its place in the heap. Written to memory and read back
     /// at once (an event is written field by field, then read whole), it would stall on
-    /// the store; so this and the sifts are inlined where events are made.
+    /// the store; so this and the sifts are inlined where events are made, and there the
+    /// choice of heap is known when the program is compiled.
     #[inline(always)]
     pub fn schedule(&mut self, time: SimTime, site: u32, event: Event) {
         let seq = self.next_seq;
         self.next_seq = self.next_seq.wrapping_add(1);
         let entry = Entry { time: time.0, seq, site, event };
+        if matches!(event, Event::Arrival) {
+            self.arrivals.insert(entry);
+        } else {
+            self.others.insert(entry);
+        }
+    }
+
+    /// Removes and returns the next event if it is due at or before `until`.
+    pub fn pop_due(&mut self, until: SimTime) -> Option<Scheduled> {
+        self.others.close_hole();
+        self.arrivals.close_hole();
+        let heap = match (self.others.heap.first(), self.arrivals.heap.first()) {
+            (Some(o), Some(a)) => {
+                if a < o {
+                    &mut self.arrivals
+                } else {
+                    &mut self.others
+                }
+            }
+            (Some(_), None) => &mut self.others,
+            (None, Some(_)) => &mut self.arrivals,
+            (None, None) => return None,
+        };
+        let e = *heap.heap.first()?;
+        if e.time > until.0 {
+            return None;
+        }
+        heap.hole = true;
+        Some(Scheduled { time: SimTime(e.time), seq: e.seq, site: e.site, event: e.event })
+    }
+
+    /// Events waiting (the one just handed out no longer counts).
+    pub fn len(&self) -> usize {
+        self.others.len() + self.arrivals.len()
+    }
+
+    /// Whether no event is waiting.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// One of the calendar's heaps.
+#[derive(Debug, Default)]
+struct Heap {
+    heap: Vec<Entry>,
+    /// The root was handed out by [`Calendar::pop_due`] and is waiting to be replaced.
+    hole: bool,
+}
+
+impl Heap {
+    #[inline(always)]
+    fn insert(&mut self, entry: Entry) {
         if self.hole {
             self.hole = false;
             self.place_down(0, entry);
@@ -152,31 +211,21 @@ impl Calendar {
         }
     }
 
-    /// Removes and returns the next event if it is due at or before `until`.
-    pub fn pop_due(&mut self, until: SimTime) -> Option<Scheduled> {
+    /// Fills a hole left by a pop with the last entry.
+    #[inline(always)]
+    fn close_hole(&mut self) {
         if self.hole {
             self.hole = false;
-            let last = self.heap.pop()?;
-            if !self.heap.is_empty() {
+            if let Some(last) = self.heap.pop()
+                && !self.heap.is_empty()
+            {
                 self.place_down(0, last);
             }
         }
-        let e = *self.heap.first()?;
-        if e.time > until.0 {
-            return None;
-        }
-        self.hole = true;
-        Some(Scheduled { time: SimTime(e.time), seq: e.seq, site: e.site, event: e.event })
     }
 
-    /// Events waiting (the one just handed out no longer counts).
-    pub fn len(&self) -> usize {
+    fn len(&self) -> usize {
         self.heap.len() - usize::from(self.hole)
-    }
-
-    /// Whether no event is waiting.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// Puts `entry` at slot `i` or above it, moving the parents it passes down.

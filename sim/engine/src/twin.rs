@@ -496,7 +496,10 @@ impl SiteState {
         }
         match line {
             Line::Counter => {
-                self.dispatch_counters(env);
+                // Usually every officer on duty is busy when someone has to wait.
+                if self.counters.iter().any(|c| c.on_duty && c.serving.is_none()) {
+                    self.dispatch_counters(env);
+                }
                 // After closing, nobody new is served tomorrow: with no officer left
                 // tonight, the person goes home rather than wait overnight.
                 self.send_home_if_unstaffed(env);
@@ -1027,33 +1030,7 @@ impl SiteState {
         }
         let mut face_jobs = a.face_jobs;
         if env.office.is_some() {
-            // The request becomes a case, with the capture it was taken with: the kiosk's,
-            // or an officer station's at the counter.
-            let f = session.or_else(|| {
-                face_jobs &= !face_job_bit(navbat_matching::Device::OfficerStation);
-                face_session(a, navbat_matching::Device::OfficerStation, env)
-            });
-            let (group, score, template, searched) = match f {
-                Some(f) => (f.group, f.score, f.template, f.searched),
-                None => (0, 0.0, None, None),
-            };
-            let request = Request {
-                site: env.site,
-                person: a.id,
-                service: a.service,
-                segment: a.segment,
-                arrived: a.arrived,
-                counted: a.counted,
-                officer_contact: !at_kiosk,
-                group,
-                verify_score: score,
-                template,
-                searched,
-            };
-            let (now, model) = (env.now, env.model);
-            if let Some(office) = env.office.as_deref_mut() {
-                office.open(request, now, model, env.cal);
-            }
+            face_jobs = open_case(a, session, at_kiosk, env);
         }
         // A session made ahead for a way this person did not take is not needed now.
         if face_jobs != 0
@@ -1283,6 +1260,40 @@ fn face_session(
     }
     // Made here, the case searches when it opens (a failed kiosk session never does).
     context.session(a.id, a.segment, device, false)
+}
+
+/// The request of `a`, just served, becomes a case in the back office, with the capture it
+/// was taken with: the kiosk's `session`, or an officer station's at the counter. Returns
+/// the person's Face-ID sessions still asked of the worker and not taken.
+#[inline(never)]
+fn open_case(a: &Applicant, session: Option<FaceSession>, at_kiosk: bool, env: &mut Env<'_>) -> u8 {
+    let mut face_jobs = a.face_jobs;
+    let f = session.or_else(|| {
+        face_jobs &= !face_job_bit(navbat_matching::Device::OfficerStation);
+        face_session(a, navbat_matching::Device::OfficerStation, env)
+    });
+    let (group, score, template, searched) = match f {
+        Some(f) => (f.group, f.score, f.template, f.searched),
+        None => (0, 0.0, None, None),
+    };
+    let request = Request {
+        site: env.site,
+        person: a.id,
+        service: a.service,
+        segment: a.segment,
+        arrived: a.arrived,
+        counted: a.counted,
+        officer_contact: !at_kiosk,
+        group,
+        verify_score: score,
+        template,
+        searched,
+    };
+    let (now, model) = (env.now, env.model);
+    if let Some(office) = env.office.as_deref_mut() {
+        office.open(request, now, model, env.cal);
+    }
+    face_jobs
 }
 
 /// The bit of [`Applicant::face_jobs`] that stands for a session on `device`.

@@ -71,8 +71,8 @@ pub(crate) fn handle_due_events(world: &mut World) {
             by_site.iter_mut().map(|f| f.as_mut().map(|f| f.bypass_change_detection())).collect();
         // What every event of the pass shares is looked up once.
         let run = &mut *parts.run;
-        let face = run.face.as_deref();
-        let face_worker = run.face_worker.as_ref();
+        let fixed =
+            Fixed { face: run.face.as_deref(), face_worker: run.face_worker.as_ref(), limit };
         let mut office = run.office.as_mut().map(office_mut);
         while let Some(s) = parts.cal.pop_due(until) {
             if s.site == OFFICE {
@@ -88,8 +88,7 @@ pub(crate) fn handle_due_events(world: &mut World) {
                 continue;
             };
             let mut env = Env {
-                face,
-                face_worker,
+                fixed: &fixed,
                 board: &run.board,
                 transfers: &mut run.transfers,
                 office: office.as_deref_mut(),
@@ -98,7 +97,6 @@ pub(crate) fn handle_due_events(world: &mut World) {
                 tally: &mut parts.tally.sites[site],
                 requests: &mut run.requests,
                 model: &model,
-                limit,
                 site,
                 now: s.time,
             };
@@ -150,10 +148,16 @@ pub(crate) fn with_parts<R>(
     })
 }
 
-/// What a site's handlers may touch besides the floor itself.
-pub(crate) struct Env<'a> {
+/// What stays the same for every event of a pass.
+pub(crate) struct Fixed<'a> {
     pub(crate) face: Option<&'a FaceContext>,
     pub(crate) face_worker: Option<&'a FaceWorker>,
+    pub(crate) limit: Option<ArrivalLimit>,
+}
+
+/// What a site's handlers may touch besides the floor itself.
+pub(crate) struct Env<'a> {
+    pub(crate) fixed: &'a Fixed<'a>,
     pub(crate) board: &'a [crate::components::Board],
     pub(crate) transfers: &'a mut Transfers,
     pub(crate) office: Option<&'a mut Office>,
@@ -162,7 +166,6 @@ pub(crate) struct Env<'a> {
     pub(crate) tally: &'a mut SiteTally,
     pub(crate) requests: &'a mut u64,
     pub(crate) model: &'a Model,
-    pub(crate) limit: Option<ArrivalLimit>,
     pub(crate) site: usize,
     pub(crate) now: SimTime,
 }
@@ -213,7 +216,7 @@ impl SiteState {
     /// Schedules the next arrival: the next of those drawn ahead (see
     /// [`crate::plan::Arrivals`]), drawing a batch when none is left.
     pub(crate) fn schedule_next_arrival(&mut self, env: &mut Env<'_>) {
-        if env.limit.is_some_and(|l| *env.requests >= l.max) {
+        if env.fixed.limit.is_some_and(|l| *env.requests >= l.max) {
             return;
         }
         if self.arrivals.is_empty() {
@@ -294,7 +297,7 @@ impl SiteState {
             Channel::Portal
         };
         let counted = env.now >= model.warm_up_end
-            && env.limit.is_none_or(|l| *env.requests > l.uncounted_first);
+            && env.fixed.limit.is_none_or(|l| *env.requests > l.uncounted_first);
         if channel == Channel::Portal {
             if counted {
                 env.tally.portal += 1;
@@ -438,7 +441,7 @@ impl SiteState {
     /// an officer station's for the case. A guess: a person who leaves or changes lines
     /// first never takes it.
     fn foresee_face(&mut self, p: PersonKey, line: Line, env: &Env<'_>) {
-        let Some(worker) = env.face_worker else { return };
+        let Some(worker) = env.fixed.face_worker else { return };
         let Some(a) = self.people.get_mut(p) else { return };
         if a.pickup.is_some() {
             return;
@@ -1034,7 +1037,7 @@ impl SiteState {
         }
         // A session made ahead for a way this person did not take is not needed now.
         if face_jobs != 0
-            && let Some(worker) = env.face_worker
+            && let Some(worker) = env.fixed.face_worker
         {
             worker.forget(a.id);
         }
@@ -1058,7 +1061,7 @@ impl SiteState {
     fn depart(&mut self, p: PersonKey, env: &mut Env<'_>) -> Option<&Applicant> {
         let a = self.leave_site(p, env)?;
         if a.face_jobs != 0
-            && let Some(worker) = env.face_worker
+            && let Some(worker) = env.fixed.face_worker
         {
             worker.forget(a.id);
         }
@@ -1252,8 +1255,8 @@ fn face_session(
     device: navbat_matching::Device,
     env: &Env<'_>,
 ) -> Option<FaceSession> {
-    let context = env.face?;
-    if let Some(worker) = env.face_worker
+    let context = env.fixed.face?;
+    if let Some(worker) = env.fixed.face_worker
         && let Taken::Made(session) = worker.take(a.id, device)
     {
         return session;
@@ -1354,9 +1357,13 @@ pub(crate) fn prime(world: &mut World) {
             let Ok((_, mut floor)) = parts.floors.0.get_mut(world, parts.run.sites[site]) else {
                 continue;
             };
-            let mut env = Env {
+            let fixed = Fixed {
                 face: parts.run.face.as_deref(),
                 face_worker: parts.run.face_worker.as_ref(),
+                limit,
+            };
+            let mut env = Env {
+                fixed: &fixed,
                 board: &parts.run.board,
                 transfers: &mut parts.run.transfers,
                 office: parts.run.office.as_mut().map(office_mut),
@@ -1365,7 +1372,6 @@ pub(crate) fn prime(world: &mut World) {
                 tally: &mut parts.tally.sites[site],
                 requests: &mut parts.run.requests,
                 model: &model,
-                limit,
                 site,
                 now: model.start,
             };

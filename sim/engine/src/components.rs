@@ -157,6 +157,17 @@ impl Calendar {
 
     /// Removes and returns the next event if it is due at or before `until`.
     pub fn pop_due(&mut self, until: SimTime) -> Option<Scheduled> {
+        self.pop_if(until, |_| true)
+    }
+
+    /// Removes and returns the next event if it is due at or before `until` and happens at
+    /// site `site`; otherwise leaves it where it is.
+    pub fn pop_due_at(&mut self, until: SimTime, site: u32) -> Option<Scheduled> {
+        self.pop_if(until, |s| s == site)
+    }
+
+    #[inline(always)]
+    fn pop_if(&mut self, until: SimTime, at: impl Fn(u32) -> bool) -> Option<Scheduled> {
         self.others.close_hole();
         self.arrivals.close_hole();
         let heap = match (self.others.heap.first(), self.arrivals.heap.first()) {
@@ -172,7 +183,7 @@ impl Calendar {
             (None, None) => return None,
         };
         let e = *heap.heap.first()?;
-        if e.time > until.0 {
+        if e.time > until.0 || !at(e.site) {
             return None;
         }
         heap.hole = true;

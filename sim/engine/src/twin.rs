@@ -100,13 +100,28 @@ pub(crate) fn handle_due_events(world: &mut World) {
                 site,
                 now: s.time,
             };
-            floor.handle(s.event, &mut env);
+            // The events that follow at the same site are handled with the same `Env`.
+            let mut s = s;
+            loop {
+                floor.handle(s.event, &mut env);
+                handled += 1;
+                last = Some(s.time);
+                // The board is updated after each event (below), with `Env` let go.
+                if routing {
+                    break;
+                }
+                match env.cal.pop_due_at(until, s.site) {
+                    Some(next) => {
+                        s = next;
+                        env.now = s.time;
+                    }
+                    None => break,
+                }
+            }
             // Only the app's routing reads the board.
             if routing && let Some(b) = run.board.get_mut(site) {
                 *b = floor.board();
             }
-            handled += 1;
-            last = Some(s.time);
         }
         (handled, last)
     });

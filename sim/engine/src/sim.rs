@@ -193,6 +193,10 @@ impl Simulation {
             ..Default::default()
         });
         schedule.add_systems(handle_due_events);
+        // Built now, with the world, rather than on the first step. Building one system
+        // cannot fail; were it to, the schedule would stay unbuilt and the first step would
+        // try again and report it.
+        let _reported_by_the_first_step = schedule.initialize(&mut world);
         Self { world, schedule, model, replication }
     }
 

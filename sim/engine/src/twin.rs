@@ -498,12 +498,15 @@ impl SiteState {
         }
         self.foresee_face(p, line, env);
         // Nobody ahead and a server free: served at once, without a stay in line.
-        if let Some(server) = self.free_server_for(p, line, env) {
-            if let Some(a) = self.people.get_mut(p) {
-                a.queued_at = env.now;
-            }
+        let server = self.people.get(p).and_then(|a| self.free_server_for(a, line, env));
+        if let Some(server) = server {
+            let Some(a) = self.people.get_mut(p) else { return };
+            a.queued_at = env.now;
+            let officer_ms = a.counter_ms;
             match server {
-                Server::Counter(c) => self.start_counter_service(usize::from(c), p, env),
+                Server::Counter(c) => {
+                    self.start_counter_service(usize::from(c), p, officer_ms, env);
+                }
                 Server::Kiosk(k) => self.start_kiosk_session(usize::from(k), p, env),
             }
             return;
@@ -526,10 +529,9 @@ impl SiteState {
         }
     }
 
-    /// The server that would take `p` straight away: only when nobody waits in `line`, the
+    /// The server that would take `a` straight away: only when nobody waits in `line`, the
     /// first free server (in floor order) able to serve them, as dispatching would pick.
-    fn free_server_for(&self, p: PersonKey, line: Line, env: &Env<'_>) -> Option<Server> {
-        let a = self.people.get(p)?;
+    fn free_server_for(&self, a: &Applicant, line: Line, env: &Env<'_>) -> Option<Server> {
         match line {
             Line::Counter if self.counter_waiting == 0 => {
                 let (model, site) = (env.model, env.site);
@@ -581,9 +583,11 @@ impl SiteState {
         stay
     }
 
-    /// Takes `p` out of its line's counts (the line drops the handle lazily or already did).
-    fn leave_line(&mut self, p: PersonKey, env: &mut Env<'_>) {
-        let Some(a) = self.people.get_mut(p) else { return };
+    /// Takes `p` out of its line's counts (the line drops the handle lazily or already did);
+    /// returns the officer time they need, for the counter that takes them, if any.
+    fn leave_line(&mut self, p: PersonKey, env: &mut Env<'_>) -> Option<i64> {
+        let a = self.people.get_mut(p)?;
+        let officer_ms = a.counter_ms;
         let stay_ms = env.now.0 - a.queued_at.0;
         let was = a.at;
         a.waited_ms += stay_ms;
@@ -596,6 +600,7 @@ impl SiteState {
             Whereabouts::KioskLine => self.kiosk_waiting -= 1,
             Whereabouts::InService => {}
         }
+        Some(officer_ms)
     }
 
     /// First person in the counter line that counter group `group` handles, removed.
@@ -653,17 +658,16 @@ impl SiteState {
             if st.on_duty
                 && st.serving.is_none()
                 && let Some(p) = self.take_for_counter(st.group, env)
+                && let Some(officer_ms) = self.leave_line(p, env)
             {
-                self.leave_line(p, env);
-                self.start_counter_service(c, p, env);
+                self.start_counter_service(c, p, officer_ms, env);
             }
         }
     }
 
-    /// Starts serving `p` (already out of any line) at counter `c`.
-    fn start_counter_service(&mut self, c: usize, p: PersonKey, env: &mut Env<'_>) {
-        let Some(a) = self.people.get(p) else { return };
-        let duration = a.counter_ms;
+    /// Starts serving `p` (already out of any line), who needs `duration` ms of officer time,
+    /// at counter `c`.
+    fn start_counter_service(&mut self, c: usize, p: PersonKey, duration: i64, env: &mut Env<'_>) {
         let st = &mut self.counters[c];
         st.serving = Some(p);
         st.session += 1;
@@ -680,8 +684,9 @@ impl SiteState {
         };
         if on_duty {
             if let Some(p) = self.take_for_counter(group, env) {
-                self.leave_line(p, env);
-                self.start_counter_service(c, p, env);
+                if let Some(officer_ms) = self.leave_line(p, env) {
+                    self.start_counter_service(c, p, officer_ms, env);
+                }
                 return;
             }
             if !overtime {

@@ -224,14 +224,30 @@ impl Heap {
 
     /// Fills a hole left by a pop with the last entry.
     #[inline(always)]
+    ///
+    /// The hole sinks to a leaf, the smaller child moving up at each level (one comparison a
+    /// level), and the last entry, which belongs near the bottom, rises from there.
     fn close_hole(&mut self) {
         if self.hole {
             self.hole = false;
-            if let Some(last) = self.heap.pop()
-                && !self.heap.is_empty()
-            {
-                self.place_down(0, last);
+            let Some(last) = self.heap.pop() else { return };
+            let n = self.heap.len();
+            if n == 0 {
+                return;
             }
+            let mut i = 0;
+            loop {
+                let left = 2 * i + 1;
+                if left >= n {
+                    break;
+                }
+                let right = left + 1;
+                let child =
+                    if right < n && self.heap[right] < self.heap[left] { right } else { left };
+                self.heap[i] = self.heap[child];
+                i = child;
+            }
+            self.place_up(i, last);
         }
     }
 

@@ -129,14 +129,30 @@ impl Ord for Entry {
 ///
 /// Sequence numbers are 32-bit and wrap after about four billion events in one replication;
 /// only events scheduled that far apart for the very same millisecond could then swap.
-#[derive(Resource, Debug, Default)]
+#[derive(Resource, Debug)]
 pub struct Calendar {
     others: Heap,
     arrivals: Heap,
+    /// Events at or after this instant are never handled (the horizon ends first), so they
+    /// are not kept.
+    end: i64,
     next_seq: u32,
 }
 
+impl Default for Calendar {
+    fn default() -> Self {
+        Self::ending_at(SimTime(i64::MAX))
+    }
+}
+
 impl Calendar {
+    /// An empty calendar for a run that ends at `end`: events scheduled at or after it are
+    /// dropped (closing time and shift ends at the end of the horizon, say), so they do not
+    /// weigh on every sift of the heap.
+    pub fn ending_at(end: SimTime) -> Self {
+        Self { others: Heap::default(), arrivals: Heap::default(), end: end.0, next_seq: 0 }
+    }
+
     /// Schedules `event` at site `site` at `time`.
     ///
     /// The entry goes straight to its place in the heap. Written to memory and read back
@@ -147,6 +163,9 @@ impl Calendar {
     pub fn schedule(&mut self, time: SimTime, site: u32, event: Event) {
         let seq = self.next_seq;
         self.next_seq = self.next_seq.wrapping_add(1);
+        if time.0 >= self.end {
+            return;
+        }
         let entry = Entry { time: time.0, seq, site, event };
         if matches!(event, Event::Arrival) {
             self.arrivals.insert(entry);

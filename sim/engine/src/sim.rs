@@ -154,7 +154,7 @@ impl Simulation {
         }
         let n = sites.len();
         world.insert_resource(ModelRes(model.clone()));
-        world.insert_resource(Calendar::default());
+        world.insert_resource(Calendar::ending_at(model.end));
         world.insert_resource(Clock { now: model.start, events: 0, last_event: model.start });
         world.insert_resource(StepTarget { until: model.start });
         let face = FaceContext::new(&model, seed, replication).map(Arc::new);

@@ -117,7 +117,7 @@ impl Ord for Entry {
 /// The event calendar: binary min-heaps on (time, sequence number), one for arrivals and
 /// one for every other event.
 ///
-/// Arrivals are the most frequent events, and each site has exactly one waiting (its next
+/// Arrivals are the most frequent events, and each site has at most one waiting (its next
 /// arrival), so their heap has one entry per site and a new arrival costs next to nothing;
 /// the other heap holds ends of service, shifts, case deadlines and the rest. Each pop
 /// takes the smaller of the two roots, so events come out in exactly the order of a single
@@ -242,10 +242,10 @@ impl Heap {
     }
 
     /// Fills a hole left by a pop with the last entry.
-    #[inline(always)]
     ///
     /// The hole sinks to a leaf, the smaller child moving up at each level (one comparison a
     /// level), and the last entry, which belongs near the bottom, rises from there.
+    #[inline(always)]
     fn close_hole(&mut self) {
         if self.hole {
             self.hole = false;

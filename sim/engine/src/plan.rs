@@ -10,7 +10,6 @@
 
 use jiff::civil::Date;
 use navbat_scenario::{OpeningHours, Scenario, ServiceIdx, Site, weekday_index};
-
 use rand_distr::{Distribution, Exp1};
 
 use crate::streams::StreamRng;
@@ -65,8 +64,9 @@ impl SitePlan {
 /// without waiting on the division that ends each draw.
 #[derive(Debug, Clone)]
 pub struct Arrivals {
-    /// Drawn and not yet scheduled, (instant ms, rate piece), in [`Arrivals::taken`]..
+    /// The batch drawn last: (instant ms, rate piece).
     ahead: Vec<(i64, usize)>,
+    /// How many of the batch have been handed out.
     taken: usize,
     /// Where the next draw starts: the millisecond after the last arrival drawn.
     from: i64,
@@ -88,8 +88,8 @@ impl Arrivals {
         self.taken >= self.ahead.len()
     }
 
-    /// The next arrival drawn: (instant ms, rate piece).
-    pub fn next(&mut self) -> Option<(i64, usize)> {
+    /// Hands out the next arrival drawn: (instant ms, rate piece).
+    pub fn take_next(&mut self) -> Option<(i64, usize)> {
         let next = self.ahead.get(self.taken).copied();
         self.taken += 1;
         next

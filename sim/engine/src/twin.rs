@@ -238,7 +238,7 @@ impl SiteState {
             let plan = &env.model.plans[env.site];
             self.arrivals.draw(plan, &mut env.rng[Purpose::Arrivals.site_slot()]);
         }
-        if let Some((t, piece)) = self.arrivals.next() {
+        if let Some((t, piece)) = self.arrivals.take_next() {
             self.piece = piece;
             env.schedule(SimTime(t), Event::Arrival);
         }

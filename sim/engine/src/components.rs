@@ -250,19 +250,11 @@ impl Heap {
         if self.hole {
             self.hole = false;
             let Some(last) = self.heap.pop() else { return };
-            let n = self.heap.len();
-            if n == 0 {
+            if self.heap.is_empty() {
                 return;
             }
             let mut i = 0;
-            loop {
-                let left = 2 * i + 1;
-                if left >= n {
-                    break;
-                }
-                let right = left + 1;
-                let child =
-                    if right < n && self.heap[right] < self.heap[left] { right } else { left };
+            while let Some(child) = self.smaller_child(i) {
                 self.heap[i] = self.heap[child];
                 i = child;
             }
@@ -291,14 +283,7 @@ impl Heap {
     /// Puts `entry` at slot `i` or below it, moving the children it passes up.
     #[inline(always)]
     fn place_down(&mut self, mut i: usize, entry: Entry) {
-        let n = self.heap.len();
-        loop {
-            let left = 2 * i + 1;
-            if left >= n {
-                break;
-            }
-            let right = left + 1;
-            let child = if right < n && self.heap[right] < self.heap[left] { right } else { left };
+        while let Some(child) = self.smaller_child(i) {
             if entry <= self.heap[child] {
                 break;
             }
@@ -306,6 +291,18 @@ impl Heap {
             i = child;
         }
         self.heap[i] = entry;
+    }
+
+    /// The smaller child of slot `i`, if it has any.
+    #[inline(always)]
+    fn smaller_child(&self, i: usize) -> Option<usize> {
+        let (n, left) = (self.heap.len(), 2 * i + 1);
+        let right = left + 1;
+        (left < n).then(
+            || {
+                if right < n && self.heap[right] < self.heap[left] { right } else { left }
+            },
+        )
     }
 }
 

@@ -1043,6 +1043,8 @@ impl SiteState {
     }
 
     fn finish_served(&mut self, p: PersonKey, at_kiosk: bool, env: &mut Env<'_>) {
+        // The kiosk's capture, if its session just ended (the slot is only written when
+        // there is one: most people leave none).
         let session = match self.face_session.is_some().then(|| self.face_session.take()) {
             Some(Some((key, f))) if key == p && at_kiosk => Some(f),
             _ => None,

@@ -380,6 +380,9 @@ pub struct SiteState {
     pub people: People,
     /// People waiting in the counter line.
     pub counter_waiting: u32,
+    /// Counters on duty and serving nobody, kept in step with their `on_duty` and `serving`
+    /// so that finding none costs no walk over the counters.
+    pub idle_counters: u32,
     /// People waiting in the kiosk line.
     pub kiosk_waiting: u32,
     /// The Face-ID session of the kiosk session that just ended (person, group index,

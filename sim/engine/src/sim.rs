@@ -136,6 +136,7 @@ impl Simulation {
                     kiosks,
                     people: People::default(),
                     counter_waiting: 0,
+                    idle_counters: 0,
                     kiosk_waiting: 0,
                     face_session: None,
                     assistants_free: site.floor_assistants,

@@ -224,6 +224,11 @@ impl SiteState {
             // Back-office events never reach a floor.
             Event::Case(..) | Event::Officer(..) => {}
         }
+        debug_assert_eq!(
+            self.idle_counters as usize,
+            self.counters.iter().filter(|c| c.on_duty && c.serving.is_none()).count(),
+            "idle counters out of step"
+        );
     }
 
     // ----- arrivals -----
@@ -518,7 +523,7 @@ impl SiteState {
         match line {
             Line::Counter => {
                 // Usually every officer on duty is busy when someone has to wait.
-                if self.counters.iter().any(|c| c.on_duty && c.serving.is_none()) {
+                if self.idle_counters > 0 {
                     self.dispatch_counters(env);
                 }
                 // After closing, nobody new is served tomorrow: with no officer left
@@ -533,7 +538,7 @@ impl SiteState {
     /// first free server (in floor order) able to serve them, as dispatching would pick.
     fn free_server_for(&self, a: &Applicant, line: Line, env: &Env<'_>) -> Option<Server> {
         match line {
-            Line::Counter if self.counter_waiting == 0 => {
+            Line::Counter if self.counter_waiting == 0 && self.idle_counters > 0 => {
                 let (model, site) = (env.model, env.site);
                 self.counters
                     .iter()
@@ -651,7 +656,7 @@ impl SiteState {
 
     fn dispatch_counters(&mut self, env: &mut Env<'_>) {
         for c in 0..self.counters.len() {
-            if self.counter_waiting == 0 {
+            if self.counter_waiting == 0 || self.idle_counters == 0 {
                 return;
             }
             let st = &self.counters[c];
@@ -666,9 +671,11 @@ impl SiteState {
     }
 
     /// Starts serving `p` (already out of any line), who needs `duration` ms of officer time,
-    /// at counter `c`.
+    /// at counter `c`, which is on duty and idle.
     fn start_counter_service(&mut self, c: usize, p: PersonKey, duration: i64, env: &mut Env<'_>) {
         let st = &mut self.counters[c];
+        debug_assert!(st.on_duty && st.serving.is_none());
+        self.idle_counters -= 1;
         st.serving = Some(p);
         st.session += 1;
         st.busy_since = env.now;
@@ -699,8 +706,8 @@ impl SiteState {
     /// The officer goes home: duty time is booked and the line checked.
     #[inline(never)]
     fn counter_leaves(&mut self, c: usize, env: &mut Env<'_>) {
+        self.set_on_duty(c, false);
         let st = &mut self.counters[c];
-        st.on_duty = false;
         st.overtime = false;
         if let Some(since) = st.duty_since.take() {
             env.tally.duty_ms += env.now.0 - since.0;
@@ -716,11 +723,11 @@ impl SiteState {
         else {
             return;
         };
-        st.on_duty = true;
         st.overtime = false;
         st.next_shift += 1;
         st.shift_end = SimTime(end);
         st.duty_since.get_or_insert(env.now);
+        self.set_on_duty(c, true);
         env.schedule(SimTime(end), Event::ShiftEnd(c as u16));
         if self.counters[c].serving.is_none() {
             self.counter_idle(c, env);
@@ -745,11 +752,24 @@ impl SiteState {
                 self.counter_idle(c, env);
             }
         } else {
-            st.on_duty = false;
+            self.set_on_duty(c, false);
             if idle {
                 self.counter_leaves(c, env);
             }
         }
+    }
+
+    /// Puts counter `c` on duty or takes it off, keeping the count of idle counters.
+    fn set_on_duty(&mut self, c: usize, on: bool) {
+        let st = &mut self.counters[c];
+        if st.on_duty != on && st.serving.is_none() {
+            if on {
+                self.idle_counters += 1;
+            } else {
+                self.idle_counters -= 1;
+            }
+        }
+        st.on_duty = on;
     }
 
     /// After closing, people still in the counter line with no officer left are sent home.
@@ -907,6 +927,7 @@ impl SiteState {
                     return;
                 }
                 env.tally.busy_ms += env.now.0 - st.busy_since.0;
+                self.idle_counters += u32::from(st.on_duty);
                 if let Some(p) = st.serving.take() {
                     self.finish_served(p, false, env);
                 }

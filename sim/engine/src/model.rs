@@ -17,14 +17,10 @@ pub struct Model {
     pub scenario: Scenario,
     /// Per site, its calendar and arrival rates.
     pub plans: Vec<SitePlan>,
-    /// Per service: officer time (minutes).
-    pub counter_time: Vec<Sampler>,
-    /// Per service: kiosk time (minutes), if kiosks can handle it.
-    pub kiosk_time: Vec<Option<Sampler>>,
-    /// Per segment: patience (minutes).
-    pub patience: Vec<Option<Sampler>>,
-    /// Per segment: a floor assistant's time with a kiosk user who needs help (minutes).
-    pub assistance: Vec<Option<Sampler>>,
+    /// Per service: what an arrival draws and looks up of it.
+    pub service_draws: Vec<ServiceDraws>,
+    /// Per segment: what an arrival draws and looks up of it.
+    pub segment_draws: Vec<SegmentDraws>,
     /// Per site, per kiosk group: repair time (hours).
     pub repair: Vec<Vec<Option<Sampler>>>,
     /// Start of the horizon.
@@ -37,11 +33,6 @@ pub struct Model {
     pub months: Vec<(SimTime, String)>,
     /// Face-ID at kiosks: the matcher's model and the 1:1 threshold for the target FMR.
     pub face: Option<FaceModel>,
-    /// Per segment: whether an arrival draws its channel, i.e. whether the segment may ever
-    /// choose between two channels or more (kiosk adoption counted). It depends on the
-    /// segment alone, not on what a site offers, so a variant of the scenario (say,
-    /// without kiosks) consumes the same numbers.
-    pub channel_draw: Vec<bool>,
     /// Per site: whether a counter group's officers handle a service, at
     /// `group × services + service` (see [`Model::handles`]).
     pub group_handles: Vec<Vec<bool>>,
@@ -54,6 +45,43 @@ pub struct Model {
     /// Minutes of waiting the app announces per person in line and per server: the mean
     /// officer time over the catalogue.
     pub announced_min_per_person: f64,
+}
+
+/// What an arrival needs of its service, in one record (one lookup per arrival).
+#[derive(Debug, Clone)]
+pub struct ServiceDraws {
+    /// Officer time (minutes).
+    pub counter_time: Sampler,
+    /// Kiosk time (minutes), if kiosks can handle it.
+    pub kiosk_time: Option<Sampler>,
+    /// What a kiosk must be able to do for it.
+    pub kiosk_needs: Option<navbat_scenario::Capabilities>,
+    /// Whether it can also be asked for on the portal.
+    pub portal: bool,
+    /// The segment of every request, when the service has one only (no draw).
+    pub only_segment: Option<navbat_scenario::SegmentIdx>,
+}
+
+/// What an arrival needs of its segment, in one record (one lookup per arrival).
+#[derive(Debug, Clone)]
+pub struct SegmentDraws {
+    /// Channel shares, when they stay the same over the horizon (no kiosk adoption).
+    pub channel: Option<navbat_scenario::ChannelChoice>,
+    /// Whether an arrival draws its channel, i.e. whether the segment may ever choose
+    /// between two channels or more (kiosk adoption counted). It depends on the segment
+    /// alone, not on what a site offers, so a variant of the scenario (say, without
+    /// kiosks) consumes the same numbers.
+    pub channel_draw: bool,
+    /// Probability that a kiosk session succeeds.
+    pub kiosk_success: f64,
+    /// Served first: the segment has priority and the queue discipline gives it.
+    pub priority: bool,
+    /// Patience in line (minutes).
+    pub patience: Option<Sampler>,
+    /// Balking on arrival.
+    pub balking: Option<navbat_scenario::Balking>,
+    /// Share of kiosk users who need a floor assistant, and the assistant's time (minutes).
+    pub assistance: Option<(f64, Sampler)>,
 }
 
 /// Straight-line distance between two points on the Earth, km (haversine, radius 6,371 km).
@@ -138,16 +166,44 @@ impl Model {
     /// Prepares `scenario` for simulation.
     pub fn new(scenario: Scenario) -> Arc<Self> {
         let plans = scenario.sites.iter().map(|s| site_plan(&scenario, s)).collect();
-        let counter_time =
-            scenario.services.iter().map(|s| Sampler::new(&s.counter_minutes)).collect();
-        let kiosk_time =
-            scenario.services.iter().map(|s| s.kiosk_minutes.as_ref().map(Sampler::new)).collect();
-        let patience =
-            scenario.segments.iter().map(|s| s.patience_min.as_ref().map(Sampler::new)).collect();
-        let assistance = scenario
+        let service_draws = scenario
+            .services
+            .iter()
+            .map(|s| ServiceDraws {
+                counter_time: Sampler::new(&s.counter_minutes),
+                kiosk_time: s.kiosk_minutes.as_ref().map(Sampler::new),
+                kiosk_needs: s.kiosk_needs,
+                portal: s.portal,
+                only_segment: match s.segments.as_slice() {
+                    [(only, _)] => Some(*only),
+                    _ => None,
+                },
+            })
+            .collect();
+        let priority_served = scenario.queue.discipline == navbat_scenario::Discipline::Priority;
+        let segment_draws = scenario
             .segments
             .iter()
-            .map(|s| s.assistance.as_ref().map(|a| Sampler::new(&a.minutes)))
+            .map(|seg| {
+                let c = seg.channel;
+                let kiosk_ever = c.kiosk.max(seg.kiosk_adoption.map_or(0.0, |(a, b)| a.max(b)));
+                SegmentDraws {
+                    channel: seg.kiosk_adoption.is_none().then_some(seg.channel),
+                    channel_draw: [kiosk_ever, c.counter, c.portal]
+                        .iter()
+                        .filter(|&&w| w > 0.0)
+                        .count()
+                        > 1,
+                    kiosk_success: seg.kiosk_success,
+                    priority: seg.priority && priority_served,
+                    patience: seg.patience_min.as_ref().map(Sampler::new),
+                    balking: seg.balking,
+                    assistance: seg
+                        .assistance
+                        .as_ref()
+                        .map(|a| (a.share, Sampler::new(&a.minutes))),
+                }
+            })
             .collect();
         let repair = scenario
             .sites
@@ -201,15 +257,6 @@ impl Model {
                 site.counters.iter().flat_map(|g| (0..n).map(|v| g.handles(v))).collect()
             })
             .collect();
-        let channel_draw = scenario
-            .segments
-            .iter()
-            .map(|seg| {
-                let c = seg.channel;
-                let kiosk_ever = c.kiosk.max(seg.kiosk_adoption.map_or(0.0, |(a, b)| a.max(b)));
-                [kiosk_ever, c.counter, c.portal].iter().filter(|&&w| w > 0.0).count() > 1
-            })
-            .collect();
         let mut months = Vec::new();
         let mut first = scenario.start.first_of_month();
         while first <= scenario.end {
@@ -249,10 +296,8 @@ impl Model {
             announced_min_per_person,
             scenario,
             plans,
-            counter_time,
-            kiosk_time,
-            patience,
-            assistance,
+            service_draws,
+            segment_draws,
             repair,
             start,
             end,
@@ -261,7 +306,6 @@ impl Model {
             face,
             servable,
             group_handles: handles,
-            channel_draw,
         })
     }
 

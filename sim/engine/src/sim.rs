@@ -360,10 +360,10 @@ impl Simulation {
                     });
                 }
             };
-            rows(Dimension::Service, &t.cells.by_service, &|i| sc.services[i].id.clone());
-            rows(Dimension::Segment, &t.cells.by_segment, &|i| sc.segments[i].id.clone());
-            rows(Dimension::Month, &t.cells.by_month, &|i| self.model.months[i].1.clone());
-            rows(Dimension::WeekdayHour, &t.cells.by_weekday_hour, &|i| {
+            rows(Dimension::Service, &t.cells.by_service(), &|i| sc.services[i].id.clone());
+            rows(Dimension::Segment, &t.cells.by_segment(), &|i| sc.segments[i].id.clone());
+            rows(Dimension::Month, &t.cells.by_month(), &|i| self.model.months[i].1.clone());
+            rows(Dimension::WeekdayHour, &t.cells.by_weekday_hour(), &|i| {
                 const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
                 format!("{} {:02}", DAYS[i / 24], i % 24)
             });

@@ -29,40 +29,77 @@ pub struct Keys {
     pub weekday_hour: u16,
 }
 
-/// The breakdown tables of a site.
+/// Weekday-hours in a week.
+const WEEK_HOURS: usize = 7 * 24;
+
+/// The breakdown tables of a site, kept as two joint tables: service × segment and month ×
+/// weekday-hour. A person touches one cell of each (two updates instead of four); the four
+/// breakdowns are their margins, summed when the record is made (integer sums: exact).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Cells {
-    pub(crate) by_service: Vec<Cell>,
-    pub(crate) by_segment: Vec<Cell>,
-    pub(crate) by_month: Vec<Cell>,
-    pub(crate) by_weekday_hour: Vec<Cell>,
+    segments: usize,
+    /// Service × segment, row-major by service.
+    by_service_segment: Vec<Cell>,
+    /// Month × weekday-hour, row-major by month.
+    by_month_hour: Vec<Cell>,
 }
 
 impl Cells {
     pub(crate) fn new(services: usize, segments: usize, months: usize) -> Self {
         Self {
-            by_service: vec![Cell::default(); services],
-            by_segment: vec![Cell::default(); segments],
-            by_month: vec![Cell::default(); months],
-            by_weekday_hour: vec![Cell::default(); 7 * 24],
+            segments,
+            by_service_segment: vec![Cell::default(); services * segments],
+            by_month_hour: vec![Cell::default(); months * WEEK_HOURS],
         }
     }
 
-    /// Applies `f` to the four cells `k` falls in.
+    /// Applies `f` to the cells `k` falls in.
+    #[inline(always)]
     pub(crate) fn bump(&mut self, k: Keys, f: impl Fn(&mut Cell)) {
-        if let Some(c) = self.by_service.get_mut(usize::from(k.service)) {
+        let who = usize::from(k.service) * self.segments + usize::from(k.segment);
+        if let Some(c) = self.by_service_segment.get_mut(who) {
             f(c);
         }
-        if let Some(c) = self.by_segment.get_mut(usize::from(k.segment)) {
-            f(c);
-        }
-        if let Some(c) = self.by_month.get_mut(usize::from(k.month)) {
-            f(c);
-        }
-        if let Some(c) = self.by_weekday_hour.get_mut(usize::from(k.weekday_hour)) {
+        let when = usize::from(k.month) * WEEK_HOURS + usize::from(k.weekday_hour);
+        if let Some(c) = self.by_month_hour.get_mut(when) {
             f(c);
         }
     }
+
+    /// By service.
+    pub(crate) fn by_service(&self) -> Vec<Cell> {
+        self.by_service_segment.chunks(self.segments.max(1)).map(sum).collect()
+    }
+
+    /// By segment.
+    pub(crate) fn by_segment(&self) -> Vec<Cell> {
+        (0..self.segments)
+            .map(|g| sum(self.by_service_segment.iter().skip(g).step_by(self.segments)))
+            .collect()
+    }
+
+    /// By month.
+    pub(crate) fn by_month(&self) -> Vec<Cell> {
+        self.by_month_hour.chunks(WEEK_HOURS).map(sum).collect()
+    }
+
+    /// By weekday-hour.
+    pub(crate) fn by_weekday_hour(&self) -> Vec<Cell> {
+        (0..WEEK_HOURS)
+            .map(|h| sum(self.by_month_hour.iter().skip(h).step_by(WEEK_HOURS)))
+            .collect()
+    }
+}
+
+/// The sum of `cells`.
+fn sum<'a>(cells: impl IntoIterator<Item = &'a Cell>) -> Cell {
+    cells.into_iter().fold(Cell::default(), |t, c| Cell {
+        arrivals: t.arrivals + c.arrivals,
+        served: t.served + c.served,
+        served_kiosk: t.served_kiosk + c.served_kiosk,
+        abandoned: t.abandoned + c.abandoned,
+        wait_ms: t.wait_ms + c.wait_ms,
+    })
 }
 
 /// What one site has measured so far.

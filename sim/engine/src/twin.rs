@@ -265,41 +265,29 @@ impl SiteState {
         } else {
             plan.service_at(piece, rng.random::<f64>())
         };
-        let svc = &sc.services[usize::from(service)];
-        let mut segment = svc.segments[svc.segments.len() - 1].0;
-        if svc.segments.len() > 1 {
-            let u: f64 = rng.random();
-            let mut acc = 0.0;
-            for &(seg, w) in &svc.segments {
-                acc += w;
-                if u < acc {
-                    segment = seg;
-                    break;
-                }
-            }
-        }
-        let seg = &sc.segments[usize::from(segment)];
+        let sv = &model.service_draws[usize::from(service)];
+        let segment = match sv.only_segment {
+            Some(only) => only,
+            None => draw_segment(&sc.services[usize::from(service)].segments, rng),
+        };
+        let sg = &model.segment_draws[usize::from(segment)];
         let (by_counter, by_kiosk) = model.servable[s][usize::from(service)];
         // Only a segment whose kiosk use grows over the horizon has shares that change.
-        let ch = match seg.kiosk_adoption {
-            None => seg.channel,
-            Some(_) => {
+        let ch = match sg.channel {
+            Some(ch) => ch,
+            None => {
                 let span = (model.end.0 - model.start.0).max(1) as f64;
-                seg.channel_at((now.0 - model.start.0) as f64 / span)
+                sc.segments[usize::from(segment)].channel_at((now.0 - model.start.0) as f64 / span)
             }
         };
         let weights = [
             if by_kiosk { ch.kiosk } else { 0.0 },
             if by_counter { ch.counter } else { 0.0 },
-            if svc.portal { ch.portal } else { 0.0 },
+            if sv.portal { ch.portal } else { 0.0 },
         ];
         let total: f64 = weights.iter().sum();
-        // Whether to draw depends on the segment alone (see `Model::channel_draw`).
-        let u: f64 = if model.channel_draw[usize::from(segment)] {
-            rng.random::<f64>() * total
-        } else {
-            0.0
-        };
+        // Whether to draw depends on the segment alone (see `SegmentDraws::channel_draw`).
+        let u: f64 = if sg.channel_draw { rng.random::<f64>() * total } else { 0.0 };
         let channel = if total <= 0.0 {
             // The segment prefers only channels this site lacks: take what exists.
             if by_counter {
@@ -324,12 +312,8 @@ impl SiteState {
             }
             return;
         }
-        let keys = crate::tally::Keys {
-            service,
-            segment,
-            month: self.month_at(env.now, model),
-            weekday_hour: self.weekday_hour_at(env.now),
-        };
+        let (month, weekday_hour) = self.clock_keys(env.now, model);
+        let keys = crate::tally::Keys { service, segment, month, weekday_hour };
         // With the app's routing on, whether this person follows its advice is drawn for
         // everyone (so variants with routing stay in step).
         let follows_app =
@@ -337,26 +321,23 @@ impl SiteState {
         // Everything random about this person is drawn now, in arrival order, each from its
         // own stream: the same person needs the same officer time, kiosk time and patience
         // in every variant of the scenario (common random numbers, synchronised by person).
-        let counter_ms = minutes_to_ms(
-            model.counter_time[usize::from(service)].sample(env.rng(Purpose::CounterService)),
-        );
-        let kiosk_ms = match &model.kiosk_time[usize::from(service)] {
+        let counter_ms = minutes_to_ms(sv.counter_time.sample(env.rng(Purpose::CounterService)));
+        let kiosk_ms = match &sv.kiosk_time {
             Some(d) => minutes_to_ms(d.sample(env.rng(Purpose::KioskService))),
             None => 0,
         };
-        let kiosk_ok = svc.kiosk_needs.is_none()
-            || env.rng(Purpose::KioskOutcome).random::<f64>() < seg.kiosk_success;
-        let patience_ms = model.patience[usize::from(segment)]
-            .as_ref()
-            .map(|d| minutes_to_ms(d.sample(env.rng(Purpose::Patience))));
+        let kiosk_ok = sv.kiosk_needs.is_none()
+            || env.rng(Purpose::KioskOutcome).random::<f64>() < sg.kiosk_success;
+        let patience_ms =
+            sg.patience.as_ref().map(|d| minutes_to_ms(d.sample(env.rng(Purpose::Patience))));
         let balk_draw =
-            if seg.balking.is_some() { env.rng(Purpose::Balking).random::<f64>() } else { 1.0 };
+            if sg.balking.is_some() { env.rng(Purpose::Balking).random::<f64>() } else { 1.0 };
         // Digital literacy: drawn for everyone of a segment that may need help, whatever
         // their channel, so variants stay in step.
-        let assist_ms = match (&seg.assistance, &model.assistance[usize::from(segment)]) {
-            (Some(help), Some(minutes)) => {
+        let assist_ms = match &sg.assistance {
+            Some((share, minutes)) => {
                 let rng = env.rng(Purpose::Assistance);
-                let needed = rng.random::<f64>() < help.share;
+                let needed = rng.random::<f64>() < *share;
                 let ms = minutes_to_ms(minutes.sample(rng)).max(1);
                 if needed { ms } else { 0 }
             }
@@ -366,7 +347,7 @@ impl SiteState {
             id: ((s as u64) << 40) | *env.requests,
             service,
             segment,
-            priority: seg.priority && sc.queue.discipline == Discipline::Priority,
+            priority: sg.priority,
             counted,
             arrived: env.now,
             at: Whereabouts::InService,
@@ -409,7 +390,7 @@ impl SiteState {
             env.tally.arrivals += 1;
             env.tally.cells.bump(keys, |c| c.arrivals += 1);
         }
-        let need = env.model.scenario.services[usize::from(service)].kiosk_needs;
+        let need = env.model.service_draws[usize::from(service)].kiosk_needs;
         let by_counter = env.model.servable[env.site][usize::from(service)].0;
         let key = self.people.insert(applicant);
         let line = if wants_kiosk && self.kiosk_up_for(need) {
@@ -428,32 +409,27 @@ impl SiteState {
         let Some((mut a, wants_kiosk)) = env.transfers.take(index) else { return };
         a.arrived = env.now;
         a.queued_at = env.now;
-        a.keys.month = self.month_at(env.now, env.model);
-        a.keys.weekday_hour = self.weekday_hour_at(env.now);
+        (a.keys.month, a.keys.weekday_hour) = self.clock_keys(env.now, env.model);
         self.admit(a, wants_kiosk, env);
     }
 
-    /// Weekday-hour key of `now`, worked out again only when `now` leaves the clock hour
-    /// of the last arrival.
-    fn weekday_hour_at(&mut self, now: SimTime) -> u16 {
+    /// The month (index in the model's months) and weekday-hour keys of `now`, worked out
+    /// again only when `now` leaves the clock hour of the last arrival: months start on the
+    /// hour, so neither key changes within one. Arrivals come in time order, so the month
+    /// is a cursor that only moves forward.
+    fn clock_keys(&mut self, now: SimTime, model: &Model) -> (u16, u16) {
         let (start, end, key) = self.hour;
         if start <= now.0 && now.0 < end {
-            return key;
+            return (self.month, key);
         }
         let start = now.0 - now.0.rem_euclid(HOUR_MS);
         let key = weekday_hour(now);
         self.hour = (start, start + HOUR_MS, key);
-        key
-    }
-
-    /// Index of the calendar month holding `now`; arrivals come in time order, so a cursor
-    /// that only moves forward finds it in constant time.
-    fn month_at(&mut self, now: SimTime, model: &Model) -> u16 {
         while model.months.get(usize::from(self.month) + 1).is_some_and(|(start, _)| *start <= now)
         {
             self.month += 1;
         }
-        self.month
+        (self.month, key)
     }
 
     /// Asks the Face-ID worker, when there is one, for the session `p` will need at the end
@@ -486,8 +462,8 @@ impl SiteState {
     fn join(&mut self, p: PersonKey, line: Line, may_balk: bool, env: &mut Env<'_>) {
         let Some(a) = self.people.get(p) else { return };
         let (counted, patience, balk_draw, keys) = (a.counted, a.patience_ms, a.balk_draw, a.keys);
-        let seg = &env.model.scenario.segments[usize::from(a.segment)];
-        if may_balk && let Some(b) = seg.balking {
+        let balking = env.model.segment_draws[usize::from(a.segment)].balking;
+        if may_balk && let Some(b) = balking {
             let waiting = match line {
                 Line::Counter => self.counter_waiting,
                 Line::Kiosk => self.kiosk_waiting,
@@ -1249,6 +1225,23 @@ fn advise(service: u16, env: &Env<'_>) -> Option<(usize, i64)> {
         }
     }
     (best.1 != env.site).then_some((best.1, best.2))
+}
+
+/// The segment of a request for a service with several: a draw over its shares, the last
+/// segment when the shares fall short of the draw.
+fn draw_segment(
+    segments: &[(navbat_scenario::SegmentIdx, f64)],
+    rng: &mut StreamRng,
+) -> navbat_scenario::SegmentIdx {
+    let u: f64 = rng.random();
+    let mut acc = 0.0;
+    for &(seg, w) in segments {
+        acc += w;
+        if u < acc {
+            return seg;
+        }
+    }
+    segments.last().map_or(0, |&(seg, _)| seg)
 }
 
 /// People on their way from one site to another on the app's advice.

@@ -39,6 +39,10 @@ pub struct Model {
     /// Per site, per service: (some counter handles it, some kiosk can), worked out once
     /// instead of on every arrival.
     pub servable: Vec<Vec<(bool, bool)>>,
+    /// Per site, at `service × segments + segment`: the channel every such request takes,
+    /// where that needs no draw (the segment never chooses between channels and its shares
+    /// stay the same); `None` where it is drawn on arrival.
+    pub(crate) fixed_channel: Vec<Vec<Option<Channel>>>,
     /// With the app's routing on: per site, the other sites within its radius and the extra
     /// travel to each, ms.
     pub neighbours: Vec<Vec<(usize, i64)>>,
@@ -60,6 +64,8 @@ pub struct ServiceDraws {
     pub portal: bool,
     /// The segment of every request, when the service has one only (no draw).
     pub only_segment: Option<navbat_scenario::SegmentIdx>,
+    /// Whether an arrival draws more than officer time for it: kiosk time or outcome.
+    pub draws_more: bool,
 }
 
 /// What an arrival needs of its segment, in one record (one lookup per arrival).
@@ -82,6 +88,57 @@ pub struct SegmentDraws {
     pub balking: Option<navbat_scenario::Balking>,
     /// Share of kiosk users who need a floor assistant, and the assistant's time (minutes).
     pub assistance: Option<(f64, Sampler)>,
+    /// Whether an arrival draws anything for it: patience, balking or assistance.
+    pub draws_more: bool,
+}
+
+/// How a person chose to be served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Channel {
+    Kiosk,
+    Counter,
+    Portal,
+}
+
+/// What a site offers for one service.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Offered {
+    /// Some counter handles it.
+    pub(crate) counter: bool,
+    /// Some kiosk can.
+    pub(crate) kiosk: bool,
+    /// The portal takes it.
+    pub(crate) portal: bool,
+}
+
+impl Offered {
+    /// The channel of a person with shares `ch`, from a uniform draw `u` in [0, 1) (0 for a
+    /// segment that does not draw): the shares of what is offered, in the order kiosk,
+    /// counter, portal. A person who prefers only what is not offered takes what is.
+    pub(crate) fn choose(self, ch: navbat_scenario::ChannelChoice, u: f64) -> Channel {
+        let weights = [
+            if self.kiosk { ch.kiosk } else { 0.0 },
+            if self.counter { ch.counter } else { 0.0 },
+            if self.portal { ch.portal } else { 0.0 },
+        ];
+        let total: f64 = weights.iter().sum();
+        let x = u * total;
+        if total <= 0.0 {
+            if self.counter {
+                Channel::Counter
+            } else if self.kiosk {
+                Channel::Kiosk
+            } else {
+                Channel::Portal
+            }
+        } else if x < weights[0] {
+            Channel::Kiosk
+        } else if x < weights[0] + weights[1] {
+            Channel::Counter
+        } else {
+            Channel::Portal
+        }
+    }
 }
 
 /// Straight-line distance between two points on the Earth, km (haversine, radius 6,371 km).
@@ -166,7 +223,7 @@ impl Model {
     /// Prepares `scenario` for simulation.
     pub fn new(scenario: Scenario) -> Arc<Self> {
         let plans = scenario.sites.iter().map(|s| site_plan(&scenario, s)).collect();
-        let service_draws = scenario
+        let service_draws: Vec<ServiceDraws> = scenario
             .services
             .iter()
             .map(|s| ServiceDraws {
@@ -178,10 +235,11 @@ impl Model {
                     [(only, _)] => Some(*only),
                     _ => None,
                 },
+                draws_more: s.kiosk_minutes.is_some() || s.kiosk_needs.is_some(),
             })
             .collect();
         let priority_served = scenario.queue.discipline == navbat_scenario::Discipline::Priority;
-        let segment_draws = scenario
+        let segment_draws: Vec<SegmentDraws> = scenario
             .segments
             .iter()
             .map(|seg| {
@@ -202,6 +260,9 @@ impl Model {
                         .assistance
                         .as_ref()
                         .map(|a| (a.share, Sampler::new(&a.minutes))),
+                    draws_more: seg.patience_min.is_some()
+                        || seg.balking.is_some()
+                        || seg.assistance.is_some(),
                 }
             })
             .collect();
@@ -231,7 +292,7 @@ impl Model {
                     gallery: f.gallery,
                 })
         });
-        let servable = scenario
+        let servable: Vec<Vec<(bool, bool)>> = scenario
             .sites
             .iter()
             .map(|site| {
@@ -245,6 +306,22 @@ impl Model {
                                 site.kiosks.iter().any(|k| k.capabilities.covers(n))
                             }),
                         )
+                    })
+                    .collect()
+            })
+            .collect();
+        let fixed_channel = servable
+            .iter()
+            .map(|offers| {
+                offers
+                    .iter()
+                    .zip(&service_draws)
+                    .flat_map(|(&(counter, kiosk), sv)| {
+                        let offered = Offered { counter, kiosk, portal: sv.portal };
+                        segment_draws.iter().map(move |sg| match sg.channel {
+                            Some(ch) if !sg.channel_draw => Some(offered.choose(ch, 0.0)),
+                            _ => None,
+                        })
                     })
                     .collect()
             })
@@ -305,6 +382,7 @@ impl Model {
             months,
             face,
             servable,
+            fixed_channel,
             group_handles: handles,
         })
     }

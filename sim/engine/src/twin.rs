@@ -15,7 +15,7 @@ use crate::components::{
     SiteState, StepTarget, Whereabouts,
 };
 use crate::face::{FaceContext, FaceJob, FaceWorker, Taken};
-use crate::model::{Model, ModelRes};
+use crate::model::{Channel, Model, ModelRes, Offered, SegmentDraws, ServiceDraws};
 use crate::office::{Office, Request};
 use crate::streams::{PURPOSES, Purpose, StreamRng, Streams};
 use crate::tally::{SiteTally, Tally};
@@ -273,36 +273,28 @@ impl SiteState {
         let sg = &model.segment_draws[usize::from(segment)];
         let (by_counter, by_kiosk) = model.servable[s][usize::from(service)];
         // Only a segment whose kiosk use grows over the horizon has shares that change.
-        let ch = match sg.channel {
-            Some(ch) => ch,
-            None => {
-                let span = (model.end.0 - model.start.0).max(1) as f64;
-                sc.segments[usize::from(segment)].channel_at((now.0 - model.start.0) as f64 / span)
+        // Most requests choose the same way every time, without a draw (see
+        // `Model::fixed_channel`); the others weigh what the site offers.
+        let nseg = model.segment_draws.len();
+        let fixed = model.fixed_channel[s].get(usize::from(service) * nseg + usize::from(segment));
+        let channel = match fixed {
+            Some(&Some(channel)) => channel,
+            _ => {
+                // Only a segment whose kiosk use grows over the horizon has shares that change.
+                let ch = match sg.channel {
+                    Some(ch) => ch,
+                    None => {
+                        let span = (model.end.0 - model.start.0).max(1) as f64;
+                        sc.segments[usize::from(segment)]
+                            .channel_at((now.0 - model.start.0) as f64 / span)
+                    }
+                };
+                let offered = Offered { counter: by_counter, kiosk: by_kiosk, portal: sv.portal };
+                // Whether to draw depends on the segment alone (see
+                // `SegmentDraws::channel_draw`).
+                let u: f64 = if sg.channel_draw { rng.random::<f64>() } else { 0.0 };
+                offered.choose(ch, u)
             }
-        };
-        let weights = [
-            if by_kiosk { ch.kiosk } else { 0.0 },
-            if by_counter { ch.counter } else { 0.0 },
-            if sv.portal { ch.portal } else { 0.0 },
-        ];
-        let total: f64 = weights.iter().sum();
-        // Whether to draw depends on the segment alone (see `SegmentDraws::channel_draw`).
-        let u: f64 = if sg.channel_draw { rng.random::<f64>() * total } else { 0.0 };
-        let channel = if total <= 0.0 {
-            // The segment prefers only channels this site lacks: take what exists.
-            if by_counter {
-                Channel::Counter
-            } else if by_kiosk {
-                Channel::Kiosk
-            } else {
-                Channel::Portal
-            }
-        } else if u < weights[0] {
-            Channel::Kiosk
-        } else if u < weights[0] + weights[1] {
-            Channel::Counter
-        } else {
-            Channel::Portal
         };
         let counted = env.now >= model.warm_up_end
             && env.fixed.limit.is_none_or(|l| *env.requests > l.uncounted_first);
@@ -322,27 +314,10 @@ impl SiteState {
         // own stream: the same person needs the same officer time, kiosk time and patience
         // in every variant of the scenario (common random numbers, synchronised by person).
         let counter_ms = minutes_to_ms(sv.counter_time.sample(env.rng(Purpose::CounterService)));
-        let kiosk_ms = match &sv.kiosk_time {
-            Some(d) => minutes_to_ms(d.sample(env.rng(Purpose::KioskService))),
-            None => 0,
-        };
-        let kiosk_ok = sv.kiosk_needs.is_none()
-            || env.rng(Purpose::KioskOutcome).random::<f64>() < sg.kiosk_success;
-        let patience_ms =
-            sg.patience.as_ref().map(|d| minutes_to_ms(d.sample(env.rng(Purpose::Patience))));
-        let balk_draw =
-            if sg.balking.is_some() { env.rng(Purpose::Balking).random::<f64>() } else { 1.0 };
-        // Digital literacy: drawn for everyone of a segment that may need help, whatever
-        // their channel, so variants stay in step.
-        let assist_ms = match &sg.assistance {
-            Some((share, minutes)) => {
-                let rng = env.rng(Purpose::Assistance);
-                let needed = rng.random::<f64>() < *share;
-                let ms = minutes_to_ms(minutes.sample(rng)).max(1);
-                if needed { ms } else { 0 }
-            }
-            _ => 0,
-        };
+        // Most people need nothing but officer time: the rest is drawn apart, for those
+        // whose service or segment has more to draw.
+        let more =
+            if sv.draws_more || sg.draws_more { draw_more(sv, sg, env.rng) } else { More::NOTHING };
         let applicant = Applicant {
             id: ((s as u64) << 40) | *env.requests,
             service,
@@ -355,11 +330,11 @@ impl SiteState {
             stay: 0,
             waited_ms: 0,
             counter_ms,
-            kiosk_ms,
-            patience_ms,
-            kiosk_ok,
-            balk_draw,
-            assist_ms,
+            kiosk_ms: more.kiosk_ms,
+            patience_ms: more.patience_ms,
+            kiosk_ok: more.kiosk_ok,
+            balk_draw: more.balk_draw,
+            assist_ms: more.assist_ms,
             keys,
             pickup: None,
             face_fallback: None,
@@ -1244,6 +1219,53 @@ fn draw_segment(
     segments.last().map_or(0, |&(seg, _)| seg)
 }
 
+/// What a person may need besides officer time, drawn on arrival.
+#[derive(Clone, Copy)]
+struct More {
+    kiosk_ms: i64,
+    kiosk_ok: bool,
+    patience_ms: Option<i64>,
+    balk_draw: f64,
+    assist_ms: i64,
+}
+
+impl More {
+    /// For a service kiosks cannot do, and a segment with unlimited patience that neither
+    /// balks nor needs a floor assistant.
+    const NOTHING: Self =
+        Self { kiosk_ms: 0, kiosk_ok: true, patience_ms: None, balk_draw: 1.0, assist_ms: 0 };
+}
+
+/// Draws what a person of service `sv` and segment `sg` needs besides officer time, each
+/// from its own stream (so the same person needs the same in every variant).
+#[inline(never)]
+fn draw_more(sv: &ServiceDraws, sg: &SegmentDraws, rng: &mut [StreamRng; PURPOSES]) -> More {
+    let kiosk_ms = match &sv.kiosk_time {
+        Some(d) => minutes_to_ms(d.sample(&mut rng[Purpose::KioskService.site_slot()])),
+        None => 0,
+    };
+    let kiosk_ok = sv.kiosk_needs.is_none()
+        || rng[Purpose::KioskOutcome.site_slot()].random::<f64>() < sg.kiosk_success;
+    let patience_ms = sg
+        .patience
+        .as_ref()
+        .map(|d| minutes_to_ms(d.sample(&mut rng[Purpose::Patience.site_slot()])));
+    let balk_draw =
+        if sg.balking.is_some() { rng[Purpose::Balking.site_slot()].random::<f64>() } else { 1.0 };
+    // Digital literacy: drawn for everyone of a segment that may need help, whatever their
+    // channel, so variants stay in step.
+    let assist_ms = match &sg.assistance {
+        Some((share, minutes)) => {
+            let rng = &mut rng[Purpose::Assistance.site_slot()];
+            let needed = rng.random::<f64>() < *share;
+            let ms = minutes_to_ms(minutes.sample(rng)).max(1);
+            if needed { ms } else { 0 }
+        }
+        None => 0,
+    };
+    More { kiosk_ms, kiosk_ok, patience_ms, balk_draw, assist_ms }
+}
+
 /// People on their way from one site to another on the app's advice.
 #[derive(Debug, Default)]
 pub(crate) struct Transfers {
@@ -1366,14 +1388,6 @@ fn take_at(line: &mut std::collections::VecDeque<PersonKey>, i: usize) {
     } else {
         line.remove(i);
     }
-}
-
-/// How a person chose to be served.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Channel {
-    Kiosk,
-    Counter,
-    Portal,
 }
 
 /// Schedules the next breakdown of kiosk `k` (of group `group`), if its kind fails.

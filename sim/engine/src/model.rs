@@ -43,6 +43,11 @@ pub struct Model {
     /// where that needs no draw (the segment never chooses between channels and its shares
     /// stay the same); `None` where it is drawn on arrival.
     pub(crate) fixed_channel: Vec<Vec<Option<Channel>>>,
+    /// Per site: whether its floor is plain — officer counters only, with Face-ID, case
+    /// workflows and the app's routing off, and nobody who draws more than officer time
+    /// (no patience, balking, assistance or kiosk service). The event handlers of a plain
+    /// floor are compiled without what it lacks (a faster copy of the same rules).
+    pub plain: Vec<bool>,
     /// With the app's routing on: per site, the other sites within its radius and the extra
     /// travel to each, ms.
     pub neighbours: Vec<Vec<(usize, i64)>>,
@@ -326,6 +331,19 @@ impl Model {
                     .collect()
             })
             .collect();
+        let nothing_more = service_draws.iter().all(|s| !s.draws_more)
+            && segment_draws.iter().all(|s| !s.draws_more);
+        let plain = scenario
+            .sites
+            .iter()
+            .map(|site| {
+                site.kiosks.is_empty()
+                    && scenario.face_id.is_none()
+                    && scenario.workflows.is_none()
+                    && scenario.routing.is_none()
+                    && nothing_more
+            })
+            .collect();
         let handles = scenario
             .sites
             .iter()
@@ -383,6 +401,7 @@ impl Model {
             face,
             servable,
             fixed_channel,
+            plain,
             group_handles: handles,
         })
     }

@@ -87,6 +87,7 @@ pub(crate) fn handle_due_events(world: &mut World) {
             let Some(floor) = floors.get_mut(site).and_then(Option::as_deref_mut) else {
                 continue;
             };
+            let plain = model.plain.get(site).copied().unwrap_or(false);
             let mut env = Env {
                 fixed: &fixed,
                 board: &run.board,
@@ -103,7 +104,11 @@ pub(crate) fn handle_due_events(world: &mut World) {
             // The events that follow at the same site are handled with the same `Env`.
             let mut s = s;
             loop {
-                floor.handle(s.event, &mut env);
+                if plain {
+                    floor.handle::<true>(s.event, &mut env);
+                } else {
+                    floor.handle::<false>(s.event, &mut env);
+                }
                 handled += 1;
                 last = Some(s.time);
                 // The board is updated after each event (below), with `Env` let go.
@@ -204,14 +209,19 @@ enum Line {
 }
 
 impl SiteState {
-    fn handle(&mut self, event: Event, env: &mut Env<'_>) {
+    /// Handles `event`. `PLAIN`: this floor is plain (see [`Model::plain`]), so what only
+    /// kiosks, Face-ID, the back office, the app or impatient people need is left out when
+    /// the handlers are compiled; the outcome is the same either way.
+    fn handle<const PLAIN: bool>(&mut self, event: Event, env: &mut Env<'_>) {
         match event {
-            Event::Arrival => self.arrive(env),
+            Event::Arrival => self.arrive::<PLAIN>(env),
             Event::Open => self.open_window(env),
             Event::Close => self.close_window(env),
             Event::ShiftStart(c) => self.shift_start(usize::from(c), env),
             Event::ShiftEnd(c) => self.shift_end(usize::from(c), env),
-            Event::ServiceDone(server, session) => self.service_done(server, session, env),
+            Event::ServiceDone(server, session) => {
+                self.service_done::<PLAIN>(server, session, env);
+            }
             Event::Renege(p, stay) => self.renege(p, stay, env),
             Event::KioskFail(k) => self.kiosk_fail(usize::from(k), env),
             Event::KioskRepaired(k) => self.kiosk_repaired(usize::from(k), env),
@@ -249,7 +259,7 @@ impl SiteState {
         }
     }
 
-    fn arrive(&mut self, env: &mut Env<'_>) {
+    fn arrive<const PLAIN: bool>(&mut self, env: &mut Env<'_>) {
         let piece = self.piece;
         *env.requests += 1;
         self.schedule_next_arrival(env);
@@ -308,16 +318,19 @@ impl SiteState {
         let keys = crate::tally::Keys { service, segment, month, weekday_hour };
         // With the app's routing on, whether this person follows its advice is drawn for
         // everyone (so variants with routing stay in step).
-        let follows_app =
-            sc.routing.is_some_and(|r| env.rng(Purpose::Choice).random::<f64>() < r.app_share);
+        let follows_app = !PLAIN
+            && sc.routing.is_some_and(|r| env.rng(Purpose::Choice).random::<f64>() < r.app_share);
         // Everything random about this person is drawn now, in arrival order, each from its
         // own stream: the same person needs the same officer time, kiosk time and patience
         // in every variant of the scenario (common random numbers, synchronised by person).
         let counter_ms = minutes_to_ms(sv.counter_time.sample(env.rng(Purpose::CounterService)));
         // Most people need nothing but officer time: the rest is drawn apart, for those
         // whose service or segment has more to draw.
-        let more =
-            if sv.draws_more || sg.draws_more { draw_more(sv, sg, env.rng) } else { More::NOTHING };
+        let more = if !PLAIN && (sv.draws_more || sg.draws_more) {
+            draw_more(sv, sg, env.rng)
+        } else {
+            More::NOTHING
+        };
         let applicant = Applicant {
             id: ((s as u64) << 40) | *env.requests,
             service,
@@ -353,13 +366,18 @@ impl SiteState {
             );
             return;
         }
-        self.admit(applicant, wants_kiosk, env);
+        self.admit::<PLAIN>(applicant, wants_kiosk, env);
     }
 
     /// Takes in a person who has just arrived (here first, or sent by the app): counts them,
     /// then puts them in the line of their channel.
     #[inline(always)]
-    fn admit(&mut self, applicant: Applicant, wants_kiosk: bool, env: &mut Env<'_>) {
+    fn admit<const PLAIN: bool>(
+        &mut self,
+        applicant: Applicant,
+        wants_kiosk: bool,
+        env: &mut Env<'_>,
+    ) {
         let (counted, keys, service) = (applicant.counted, applicant.keys, applicant.service);
         if counted {
             env.tally.arrivals += 1;
@@ -368,14 +386,14 @@ impl SiteState {
         let need = env.model.service_draws[usize::from(service)].kiosk_needs;
         let by_counter = env.model.servable[env.site][usize::from(service)].0;
         let key = self.people.insert(applicant);
-        let line = if wants_kiosk && self.kiosk_up_for(need) {
+        let line = if !PLAIN && wants_kiosk && self.kiosk_up_for(need) {
             Line::Kiosk
         } else if by_counter {
             Line::Counter
         } else {
             Line::Kiosk
         };
-        self.join(key, line, true, env);
+        self.join::<PLAIN>(key, line, true, env);
     }
 
     /// A person the app sent here arrives; their breakdown keys are those of now and here.
@@ -385,7 +403,7 @@ impl SiteState {
         a.arrived = env.now;
         a.queued_at = env.now;
         (a.keys.month, a.keys.weekday_hour) = self.clock_keys(env.now, env.model);
-        self.admit(a, wants_kiosk, env);
+        self.admit::<false>(a, wants_kiosk, env);
     }
 
     /// The month (index in the model's months) and weekday-hour keys of `now`, worked out
@@ -434,11 +452,20 @@ impl SiteState {
     }
 
     /// Puts person `p` in `line` (balking first if `may_balk`), then lets servers pick.
-    fn join(&mut self, p: PersonKey, line: Line, may_balk: bool, env: &mut Env<'_>) {
+    fn join<const PLAIN: bool>(
+        &mut self,
+        p: PersonKey,
+        line: Line,
+        may_balk: bool,
+        env: &mut Env<'_>,
+    ) {
         let Some(a) = self.people.get(p) else { return };
         let (counted, patience, balk_draw, keys) = (a.counted, a.patience_ms, a.balk_draw, a.keys);
         let balking = env.model.segment_draws[usize::from(a.segment)].balking;
-        if may_balk && let Some(b) = balking {
+        if !PLAIN
+            && may_balk
+            && let Some(b) = balking
+        {
             let waiting = match line {
                 Line::Counter => self.counter_waiting,
                 Line::Kiosk => self.kiosk_waiting,
@@ -452,7 +479,9 @@ impl SiteState {
                 return;
             }
         }
-        self.foresee_face(p, line, env);
+        if !PLAIN {
+            self.foresee_face(p, line, env);
+        }
         // Nobody ahead and a server free: served at once, without a stay in line.
         let server = self.people.get(p).and_then(|a| self.free_server_for(a, line, env));
         if let Some(server) = server {
@@ -468,7 +497,7 @@ impl SiteState {
             return;
         }
         let stay = self.enqueue(p, line, false, env);
-        if let Some(patience) = patience {
+        if !PLAIN && let Some(patience) = patience {
             env.schedule(SimTime(env.now.0 + patience), Event::Renege(p, stay));
         }
         match line {
@@ -869,7 +898,7 @@ impl SiteState {
 
     // ----- completion and leaving -----
 
-    fn service_done(&mut self, server: Server, session: u32, env: &mut Env<'_>) {
+    fn service_done<const PLAIN: bool>(&mut self, server: Server, session: u32, env: &mut Env<'_>) {
         match server {
             Server::Counter(c) => {
                 let c = usize::from(c);
@@ -880,7 +909,7 @@ impl SiteState {
                 env.tally.busy_ms += env.now.0 - st.busy_since.0;
                 self.idle_counters += u32::from(st.on_duty);
                 if let Some(p) = st.serving.take() {
-                    self.finish_served(p, false, env);
+                    self.finish_served::<PLAIN>(p, false, env);
                 }
                 self.counter_idle(c, env);
             }
@@ -905,14 +934,14 @@ impl SiteState {
     fn kiosk_session_ends(&mut self, p: PersonKey, helpless: bool, env: &mut Env<'_>) {
         let Some(a) = self.people.get(p) else { return };
         if a.pickup.is_some() {
-            self.finish_served(p, true, env);
+            self.finish_served::<false>(p, true, env);
             return;
         }
         let (service, counted, keys) = (a.service, a.counted, a.keys);
         let face_ok = helpless || !needs_face(service, env.model) || self.face_check(p, env);
         let Some(a) = self.people.get(p) else { return };
         if a.kiosk_ok && face_ok && !helpless {
-            self.finish_served(p, true, env);
+            self.finish_served::<false>(p, true, env);
             return;
         }
         if counted {
@@ -929,7 +958,7 @@ impl SiteState {
             }
         }
         if env.model.servable[env.site][usize::from(service)].0 {
-            self.join(p, Line::Counter, false, env);
+            self.join::<false>(p, Line::Counter, false, env);
         } else {
             if counted {
                 env.tally.unserved += 1;
@@ -1011,30 +1040,41 @@ impl SiteState {
         } else {
             Line::Kiosk
         };
-        self.join(key, line, false, env);
+        self.join::<false>(key, line, false, env);
     }
 
-    fn finish_served(&mut self, p: PersonKey, at_kiosk: bool, env: &mut Env<'_>) {
-        // The kiosk's capture, if its session just ended (the slot is only written when
-        // there is one: most people leave none).
-        let session = match self.face_session.is_some().then(|| self.face_session.take()) {
-            Some(Some((key, f))) if key == p && at_kiosk => Some(f),
-            _ => None,
+    fn finish_served<const PLAIN: bool>(
+        &mut self,
+        p: PersonKey,
+        at_kiosk: bool,
+        env: &mut Env<'_>,
+    ) {
+        let a = if PLAIN {
+            let Some(a) = self.leave_site::<true>(p, env) else { return };
+            a
+        } else {
+            // The kiosk's capture, if its session just ended (the slot is only written when
+            // there is one: most people leave none).
+            let session = match self.face_session.is_some().then(|| self.face_session.take()) {
+                Some(Some((key, f))) if key == p && at_kiosk => Some(f),
+                _ => None,
+            };
+            let Some(a) = self.depart_served(p, at_kiosk, env) else { return };
+            if a.pickup.is_some() {
+                return;
+            }
+            let mut face_jobs = a.face_jobs;
+            if env.office.is_some() {
+                face_jobs = open_case(a, session, at_kiosk, env);
+            }
+            // A session made ahead for a way this person did not take is not needed now.
+            if face_jobs != 0
+                && let Some(worker) = env.fixed.face_worker
+            {
+                worker.forget(a.id);
+            }
+            a
         };
-        let Some(a) = self.depart_served(p, at_kiosk, env) else { return };
-        if a.pickup.is_some() {
-            return;
-        }
-        let mut face_jobs = a.face_jobs;
-        if env.office.is_some() {
-            face_jobs = open_case(a, session, at_kiosk, env);
-        }
-        // A session made ahead for a way this person did not take is not needed now.
-        if face_jobs != 0
-            && let Some(worker) = env.fixed.face_worker
-        {
-            worker.forget(a.id);
-        }
         if a.counted {
             let t = &mut *env.tally;
             t.served += 1;
@@ -1053,7 +1093,7 @@ impl SiteState {
     /// a pickup visitor will come back another day.
     #[inline(never)]
     fn depart(&mut self, p: PersonKey, env: &mut Env<'_>) -> Option<&Applicant> {
-        let a = self.leave_site(p, env)?;
+        let a = self.leave_site::<false>(p, env)?;
         if a.face_jobs != 0
             && let Some(worker) = env.fixed.face_worker
         {
@@ -1075,7 +1115,7 @@ impl SiteState {
         at_kiosk: bool,
         env: &mut Env<'_>,
     ) -> Option<&Applicant> {
-        let a = self.leave_site(p, env)?;
+        let a = self.leave_site::<false>(p, env)?;
         if let Some(case) = a.pickup {
             let (now, model) = (env.now, env.model);
             if let Some(office) = env.office.as_deref_mut() {
@@ -1090,14 +1130,21 @@ impl SiteState {
     }
 
     /// Removes `p` from the floor, booking citizen time and Face-ID's extra minutes.
-    fn leave_site(&mut self, p: PersonKey, env: &mut Env<'_>) -> Option<&Applicant> {
+    fn leave_site<const PLAIN: bool>(
+        &mut self,
+        p: PersonKey,
+        env: &mut Env<'_>,
+    ) -> Option<&Applicant> {
         let a = self.people.remove(p)?;
         let counted = a.counted
-            || a.pickup.is_some_and(|c| env.office.as_deref_mut().is_some_and(|o| o.counted(c)));
+            || !PLAIN
+                && a.pickup
+                    .is_some_and(|c| env.office.as_deref_mut().is_some_and(|o| o.counted(c)));
         if counted {
             env.tally.citizen_ms += env.now.0 - a.arrived.0;
         }
-        if a.counted
+        if !PLAIN
+            && a.counted
             && let Some((since, group)) = a.face_fallback
         {
             env.tally.face_extra_ms[usize::from(group)] += env.now.0 - since.0;

@@ -81,3 +81,52 @@ fn a_lone_replication_is_the_same_on_one_thread_and_two() {
     };
     assert_eq!(on(1), on(2));
 }
+
+/// One replication's record, as JSON; with `general`, plain floors are handled by the
+/// general handlers instead of their plain copy.
+fn record_json(mut model: std::sync::Arc<navbat_engine::Model>, general: bool) -> String {
+    if general {
+        let m = std::sync::Arc::get_mut(&mut model).expect("the only handle on the model");
+        m.plain.iter_mut().for_each(|p| *p = false);
+    }
+    let record = navbat_engine::Simulation::new(model, 3, 0).finish();
+    serde_json::to_string(&record).expect("serialise")
+}
+
+/// The pilot's floors with what a plain floor lacks taken away: kiosks, Face-ID, workflows,
+/// the app, patience, balking and assistance. Several services, segments, shifts, closing
+/// times, priority and kiosk adoption (with no kiosk to use) stay.
+fn plain_pilot() -> navbat_scenario::Scenario {
+    let mut floors = crate::floor_only();
+    floors.routing = None;
+    for site in &mut floors.sites {
+        site.kiosks.clear();
+    }
+    for service in &mut floors.services {
+        service.kiosk_needs = None;
+        service.kiosk_minutes = None;
+    }
+    for segment in &mut floors.segments {
+        segment.patience_min = None;
+        segment.balking = None;
+        segment.assistance = None;
+    }
+    floors
+}
+
+#[test]
+fn plain_floors_give_the_records_of_the_general_handlers() {
+    let model = shortened(plain_pilot(), 60);
+    assert!(model.plain.iter().all(|&p| p), "every floor is plain: {:?}", model.plain);
+    let fast = record_json(model, false);
+    let record: navbat_record::ReplicationRecord = serde_json::from_str(&fast).expect("json");
+    assert!(record.sites.iter().map(|s| s.served).sum::<u64>() > 10_000);
+    assert_eq!(fast, record_json(shortened(plain_pilot(), 60), true));
+    // The analytic models the queue calculator is checked against.
+    for rel in ["validation/mm1.ron", "validation/mmc.ron", "validation/mg1.ron"] {
+        let model = shortened(crate::scenario(rel), 30);
+        assert!(model.plain.iter().all(|&p| p), "{rel} is plain");
+        let fast = record_json(model, false);
+        assert_eq!(fast, record_json(shortened(crate::scenario(rel), 30), true), "{rel}");
+    }
+}

@@ -383,6 +383,8 @@ pub struct SiteState {
     /// Counters on duty and serving nobody, kept in step with their `on_duty` and `serving`
     /// so that finding none costs no walk over the counters.
     pub idle_counters: u32,
+    /// Every counter here handles every service (no need to ask [`crate::Model::handles`]).
+    pub generalists: bool,
     /// People waiting in the kiosk line.
     pub kiosk_waiting: u32,
     /// The Face-ID session of the kiosk session that just ended (person, group index,

@@ -137,6 +137,10 @@ impl Simulation {
                     people: People::default(),
                     counter_waiting: 0,
                     idle_counters: 0,
+                    generalists: site.counters.iter().all(|g| {
+                        let n = u16::try_from(sc.services.len()).unwrap_or(u16::MAX);
+                        (0..n).all(|v| g.handles(v))
+                    }),
                     kiosk_waiting: 0,
                     face_session: None,
                     assistants_free: site.floor_assistants,

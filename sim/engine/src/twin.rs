@@ -523,7 +523,9 @@ impl SiteState {
                 self.counters
                     .iter()
                     .position(|c| {
-                        c.on_duty && c.serving.is_none() && model.handles(site, c.group, a.service)
+                        c.on_duty
+                            && c.serving.is_none()
+                            && (self.generalists || model.handles(site, c.group, a.service))
                     })
                     .map(|c| Server::Counter(c as u16))
             }
@@ -596,7 +598,7 @@ impl SiteState {
             while let Some(&p) = self.counter_line[class].get(i) {
                 match self.people.get(p) {
                     Some(a) if a.at == Whereabouts::CounterLine => {
-                        if model.handles(site, group, a.service) {
+                        if self.generalists || model.handles(site, group, a.service) {
                             take_at(&mut self.counter_line[class], i);
                             return Some(p);
                         }

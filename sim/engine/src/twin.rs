@@ -591,6 +591,7 @@ impl SiteState {
     }
 
     /// First person in the counter line that counter group `group` handles, removed.
+    #[inline(always)]
     fn take_for_counter(&mut self, group: u16, env: &Env<'_>) -> Option<PersonKey> {
         let (model, site) = (env.model, env.site);
         for class in 0..2 {
@@ -654,6 +655,7 @@ impl SiteState {
 
     /// Starts serving `p` (already out of any line), who needs `duration` ms of officer time,
     /// at counter `c`, which is on duty and idle.
+    #[inline(always)]
     fn start_counter_service(&mut self, c: usize, p: PersonKey, duration: i64, env: &mut Env<'_>) {
         let st = &mut self.counters[c];
         debug_assert!(st.on_duty && st.serving.is_none());
@@ -666,6 +668,7 @@ impl SiteState {
     }
 
     /// A counter with nothing to do: serve the next person, or leave if its shift is over.
+    #[inline(always)]
     fn counter_idle(&mut self, c: usize, env: &mut Env<'_>) {
         let (on_duty, overtime, group) = {
             let st = &self.counters[c];

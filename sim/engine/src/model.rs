@@ -46,7 +46,8 @@ pub struct Model {
     /// Per site: whether its floor is plain — officer counters only, with Face-ID, case
     /// workflows and the app's routing off, and nobody who draws more than officer time
     /// (no patience, balking, assistance or kiosk service). The event handlers of a plain
-    /// floor are compiled without what it lacks (a faster copy of the same rules).
+    /// floor are compiled without what it lacks (a faster copy of the same rules). `false`
+    /// is always safe (the general handlers); `true` only where the floor is plain.
     pub plain: Vec<bool>,
     /// With the app's routing on: per site, the other sites within its radius and the extra
     /// travel to each, ms.

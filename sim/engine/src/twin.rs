@@ -282,7 +282,6 @@ impl SiteState {
         };
         let sg = &model.segment_draws[usize::from(segment)];
         let (by_counter, by_kiosk) = model.servable[s][usize::from(service)];
-        // Only a segment whose kiosk use grows over the horizon has shares that change.
         // Most requests choose the same way every time, without a draw (see
         // `Model::fixed_channel`); the others weigh what the site offers.
         let nseg = model.segment_draws.len();

@@ -88,7 +88,7 @@ impl Simulation {
         let mut world = World::new();
         let sc = &model.scenario;
         let mut sites = Vec::with_capacity(sc.sites.len());
-        for site in &sc.sites {
+        for (s, site) in sc.sites.iter().enumerate() {
             let mut counters = Vec::new();
             for (g, group) in site.counters.iter().enumerate() {
                 for _ in 0..group.count {
@@ -137,10 +137,7 @@ impl Simulation {
                     people: People::default(),
                     counter_waiting: 0,
                     idle_counters: 0,
-                    generalists: site.counters.iter().all(|g| {
-                        let n = u16::try_from(sc.services.len()).unwrap_or(u16::MAX);
-                        (0..n).all(|v| g.handles(v))
-                    }),
+                    generalists: model.group_handles.get(s).is_some_and(|h| h.iter().all(|&h| h)),
                     kiosk_waiting: 0,
                     face_session: None,
                     assistants_free: site.floor_assistants,

@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod pins;
+
 fn navbat(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_navbat")).args(args).output().expect("navbat runs")
 }

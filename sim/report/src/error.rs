@@ -54,12 +54,14 @@ pub enum ReportError {
         /// What the plotting library said.
         message: String,
     },
-    /// The output directory holds other files (not an earlier report): refusing to replace it.
-    #[error(
-        "{path}: exists, is not empty and holds no earlier report (index.html); choose another output directory"
-    )]
+    /// The output directory cannot be replaced: it holds files navbat did not write there
+    /// (no earlier report's marker, or files the marker does not list), or it is the
+    /// results directory itself or contains or lies inside it.
+    #[error("{path}: {reason}; nothing was changed, choose another output directory")]
     OutDirInUse {
         /// The output directory.
         path: PathBuf,
+        /// Why it cannot be replaced.
+        reason: String,
     },
 }

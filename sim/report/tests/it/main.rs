@@ -315,13 +315,55 @@ fn bad_input_is_an_error_and_leaves_nothing_behind() {
     assert!(matches!(err, ReportError::OutDirInUse { .. }), "{err}");
     assert_eq!(read(&busy.join("notes.txt")), "keep me");
 
-    // An earlier report is replaced as a whole.
+    // An earlier report, and nothing else, is replaced as a whole.
     let again = report("again");
-    std::fs::write(again.join("data/stale.csv"), "old").expect("write");
     write_report(&fixture(), &again).expect("second report");
-    assert!(!again.join("data/stale.csv").exists());
     assert!(again.join("index.html").is_file());
+    // A file navbat did not write in an earlier report's folder stops the replacement.
+    std::fs::write(again.join("data/stale.csv"), "mine").expect("write");
+    let err = write_report(&fixture(), &again).unwrap_err();
+    assert!(matches!(err, ReportError::OutDirInUse { .. }), "{err}");
+    assert!(err.to_string().contains("data/stale.csv"), "{err}");
+    assert_eq!(read(&again.join("data/stale.csv")), "mine");
     for d in [broken, busy, again] {
         std::fs::remove_dir_all(&d).expect("clean up");
     }
+}
+
+/// Regression: `navbat report RESULTS --out D`, with D holding an `index.html` beside a
+/// document and a folder of photos, deleted them and exited 0.
+#[test]
+fn a_folder_with_an_index_html_and_other_files_is_never_replaced() {
+    let out = out_dir("user-folder");
+    std::fs::create_dir_all(out.join("photos")).expect("mkdir");
+    std::fs::write(out.join("index.html"), "<p>my page</p>").expect("write");
+    std::fs::write(out.join("letter.docx"), "a letter").expect("write");
+    std::fs::write(out.join("photos/a.jpg"), "jpeg").expect("write");
+    let err = write_report(&fixture(), &out).unwrap_err();
+    assert!(matches!(err, ReportError::OutDirInUse { .. }), "{err}");
+    assert_eq!(read(&out.join("index.html")), "<p>my page</p>");
+    assert_eq!(read(&out.join("letter.docx")), "a letter");
+    assert_eq!(read(&out.join("photos/a.jpg")), "jpeg");
+    std::fs::remove_dir_all(&out).expect("clean up");
+}
+
+/// Regression: `navbat run --out X --report X` deleted the run's own results.
+#[test]
+fn the_results_folder_is_never_the_report_folder() {
+    let results = out_dir("results-as-report");
+    copy_dir(&fixture(), &results);
+    for out in [
+        results.clone(),
+        results.join("report"),
+        results.join("..").join(results.file_name().expect("name")),
+    ] {
+        let err = write_report(&results, &out).unwrap_err();
+        assert!(matches!(err, ReportError::OutDirInUse { .. }), "{}: {err}", out.display());
+    }
+    let parent = results.parent().expect("parent").to_path_buf();
+    let err = write_report(&results, &parent).unwrap_err();
+    assert!(matches!(err, ReportError::OutDirInUse { .. }), "a folder holding the results: {err}");
+    assert!(results.join("run.json").is_file() && results.join("replications.csv").is_file());
+    assert!(!results.join("report").exists());
+    std::fs::remove_dir_all(&results).expect("clean up");
 }

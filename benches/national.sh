@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/navbat-target}"
-cargo build --release -q -p navbat
+cargo build --profile release-lto -q -p navbat
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/time -f "wall %e s, peak resident %M KB" \
-    "$CARGO_TARGET_DIR/release/navbat" run scenarios/national-2026.ron --replications 1 "$@" \
+    "$CARGO_TARGET_DIR/release-lto/navbat" run scenarios/national-2026.ron --replications 1 "$@" \
     > /dev/null

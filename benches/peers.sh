@@ -9,8 +9,8 @@ peers="$root/../shared/peers"
 n=${1:-200000}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/navbat-target}
 py=$("$peers/setup.sh")
-cargo build --release -q -p navbat-benches --bin mmc-speed --manifest-path "$root/Cargo.toml"
-ours=$("$CARGO_TARGET_DIR/release/mmc-speed" --customers "$n")
+cargo build --profile release-lto -q -p navbat-benches --bin mmc-speed --manifest-path "$root/Cargo.toml"
+ours=$("$CARGO_TARGET_DIR/release-lto/mmc-speed" --customers "$n")
 simpy=$("$py" "$peers/mmc.py" --engine simpy --arrivals-per-hour 54 --service-minutes 5 --servers 5 --customers "$n")
 ciw=$("$py" "$peers/mmc.py" --engine ciw --arrivals-per-hour 54 --service-minutes 5 --servers 5 --customers "$n")
 echo "$ours"; echo "$simpy"; echo "$ciw"

@@ -8,8 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/navbat-target}"
 sweep=${1:-scenarios/sweeps/adoption-50.ron}
-cargo build --release -q -p navbat
-bin="$CARGO_TARGET_DIR/release/navbat"
+cargo build --profile release-lto -q -p navbat
+bin="$CARGO_TARGET_DIR/release-lto/navbat"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 declare -A wall

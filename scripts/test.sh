@@ -18,8 +18,10 @@ if [ -d sim/planner ]; then
   ldconfig -p | grep -q 'libXcursor.so.1' || need_apt+=(libxcursor1)
   ldconfig -p | grep -q 'libXrandr.so.2' || need_apt+=(libxrandr2)
   ldconfig -p | grep -q 'libXi.so.6' || need_apt+=(libxi6)
-  command -v identify >/dev/null || need_apt+=(imagemagick)
 fi
+# The evaluation report's screenshot check renders it in headless Chromium.
+command -v chromium >/dev/null || need_apt+=(chromium)
+command -v identify >/dev/null || need_apt+=(imagemagick)
 command -v python3 >/dev/null || need_apt+=(python3 python3-venv)
 if [ "${#need_apt[@]}" -gt 0 ] && [ "${NAVBAT_SKIP_SETUP:-0}" != 1 ]; then
   echo "== installing ${need_apt[*]}"
@@ -40,3 +42,6 @@ if [ -x sim/planner/tests/screenshot.sh ]; then
   # `cargo test` above built the example with the workspace's features; reuse it.
   NAVBAT_PLANNER_EXAMPLE="$CARGO_TARGET_DIR/debug/examples/plan" bash sim/planner/tests/screenshot.sh
 fi
+
+echo "== evaluation report in headless Chromium"
+bash sim/report/tests/screenshot.sh

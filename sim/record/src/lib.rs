@@ -19,6 +19,7 @@
 
 mod compare;
 mod estimate;
+pub mod folder;
 mod histogram;
 mod run;
 mod tables;

@@ -184,23 +184,39 @@ fn html_block<'a>(out: &mut String, b: &Block, svgs: &mut impl Iterator<Item = &
     }
 }
 
+/// Text for Markdown: `&`, `<` and `>` as HTML entities, so that a name from a scenario
+/// (a site called `<script>`, say) is shown, never passed on as raw HTML.
+fn md_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|")
+    md_text(s).replace('|', "\\|")
 }
 
 /// Renders the blocks as Markdown with PNG charts under `charts/`.
 pub(crate) fn markdown(title: &str, blocks: &[Block], footer: &[Block]) -> String {
-    let mut out = format!("# {title}\n\n");
+    let mut out = format!("# {}\n\n", md_text(title));
     for b in blocks.iter().chain(footer) {
         match b {
             Block::Heading { level, text } => {
+                let text = md_text(text);
                 out.push_str(&format!("{} {text}\n\n", "#".repeat(usize::from(*level))));
             }
-            Block::Para(t) => out.push_str(&format!("{t}\n\n")),
-            Block::Note(t) => out.push_str(&format!("> **Note.** {t}\n\n")),
+            Block::Para(t) => out.push_str(&format!("{}\n\n", md_text(t))),
+            Block::Note(t) => out.push_str(&format!("> **Note.** {}\n\n", md_text(t))),
             Block::List(items) => {
                 for i in items {
-                    out.push_str(&format!("- {i}\n"));
+                    out.push_str(&format!("- {}\n", md_text(i)));
                 }
                 out.push('\n');
             }
@@ -213,7 +229,7 @@ pub(crate) fn markdown(title: &str, blocks: &[Block], footer: &[Block]) -> Strin
                 out.push_str("```\n\n");
             }
             Block::Table(t) => {
-                out.push_str(&format!("**{}** (data/{}.csv)\n\n", t.caption, t.name));
+                out.push_str(&format!("**{}** (data/{}.csv)\n\n", md_text(&t.caption), t.name));
                 out.push_str(&format!(
                     "| {} |\n",
                     t.header.iter().map(|h| md_cell(h)).collect::<Vec<_>>().join(" | ")
@@ -237,10 +253,34 @@ pub(crate) fn markdown(title: &str, blocks: &[Block], footer: &[Block]) -> Strin
             Block::Chart(c) => {
                 out.push_str(&format!(
                     "![{}](charts/{}.png)\n\n*{}* (data/{}.csv)\n\n",
-                    c.title, c.name, c.caption, c.name
+                    md_text(&c.title).replace(']', "\\]"),
+                    c.name,
+                    md_text(&c.caption),
+                    c.name
                 ));
             }
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: `report.md` passed raw HTML from site names.
+    #[test]
+    fn markdown_shows_html_in_names_as_text() {
+        let blocks = vec![
+            Block::Heading { level: 2, text: "Site <b>x</b>".to_owned() },
+            Block::Para("<script>alert(1)</script> & more".to_owned()),
+            Block::Note("a > b".to_owned()),
+            Block::List(vec!["<img src=x>".to_owned()]),
+        ];
+        let md = markdown("T<i>", &blocks, &[]);
+        assert!(!md.contains('<'), "{md}");
+        assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"), "{md}");
+        assert!(md.contains("Site &lt;b&gt;x&lt;/b&gt;"), "{md}");
+        assert!(md.starts_with("# T&lt;i&gt;\n"), "{md}");
+    }
 }

@@ -65,3 +65,15 @@ pub enum ReportError {
         reason: String,
     },
 }
+
+impl From<navbat_record::folder::FolderError> for ReportError {
+    fn from(e: navbat_record::folder::FolderError) -> Self {
+        use navbat_record::folder::FolderError;
+        match e {
+            FolderError::InUse { path, reason } => Self::OutDirInUse { path, reason },
+            FolderError::Io { path, source } => Self::Io { path, source },
+            FolderError::Tampered { path, reason } => Self::Inconsistent { path, message: reason },
+            other => Self::Inconsistent { path: PathBuf::new(), message: other.to_string() },
+        }
+    }
+}

@@ -47,4 +47,4 @@ mod summary;
 mod write;
 
 pub use crate::error::ReportError;
-pub use crate::write::{REPORT_MARKER, ReportFiles, write_report};
+pub use crate::write::{ReportFiles, write_report};

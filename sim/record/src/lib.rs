@@ -10,6 +10,12 @@
 //! what tables, JSON and reports show. Nothing here knows the simulator: a saved run can be
 //! summarised or reported again without simulating.
 //!
+//! A results folder describes itself with one type, [`RunFile`] (`run.json`): how the run was
+//! made ([`RunMeta`]) and the [`ScenarioOutline`] — sites, services, candidates, prices,
+//! switches — that readers such as the report need, so they never parse the scenario file.
+//! Its [`RESULTS_FORMAT`] number lets a reader refuse a folder of another layout. A sweep's
+//! `summary.json` is a [`SweepSummary`].
+//!
 //! ```
 //! use navbat_record::Estimate;
 //! let e = Estimate::from_samples(&[10.0, 12.0, 11.0, 13.0]);
@@ -22,6 +28,7 @@ mod estimate;
 pub mod folder;
 mod histogram;
 mod run;
+mod saved;
 mod tables;
 
 pub use crate::compare::{SiteComparison, compare_paired};
@@ -30,6 +37,10 @@ pub use crate::histogram::WaitHistogram;
 pub use crate::run::{
     BackOfficeRow, BreakdownRow, Dimension, ExpansionRow, FaceRow, ReplicationRecord, RunSummary,
     SensitivityRow, SiteRecord, SiteSummary,
+};
+pub use crate::saved::{
+    FaceIdOutline, HolidayDate, HorizonDates, Prices, RESULTS_FORMAT, ResultsError, RunFile,
+    RunMeta, ScenarioOutline, ServiceName, SiteOutline, SourceComment, SweepPoint, SweepSummary,
 };
 pub use crate::tables::{
     RecordError, write_back_office_csv, write_breakdown_csv, write_face_csv, write_replication_csv,

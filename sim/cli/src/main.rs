@@ -13,7 +13,7 @@ use navbat_engine::{
     Model, QueueSpec, Simulation, erlang_c_mean_wait, erlang_c_wait_quantile, queue_scenario,
     run_models, without_kiosks,
 };
-use navbat_record::RunSummary;
+use navbat_record::{RunSummary, SweepPoint, SweepSummary};
 use navbat_scenario::Override;
 
 /// navbat: a digital twin of Uzbekistan's smart migration stations.
@@ -325,7 +325,15 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
             baseline: args.baseline,
             overrides: args.sets.iter().map(ToString::to_string).collect(),
         };
-        output::write_run(dir, &reps, baseline.as_deref(), expansion.as_ref(), &summary, &meta)?;
+        output::write_run(
+            dir,
+            &reps,
+            baseline.as_deref(),
+            expansion.as_ref(),
+            &summary,
+            &meta,
+            &scenario,
+        )?;
         if let Some(report_dir) = &args.report {
             report(dir, report_dir)?;
         }
@@ -402,28 +410,28 @@ fn sweep(args: &SweepArgs) -> miette::Result<()> {
             summary = summary.with_baseline(&runs[p], &runs[n_points + b]);
         }
         let values: Vec<String> = point.iter().map(|o| o.value.to_string()).collect();
-        points.push(serde_json::json!({
-            "point": p,
-            "set": point.iter().map(|o| (o.path.clone(), o.value.clone())).collect::<serde_json::Map<_, _>>(),
-            "summary": summary,
-        }));
+        points.push(SweepPoint {
+            point: p,
+            set: point.iter().map(|o| (o.path.clone(), o.value.clone())).collect(),
+            summary,
+        });
         table.push((values, runs[p].clone()));
     }
-    let out = serde_json::json!({
-        "sweep": args.sweep.display().to_string(),
-        "scenario": sweep.scenario.display().to_string(),
-        "seed": sweep.seed,
-        "replications": sweep.replications,
-        "axes": axes,
-        "points": points,
-    });
+    let out = SweepSummary {
+        sweep: args.sweep.display().to_string(),
+        scenario: sweep.scenario.display().to_string(),
+        seed: sweep.seed,
+        replications: sweep.replications,
+        axes,
+        points,
+    };
     if let Some(dir) = &args.out {
-        output::write_sweep(dir, &axes, &table, &out)?;
+        output::write_sweep(dir, &out.axes, &table, &out)?;
     }
     if args.json {
-        println!("{out}");
+        println!("{}", serde_json::to_string(&out).into_diagnostic()?);
     } else {
-        print!("{}", output::sweep_table(&axes, &table, &points));
+        print!("{}", output::sweep_table(&out.axes, &table, &out.points));
         eprintln!(
             "{} points x {} replications (+{} baselines) in {:.2} s",
             n_points,

@@ -5,7 +5,12 @@ use std::fs;
 use std::path::Path;
 
 use miette::{IntoDiagnostic, WrapErr};
-use navbat_record::{Estimate, ReplicationRecord, RunSummary, write_replication_csv};
+use navbat_record::{
+    Estimate, FaceIdOutline, HolidayDate, HorizonDates, Prices, ReplicationRecord, RunFile,
+    RunSummary, ScenarioOutline, ServiceName, SiteOutline, SourceComment, SweepSummary,
+    write_replication_csv,
+};
+use navbat_scenario::Scenario;
 
 /// The summary as an aligned text table, one row per site.
 pub(crate) fn summary_table(s: &RunSummary) -> String {
@@ -76,9 +81,10 @@ fn pm(e: &Estimate, digits: usize) -> String {
     format!("{:.*} ± {:.*}", digits, e.mean, digits, e.half_width())
 }
 
-/// Writes a run into `dir`: `scenario.ron` and `run.json` (what was run), `replications.csv`,
-/// `breakdown.csv`, `baseline.csv` (with a baseline) and `summary.json`. Each file is first
-/// written to a temporary name then renamed, so a failure leaves no half-written file.
+/// Writes a run of `scenario` into `dir`: `scenario.ron` and `run.json` (what was run, with
+/// the scenario's outline), `replications.csv`, `breakdown.csv`, `baseline.csv` (with a
+/// baseline) and `summary.json`. Each file is first written to a temporary name then renamed,
+/// so a failure leaves no half-written file.
 pub(crate) fn write_run(
     dir: &Path,
     reps: &[ReplicationRecord],
@@ -86,10 +92,11 @@ pub(crate) fn write_run(
     expansion: Option<&navbat_engine::Expansion>,
     summary: &RunSummary,
     meta: &RunMeta,
+    scenario: &Scenario,
 ) -> miette::Result<()> {
     let mut files = vec![
         ("scenario.ron", meta.scenario_text.as_bytes().to_vec()),
-        ("run.json", serde_json::to_vec_pretty(&meta.to_json()).into_diagnostic()?),
+        ("run.json", serde_json::to_vec_pretty(&meta.run_file(scenario)).into_diagnostic()?),
     ];
     let mut csv = Vec::new();
     write_replication_csv(&mut csv, reps).into_diagnostic()?;
@@ -205,7 +212,8 @@ pub(crate) fn write_event_log(
 }
 
 /// What a saved run needs so that any figure can be re-created: the exact scenario text,
-/// its hash, the seed, the command line and the navbat version.
+/// its hash, the seed, the command line and the navbat version; and the outline of the
+/// validated scenario that the report reads instead of the text.
 pub(crate) struct RunMeta {
     /// The scenario as simulated (the file itself, or its RON form after `--set`).
     pub(crate) scenario_text: String,
@@ -222,20 +230,78 @@ pub(crate) struct RunMeta {
 }
 
 impl RunMeta {
-    fn to_json(&self) -> serde_json::Value {
+    /// `run.json` of a run of `scenario` (validated from `self.scenario_text`).
+    fn run_file(&self, scenario: &Scenario) -> RunFile {
         use sha2::Digest;
         let hash = sha2::Sha256::digest(self.scenario_text.as_bytes());
         let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
-        serde_json::json!({
-            "navbat_version": env!("CARGO_PKG_VERSION"),
-            "command": std::env::args().collect::<Vec<_>>().join(" "),
-            "scenario_file": self.scenario_file,
-            "scenario_sha256": hex,
-            "seed": self.seed,
-            "replications": self.replications,
-            "baseline": self.baseline,
-            "overrides": self.overrides,
-        })
+        RunFile {
+            format_version: navbat_record::RESULTS_FORMAT,
+            run: navbat_record::RunMeta {
+                navbat_version: env!("CARGO_PKG_VERSION").to_owned(),
+                command: std::env::args().collect::<Vec<_>>().join(" "),
+                scenario_file: self.scenario_file.clone(),
+                scenario_sha256: hex,
+                seed: self.seed,
+                replications: self.replications,
+                baseline: self.baseline,
+                overrides: self.overrides.clone(),
+            },
+            scenario: outline(scenario, &self.scenario_text),
+        }
+    }
+}
+
+/// What the results folder records of `scenario`, whose file text is `text`.
+fn outline(scenario: &Scenario, text: &str) -> ScenarioOutline {
+    let sum = |counts: &mut dyn Iterator<Item = u32>| counts.fold(0u32, u32::saturating_add);
+    ScenarioOutline {
+        name: scenario.name.clone(),
+        description: scenario.description.clone(),
+        horizon: HorizonDates {
+            start: scenario.start.to_string(),
+            end: scenario.end.to_string(),
+            warm_up_days: scenario.warm_up_days,
+        },
+        holidays: scenario
+            .holidays
+            .iter()
+            .map(|h| HolidayDate { date: h.date.to_string(), name: h.name.clone() })
+            .collect(),
+        segments: scenario.segments.iter().map(|s| s.id.clone()).collect(),
+        services: scenario
+            .services
+            .iter()
+            .map(|s| ServiceName { id: s.id.clone(), name: s.name.clone() })
+            .collect(),
+        sites: scenario
+            .sites
+            .iter()
+            .map(|s| SiteOutline {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                district: s.district.clone(),
+                region: s.region.clone(),
+                counters: sum(&mut s.counters.iter().map(|c| c.count)),
+                kiosks: sum(&mut s.kiosks.iter().map(|k| k.count)),
+            })
+            .collect(),
+        candidates: scenario
+            .candidates
+            .iter()
+            .filter_map(|&i| scenario.sites.get(i).map(|s| s.id.clone()))
+            .collect(),
+        face_id: scenario.face_id.as_ref().map(|f| FaceIdOutline { flag_ratio: f.flag_ratio }),
+        workflows: scenario.workflows.is_some(),
+        economics: scenario.economics.as_ref().map(|e| Prices {
+            currency: e.currency.clone(),
+            kiosk_capital: e.kiosk_capital,
+            kiosk_life_years: e.kiosk_life_years,
+            kiosk_running_per_year: e.kiosk_running_per_year,
+            officer_hour: e.officer_hour,
+            citizen_hour: e.citizen_hour,
+        }),
+        sources: SourceComment::scan(text),
     }
 }
 
@@ -244,7 +310,7 @@ pub(crate) fn write_sweep(
     dir: &Path,
     axes: &[String],
     table: &[(Vec<String>, Vec<ReplicationRecord>)],
-    summary: &serde_json::Value,
+    summary: &SweepSummary,
 ) -> miette::Result<()> {
     let mut csv = Vec::new();
     navbat_record::write_sweep_csv(&mut csv, axes, table).into_diagnostic()?;
@@ -256,7 +322,7 @@ pub(crate) fn write_sweep(
 pub(crate) fn sweep_table(
     axes: &[String],
     table: &[(Vec<String>, Vec<ReplicationRecord>)],
-    points: &[serde_json::Value],
+    points: &[navbat_record::SweepPoint],
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -265,9 +331,7 @@ pub(crate) fn sweep_table(
         axes.join(" | ")
     );
     for ((values, _), point) in table.iter().zip(points) {
-        let Ok(summary) = serde_json::from_value::<RunSummary>(point["summary"].clone()) else {
-            continue;
-        };
+        let summary = &point.summary;
         for (i, site) in summary.sites.iter().enumerate() {
             let vs = summary
                 .vs_baseline

@@ -3,8 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use navbat_record::{Estimate, SiteRecord};
-use navbat_scenario::{RawEconomics, RawSite};
+use navbat_record::{Estimate, Prices, SiteOutline, SiteRecord};
 
 use crate::doc::Block;
 use crate::input::Results;
@@ -20,21 +19,21 @@ pub(crate) struct Report {
 
 /// One pilot site's records, replication by replication (baseline empty without one).
 pub(crate) struct SiteRuns<'a> {
-    pub(crate) site: &'a RawSite,
+    pub(crate) site: &'a SiteOutline,
     pub(crate) pilot: Vec<&'a SiteRecord>,
     pub(crate) baseline: Vec<&'a SiteRecord>,
 }
 
 /// Money as the scenario's `economics` block states it, with the unit large sums are shown in.
 pub(crate) struct Money<'a> {
-    pub(crate) e: &'a RawEconomics,
+    pub(crate) e: &'a Prices,
     /// Divisor for yearly sums (1, 1e3 or 1e6) and its words.
     pub(crate) big: f64,
     pub(crate) big_unit: String,
 }
 
 impl<'a> Money<'a> {
-    pub(crate) fn new(e: &'a RawEconomics) -> Self {
+    pub(crate) fn new(e: &'a Prices) -> Self {
         let per_year = e.kiosk_capital / e.kiosk_life_years + e.kiosk_running_per_year;
         let (big, words) = if per_year >= 1e6 {
             (1e6, "million ")
@@ -85,12 +84,7 @@ impl Ctx<'_> {
         if r.kiosks > 0 || !pilot {
             return f64::from(r.kiosks);
         }
-        self.res
-            .scenario
-            .sites
-            .iter()
-            .find(|s| s.id == r.site)
-            .map_or(0.0, |s| s.kiosks.iter().map(|k| f64::from(k.count)).sum())
+        self.res.scenario.site(&r.site).map_or(0.0, |s| f64::from(s.kiosks))
     }
 
     /// The sentence a section that needs the baseline shows without one.
@@ -169,7 +163,7 @@ pub(crate) fn placeholder(s: &str) -> bool {
 
 /// A site's short label for chart titles and axes: its district, or its name when the
 /// scenario gives no district.
-pub(crate) fn short_label(site: &RawSite) -> String {
+pub(crate) fn short_label(site: &SiteOutline) -> String {
     if placeholder(&site.district) { site.name.clone() } else { site.district.clone() }
 }
 

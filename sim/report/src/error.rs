@@ -23,19 +23,14 @@ pub enum ReportError {
         /// The underlying error.
         source: csv::Error,
     },
-    /// `run.json` is malformed.
+    /// `run.json` cannot be read: it is malformed, or it says the results directory has a
+    /// layout this navbat does not read (an older or a newer navbat wrote it).
     #[error("{path}: {source}")]
-    Json {
-        /// The JSON file.
+    RunFile {
+        /// The `run.json` file.
         path: PathBuf,
-        /// The underlying error.
-        source: serde_json::Error,
-    },
-    /// The saved scenario text does not parse.
-    #[error("scenario.ron: {message}")]
-    Scenario {
-        /// What the scenario parser said.
-        message: String,
+        /// What is wrong ([`navbat_record::ResultsError::Layout`] for another layout).
+        source: navbat_record::ResultsError,
     },
     /// The results are inconsistent (for example no replications, or baseline rows that do
     /// not pair with the variant's).

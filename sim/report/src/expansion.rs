@@ -4,8 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use navbat_record::{Estimate, ExpansionRow, SensitivityRow};
-use navbat_scenario::RawSite;
+use navbat_record::{Estimate, ExpansionRow, SensitivityRow, SiteOutline};
 
 use crate::build::{Ctx, Money, est, num, phrase, with_ci};
 use crate::chart::{Chart, ChartKind};
@@ -31,7 +30,7 @@ pub(crate) struct Level {
 
 /// A candidate site and its kiosk counts, in increasing order (0 excluded).
 pub(crate) struct Candidate<'a> {
-    pub(crate) site: &'a RawSite,
+    pub(crate) site: &'a SiteOutline,
     pub(crate) levels: Vec<Level>,
     /// The recommended kiosk count (0: none pays); only with money.
     pub(crate) recommended: u32,
@@ -166,7 +165,7 @@ pub(crate) fn plan<'a>(ctx: &Ctx<'a>) -> Option<Plan<'a>> {
 
 /// A candidate's label on chart axes: its name without the kind of unit (several candidates
 /// can share a district, so the district alone would not tell them apart).
-pub(crate) fn candidate_label(site: &RawSite) -> String {
+pub(crate) fn candidate_label(site: &SiteOutline) -> String {
     let name = site.name.as_str();
     [" migration unit", " station"]
         .iter()
@@ -512,7 +511,7 @@ fn tornado(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, m: &Money<'_>, plan: &Plan<'_
         .sites
         .iter()
         .filter(|s| ctx.res.is_candidate(&s.id))
-        .flat_map(|s| s.kiosks.iter().map(|k| k.count))
+        .map(|s| s.kiosks)
         .sum();
     let base_est = {
         let cost = f64::from(kiosks) * m.kiosk_per_year();
@@ -574,12 +573,12 @@ fn tornado(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, m: &Money<'_>, plan: &Plan<'_
 
 #[cfg(test)]
 mod tests {
-    use navbat_scenario::RawEconomics;
+    use navbat_record::Prices;
 
     use super::*;
 
-    fn econ() -> RawEconomics {
-        RawEconomics {
+    fn econ() -> Prices {
+        Prices {
             currency: "UZS".to_owned(),
             kiosk_capital: 500.0,
             kiosk_life_years: 5.0,

@@ -1,34 +1,23 @@
-//! Reading a results directory written by `navbat run [--baseline] --out DIR`.
+//! Reading a results directory written by `navbat run [--baseline] --out DIR`. What the run
+//! and its scenario were comes from `run.json` ([`RunFile`]); `scenario.ron` is kept for
+//! auditors and listed, never parsed.
 
 use std::path::{Path, PathBuf};
 
 use navbat_record::{
-    BackOfficeRow, BreakdownRow, ExpansionRow, FaceRow, SensitivityRow, SiteRecord,
+    BackOfficeRow, BreakdownRow, ExpansionRow, FaceRow, RunFile, RunMeta, ScenarioOutline,
+    SensitivityRow, SiteRecord,
 };
-use navbat_scenario::RawScenario;
-use serde::Deserialize;
 
 use crate::ReportError;
-
-/// `run.json`: how the results were produced.
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct RunMeta {
-    pub(crate) navbat_version: String,
-    pub(crate) command: String,
-    pub(crate) scenario_file: String,
-    pub(crate) scenario_sha256: String,
-    pub(crate) seed: u64,
-    pub(crate) replications: u32,
-    #[serde(default)]
-    pub(crate) overrides: Vec<String>,
-}
 
 /// Everything the report reads, as loaded.
 #[derive(Debug, Clone)]
 pub(crate) struct Results {
+    /// `run.json`: how the results were produced.
     pub(crate) meta: RunMeta,
-    pub(crate) scenario_text: String,
-    pub(crate) scenario: RawScenario,
+    /// `run.json`: the scenario as simulated.
+    pub(crate) scenario: ScenarioOutline,
     pub(crate) pilot: Vec<SiteRecord>,
     /// `baseline.csv`, absent when the run had no `--baseline`.
     pub(crate) baseline: Option<Vec<SiteRecord>>,
@@ -49,7 +38,7 @@ pub(crate) struct Results {
 impl Results {
     /// True for a site the scenario names as an extension candidate.
     pub(crate) fn is_candidate(&self, site: &str) -> bool {
-        self.scenario.candidates.iter().any(|c| c == site)
+        self.scenario.is_candidate(site)
     }
 }
 
@@ -105,12 +94,9 @@ fn read_csv<T: serde::de::DeserializeOwned>(path: PathBuf) -> Result<Vec<T>, Rep
 
 /// Loads and cross-checks a results directory.
 pub(crate) fn load(dir: &Path) -> Result<Results, ReportError> {
-    let meta_path = dir.join("run.json");
-    let meta: RunMeta = serde_json::from_str(&read_text(meta_path.clone())?)
-        .map_err(|source| ReportError::Json { path: meta_path, source })?;
-    let scenario_text = read_text(dir.join("scenario.ron"))?;
-    let scenario = navbat_scenario::parse_raw("scenario.ron", &scenario_text)
-        .map_err(|e| ReportError::Scenario { message: e.to_string() })?;
+    let run_path = dir.join("run.json");
+    let RunFile { run: meta, scenario, .. } = RunFile::from_json(&read_text(run_path.clone())?)
+        .map_err(|source| ReportError::RunFile { path: run_path, source })?;
     let pilot: Vec<SiteRecord> = read_csv(dir.join("replications.csv"))?;
     let baseline: Option<Vec<SiteRecord>> = read_optional_csv(dir.join("baseline.csv"))?;
     let breakdown: Vec<BreakdownRow> = read_csv(dir.join("breakdown.csv"))?;
@@ -142,9 +128,9 @@ pub(crate) fn load(dir: &Path) -> Result<Results, ReportError> {
             ));
         }
     }
-    let known = |site: &str| scenario.sites.iter().any(|s| s.id == site);
+    let known = |site: &str| scenario.site(site).is_some();
     let unknown = |file: &str, site: &str| {
-        inconsistent(file, format!("site {site:?} is not in scenario.ron"))
+        inconsistent(file, format!("site {site:?} is not among run.json's scenario sites"))
     };
     if let Some(p) = pilot.iter().find(|p| !known(&p.site)) {
         return Err(unknown("replications.csv", &p.site));
@@ -153,7 +139,7 @@ pub(crate) fn load(dir: &Path) -> Result<Results, ReportError> {
         return Err(unknown("face.csv", &f.site));
     }
     if let Some(c) = scenario.candidates.iter().find(|c| !known(c)) {
-        return Err(unknown("scenario.ron", c));
+        return Err(unknown("run.json", c));
     }
     if let Some(e) = expansion.iter().flatten().find(|e| !known(&e.site)) {
         return Err(unknown("expansion.csv", &e.site));
@@ -168,7 +154,6 @@ pub(crate) fn load(dir: &Path) -> Result<Results, ReportError> {
     }
     Ok(Results {
         meta,
-        scenario_text,
         scenario,
         pilot,
         baseline,

@@ -4,10 +4,12 @@
 //! # Brief overview
 //!
 //! [`write_report`] reads a results directory written by `navbat run SCENARIO [--baseline]
-//! --out DIR` — only `navbat-record` and `navbat-scenario` data, never the simulator. It needs
-//! `run.json`, `scenario.ron`, `replications.csv` and `breakdown.csv`; `baseline.csv`,
-//! `face.csv`, `backoffice.csv`, `expansion.csv` and `sensitivity.csv` are used when present,
-//! and a section whose input is absent says so in one sentence. It writes:
+//! --out DIR` — only `navbat-record` data, never the simulator nor the scenario file. It
+//! needs `run.json` (how the run was made and the outline of its scenario, a
+//! `navbat_record::RunFile` of the current layout), `replications.csv` and `breakdown.csv`;
+//! `baseline.csv`, `face.csv`, `backoffice.csv`, `expansion.csv` and `sensitivity.csv` are
+//! used when present, and a section whose input is absent says so in one sentence. The
+//! saved `scenario.ron` is listed among the results files but not read. It writes:
 //!
 //! - `index.html`: one file with inline CSS and inline SVG charts, referencing nothing
 //!   outside itself, laid out to print on A4;

@@ -32,7 +32,7 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>) {
         },
         format!(
             "Extensions simulated in this run: case workflows and back office {}; Face-ID at kiosks {}; costs and value of time {}; extension candidates {}.",
-            if ctx.workflows { "on" } else { "off" },
+            if sc.workflows { "on" } else { "off" },
             if sc.face_id.is_some() { "on" } else { "off" },
             if sc.economics.is_some() { "given" } else { "not given" },
             if sc.candidates.is_empty() { "none".to_owned() } else { sc.candidates.join(", ") },
@@ -48,18 +48,18 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>) {
          own estimate, which a sensitivity analysis should vary."
             .to_owned(),
     ));
-    let mut rows = Vec::new();
-    for (i, line) in res.scenario_text.lines().enumerate() {
-        let Some(pos) = line.find("//") else { continue };
-        let comment = line[pos + 2..].trim();
-        let kind = match (comment.contains("[P:"), comment.contains("[est.]")) {
-            (true, true) => "published and estimate",
-            (true, false) => "published",
-            (false, true) => "estimate",
-            (false, false) => continue,
-        };
-        rows.push(vec![(i + 1).to_string(), kind.to_owned(), comment.to_owned()]);
-    }
+    let rows: Vec<Vec<String>> = sc
+        .sources
+        .iter()
+        .map(|c| {
+            let kind = match (c.published(), c.estimate()) {
+                (true, true) => "published and estimate",
+                (true, false) => "published",
+                _ => "estimate",
+            };
+            vec![c.line.to_string(), kind.to_owned(), c.comment.clone()]
+        })
+        .collect();
     if rows.is_empty() {
         blocks.push(Block::Note(
             "The scenario file cites no sources ([P: ...] or [est.] comments).".to_owned(),

@@ -61,8 +61,8 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, s: &SiteRuns<'_>) 
         num(arrivals.ci95_low, 0),
         num(arrivals.ci95_high, 0),
         num(kiosk_share.mean, 1),
-        site.counters.iter().map(|c| u64::from(c.count)).sum::<u64>(),
-        site.kiosks.iter().map(|k| u64::from(k.count)).sum::<u64>()
+        site.counters,
+        site.kiosks
     )));
 
     // Demand by service.

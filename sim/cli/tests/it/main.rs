@@ -91,6 +91,17 @@ fn out_writes_csv_and_summary_atomically() {
             .expect("json");
     assert_eq!(meta["seed"], 1);
     assert_eq!(meta["scenario_sha256"].as_str().map(str::len), Some(64));
+    // The same file through the type the report reads: the validated scenario's outline.
+    let run = navbat_record::RunFile::from_json(
+        &std::fs::read_to_string(dir.join("run.json")).expect("run.json"),
+    )
+    .expect("run.json of this layout");
+    assert_eq!(run.format_version, navbat_record::RESULTS_FORMAT);
+    assert_eq!((run.run.replications, run.run.baseline), (2, false));
+    let site = &run.scenario.sites[0];
+    assert_eq!((site.id.as_str(), site.counters, site.kiosks), ("site", 1, 0));
+    assert_eq!(run.scenario.services[0].name, "One service");
+    assert!(run.scenario.candidates.is_empty() && run.scenario.economics.is_none());
     let saved = std::fs::read_to_string(dir.join("scenario.ron")).expect("scenario copy");
     assert_eq!(
         saved,

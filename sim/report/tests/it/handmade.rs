@@ -4,37 +4,37 @@
 
 use std::path::{Path, PathBuf};
 
-use navbat_record::{BackOfficeRow, ExpansionRow, FaceRow, SensitivityRow, SiteRecord};
+use navbat_record::{
+    BackOfficeRow, ExpansionRow, FaceIdOutline, FaceRow, Prices, RunFile, SensitivityRow,
+    SiteOutline, SiteRecord,
+};
 use navbat_report::write_report;
 
 use crate::{check_charts, check_html, check_tables, csv_rows, fixture, out_dir, read};
 
-/// The fixture's scenario with hand-set Face-ID and economics and two more candidate sites
+/// The fixture's `run.json` with hand-set Face-ID and economics and two more candidate sites
 /// (copies of a pilot site without kiosks). One kiosk costs 150 M / 5 years + 10 M = 40 M UZS
 /// a year; groups are flagged above a ratio of 1.5.
-fn scenario_text() -> String {
-    let text = read(&fixture().join("scenario.ron"));
-    let mut raw = navbat_scenario::parse_raw("scenario.ron", &text).expect("fixture scenario");
-    let template = raw.sites.iter().find(|s| s.id == "zangiota").cloned().expect("zangiota");
+fn run_json() -> String {
+    let mut run = RunFile::from_json(&read(&fixture().join("run.json"))).expect("fixture run.json");
+    let sc = &mut run.scenario;
+    let template = sc.site("zangiota").cloned().expect("zangiota");
     for (id, name, district) in [
         ("chirchiq", "Chirchiq city migration unit", "Chirchiq"),
         ("mall", "Samarqand Darvoza mall", "-"),
     ] {
-        let mut site = template.clone();
-        id.clone_into(&mut site.id);
-        name.clone_into(&mut site.name);
-        district.clone_into(&mut site.district);
-        site.kiosks.clear();
-        raw.sites.push(site);
-        raw.candidates.push(id.to_owned());
+        let site = SiteOutline {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            district: district.to_owned(),
+            kiosks: 0,
+            ..template.clone()
+        };
+        sc.sites.push(site);
+        sc.candidates.push(id.to_owned());
     }
-    raw.face_id = Some(navbat_scenario::RawFaceId {
-        target_fmr: 1e-6,
-        share_female: 0.5,
-        gallery: 256,
-        flag_ratio: 1.5,
-    });
-    raw.economics = Some(navbat_scenario::RawEconomics {
+    sc.face_id = Some(FaceIdOutline { flag_ratio: 1.5 });
+    sc.economics = Some(Prices {
         currency: "UZS".to_owned(),
         kiosk_capital: 150_000_000.0,
         kiosk_life_years: 5.0,
@@ -42,7 +42,7 @@ fn scenario_text() -> String {
         officer_hour: 50_000.0,
         citizen_hour: 20_000.0,
     });
-    navbat_scenario::to_ron(&raw)
+    serde_json::to_string_pretty(&run).expect("run.json")
 }
 
 fn write_csv<T: serde::Serialize>(path: &Path, rows: &[T]) {
@@ -225,10 +225,10 @@ fn sensitivity_rows(reps: &[u32]) -> Vec<SensitivityRow> {
 pub(crate) fn full_results(name: &str) -> PathBuf {
     let dir = out_dir(&format!("results-{name}"));
     std::fs::create_dir_all(&dir).expect("mkdir");
-    for f in ["run.json", "breakdown.csv"] {
+    for f in ["scenario.ron", "breakdown.csv"] {
         std::fs::copy(fixture().join(f), dir.join(f)).expect("copy");
     }
-    std::fs::write(dir.join("scenario.ron"), scenario_text()).expect("ron");
+    std::fs::write(dir.join("run.json"), run_json()).expect("run.json");
     let pilot = read_records(&fixture().join("replications.csv"));
     let baseline = read_records(&fixture().join("baseline.csv"));
     let mut pilot: Vec<SiteRecord> = pilot.into_iter().map(|r| with_cases(r, true)).collect();

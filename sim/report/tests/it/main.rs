@@ -248,13 +248,12 @@ fn numbers_in_the_text_equal_those_in_the_data_files() {
     let json: serde_json::Value =
         serde_json::from_str(&read(&fixture().join("summary.json"))).expect("summary.json");
     let vs = json["vs_baseline"].as_array().expect("vs_baseline");
-    let scenario =
-        navbat_scenario::parse_raw("scenario.ron", &read(&fixture().join("scenario.ron")))
-            .expect("fixture scenario");
+    let run = navbat_record::RunFile::from_json(&read(&fixture().join("run.json")))
+        .expect("fixture run.json");
     let mut compared = 0;
     for site in vs {
         let name = site["name"].as_str().expect("name");
-        if scenario.candidates.iter().any(|c| c == name) {
+        if run.scenario.is_candidate(name) {
             // Candidates are weighed in the expansion proposal, not in the pilot's table.
             assert!(summary.iter().all(|r| !r[0].to_lowercase().contains("samarkand")));
             continue;
@@ -307,6 +306,33 @@ fn bad_input_is_an_error_and_leaves_nothing_behind() {
     assert!(matches!(err, ReportError::Inconsistent { .. }), "{err}");
     assert!(!out.exists());
 
+    // A results directory of the layout before run.json held the scenario's outline: the
+    // error names the layout and says how to make the results again.
+    let old = out_dir("old-layout");
+    std::fs::create_dir_all(&old).expect("mkdir");
+    for f in ["scenario.ron", "replications.csv", "breakdown.csv"] {
+        std::fs::copy(fixture().join(f), old.join(f)).expect("copy");
+    }
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&read(&fixture().join("run.json"))).expect("run.json");
+    if let Some(m) = meta.as_object_mut() {
+        m.remove("format_version");
+        m.remove("scenario");
+    }
+    std::fs::write(old.join("run.json"), meta.to_string()).expect("write");
+    let err = write_report(&old, &out).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            ReportError::RunFile { source: navbat_record::ResultsError::Layout { .. }, .. }
+        ),
+        "{err}"
+    );
+    let message = err.to_string();
+    assert!(message.contains("run.json: results folder layout 1"), "{message}");
+    assert!(message.contains("navbat run SCENARIO --out DIR"), "{message}");
+    assert!(!out.exists());
+
     // An output directory holding other files is not replaced.
     let busy = out_dir("busy");
     std::fs::create_dir_all(&busy).expect("mkdir");
@@ -325,7 +351,7 @@ fn bad_input_is_an_error_and_leaves_nothing_behind() {
     assert!(matches!(err, ReportError::OutDirInUse { .. }), "{err}");
     assert!(err.to_string().contains("data/stale.csv"), "{err}");
     assert_eq!(read(&again.join("data/stale.csv")), "mine");
-    for d in [broken, busy, again] {
+    for d in [broken, old, busy, again] {
         std::fs::remove_dir_all(&d).expect("clean up");
     }
 }

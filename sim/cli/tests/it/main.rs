@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod layering;
 mod pins;
 
 fn navbat(args: &[&str]) -> Output {

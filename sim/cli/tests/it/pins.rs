@@ -165,6 +165,28 @@ fn engine_output_matches_its_pins() {
         true,
     );
 
+    // A sweep over kiosks and officers with baselines (two points share one): its table.
+    let dir = std::env::temp_dir().join(format!("navbat-pins-{}-sweep", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("sweep folder");
+    let sweep = dir.join("s.ron");
+    std::fs::write(
+        &sweep,
+        format!(
+            r#"Sweep(scenario: "{pilot}", replications: 2, seed: 5, baseline: true,
+               axes: [(path: "sites.*.kiosks.k.count", values: [1, 2]),
+                      (path: "sites.urgut.counters.general.count", values: [3, 4]),
+                      (path: "horizon.end", values: ["2026-05-12"])])"#
+        ),
+    )
+    .expect("sweep file");
+    let out = dir.join("out");
+    let o = navbat(&["sweep", &sweep.display().to_string(), "--out", &out.display().to_string()]);
+    assert!(o.status.success(), "sweep failed: {}", stderr(&o));
+    let table = std::fs::read(out.join("sweep.csv")).expect("sweep.csv");
+    pins.insert("sweep/sweep.csv".to_owned(), sha256(&table));
+    let _ = std::fs::remove_dir_all(&dir);
+
     let text: String = pins.iter().map(|(k, v)| format!("{k} {v}\n")).collect();
     if std::env::var_os("NAVBAT_BLESS").is_some() {
         std::fs::write(pin_file(), &text).expect("write pins");

@@ -31,6 +31,7 @@
 //! assert_eq!(site.queue_area_min, site.time_in_line_min);
 //! ```
 
+mod calendar;
 mod components;
 mod erlang;
 mod experiment;
@@ -48,8 +49,8 @@ mod twin;
 mod variant;
 
 pub use crate::components::{
-    Applicant, Calendar, Clock, CounterOf, CounterState, Event, KioskOf, KioskState, People,
-    PersonKey, Scheduled, Server, SiteState, StepTarget, Whereabouts,
+    Applicant, Clock, CounterOf, CounterState, Event, KioskOf, KioskState, People, PersonKey,
+    Server, SiteState, StepTarget, Whereabouts,
 };
 pub use crate::erlang::{
     erlang_b, erlang_c_mean_wait, erlang_c_wait_probability, erlang_c_wait_quantile, mg1_mean_wait,

@@ -33,7 +33,8 @@ use rand::{RngExt, SeedableRng};
 use rand_distr::{Beta, Distribution};
 use rand_pcg::Pcg32;
 
-use crate::components::{Calendar, Event, OFFICE};
+use crate::calendar::Calendar;
+use crate::components::{Event, OFFICE};
 use crate::face::{Auditor, FaceContext};
 use crate::model::Model;
 use crate::sample::Sampler;

@@ -7,9 +7,10 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
 use navbat_record::{BreakdownRow, Dimension, ReplicationRecord};
 
+use crate::calendar::Calendar;
 use crate::components::{
-    ArrivalLimit, Calendar, Clock, CounterOf, CounterState, Help, KioskOf, KioskState, People,
-    SiteState, StepTarget, Whereabouts,
+    ArrivalLimit, Clock, CounterOf, CounterState, Help, KioskOf, KioskState, People, SiteState,
+    StepTarget, Whereabouts,
 };
 use crate::face::{FaceContext, FaceWorker};
 use crate::model::{Model, ModelRes};

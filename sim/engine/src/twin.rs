@@ -10,9 +10,10 @@ use navbat_scenario::{AtClosing, Discipline};
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
+use crate::calendar::Calendar;
 use crate::components::{
-    Applicant, ArrivalLimit, Calendar, Clock, Event, FaceSession, Help, OFFICE, PersonKey, Server,
-    SiteState, StepTarget, Whereabouts,
+    Applicant, ArrivalLimit, Clock, Event, FaceSession, Help, OFFICE, PersonKey, Server, SiteState,
+    StepTarget, Whereabouts,
 };
 use crate::face::{FaceContext, FaceJob, FaceWorker, Taken};
 use crate::model::{Channel, Model, ModelRes, Offered, SegmentDraws, ServiceDraws};

@@ -1,16 +1,13 @@
-//! The ECS data of the twin: sites (each with its floor), counters and kiosks as entities;
-//! the clock and step target as resources (the event calendar is in `calendar`).
+//! The data the twin's parts share: events and their sites, the people on a floor, the
+//! clock and step target (resources), and what the app announces of a site.
 //!
 //! Every event concerns exactly one site, so the state an event touches — lines, counters,
-//! kiosks and the people inside — lives together in that site's [`SiteState`] component and
-//! is reached with one lookup. Counter and kiosk entities carry their identity ([`CounterOf`],
-//! [`KioskOf`]) for tools such as the planner window; their live state is the matching entry
-//! of the site's floor.
-
-use std::collections::VecDeque;
+//! kiosks and the people inside — lives together in that site's floor
+//! ([`SiteState`](crate::SiteState), the `floor` module) and is reached with one lookup.
+//! The event calendar is in the `calendar` module.
 
 use bevy_ecs::prelude::*;
-use navbat_scenario::{Capabilities, SegmentIdx, ServiceIdx};
+use navbat_scenario::{SegmentIdx, ServiceIdx};
 
 use crate::time::SimTime;
 
@@ -97,69 +94,6 @@ pub struct ArrivalLimit {
     pub uncounted_first: u64,
 }
 
-/// Identity of a counter entity: which site and which counter of its floor.
-#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CounterOf {
-    /// The site entity.
-    pub site: Entity,
-    /// Index in [`SiteState::counters`].
-    pub index: u16,
-}
-
-/// Identity of a kiosk entity: which site and which kiosk of its floor.
-#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KioskOf {
-    /// The site entity.
-    pub site: Entity,
-    /// Index in [`SiteState::kiosks`].
-    pub index: u16,
-}
-
-/// A site and everything on its floor.
-#[derive(Component, Debug)]
-pub struct SiteState {
-    /// Whether a window is open now.
-    pub open: bool,
-    /// Close time of the current or last window.
-    pub close_at: SimTime,
-    /// Next open window to schedule.
-    pub next_window: usize,
-    /// Rate piece of the arrival scheduled last.
-    pub piece: usize,
-    /// Arrivals drawn ahead.
-    pub(crate) arrivals: crate::plan::Arrivals,
-    /// Calendar month (index in the model's months) of the latest arrival.
-    pub month: u16,
-    /// The clock hour of the latest arrival, `[start, end)` ms, and its weekday-hour key.
-    pub(crate) hour: (i64, i64, u16),
-    /// Counter line: priority class first.
-    pub counter_line: [VecDeque<PersonKey>; 2],
-    /// Kiosk line.
-    pub kiosk_line: VecDeque<PersonKey>,
-    /// Officer counters.
-    pub counters: Vec<CounterState>,
-    /// Kiosks.
-    pub kiosks: Vec<KioskState>,
-    /// People at the site.
-    pub people: People,
-    /// People waiting in the counter line.
-    pub counter_waiting: u32,
-    /// Counters on duty and serving nobody, kept in step with their `on_duty` and `serving`
-    /// so that finding none costs no walk over the counters.
-    pub idle_counters: u32,
-    /// Every counter here handles every service (no need to ask [`crate::Model::handles`]).
-    pub generalists: bool,
-    /// People waiting in the kiosk line.
-    pub kiosk_waiting: u32,
-    /// The Face-ID session of the kiosk session that just ended (person, group index,
-    /// 1:1 score, capture), handed to the case the request opens.
-    pub face_session: Option<(PersonKey, FaceSession)>,
-    /// Floor assistants free now.
-    pub assistants_free: u32,
-    /// Kiosks whose person waits for an assistant, first come first helped (kiosk, session).
-    pub assist_line: VecDeque<(u16, u32)>,
-}
-
 /// What the app announces of a site: people waiting, servers working, open or not.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Board {
@@ -169,19 +103,6 @@ pub struct Board {
     pub servers: u32,
     /// Open now.
     pub open: bool,
-}
-
-impl SiteState {
-    /// The site as the app announces it now.
-    pub fn board(&self) -> Board {
-        let officers = self.counters.iter().filter(|c| c.on_duty).count();
-        let kiosks = self.kiosks.iter().filter(|k| k.up).count();
-        Board {
-            waiting: self.counter_waiting + self.kiosk_waiting,
-            servers: u32::try_from(officers + kiosks).unwrap_or(u32::MAX),
-            open: self.open,
-        }
-    }
 }
 
 /// One Face-ID capture and verification of a person.
@@ -198,68 +119,6 @@ pub struct FaceSession {
     /// When the session was made with its case's 1:N search: the best score mapped to the
     /// national gallery (`Some(None)`: nothing to search with, or no gallery).
     pub searched: Option<Option<f32>>,
-}
-
-/// An officer counter's live state.
-#[derive(Debug, Clone)]
-pub struct CounterState {
-    /// Group index in the site.
-    pub group: u16,
-    /// On shift (or in closing overtime): takes new people.
-    pub on_duty: bool,
-    /// Serving past the end of the shift until the line is empty.
-    pub overtime: bool,
-    /// Person being served.
-    pub serving: Option<PersonKey>,
-    /// Session counter.
-    pub session: u32,
-    /// Start of the current service.
-    pub busy_since: SimTime,
-    /// Start of the current presence, if present.
-    pub duty_since: Option<SimTime>,
-    /// Next shift window to schedule.
-    pub next_shift: usize,
-    /// End of the current shift window.
-    pub shift_end: SimTime,
-}
-
-/// A kiosk's live state.
-#[derive(Debug, Clone)]
-pub struct KioskState {
-    /// Group index in the site.
-    pub group: u16,
-    /// What it can do.
-    pub capabilities: Capabilities,
-    /// Working (not broken).
-    pub up: bool,
-    /// Person in a session.
-    pub serving: Option<PersonKey>,
-    /// Session counter.
-    pub session: u32,
-    /// Start of the current session.
-    pub busy_since: SimTime,
-    /// Start of the current breakdown.
-    pub down_since: SimTime,
-    /// Whether the person in the current session needs, awaits or had a floor assistant.
-    pub help: Help,
-}
-
-/// A kiosk session's need of a floor assistant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Help {
-    /// The person manages alone.
-    #[default]
-    None,
-    /// Waiting at the kiosk since `since` for the help the person needs
-    /// ([`Applicant::assist_ms`]).
-    Waiting {
-        /// When the person started waiting.
-        since: SimTime,
-    },
-    /// An assistant helped.
-    Given,
-    /// Help was needed and nobody on this floor gives it: the session cannot finish.
-    Missing,
 }
 
 /// Where a person stands.

@@ -62,7 +62,9 @@ pub use crate::experiment::{
 };
 pub use crate::floor::{CounterState, Help, KioskState, SiteState};
 pub use crate::model::{FaceModel, Model};
-pub use crate::office::{CaseExporter, CaseStep, OfficerStep};
+pub use crate::office::{
+    BackOfficeErrors, CaseExporter, CaseStep, CheckOutcome, ConsentAnswer, OfficerStep,
+};
 pub use crate::plan::SitePlan;
 pub use crate::queue::{QueueSpec, queue_scenario};
 pub use crate::sim::{Advance, Simulation};

@@ -12,7 +12,7 @@ use crate::event_loop::{Floors, RunState, handle_due_events, office_mut, prime};
 use crate::face::{FaceContext, FaceWorker};
 use crate::floor::SiteState;
 use crate::model::{Model, ModelRes};
-use crate::office::{CaseExporter, Office};
+use crate::office::{BackOfficeErrors, CaseExporter, Office};
 use crate::record::BackOfficeBooks;
 use crate::streams::Streams;
 use crate::tally::{Cells, SiteTally, Tally};
@@ -189,6 +189,15 @@ impl Simulation {
     /// Runs to the end of the horizon.
     pub fn run_to_end(&mut self) {
         self.step_until(self.model.end);
+    }
+
+    /// What went wrong between the back office and its case store so far: nothing in a
+    /// sound scenario (see [`BackOfficeErrors`]); nothing without a back office either.
+    pub fn back_office_errors(&mut self) -> BackOfficeErrors {
+        let Some(mut run) = self.world.get_resource_mut::<RunState>() else {
+            return BackOfficeErrors::default();
+        };
+        run.office.as_mut().map(office_mut).map(|o| o.errors.clone()).unwrap_or_default()
     }
 
     /// Each site's floor, in scenario order.

@@ -4,8 +4,8 @@
 //!
 //! A [`Simulation`] is one replication of a [`Scenario`](navbat_scenario::Scenario): a Bevy
 //! `World` in which each site is an entity carrying its floor ([`SiteState`]: lines, officer
-//! counters, kiosks and the people inside), counters and kiosks are entities of their own,
-//! an event calendar keyed by (time, sequence) is a resource, and one system — run by a
+//! counters, kiosks and the people inside), an event calendar keyed by (time, sequence) is a
+//! resource, and one system — run by a
 //! dedicated [`Advance`] schedule on a single-threaded executor — handles every event due up
 //! to a target instant. Three steps:
 //!
@@ -31,25 +31,27 @@
 //! assert_eq!(site.queue_area_min, site.time_in_line_min);
 //! ```
 
+mod calendar;
 mod components;
 mod erlang;
+mod event_loop;
 mod experiment;
 mod face;
+mod floor;
 mod model;
 mod office;
 mod plan;
 mod queue;
+mod record;
 mod sample;
 mod sim;
 mod streams;
 mod tally;
 mod time;
-mod twin;
 mod variant;
 
 pub use crate::components::{
-    Applicant, Calendar, Clock, CounterOf, CounterState, Event, KioskOf, KioskState, People,
-    PersonKey, Scheduled, Server, SiteState, StepTarget, Whereabouts,
+    Applicant, Board, Clock, Event, People, PersonKey, Server, StepTarget, Whereabouts,
 };
 pub use crate::erlang::{
     erlang_b, erlang_c_mean_wait, erlang_c_wait_probability, erlang_c_wait_quantile, mg1_mean_wait,
@@ -58,8 +60,11 @@ pub use crate::erlang::{
 pub use crate::experiment::{
     Expansion, run_expansion, run_models, run_replications, without_kiosks,
 };
+pub use crate::floor::{CounterState, Help, KioskState, SiteState};
 pub use crate::model::{FaceModel, Model};
-pub use crate::office::{CaseExporter, CaseStep, OfficerStep};
+pub use crate::office::{
+    BackOfficeErrors, CaseExporter, CaseStep, CheckOutcome, ConsentAnswer, OfficerStep,
+};
 pub use crate::plan::SitePlan;
 pub use crate::queue::{QueueSpec, queue_scenario};
 pub use crate::sim::{Advance, Simulation};

@@ -1,31 +1,30 @@
 //! Assembling a replication's world and running it: build, step, finish.
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
-use navbat_record::{BreakdownRow, Dimension, ReplicationRecord};
+use navbat_record::ReplicationRecord;
 
-use crate::components::{
-    ArrivalLimit, Calendar, Clock, CounterOf, CounterState, Help, KioskOf, KioskState, People,
-    SiteState, StepTarget, Whereabouts,
-};
+use crate::calendar::Calendar;
+use crate::components::{ArrivalLimit, Board, Clock, StepTarget};
+use crate::event_loop::{Floors, RunState, handle_due_events, office_mut, prime};
 use crate::face::{FaceContext, FaceWorker};
+use crate::floor::SiteState;
 use crate::model::{Model, ModelRes};
-use crate::office::{CaseExporter, Office};
+use crate::office::{BackOfficeErrors, CaseExporter, Office};
+use crate::record::BackOfficeBooks;
 use crate::streams::Streams;
-use crate::tally::{Cell, Cells, SiteTally, SiteTotals, Tally};
+use crate::tally::{Cells, SiteTally, Tally};
 use crate::time::SimTime;
-use crate::twin::{Floors, RunState, handle_due_events, prime};
 
 /// The schedule that advances the twin; one pass handles every event up to [`StepTarget`].
 #[derive(ScheduleLabel, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Advance;
 
 /// One replication of a scenario: a Bevy `World` in which each site is an entity carrying
-/// its floor ([`SiteState`]: lines, counters, kiosks, people), counters and kiosks are
-/// entities of their own, and the [`Advance`] schedule moves the clock.
+/// its floor ([`SiteState`]: lines, counters, kiosks, people), and the [`Advance`] schedule
+/// moves the clock.
 ///
 /// Build it with [`Simulation::new`], move it with [`Simulation::step_until`] (the planner
 /// window does this once per frame) or [`Simulation::run_to_end`], then read the
@@ -88,71 +87,8 @@ impl Simulation {
         let mut world = World::new();
         let sc = &model.scenario;
         let mut sites = Vec::with_capacity(sc.sites.len());
-        for (s, site) in sc.sites.iter().enumerate() {
-            let mut counters = Vec::new();
-            for (g, group) in site.counters.iter().enumerate() {
-                for _ in 0..group.count {
-                    counters.push(CounterState {
-                        group: u16::try_from(g).unwrap_or(u16::MAX),
-                        on_duty: false,
-                        overtime: false,
-                        serving: None,
-                        session: 0,
-                        busy_since: model.start,
-                        duty_since: None,
-                        next_shift: 0,
-                        shift_end: model.start,
-                    });
-                }
-            }
-            let mut kiosks = Vec::new();
-            for (g, group) in site.kiosks.iter().enumerate() {
-                for _ in 0..group.count {
-                    kiosks.push(KioskState {
-                        group: u16::try_from(g).unwrap_or(u16::MAX),
-                        capabilities: group.capabilities,
-                        up: true,
-                        serving: None,
-                        session: 0,
-                        busy_since: model.start,
-                        down_since: model.start,
-                        help: Help::None,
-                    });
-                }
-            }
-            let (n_counters, n_kiosks) = (counters.len(), kiosks.len());
-            let site_e = world
-                .spawn(SiteState {
-                    open: false,
-                    close_at: model.start,
-                    next_window: 0,
-                    piece: 0,
-                    arrivals: crate::plan::Arrivals::starting_at(model.start),
-                    month: 0,
-                    hour: (0, 0, 0),
-                    counter_line: [VecDeque::new(), VecDeque::new()],
-                    kiosk_line: VecDeque::new(),
-                    counters,
-                    kiosks,
-                    people: People::default(),
-                    counter_waiting: 0,
-                    idle_counters: 0,
-                    generalists: model.group_handles.get(s).is_some_and(|h| h.iter().all(|&h| h)),
-                    kiosk_waiting: 0,
-                    face_session: None,
-                    assistants_free: site.floor_assistants,
-                    assist_line: VecDeque::new(),
-                })
-                .id();
-            for index in 0..n_counters {
-                let index = u16::try_from(index).unwrap_or(u16::MAX);
-                world.spawn(CounterOf { site: site_e, index });
-            }
-            for index in 0..n_kiosks {
-                let index = u16::try_from(index).unwrap_or(u16::MAX);
-                world.spawn(KioskOf { site: site_e, index });
-            }
-            sites.push(site_e);
+        for s in 0..sc.sites.len() {
+            sites.push(world.spawn(SiteState::new(&model, s)).id());
         }
         let n = sites.len();
         world.insert_resource(ModelRes(model.clone()));
@@ -169,7 +105,7 @@ impl Simulation {
             face,
             face_worker: None,
             office,
-            board: vec![crate::components::Board::default(); n],
+            board: vec![Board::default(); n],
             transfers: Default::default(),
         });
         world.insert_resource(Tally {
@@ -215,7 +151,7 @@ impl Simulation {
             _ => None,
         };
         let auditor = worker.as_ref().map(FaceWorker::auditor);
-        if let Some(office) = run.office.as_mut().map(crate::twin::office_mut) {
+        if let Some(office) = run.office.as_mut().map(office_mut) {
             office.set_auditor(auditor);
         }
         run.face_worker = worker;
@@ -255,6 +191,15 @@ impl Simulation {
         self.step_until(self.model.end);
     }
 
+    /// What went wrong between the back office and its case store so far: nothing in a
+    /// sound scenario (see [`BackOfficeErrors`]); nothing without a back office either.
+    pub fn back_office_errors(&mut self) -> BackOfficeErrors {
+        let Some(mut run) = self.world.get_resource_mut::<RunState>() else {
+            return BackOfficeErrors::default();
+        };
+        run.office.as_mut().map(office_mut).map(|o| o.errors.clone()).unwrap_or_default()
+    }
+
     /// Each site's floor, in scenario order.
     pub fn floors(&self) -> Vec<&SiteState> {
         let run = self.world.resource::<RunState>();
@@ -271,142 +216,38 @@ impl Simulation {
             self.model.end
         };
         let mut tally = self.world.remove_resource::<Tally>().unwrap_or_default();
-        let n_sites = tally.sites.len();
-        let mut sla_by_service: Vec<Vec<[u64; 2]>> = Vec::new();
-        let (back_office, open_cases) = match self.world.get_resource_mut::<RunState>() {
-            Some(mut run) => match run.office.as_mut().map(crate::twin::office_mut) {
-                Some(office) => {
-                    office.settle_audits();
-                    for (t, c) in tally.sites.iter_mut().zip(&office.sites) {
-                        t.cases = c.clone();
-                    }
-                    for (t, f) in tally.sites.iter_mut().zip(&office.face) {
-                        t.face_search = *f;
-                    }
-                    sla_by_service = office.sla_by_service.clone();
-                    office.finish(n_sites)
-                }
-                None => (Vec::new(), Vec::new()),
-            },
-            None => (Vec::new(), Vec::new()),
-        };
-        let sc = &self.model.scenario;
-        let horizon_ms = end.0 - self.model.start.0;
-        let clip = |(a, b): &(i64, i64)| (b.min(&end.0) - a).max(0);
+        let office = self.close_office(&mut tally);
         let floors = self.floors();
-        let sites = tally
-            .sites
-            .iter_mut()
-            .zip(floors)
-            .enumerate()
-            .map(|(s, (t, floor))| {
-                let mut in_system = 0;
-                // People still in a line: their time so far counts on both sides of
-                // Little's law.
-                for a in floor.people.iter() {
-                    if a.at != Whereabouts::InService {
-                        t.time_in_line_ms += i128::from(end.0 - a.queued_at.0);
-                    }
-                    in_system += u64::from(a.counted);
-                }
-                for c in &floor.counters {
-                    if c.serving.is_some() {
-                        t.busy_ms += end.0 - c.busy_since.0;
-                    }
-                    if let Some(since) = c.duty_since {
-                        t.duty_ms += end.0 - since.0;
-                    }
-                }
-                for k in &floor.kiosks {
-                    if k.serving.is_some() {
-                        t.kiosk_busy_ms += end.0 - k.busy_since.0;
-                    }
-                    if !k.up {
-                        t.kiosk_down_ms += end.0 - k.down_since.0;
-                    }
-                }
-                t.touch(end);
-                let totals = SiteTotals {
-                    kiosks: u32::try_from(floor.kiosks.len()).unwrap_or(u32::MAX),
-                    floor_assistants: sc.sites[s].floor_assistants,
-                    open_ms: self.model.plans[s].open.iter().map(clip).sum(),
-                    horizon_ms,
-                    in_system_end: in_system,
-                    cases_open_end: open_cases.get(s).copied().unwrap_or(0),
-                };
-                t.record(self.replication, &sc.sites[s].id, totals)
-            })
-            .collect();
-        let mut breakdown = Vec::new();
-        for (s, t) in tally.sites.iter().enumerate() {
-            let site = &sc.sites[s].id;
-            let mut rows = |dimension, cells: &[Cell], key: &dyn Fn(usize) -> String| {
-                for (i, c) in cells.iter().enumerate() {
-                    breakdown.push(BreakdownRow {
-                        replication: self.replication,
-                        site: site.clone(),
-                        dimension,
-                        key: key(i),
-                        arrivals: c.arrivals,
-                        served: c.served,
-                        served_kiosk: c.served_kiosk,
-                        abandoned: c.abandoned,
-                        mean_wait_min: if c.served == 0 {
-                            0.0
-                        } else {
-                            c.wait_ms as f64 / c.served as f64 / crate::time::MINUTE_MS as f64
-                        },
-                        sla_cases: 0,
-                        sla_met: 0,
-                    });
-                }
-            };
-            rows(Dimension::Service, &t.cells.by_service(), &|i| sc.services[i].id.clone());
-            rows(Dimension::Segment, &t.cells.by_segment(), &|i| sc.segments[i].id.clone());
-            rows(Dimension::Month, &t.cells.by_month(), &|i| self.model.months[i].1.clone());
-            rows(Dimension::WeekdayHour, &t.cells.by_weekday_hour(), &|i| {
-                const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-                format!("{} {:02}", DAYS[i / 24], i % 24)
-            });
+        crate::record::replication_record(
+            &self.model,
+            self.replication,
+            self.events(),
+            end,
+            &mut tally,
+            &floors,
+            office,
+        )
+    }
+
+    /// Settles the back office's audits, copies its per-site counts into `tally`, and hands
+    /// over what goes into the record (nothing without a back office).
+    fn close_office(&mut self, tally: &mut Tally) -> BackOfficeBooks {
+        let n_sites = tally.sites.len();
+        let Some(mut run) = self.world.get_resource_mut::<RunState>() else {
+            return BackOfficeBooks::default();
+        };
+        let Some(office) = run.office.as_mut().map(office_mut) else {
+            return BackOfficeBooks::default();
+        };
+        office.settle_audits();
+        for (t, c) in tally.sites.iter_mut().zip(&office.sites) {
+            t.cases = c.clone();
         }
-        // SLA compliance by service, from the back office.
-        for row in breakdown.iter_mut().filter(|r| r.dimension == Dimension::Service) {
-            let site = sc.sites.iter().position(|x| x.id == row.site);
-            let service = sc.services.iter().position(|x| x.id == row.key);
-            if let (Some(si), Some(vi)) = (site, service)
-                && let Some(cell) = sla_by_service.get(si).and_then(|v| v.get(vi))
-            {
-                row.sla_cases = cell[0];
-                row.sla_met = cell[1];
-            }
+        for (t, f) in tally.sites.iter_mut().zip(&office.face) {
+            t.face_search = *f;
         }
-        let mut face = Vec::new();
-        if self.model.face.is_some() {
-            for (s, t) in tally.sites.iter().enumerate() {
-                for (g, cell) in t.face.iter().enumerate() {
-                    face.push(navbat_record::FaceRow {
-                        replication: self.replication,
-                        site: sc.sites[s].id.clone(),
-                        age_band: if g / 2 == 1 { "elderly" } else { "adult" }.to_owned(),
-                        sex: if g % 2 == 1 { "female" } else { "male" }.to_owned(),
-                        attempts: cell[0],
-                        failed_to_acquire: cell[1],
-                        false_non_matches: cell[2],
-                        searches: t.face_search[g][0],
-                        adjudications: t.face_search[g][1],
-                        extra_min: t.face_extra_ms[g] as f64 / crate::time::MINUTE_MS as f64,
-                    });
-                }
-            }
-            face.retain(|r| r.attempts > 0 || r.searches > 0);
-        }
-        ReplicationRecord {
-            replication: self.replication,
-            events: self.events(),
-            sites,
-            breakdown,
-            face,
-            back_office,
-        }
+        let sla_by_service = office.sla_by_service.clone();
+        let (rows, open_cases) = office.finish(n_sites);
+        BackOfficeBooks { rows, open_cases, sla_by_service }
     }
 }

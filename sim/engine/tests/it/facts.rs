@@ -76,3 +76,17 @@ fn a_service_with_its_own_production_time_keeps_to_it() {
     }
     assert!(seen[0] > 100 && seen[1] > 100, "{seen:?} productions seen");
 }
+
+#[test]
+fn the_case_store_refuses_nothing_on_the_pilot() {
+    // The office counts what the store refuses instead of dropping it: a refusal would be
+    // a case the engine moved wrongly. 75 days see pickups, appeals and 30-day timers.
+    let mut sim = Simulation::new(shortened(pilot(), 75), 11, 2);
+    sim.run_to_end();
+    let errors = sim.back_office_errors();
+    assert_eq!((errors.refused, errors.drives_cut_short), (0, 0), "{errors:?}");
+    // E-Rozilik's answers take hours; some come after the consent step's timer fired.
+    assert!(errors.late_answers > 0, "{errors:?}");
+    let record = sim.finish();
+    assert!(record.sites.iter().map(|s| s.cases_delivered).sum::<u64>() > 1_000);
+}

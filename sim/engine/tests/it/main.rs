@@ -1,7 +1,6 @@
 //! The engine against queueing theory, its own invariants, and reproducibility.
 
 mod assistance;
-mod calendar;
 mod determinism;
 mod facts;
 mod invariants;

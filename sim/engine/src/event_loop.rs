@@ -1,0 +1,239 @@
+//! The event loop: one system pops every due event and hands it to the floor of its site.
+//!
+//! Running the whole schedule per event would cost far more than handling the event (see
+//! ARCHITECTURE.md), so a schedule pass handles a batch: all events up to [`StepTarget`].
+//! Each handler is a method of [`SiteState`] (see the `floor` module) that receives the
+//! site's slice of the run — its random streams and tally, the calendar and the prepared
+//! model — as an [`Env`]; back-office events go to the office.
+
+use bevy_ecs::prelude::*;
+
+use crate::calendar::Calendar;
+use crate::components::{ArrivalLimit, Board, Clock, Event, OFFICE, StepTarget};
+use crate::face::{FaceContext, FaceWorker};
+use crate::floor::{SiteState, Transfers};
+use crate::model::{Model, ModelRes};
+use crate::office::Office;
+use crate::streams::{PURPOSES, Purpose, StreamRng, Streams};
+use crate::tally::{SiteTally, Tally};
+use crate::time::SimTime;
+
+/// Per-replication state that is not an entity: streams, site entities, request count.
+#[derive(Resource, Debug)]
+pub(crate) struct RunState {
+    /// Random streams.
+    pub(crate) streams: Streams,
+    /// Site entities by scenario index.
+    pub(crate) sites: Vec<Entity>,
+    /// Requests so far, portal included (everyone: for the arrival limit and ids).
+    pub(crate) requests: u64,
+    /// This replication's Face-ID (population and gallery), when Face-ID is on.
+    pub(crate) face: Option<std::sync::Arc<FaceContext>>,
+    /// The thread that makes Face-ID sessions ahead of the floor, when one is running.
+    pub(crate) face_worker: Option<FaceWorker>,
+    /// The back office, when the scenario has case workflows. (A mutex only to make the
+    /// resource `Sync`: the case store's callbacks are `Send` alone; it is never locked,
+    /// only reached through `get_mut`.)
+    pub(crate) office: Option<std::sync::Mutex<Office>>,
+    /// What the app announces of each site (updated after each of its events).
+    pub(crate) board: Vec<Board>,
+    /// People travelling between sites on the app's advice.
+    pub(crate) transfers: Transfers,
+}
+
+/// The cached query that reaches a site's floor without a per-call type lookup.
+#[derive(Resource)]
+pub(crate) struct Floors(pub(crate) QueryState<(Entity, &'static mut SiteState)>);
+
+/// The system: handles every event due up to the step target.
+pub(crate) fn handle_due_events(world: &mut World) {
+    let until = world.resource::<StepTarget>().until;
+    let model = world.resource::<ModelRes>().0.clone();
+    let limit = world.get_resource::<ArrivalLimit>().copied();
+    let routing = model.scenario.routing.is_some();
+    let (handled, last) = with_parts(world, |world, parts| {
+        let (mut handled, mut last) = (0u64, None);
+        // Each site's floor is looked up once a pass, not once an event. Floors iterate in
+        // the order they were spawned (site order), so the guess is right at once.
+        let sites = &parts.run.sites;
+        let mut by_site: Vec<Option<Mut<'_, SiteState>>> = sites.iter().map(|_| None).collect();
+        for (k, (e, floor)) in parts.floors.0.iter_mut(world).enumerate() {
+            let i =
+                if sites.get(k) == Some(&e) { Some(k) } else { sites.iter().position(|&x| x == e) };
+            if let Some(slot) = i.and_then(|i| by_site.get_mut(i)) {
+                *slot = Some(floor);
+            }
+        }
+        let mut floors: Vec<Option<&mut SiteState>> =
+            by_site.iter_mut().map(|f| f.as_mut().map(|f| f.bypass_change_detection())).collect();
+        // What every event of the pass shares is looked up once.
+        let run = &mut *parts.run;
+        let fixed =
+            Fixed { face: run.face.as_deref(), face_worker: run.face_worker.as_ref(), limit };
+        let mut office = run.office.as_mut().map(office_mut);
+        while let Some(s) = parts.cal.pop_due(until) {
+            if s.site == OFFICE {
+                if let Some(office) = office.as_deref_mut() {
+                    office.handle(s.event, s.time, &model, parts.cal);
+                }
+                handled += 1;
+                last = Some(s.time);
+                continue;
+            }
+            let site = s.site as usize;
+            let Some(floor) = floors.get_mut(site).and_then(Option::as_deref_mut) else {
+                continue;
+            };
+            let plain = model.plain.get(site).copied().unwrap_or(false);
+            let mut env = Env {
+                fixed: &fixed,
+                board: &run.board,
+                transfers: &mut run.transfers,
+                office: office.as_deref_mut(),
+                cal: parts.cal,
+                rng: run.streams.site_mut(site),
+                tally: &mut parts.tally.sites[site],
+                requests: &mut run.requests,
+                model: &model,
+                site,
+                now: s.time,
+            };
+            // The events that follow at the same site are handled with the same `Env`.
+            let mut s = s;
+            loop {
+                if plain {
+                    floor.handle::<true>(s.event, &mut env);
+                } else {
+                    floor.handle::<false>(s.event, &mut env);
+                }
+                handled += 1;
+                last = Some(s.time);
+                // The board is updated after each event (below), with `Env` let go.
+                if routing {
+                    break;
+                }
+                match env.cal.pop_due_at(until, s.site) {
+                    Some(next) => {
+                        s = next;
+                        env.now = s.time;
+                    }
+                    None => break,
+                }
+            }
+            // Only the app's routing reads the board.
+            if routing && let Some(b) = run.board.get_mut(site) {
+                *b = floor.board();
+            }
+        }
+        (handled, last)
+    });
+    let mut clock = world.resource_mut::<Clock>();
+    clock.events += handled;
+    if let Some(t) = last {
+        clock.last_event = t;
+    }
+    clock.now = clock.now.max(until.min(model.end));
+}
+
+/// The resources a pass borrows while it walks the calendar.
+pub(crate) struct Parts<'a> {
+    pub(crate) cal: &'a mut Calendar,
+    pub(crate) run: &'a mut RunState,
+    pub(crate) tally: &'a mut Tally,
+    pub(crate) floors: &'a mut Floors,
+}
+
+/// Takes the calendar, run state, tally and floor query out of the world for `f`.
+pub(crate) fn with_parts<R>(
+    world: &mut World,
+    f: impl FnOnce(&mut World, &mut Parts<'_>) -> R,
+) -> R {
+    world.resource_scope(|world, mut cal: Mut<Calendar>| {
+        world.resource_scope(|world, mut run: Mut<RunState>| {
+            world.resource_scope(|world, mut tally: Mut<Tally>| {
+                world.resource_scope(|world, mut floors: Mut<Floors>| {
+                    let mut parts = Parts {
+                        cal: &mut cal,
+                        run: &mut run,
+                        tally: &mut tally,
+                        floors: &mut floors,
+                    };
+                    f(world, &mut parts)
+                })
+            })
+        })
+    })
+}
+
+/// What stays the same for every event of a pass.
+pub(crate) struct Fixed<'a> {
+    pub(crate) face: Option<&'a FaceContext>,
+    pub(crate) face_worker: Option<&'a FaceWorker>,
+    pub(crate) limit: Option<ArrivalLimit>,
+}
+
+/// What a site's handlers may touch besides the floor itself.
+pub(crate) struct Env<'a> {
+    pub(crate) fixed: &'a Fixed<'a>,
+    pub(crate) board: &'a [Board],
+    pub(crate) transfers: &'a mut Transfers,
+    pub(crate) office: Option<&'a mut Office>,
+    pub(crate) cal: &'a mut Calendar,
+    pub(crate) rng: &'a mut [StreamRng; PURPOSES],
+    pub(crate) tally: &'a mut SiteTally,
+    pub(crate) requests: &'a mut u64,
+    pub(crate) model: &'a Model,
+    pub(crate) site: usize,
+    pub(crate) now: SimTime,
+}
+
+impl Env<'_> {
+    pub(crate) fn rng(&mut self, p: Purpose) -> &mut StreamRng {
+        &mut self.rng[p.site_slot()]
+    }
+
+    #[inline(always)]
+    pub(crate) fn schedule(&mut self, at: SimTime, event: Event) {
+        self.cal.schedule(at, self.site as u32, event);
+    }
+}
+
+/// The office behind its mutex (poisoning cannot happen: nothing locks it).
+pub(crate) fn office_mut(m: &mut std::sync::Mutex<Office>) -> &mut Office {
+    m.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Primes every site of a freshly built world.
+pub(crate) fn prime(world: &mut World) {
+    let model = world.resource::<ModelRes>().0.clone();
+    let limit = world.get_resource::<ArrivalLimit>().copied();
+    with_parts(world, |world, parts| {
+        for site in 0..parts.run.sites.len() {
+            let Ok((_, mut floor)) = parts.floors.0.get_mut(world, parts.run.sites[site]) else {
+                continue;
+            };
+            let fixed = Fixed {
+                face: parts.run.face.as_deref(),
+                face_worker: parts.run.face_worker.as_ref(),
+                limit,
+            };
+            let mut env = Env {
+                fixed: &fixed,
+                board: &parts.run.board,
+                transfers: &mut parts.run.transfers,
+                office: parts.run.office.as_mut().map(office_mut),
+                cal: parts.cal,
+                rng: parts.run.streams.site_mut(site),
+                tally: &mut parts.tally.sites[site],
+                requests: &mut parts.run.requests,
+                model: &model,
+                site,
+                now: model.start,
+            };
+            floor.prime(&mut env);
+        }
+        if let Some(office) = parts.run.office.as_mut().map(office_mut) {
+            office.prime(parts.cal);
+        }
+    });
+}

@@ -1,0 +1,464 @@
+//! Cases: opened for a request, driven through their definition's steps, answered by the
+//! world (Face-ID, payment, checks, consents, production, pickup, appeals, timers), and
+//! tallied when they finish.
+
+use std::sync::PoisonError;
+
+use navbat_workflow::{
+    CaseId, Event as CaseEvent, Facts, MatchInputs, Outcome, Pseudonym, Resolution, Skill, Trigger,
+};
+use rand::{RngExt, SeedableRng};
+use rand_distr::Distribution;
+use rand_pcg::Pcg32;
+
+use super::{
+    AT_ONCE, CaseStep, CheckOutcome, ConsentAnswer, Meta, Office, PickupVisit, Request,
+    ServiceInfo, meta_mut, ts,
+};
+use crate::calendar::Calendar;
+use crate::components::{Event, OFFICE};
+use crate::model::Model;
+use crate::streams::{Purpose, person_stream};
+use crate::time::{DAY_MS, HOUR_MS, SimTime, minutes_to_ms};
+
+impl Office {
+    /// Opens the case of `r` at `now` and drives it as far as it goes at once.
+    pub(crate) fn open(&mut self, r: Request, now: SimTime, model: &Model, cal: &mut Calendar) {
+        let Some(w) = self.workflows(model) else { return };
+        let Some(info) = self.services.get(usize::from(r.service)) else { return };
+        let mut draw = person_stream(self.seed, self.replication, Purpose::Case, r.person);
+        let mut rng = Pcg32::from_rng(&mut draw);
+        let pay_now = rng.random::<f64>() < w.pay_at_visit;
+        let pay_never = !pay_now && rng.random::<f64>() < w.never_pay;
+        let candidate = if info.dedup {
+            let c = match r.searched {
+                Some(c) => c,
+                None => self.matcher.as_ref().and_then(|m| m.national_best(r.template.as_ref())),
+            };
+            if r.counted {
+                let cell = &mut self.face[r.site][r.group];
+                cell[0] += 1;
+            }
+            c
+        } else {
+            None
+        };
+        // The case's facts (first issue, minor applicant...) in the scenario's shares.
+        let mut facts = Facts::default();
+        for &(bit, share) in &info.facts {
+            if rng.random::<f64>() < share {
+                facts.0 |= 1 << bit;
+            }
+        }
+        let opened = self.store.open(info.id, Pseudonym(r.person), facts, ts(now));
+        let Some(out) = self.errors.check(opened) else { return };
+        let id = out.case;
+        let slot = (id.0 & 0xffff_ffff) as usize;
+        if self.meta.len() <= slot {
+            self.meta.resize_with(slot + 1, || None);
+        }
+        self.meta[slot] = Some(Meta {
+            id,
+            site: r.site as u16,
+            service: r.service,
+            segment: r.segment,
+            person: r.person,
+            arrived: r.arrived,
+            counted: r.counted,
+            officer_contact: r.officer_contact,
+            group: r.group as u8,
+            pay_now,
+            pay_never,
+            verify_score: r.verify_score,
+            candidate,
+            rng,
+        });
+        if r.counted {
+            self.sites[r.site].opened += 1;
+        }
+        self.after(&out, now, cal);
+        self.drive(id, now, model, cal);
+    }
+
+    /// Schedules what the case's current step waits for, applying at once what happens at
+    /// once (capture, payment during the visit).
+    pub(super) fn drive(&mut self, id: CaseId, now: SimTime, model: &Model, cal: &mut Calendar) {
+        let Some(w) = self.workflows(model) else { return };
+        for _ in 0..AT_ONCE {
+            let Some(step) = self.store.current_step(id) else { return };
+            if step.task.is_some() || step.outcome.is_some() {
+                return;
+            }
+            let has = |t: Trigger| step.on.iter().any(|tr| tr.trigger == t);
+            let (match_, paid, check, consent, produced, collected, appealed) = (
+                has(Trigger::MatchPass) || has(Trigger::MatchFail),
+                has(Trigger::Paid),
+                has(Trigger::CheckClear),
+                has(Trigger::ConsentGiven),
+                has(Trigger::Produced),
+                has(Trigger::Collected),
+                has(Trigger::Appealed),
+            );
+            let captured = has(Trigger::Captured);
+            let Some(m) = meta_mut(&mut self.meta, id) else { return };
+            let site = m.site;
+            let later = |ms: f64| SimTime(now.0 + (ms.max(0.0) as i64).max(1));
+            if captured {
+                let applied = self.store.apply(id, CaseEvent::Captured, ts(now));
+                let Some(out) = self.errors.check(applied) else { return };
+                self.after(&out, now, cal);
+                continue;
+            }
+            if match_ {
+                let at = SimTime(now.0 + self.match_latency_ms.max(1));
+                cal.schedule(at, OFFICE, Event::Case(id.0, CaseStep::Match));
+                return;
+            }
+            if paid {
+                if m.pay_now {
+                    m.pay_now = false;
+                    let applied = self.store.apply(id, CaseEvent::Paid, ts(now));
+                    let Some(out) = self.errors.check(applied) else { return };
+                    self.after(&out, now, cal);
+                    continue;
+                }
+                if !m.pay_never {
+                    let days = self.samplers.pay_later_days.sample(&mut m.rng);
+                    cal.schedule(
+                        later(days * DAY_MS as f64),
+                        OFFICE,
+                        Event::Case(id.0, CaseStep::Pay),
+                    );
+                }
+                return;
+            }
+            if check {
+                let u: f64 = m.rng.random();
+                let result = if u < w.check_hit {
+                    CheckOutcome::Hit
+                } else if u < w.check_hit + w.check_failed {
+                    CheckOutcome::Failed
+                } else {
+                    CheckOutcome::Clear
+                };
+                let min = self.samplers.check_minutes.sample(&mut m.rng);
+                cal.schedule(
+                    later(min * 60_000.0),
+                    OFFICE,
+                    Event::Case(id.0, CaseStep::Check(result)),
+                );
+                return;
+            }
+            if consent {
+                let u: f64 = m.rng.random();
+                let answer = if u < w.consent_refused {
+                    ConsentAnswer::Refused
+                } else if u < w.consent_refused + w.consent_no_answer {
+                    ConsentAnswer::NoAnswer
+                } else {
+                    ConsentAnswer::Given
+                };
+                let hours = self.samplers.consent_hours.sample(&mut m.rng);
+                cal.schedule(
+                    later(hours * HOUR_MS as f64),
+                    OFFICE,
+                    Event::Case(id.0, CaseStep::Consent(answer)),
+                );
+                return;
+            }
+            if produced {
+                let days = match self.services.get(usize::from(m.service)) {
+                    Some(ServiceInfo { production_days: Some(own), .. }) => own.sample(&mut m.rng),
+                    _ => self.samplers.production_days.sample(&mut m.rng),
+                };
+                cal.schedule(
+                    later(days * DAY_MS as f64),
+                    OFFICE,
+                    Event::Case(id.0, CaseStep::Produced),
+                );
+                return;
+            }
+            if collected {
+                if m.rng.random::<f64>() >= w.never_collect {
+                    let days = self.samplers.pickup_days.sample(&mut m.rng);
+                    let at = visit_time(
+                        model,
+                        usize::from(site),
+                        later(days * DAY_MS as f64),
+                        &mut m.rng,
+                    );
+                    if let Some(at) = at {
+                        cal.schedule(at, u32::from(site), Event::Pickup(id.0));
+                    }
+                }
+                return;
+            }
+            if appealed {
+                if m.rng.random::<f64>() < w.appeal {
+                    // Within the first three weeks of the appeal window.
+                    let days = 1.0 + 20.0 * m.rng.random::<f64>();
+                    cal.schedule(
+                        later(days * DAY_MS as f64),
+                        OFFICE,
+                        Event::Case(id.0, CaseStep::Appeal),
+                    );
+                }
+                return;
+            }
+            return;
+        }
+        self.errors.drives_cut_short += 1;
+    }
+
+    /// Books what an outcome did: timers, tasks, decisions, the end of the case.
+    pub(super) fn after(&mut self, out: &Outcome, now: SimTime, cal: &mut Calendar) {
+        let counted = self.meta(out.case).is_some_and(|m| m.counted);
+        let site = self.meta(out.case).map_or(0, |m| usize::from(m.site));
+        let group = self.meta(out.case).map_or(0, |m| usize::from(m.group));
+        if let Some(due) = out.timer_set {
+            self.wake_for_timer(SimTime(due.0.max(now.0)), cal);
+        }
+        if let Some(trigger) = out.trigger
+            && counted
+        {
+            let t = &mut self.sites[site];
+            match trigger {
+                Trigger::MatchPass
+                | Trigger::MatchFail
+                | Trigger::MatchInconclusive
+                | Trigger::CheckClear
+                | Trigger::CheckHit
+                | Trigger::CheckFailed => t.automated += 1,
+                Trigger::Approved | Trigger::Rejected => t.reviewed += 1,
+                Trigger::Appealed => t.appeals[0] += 1,
+                _ => {}
+            }
+        }
+        if let Some((_, skill)) = out.task_opened {
+            if now >= self.warm_up_end {
+                self.skills[skill.index()].opened += 1;
+            }
+            if skill == Skill::BiometricAdjudication && counted {
+                self.sites[site].adjudications += 1;
+                self.face[site][group][1] += 1;
+            }
+            self.dispatch(skill, now, cal);
+        }
+        self.drain();
+    }
+
+    /// Makes sure the office wakes at `due` to fire timers. The calendar holds one timer
+    /// wake-up at a time, for the earliest armed timer, not one entry per case: a year's
+    /// 30- and 90-day timers would otherwise fill it with a hundred thousand entries.
+    pub(super) fn wake_for_timer(&mut self, due: SimTime, cal: &mut Calendar) {
+        if self.timer_wake.is_none_or(|t| due < t) {
+            self.timer_wake = Some(due);
+            cal.schedule(due, OFFICE, Event::Case(0, CaseStep::Timer));
+        }
+    }
+
+    /// Tallies and drops the cases the store handed back as finished.
+    pub(super) fn drain(&mut self) {
+        // The sink's list and this spare one swap places, so no list is allocated a case.
+        let mut done = std::mem::take(&mut self.spare);
+        std::mem::swap(
+            &mut *self.finished.lock().unwrap_or_else(PoisonError::into_inner),
+            &mut done,
+        );
+        for case in done.drain(..) {
+            let slot = (case.id.0 & 0xffff_ffff) as usize;
+            let Some(meta) = self.meta.get_mut(slot).and_then(Option::take) else { continue };
+            if meta.id != case.id {
+                continue;
+            }
+            if let Some(export) = self.export.as_mut() {
+                export(self.store.catalog(), &case);
+            }
+            if !meta.counted {
+                continue;
+            }
+            let t = &mut self.sites[usize::from(meta.site)];
+            let st = &case.state;
+            match st.resolution {
+                Some(Resolution::Delivered) => {
+                    t.delivered += 1;
+                    t.end_to_end.add((st.last_at.0 - meta.arrived.0) / crate::tally::E2E_SCALE);
+                    if !meta.officer_contact {
+                        t.no_officer += 1;
+                    }
+                }
+                Some(Resolution::Refused) => t.refused += 1,
+                Some(_) => t.lapsed += 1,
+                None => {}
+            }
+            let service = self.store.catalog().get(st.service);
+            if let Some(s) = service
+                && let Some(status) =
+                    navbat_workflow::sla_status(s, self.store.calendar(), st, st.last_at)
+                && status.stopped.is_some()
+            {
+                let met = status.state == navbat_workflow::SlaState::OnTime;
+                t.sla[0] += 1;
+                t.sla[1] += u64::from(met);
+                if let Some(cell) = self
+                    .sla_by_service
+                    .get_mut(usize::from(meta.site))
+                    .and_then(|v| v.get_mut(usize::from(meta.service)))
+                {
+                    cell[0] += 1;
+                    cell[1] += u64::from(met);
+                }
+            }
+            // Every chain is verified: by the worker when there is one, else here.
+            let site = usize::from(meta.site);
+            let left = match &self.auditor {
+                Some(auditor) => auditor.audit(site, case),
+                None => Some(case),
+            };
+            if let Some(case) = left {
+                let verified = navbat_workflow::verify_chain(&case).is_ok();
+                self.sites[site].audit[usize::from(!verified)] += 1;
+            }
+        }
+        self.spare = done;
+    }
+
+    pub(super) fn case_event(
+        &mut self,
+        id: CaseId,
+        step: CaseStep,
+        now: SimTime,
+        model: &Model,
+        cal: &mut Calendar,
+    ) {
+        if step == CaseStep::Timer {
+            if self.timer_wake != Some(now) {
+                // An earlier wake-up replaced this one.
+                return;
+            }
+            self.timer_wake = None;
+            self.fire_timers(now, model, cal);
+            if let Some((due, _)) = self.store.next_due_timer() {
+                self.wake_for_timer(SimTime(due.0.max(now.0 + 1)), cal);
+            }
+            return;
+        }
+        let liveness = self.liveness;
+        let Some(m) = self.meta(id) else { return };
+        let event = match step {
+            CaseStep::Match => {
+                let live = liveness.map_or(1.0, |b| b.sample(&mut m.rng)) as f32;
+                CaseEvent::Matched(MatchInputs {
+                    verify_score: m.verify_score,
+                    liveness_score: live,
+                    best_candidate_score: m.candidate,
+                })
+            }
+            CaseStep::Pay => CaseEvent::Paid,
+            CaseStep::Check(outcome) => CaseEvent::CheckReturned(outcome.into()),
+            CaseStep::Consent(ConsentAnswer::Given) => CaseEvent::ConsentGiven,
+            CaseStep::Consent(ConsentAnswer::Refused) => CaseEvent::ConsentRefused,
+            CaseStep::Consent(ConsentAnswer::NoAnswer) => CaseEvent::ConsentTimedOut,
+            CaseStep::Produced => CaseEvent::Produced,
+            CaseStep::Appeal => CaseEvent::Appealed,
+            CaseStep::Timer => return,
+        };
+        self.fire_timers(now, model, cal);
+        let applied = self.store.apply(id, event, ts(now));
+        let Some(out) = self.errors.check_answer(applied) else { return };
+        self.after(&out, now, cal);
+        self.drive(id, now, model, cal);
+    }
+
+    /// Fires every timer due by `now` and drives the cases they moved, so an event that
+    /// arrives late meets the state its case is in.
+    pub(super) fn fire_timers(&mut self, now: SimTime, model: &Model, cal: &mut Calendar) {
+        // On a refusal the timers fired before it stay fired, but their outcomes are lost:
+        // counted, as every refusal is.
+        let fired = self.store.fire_due(ts(now));
+        let Some(outs) = self.errors.check(fired) else { return };
+        for out in &outs {
+            self.after(out, now, cal);
+            self.drive(out.case, now, model, cal);
+        }
+    }
+
+    /// The person of case `id` comes to collect: what the floor needs to serve them, or
+    /// `None` when the case no longer waits for a pickup.
+    pub(crate) fn pickup_visit(&mut self, id: u64) -> Option<PickupVisit> {
+        let id = CaseId(id);
+        let waits = self
+            .store
+            .current_step(id)
+            .is_some_and(|s| s.on.iter().any(|t| t.trigger == Trigger::Collected));
+        if !waits {
+            return None;
+        }
+        let (c, k) = (&self.samplers.pickup_counter_minutes, &self.samplers.pickup_kiosk_minutes);
+        let m = meta_mut(&mut self.meta, id)?;
+        let counter_ms = minutes_to_ms(c.sample(&mut m.rng));
+        let kiosk_ms = minutes_to_ms(k.sample(&mut m.rng));
+        Some(PickupVisit {
+            person: m.person,
+            service: m.service,
+            segment: m.segment,
+            counter_ms,
+            kiosk_ms,
+        })
+    }
+
+    /// The document of case `id` was handed over.
+    pub(crate) fn collected(
+        &mut self,
+        id: u64,
+        at_kiosk: bool,
+        now: SimTime,
+        model: &Model,
+        cal: &mut Calendar,
+    ) {
+        let id = CaseId(id);
+        if let Some(m) = self.meta(id)
+            && !at_kiosk
+        {
+            m.officer_contact = true;
+        }
+        self.fire_timers(now, model, cal);
+        let applied = self.store.apply(id, CaseEvent::Collected, ts(now));
+        if let Some(out) = self.errors.check(applied) {
+            self.after(&out, now, cal);
+        }
+    }
+
+    /// The person of case `id` left without collecting: they come back another day.
+    pub(crate) fn pickup_missed(
+        &mut self,
+        id: u64,
+        now: SimTime,
+        model: &Model,
+        cal: &mut Calendar,
+    ) {
+        let id = CaseId(id);
+        let days = {
+            let s = &self.samplers.pickup_days;
+            let Some(m) = meta_mut(&mut self.meta, id) else { return };
+            s.sample(&mut m.rng).max(1.0)
+        };
+        let Some(m) = self.meta(id) else { return };
+        let site = usize::from(m.site);
+        let t = SimTime(now.0 + (days * DAY_MS as f64) as i64);
+        if let Some(at) = visit_time(model, site, t, &mut m.rng) {
+            cal.schedule(at, site as u32, Event::Pickup(id.0));
+        }
+    }
+}
+
+/// A time for a visit on or after `t` while site `site` is open: the first open window that
+/// ends after `t`, at a uniformly drawn moment of its first 80 %.
+fn visit_time(model: &Model, site: usize, t: SimTime, rng: &mut Pcg32) -> Option<SimTime> {
+    let open = &model.plans.get(site)?.open;
+    let i = open.partition_point(|&(_, end)| end <= t.0);
+    let &(start, end) = open.get(i)?;
+    let from = start.max(t.0);
+    let span = ((end - from) as f64 * 0.8).max(0.0);
+    Some(SimTime(from + (rng.random::<f64>() * span) as i64))
+}

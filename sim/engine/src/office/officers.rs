@@ -1,0 +1,163 @@
+//! Back-office officers: working windows, claiming the tasks their skills allow, and
+//! deciding them.
+
+use navbat_workflow::{Decision, Skill, TaskId};
+use rand::{RngExt, SeedableRng};
+use rand_pcg::Pcg32;
+
+use super::{Office, OfficerStep, meta_mut, ts};
+use crate::calendar::Calendar;
+use crate::components::{Event, OFFICE};
+use crate::model::Model;
+use crate::time::{SimTime, minutes_to_ms};
+
+impl Office {
+    /// Lets idle officers on duty who have `skill` claim its waiting tasks.
+    /// Officers are asked in their order; a claim changes only the claimant's bit, so the
+    /// words can be read as they were when the walk reached them.
+    pub(super) fn dispatch(&mut self, skill: Skill, now: SimTime, cal: &mut Calendar) {
+        for w in 0..self.free.len() {
+            let mut idle = self.free[w] & self.skilled[skill.index()][w];
+            while idle != 0 {
+                if self.store.queue_len(skill) == 0 {
+                    return;
+                }
+                let o = w * 64 + idle.trailing_zeros() as usize;
+                idle &= idle - 1;
+                self.claim(o, skill, now, cal);
+            }
+        }
+    }
+
+    /// Brings officer `o`'s bit in [`Office::free`] up to date.
+    pub(super) fn mark(&mut self, o: usize) {
+        let free = self.officers[o].on_duty && self.officers[o].task.is_none();
+        let (word, bit) = (o / 64, 1_u64 << (o % 64));
+        if free {
+            self.free[word] |= bit;
+        } else {
+            self.free[word] &= !bit;
+        }
+    }
+
+    /// Officer `o` claims the oldest task of `skill` they may take; true if they did.
+    pub(super) fn claim(
+        &mut self,
+        o: usize,
+        skill: Skill,
+        now: SimTime,
+        cal: &mut Calendar,
+    ) -> bool {
+        let officer = self.officers[o].id;
+        let claimed = self.store.claim(skill, officer, ts(now));
+        let Some(Some(task)) = self.errors.check(claimed) else { return false };
+        let opened = self.store.task(task).map_or(now.0, |t| t.opened_at.0);
+        if now >= self.warm_up_end {
+            self.skills[skill.index()].waits.add(now.0 - opened);
+        }
+        let sampler = &self.task_time[skill.index()];
+        let minutes = match meta_mut(&mut self.meta, task.case) {
+            Some(m) => {
+                m.officer_contact = true;
+                sampler.sample(&mut m.rng)
+            }
+            None => sampler.sample(&mut Pcg32::seed_from_u64(task.packed())),
+        };
+        self.officers[o].task = Some((task, skill, now));
+        self.mark(o);
+        cal.schedule(
+            SimTime(now.0 + minutes_to_ms(minutes).max(1)),
+            OFFICE,
+            Event::Officer(o as u16, OfficerStep::TaskDone),
+        );
+        true
+    }
+
+    /// Officer `o` is free: takes the next task among their skills, in the team's order.
+    pub(super) fn idle(&mut self, o: usize, now: SimTime, cal: &mut Calendar) {
+        if !self.officers[o].on_duty {
+            return;
+        }
+        let team = self.officers[o].team;
+        for i in 0..self.team_skills[team].len() {
+            let skill = self.team_skills[team][i];
+            if self.store.queue_len(skill) > 0 && self.claim(o, skill, now, cal) {
+                return;
+            }
+        }
+    }
+
+    pub(super) fn officer_event(
+        &mut self,
+        o: usize,
+        step: OfficerStep,
+        now: SimTime,
+        model: &Model,
+        cal: &mut Calendar,
+    ) {
+        let Some(off) = self.officers.get_mut(o) else { return };
+        match step {
+            OfficerStep::On => {
+                let windows = &self.windows[off.team];
+                let Some(&(_, end)) = windows.get(off.next_window) else { return };
+                off.next_window += 1;
+                off.on_duty = true;
+                cal.schedule(SimTime(end), OFFICE, Event::Officer(o as u16, OfficerStep::Off));
+                let idle = off.task.is_none();
+                self.mark(o);
+                if idle {
+                    self.idle(o, now, cal);
+                }
+            }
+            OfficerStep::Off => {
+                off.on_duty = false;
+                if let Some(&(start, _)) = self.windows[off.team].get(off.next_window) {
+                    cal.schedule(SimTime(start), OFFICE, Event::Officer(o as u16, OfficerStep::On));
+                }
+                self.mark(o);
+            }
+            OfficerStep::TaskDone => {
+                let Some((task, skill, since)) = off.task.take() else { return };
+                self.mark(o);
+                if now >= self.warm_up_end {
+                    let s = &mut self.skills[skill.index()];
+                    s.done += 1;
+                    s.busy_ms += now.0 - since.0;
+                }
+                self.decide(task, skill, now, model, cal);
+                self.idle(o, now, cal);
+            }
+        }
+    }
+
+    pub(super) fn decide(
+        &mut self,
+        task: TaskId,
+        skill: Skill,
+        now: SimTime,
+        model: &Model,
+        cal: &mut Calendar,
+    ) {
+        let approve_share = self.approve[skill.index()];
+        let (approve, service) = match self.meta(task.case) {
+            Some(m) => (m.rng.random::<f64>() < approve_share, usize::from(m.service)),
+            None => (true, 0),
+        };
+        let Some(info) = self.services.get(service) else { return };
+        let (yes, no) = info.reasons[skill.index()];
+        let (decision, code) =
+            if approve { (Decision::Approve, yes) } else { (Decision::Reject, no) };
+        let completed = self.store.complete(task, decision, &[code], ts(now));
+        let Some(out) = self.errors.check(completed) else { return };
+        if skill == Skill::Appeal
+            && approve
+            && let Some(m) = self.meta(task.case)
+            && m.counted
+        {
+            let site = usize::from(m.site);
+            self.sites[site].appeals[1] += 1;
+        }
+        self.after(&out, now, cal);
+        self.drive(task.case, now, model, cal);
+    }
+}

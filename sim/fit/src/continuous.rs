@@ -411,22 +411,25 @@ pub(crate) fn weibull_profile(
         let mean_v = s1 / s0;
         let g = mean_v - 1.0 / k;
         let dg = (s2 / s0 - mean_v * mean_v).max(0.0) + 1.0 / (k * k);
+        let newton = k - g / dg;
+        step = (newton - k).abs();
+        if step <= TOLERANCE * k {
+            let (s0, _, _) = sums(newton);
+            let ln_scale = m + v_max + (s0 / events as f64).ln() / newton;
+            return Ok((newton, ln_scale.exp(), iteration));
+        }
         if g > 0.0 {
             hi = k;
         } else {
             lo = k;
         }
-        let mut next = k - g / dg;
-        if !(next > lo && next < hi) {
-            next = if hi.is_finite() { 0.5 * (lo + hi) } else { 2.0 * k };
-        }
-        step = (next - k).abs();
-        k = next;
-        if step <= TOLERANCE * k || g == 0.0 {
-            let (s0, _, _) = sums(k);
-            let ln_scale = m + v_max + (s0 / events as f64).ln() / k;
-            return Ok((k, ln_scale.exp(), iteration));
-        }
+        k = if newton > lo && newton < hi {
+            newton
+        } else if hi.is_finite() {
+            0.5 * (lo + hi)
+        } else {
+            2.0 * k
+        };
     }
     Err(FitError::NoConvergence { model: "weibull", iterations: MAX_ITERATIONS, last_step: step })
 }
@@ -604,6 +607,24 @@ mod tests {
             let d = Distribution::Weibull { shape: shape + dk, scale: scale + dl };
             let ll: f64 = s.sorted().iter().map(|&x| d.ln_pdf(x)).sum();
             assert!(ll < w.log_likelihood);
+        }
+    }
+
+    #[test]
+    fn weibull_never_stops_off_the_root_when_the_profile_hits_exactly_zero() {
+        // Regression: a step that landed on g(k) = 0 exactly once made the iteration double k
+        // and report convergence there (one fit in six at n = 100 was off the root).
+        use rand::SeedableRng;
+        let truth = Distribution::Weibull { shape: 1.6, scale: 4.0 };
+        for seed in 0..300 {
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+            let s = Sample::new(&truth.sample_n(100, &mut rng)).unwrap();
+            let Ok((Distribution::Weibull { shape, .. }, _)) = mle(Family::Weibull, &s) else {
+                unreachable!("weibull fit")
+            };
+            let sk: f64 = s.sorted().iter().map(|x| x.powf(shape)).sum();
+            let skl: f64 = s.sorted().iter().map(|x| x.powf(shape) * x.ln()).sum();
+            assert!((skl / sk - 1.0 / shape - s.mean_ln()).abs() < 1e-10, "seed {seed}");
         }
     }
 

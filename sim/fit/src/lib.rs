@@ -73,6 +73,10 @@ mod sample;
 pub mod shares;
 mod special;
 
+/// The 97.5 % quantile of the standard normal, 1.959963984540054: the half-width, in
+/// standard errors, of every Wald interval here.
+pub const Z_SCORE_95: f64 = special::Z_975;
+
 pub use arrivals::{
     Dispersion, PiecewiseRate, RatePiece, dispersion_test, dispersion_test_by_group,
     garwood_interval, piecewise_rate, piecewise_rate_from_times,

@@ -39,8 +39,10 @@ pub struct GofConfig {
 
 impl GofConfig {
     /// The subsample size used when none is given: large enough that the tests see
-    /// departures of a few hundredths in the CDF, small enough that B = 200 refits of any
-    /// family take a second or two.
+    /// departures of a few hundredths in the CDF, small enough that B = 200 refits take a
+    /// second or so. Measured (release build, two cores): 330 000 simulated service times,
+    /// B = 200, about 1.1 s for gamma, 0.6 s lognormal, 1.1 s Weibull at this size; 43 s,
+    /// 24 s and 27 s testing all 330 000 (`max_n` = the sample size).
     pub const DEFAULT_MAX_N: usize = 10_000;
 
     /// `replicates` bootstrap samples from `seed`, subsampling to [`Self::DEFAULT_MAX_N`].

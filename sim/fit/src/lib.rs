@@ -21,7 +21,7 @@
 //!   Weibull and lognormal.
 //! - **Arrivals** ([`piecewise_rate`], [`dispersion_test`]): a piecewise-constant Poisson
 //!   rate with Garwood's exact intervals; the index-of-dispersion test of daily counts.
-//! - **Shares** ([`shares`], [`logistic_trend`]): category shares with Wilson or
+//! - **Shares** ([`shares()`], [`logistic_trend`]): category shares with Wilson or
 //!   Clopper–Pearson intervals; a logistic trend of a share over time by IRLS.
 //!
 //! Every input is checked first: NaN, infinite, negative or too few values come back as a

@@ -18,6 +18,8 @@ const LAYERS: &[(&str, May)] = &[
     ("navbat-matching", May::Only(&[])),
     ("navbat-workflow", May::Only(&[])),
     ("navbat-record", May::Only(&[])),
+    ("navbat-fit", May::Only(&[])),
+    ("navbat-records", May::Only(&[])),
     ("navbat-scenario", May::Only(&["navbat-workflow"])),
     (
         "navbat-engine",

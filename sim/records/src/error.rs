@@ -125,10 +125,10 @@ impl fmt::Display for Problem {
             Problem::TimesOutOfOrder { earlier } => write!(f, "earlier than {earlier}"),
             Problem::FinishedBeforeIssued => write!(f, "finished_at is before issued_at"),
             Problem::OutcomeMismatch { outcome, present: true } => {
-                write!(f, "given, but a {outcome} ticket has it empty")
+                write!(f, "given, but it must be empty when the outcome is {outcome}")
             }
             Problem::OutcomeMismatch { outcome, present: false } => {
-                write!(f, "empty, but a {outcome} ticket has it")
+                write!(f, "empty, but the outcome {outcome} requires it")
             }
             Problem::Incomplete { because } => write!(f, "empty, but {because} is given"),
             Problem::DuplicateTicket { first_line } => {

@@ -1,6 +1,6 @@
 //! Streaming, checked readers of record files, plain or gzip, and of a records folder.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::marker::PhantomData;
@@ -23,6 +23,10 @@ pub struct ReadOptions {
     pub known_sites: Option<BTreeSet<String>>,
     /// If given, a ticket's service outside this set is a bad row ("unknown service").
     pub known_services: Option<BTreeSet<String>>,
+    /// Accept a (site, ticket) pair seen before instead of calling it a duplicate, for logs
+    /// whose ids are recycled (the bank sample's call ids repeat within a day). Off by
+    /// default: the pilot's ids are unique, and no set of ids is then kept.
+    pub allow_repeated_tickets: bool,
 }
 
 impl ReadOptions {
@@ -52,6 +56,60 @@ impl<R: Read> Read for Source<R> {
     }
 }
 
+/// Counts lines as the bytes go by, so a record's line is known from its byte offset.
+///
+/// The csv crate's own line count lags by one on some records, so the reader does not use
+/// it. For every line that starts with content (not a CR or LF), this remembers its byte
+/// offset and 1-based line number, dropping entries once records have passed them; only the
+/// lines in the CSV reader's buffer are held.
+struct LineCounter<R: Read> {
+    inner: R,
+    /// Bytes passed through so far.
+    offset: u64,
+    /// Line of the next byte.
+    line: u64,
+    /// Whether the last byte ended a line (true at the start).
+    at_line_start: bool,
+    /// (offset, line) of each content line start not yet passed by a record.
+    starts: VecDeque<(u64, u64)>,
+}
+
+impl<R: Read> LineCounter<R> {
+    fn new(inner: R) -> Self {
+        LineCounter { inner, offset: 0, line: 1, at_line_start: true, starts: VecDeque::new() }
+    }
+
+    /// The line of the record starting at byte `start` (blank lines before it skipped).
+    fn line_at(&mut self, start: u64) -> u64 {
+        while self.starts.front().is_some_and(|&(offset, _)| offset < start) {
+            self.starts.pop_front();
+        }
+        self.starts.front().map_or(self.line, |&(_, line)| line)
+    }
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for (i, &b) in buf[..n].iter().enumerate() {
+            match b {
+                b'\n' => {
+                    self.line += 1;
+                    self.at_line_start = true;
+                }
+                b'\r' => {}
+                _ if self.at_line_start => {
+                    self.starts.push_back((self.offset + i as u64, self.line));
+                    self.at_line_start = false;
+                }
+                _ => {}
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
 /// Reads one record file row by row, checking every row as it goes.
 ///
 /// An iterator of `Result<T, ReadError>`: in strict mode a bad row comes out as
@@ -60,7 +118,7 @@ impl<R: Read> Read for Source<R> {
 /// log's set of (site, ticket) pairs, kept to find duplicates.
 pub struct RecordReader<T: Record, R: Read> {
     file: String,
-    csv: csv::Reader<Source<R>>,
+    csv: csv::Reader<LineCounter<Source<R>>>,
     /// For each of the format's columns, its 0-based position in the file.
     positions: Vec<usize>,
     header_len: usize,
@@ -111,7 +169,7 @@ impl<T: Record, R: Read> RecordReader<T, R> {
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(64 * 1024)
-            .from_reader(source);
+            .from_reader(LineCounter::new(source));
         let mut header = csv::ByteRecord::new();
         let got = csv.read_byte_record(&mut header).map_err(|e| csv_error(&file, e))?;
         if !got {
@@ -200,8 +258,10 @@ impl<T: Record, R: Read> RecordReader<T, R> {
             let problem = Problem::UnknownService { value: service.to_owned() };
             return Err(located(self, RowFault { column: Some("service"), problem }));
         }
-        let unique = row.check_unique(&mut self.seen, line);
-        unique.map_err(|f| located(self, f))?;
+        if !self.options.allow_repeated_tickets {
+            let unique = row.check_unique(&mut self.seen, line);
+            unique.map_err(|f| located(self, f))?;
+        }
         Ok(row)
     }
 
@@ -212,7 +272,7 @@ impl<T: Record, R: Read> RecordReader<T, R> {
             let name = self.header_name(found);
             Some(Column { name, index: found + 1 })
         } else {
-            Some(Column { name: "(past the header)".to_owned(), index: self.header_len + 1 })
+            Some(Column { name: "past the header".to_owned(), index: self.header_len + 1 })
         }
     }
 
@@ -244,7 +304,8 @@ impl<T: Record, R: Read> Iterator for RecordReader<T, R> {
                     return Some(Err(csv_error(&self.file, e)));
                 }
             }
-            let line = self.record.position().map_or(0, csv::Position::line);
+            let start = self.record.position().map_or(0, csv::Position::byte);
+            let line = self.csv.get_mut().line_at(start);
             match self.parse_current(line) {
                 Ok(row) => return Some(Ok(row)),
                 Err(bad) if self.options.skip_bad_rows => self.skipped.add(bad),

@@ -42,6 +42,9 @@ impl Stamp {
     /// A date without a time, or a time without an offset, is refused: a local time alone
     /// does not say which instant it was.
     pub fn parse(text: &str) -> Result<Stamp, StampError> {
+        if let Some(stamp) = parse_plain(text.as_bytes()) {
+            return Ok(stamp);
+        }
         let pieces = Pieces::parse(text).map_err(|e| StampError::Syntax(e.to_string()))?;
         let time = pieces.time().ok_or(StampError::NoTime)?;
         let offset = pieces.offset().ok_or(StampError::NoOffset)?.to_numeric_offset();
@@ -70,6 +73,44 @@ impl Stamp {
             .precision(Some(digits))
             .print_timestamp_with_offset(&instant, offset, out)
     }
+}
+
+/// The fast path for what writers emit, `YYYY-MM-DDTHH:MM:SS±HH:MM` exactly; `None` sends
+/// anything else (or anything invalid) to jiff's full parser, which also says what is wrong.
+fn parse_plain(b: &[u8]) -> Option<Stamp> {
+    if b.len() != 25 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' {
+        return None;
+    }
+    if b[16] != b':' || b[22] != b':' {
+        return None;
+    }
+    let num = |from: usize, to: usize| -> Option<i32> {
+        b[from..to]
+            .iter()
+            .try_fold(0i32, |n, &d| d.is_ascii_digit().then(|| n * 10 + i32::from(d - b'0')))
+    };
+    let sign = match b[19] {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let civil = jiff::civil::DateTime::new(
+        i16::try_from(num(0, 4)?).ok()?,
+        i8::try_from(num(5, 7)?).ok()?,
+        i8::try_from(num(8, 10)?).ok()?,
+        i8::try_from(num(11, 13)?).ok()?,
+        i8::try_from(num(14, 16)?).ok()?,
+        i8::try_from(num(17, 19)?).ok()?,
+        0,
+    )
+    .ok()?;
+    let (hours, minutes) = (num(20, 22)?, num(23, 25)?);
+    if minutes >= 60 {
+        return None;
+    }
+    let offset = Offset::from_seconds(sign * (hours * 3600 + minutes * 60)).ok()?;
+    let instant = offset.to_timestamp(civil).ok()?;
+    Some(Stamp { instant, offset })
 }
 
 impl fmt::Display for Stamp {
@@ -153,6 +194,36 @@ mod tests {
         check("yesterday", Err(StampError::Syntax(String::new())));
         check("2026-02-30T09:00:00+05:00", Err(StampError::Syntax(String::new())));
         check("", Err(StampError::Syntax(String::new())));
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_jiff() {
+        let cases = [
+            "2026-03-02T09:15:00+05:00",
+            "1999-02-01T06:59:54+02:00",
+            "2026-12-31T23:59:59-03:30",
+            "2024-02-29T00:00:00+00:00",
+            "2023-02-29T00:00:00+05:00",
+            "2026-13-01T00:00:00+05:00",
+            "2026-03-02T24:00:00+05:00",
+            "2026-03-02T09:15:60+05:00",
+            "2026-03-02T09:15:00+05:60",
+            "2026-03-02T09:15:00+26:00",
+            "2026-03-02T09:15:00*05:00",
+            "2026-03-02t09:15:00+05:00",
+            "+026-03-02T09:15:00+05:00",
+        ];
+        for text in cases {
+            let slow = Pieces::parse(text).ok().and_then(|p| {
+                let civil = p.date().to_datetime(p.time()?);
+                let offset = p.offset()?.to_numeric_offset();
+                Some(Stamp { instant: offset.to_timestamp(civil).ok()?, offset })
+            });
+            let fast = parse_plain(text.as_bytes());
+            assert!(fast.is_none() || fast == slow, "{text}: {fast:?} vs {slow:?}");
+            assert_eq!(Stamp::parse(text).ok(), slow, "{text}");
+        }
+        assert!(parse_plain(b"2026-03-02T09:15:00+05:00").is_some());
     }
 
     #[test]

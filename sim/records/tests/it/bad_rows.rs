@@ -325,3 +325,30 @@ fn a_bad_row_error_carries_its_parts() {
     assert_eq!((column.name.as_str(), column.index), ("channel", 4));
     assert_eq!(bad.problem.reason(), Reason::UnknownValue);
 }
+
+/// The csv crate's record positions report the line before the real one on gzip input; the
+/// reader counts lines itself. A bad row deep in a gzip file, with CRLF line ends.
+#[test]
+fn line_numbers_hold_in_gzip_past_the_buffer_with_crlf() {
+    use std::io::Write;
+    let mut text = format!("{HEADER}\r\n");
+    for i in 0..5000 {
+        let row = if i == 4321 {
+            served(&i.to_string()).replace("counter", "fax")
+        } else {
+            served(&i.to_string())
+        };
+        text.push_str(&row);
+        text.push_str("\r\n");
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let gz = gz.finish().unwrap_or_else(|e| panic!("{e}"));
+    for input in [&gz[..], text.as_bytes()] {
+        let got = read_tickets(input, ReadOptions::strict());
+        assert!(
+            got.starts_with("t.csv: line 4323, column 4 (channel): unknown value \"fax\""),
+            "{got}"
+        );
+    }
+}

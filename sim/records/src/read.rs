@@ -245,7 +245,6 @@ impl<T: Record, R: Read> RecordReader<T, R> {
         }
         let fields = Fields { columns: T::COLUMNS, values: &values };
         let row = T::parse(&fields).map_err(|f| located(self, f))?;
-        drop(values);
         if let Some(known) = &self.options.known_sites
             && !known.contains(row.site())
         {

@@ -78,7 +78,7 @@ pub fn overrides(data: &[u8]) {
     for c in &changes {
         // What is shown must parse back to the same change.
         let again = Override::parse(&c.to_string());
-        assert!(again.is_ok(), "{c} does not parse back");
+        assert_eq!(again.as_ref(), Ok(c), "{c} does not parse back");
     }
     let Ok(raw) = navbat_scenario::apply_overrides(pilot, &changes) else { return };
     if let Err(e) = navbat_scenario::from_raw_at("pilot --set", &raw, &scenarios_dir()) {

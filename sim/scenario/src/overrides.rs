@@ -71,8 +71,14 @@ impl Override {
 
 impl std::fmt::Display for Override {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A word is shown bare when it reads back as the same word (`Fifo`); otherwise
+        // (`""`, `" x"`, `"3"`) as JSON, so what is shown always parses back to this change.
         match &self.value {
-            Value::String(s) => write!(f, "{}={s}", self.path),
+            Value::String(s)
+                if Self::parse(&format!("{}={s}", self.path)).is_ok_and(|o| o == *self) =>
+            {
+                write!(f, "{}={s}", self.path)
+            }
             v => write!(f, "{}={v}", self.path),
         }
     }

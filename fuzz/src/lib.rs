@@ -78,7 +78,17 @@ pub fn overrides(data: &[u8]) {
     for c in &changes {
         // What is shown must parse back to the same change.
         let again = Override::parse(&c.to_string());
-        assert_eq!(again.as_ref(), Ok(c), "{c} does not parse back");
+        let same = match (&again, &c.value) {
+            // serde_json (without `float_roundtrip`) may read a shown float back one unit
+            // in the last place away: the same number for any scenario field.
+            (Ok(o), serde_json::Value::Number(x)) => {
+                let (a, b) = (o.value.as_f64().unwrap_or(f64::NAN), x.as_f64().unwrap_or(0.0));
+                o.path == c.path && (a == b || (a - b).abs() <= 1e-15 * b.abs())
+            }
+            (Ok(o), _) => o == c,
+            (Err(_), _) => false,
+        };
+        assert!(same, "{c} parses back as {again:?}");
     }
     let Ok(raw) = navbat_scenario::apply_overrides(pilot, &changes) else { return };
     if let Err(e) = navbat_scenario::from_raw_at("pilot --set", &raw, &scenarios_dir()) {

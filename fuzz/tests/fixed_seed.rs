@@ -59,3 +59,14 @@ fn sweep_target_survives_its_corpus_and_seeded_mutations() {
 fn service_target_survives_its_corpus_and_seeded_mutations() {
     run(TARGETS[3].0, TARGETS[3].1);
 }
+
+/// Inputs AFL++ found (`fuzz/README.md`), kept as regression tests named after the bug.
+#[test]
+fn huge_integer_override_round_trips_within_float_precision() {
+    // serde_json reads `222…2` (past u64) as an f64 and, without its `float_roundtrip`
+    // feature, may read the shown form back one unit in the last place away.
+    navbat_fuzz::overrides(
+        b"holidays.0.date=2026-01-02\nsites.*.floor_assistants=222222222222222222222222\n",
+    );
+    navbat_fuzz::overrides(b"fdae_qc.eqw=225734484766663776338387E7\nqzxjksl=null\n");
+}

@@ -40,6 +40,7 @@
 //! ```
 
 mod error;
+mod limits;
 mod locate;
 mod model;
 mod overrides;
@@ -52,6 +53,11 @@ use std::sync::Arc;
 use miette::NamedSource;
 
 pub use crate::error::ScenarioError;
+pub use crate::limits::{
+    MAX_CV, MAX_DURATION_DAYS, MAX_EMPIRICAL_VALUES, MAX_FLOOR_ASSISTANTS, MAX_GROUP_COUNT,
+    MAX_HORIZON_DAYS, MAX_REPLICATIONS, MAX_SWEEP_RUNS, MAX_TEAM_OFFICERS, MAX_TOTAL_YEARLY_VOLUME,
+    MAX_YEAR, MAX_YEARLY_VOLUME, MIN_YEAR,
+};
 pub use crate::model::{
     Assistance, AtClosing, Balking, Capabilities, Capability, ChannelChoice, CounterGroup,
     DayMinute, Demand, Discipline, Dist, Economics, FaceIdSettings, Holiday, KioskFailures,
@@ -71,11 +77,29 @@ pub use crate::raw::{
 
 /// Reads and checks the scenario file at `path`.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| ScenarioError::Io { path: path.to_path_buf(), source })?;
+    let text = read(path)?;
     let file = path.display().to_string();
     let raw = parse_raw(&file, &text)?;
     validate_with_text(&file, &text, &raw, base_of(path))
+}
+
+/// Reads a text file, without the UTF-8 byte-order mark some editors put first (so that
+/// positions count from the first character a person sees).
+fn read(path: &Path) -> Result<String, ScenarioError> {
+    let mut text = std::fs::read_to_string(path)
+        .map_err(|source| ScenarioError::Io { path: path.to_path_buf(), source })?;
+    if text.starts_with(BOM) {
+        text.drain(..BOM.len_utf8());
+    }
+    Ok(text)
+}
+
+/// The UTF-8 byte-order mark.
+const BOM: char = '\u{feff}';
+
+/// `text` without a leading byte-order mark.
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix(BOM).unwrap_or(text)
 }
 
 /// The folder a scenario file's relative paths (e.g. `workflows.services`) start from.
@@ -86,8 +110,7 @@ fn base_of(path: &Path) -> &Path {
 /// Reads the scenario at `path`, applies `changes` (`--set` overrides) and checks the result.
 /// Without changes, errors point into the file itself.
 pub fn load_with(path: &Path, changes: &[Override]) -> Result<Scenario, ScenarioError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| ScenarioError::Io { path: path.to_path_buf(), source })?;
+    let text = read(path)?;
     let file = path.display().to_string();
     let raw = parse_raw(&file, &text)?;
     if changes.is_empty() {
@@ -101,16 +124,22 @@ pub fn load_with(path: &Path, changes: &[Override]) -> Result<Scenario, Scenario
 
 /// Reads a sweep file and expands its grid.
 pub fn load_sweep(path: &Path) -> Result<Sweep, ScenarioError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| ScenarioError::Io { path: path.to_path_buf(), source })?;
-    let file = path.display().to_string();
+    let text = read(path)?;
+    sweep_from_str(&path.display().to_string(), &text, path)
+}
+
+/// Parses sweep `text` and expands its grid; `file` names it in errors and `path` is where
+/// it is (its scenario is found from there).
+pub fn sweep_from_str(file: &str, text: &str, path: &Path) -> Result<Sweep, ScenarioError> {
+    let text = without_bom(text);
     let raw: RawSweep =
-        ron::Options::default().from_str(&text).map_err(|e| syntax(&file, &text, &e))?;
-    raw.expand(path).map_err(|message| ScenarioError::Sweep { file, message })
+        ron::Options::default().from_str(text).map_err(|e| syntax(file, text, &e))?;
+    raw.expand_checked(path).map_err(|p| invalid(file, text, p))
 }
 
 /// Parses and checks scenario `text`; `file` names it in errors.
 pub fn from_str(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
+    let text = without_bom(text);
     let raw = parse_raw(file, text)?;
     validate_with_text(file, text, &raw, Path::new("."))
 }
@@ -118,12 +147,14 @@ pub fn from_str(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
 /// Like [`from_str`], with relative paths (e.g. `workflows.services`) starting from `base`
 /// (the folder the text came from).
 pub fn from_str_at(file: &str, text: &str, base: &Path) -> Result<Scenario, ScenarioError> {
+    let text = without_bom(text);
     let raw = parse_raw(file, text)?;
     validate_with_text(file, text, &raw, base)
 }
 
 /// Parses `text` into raw types without checking values (for editors that keep raw form).
 pub fn parse_raw(file: &str, text: &str) -> Result<RawScenario, ScenarioError> {
+    let text = without_bom(text);
     ron::Options::default().from_str::<RawScenario>(text).map_err(|e| syntax(file, text, &e))
 }
 
@@ -168,17 +199,20 @@ fn validate_with_text(
     raw: &RawScenario,
     base: &Path,
 ) -> Result<Scenario, ScenarioError> {
-    validate::validate(raw, base).map_err(|p| {
-        let (start, end) = locate::locate(text, &p.path);
-        let (line, col) = error::line_col(text, start);
-        ScenarioError::Invalid {
-            file: file.to_owned(),
-            line,
-            col,
-            field: p.path.to_string(),
-            message: p.message,
-            src: Arc::new(NamedSource::new(file, text.to_owned())),
-            span: (start, end.saturating_sub(start).max(1)).into(),
-        }
-    })
+    validate::validate(raw, base).map_err(|p| invalid(file, text, p))
+}
+
+/// The located error of a problem found after parsing `text`.
+fn invalid(file: &str, text: &str, p: validate::Problem) -> ScenarioError {
+    let (start, end) = locate::locate(text, &p.path);
+    let (line, col) = error::line_col(text, start);
+    ScenarioError::Invalid {
+        file: file.to_owned(),
+        line,
+        col,
+        field: p.path.to_string(),
+        message: p.message,
+        src: Arc::new(NamedSource::new(file, text.to_owned())),
+        span: (start, end.saturating_sub(start).max(1)).into(),
+    }
 }

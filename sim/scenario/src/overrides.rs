@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::limits::{MAX_REPLICATIONS, MAX_SWEEP_RUNS};
 use crate::raw::RawScenario;
+use crate::validate::Problem;
 
 /// Why an override or a sweep could not be applied.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -69,8 +71,14 @@ impl Override {
 
 impl std::fmt::Display for Override {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A word is shown bare when it reads back as the same word (`Fifo`); otherwise
+        // (`""`, `" x"`, `"3"`) as JSON, so what is shown always parses back to this change.
         match &self.value {
-            Value::String(s) => write!(f, "{}={s}", self.path),
+            Value::String(s)
+                if Self::parse(&format!("{}={s}", self.path)).is_ok_and(|o| o == *self) =>
+            {
+                write!(f, "{}={s}", self.path)
+            }
             v => write!(f, "{}={v}", self.path),
         }
     }
@@ -223,22 +231,57 @@ pub struct Sweep {
 pub const MAX_SWEEP_POINTS: usize = 100_000;
 
 impl RawSweep {
-    /// Expands the grid; `file` is where the sweep was read from.
+    /// Expands the grid; `file` is where the sweep was read from. An error names the field
+    /// (`` `replications`: ... ``).
     pub fn expand(&self, file: &Path) -> Result<Sweep, String> {
+        self.expand_checked(file).map_err(|p| format!("`{}`: {}", p.path, p.message))
+    }
+
+    /// Expands the grid, or says which field of the sweep is wrong.
+    pub(crate) fn expand_checked(&self, file: &Path) -> Result<Sweep, Problem> {
+        let root = crate::locate::Path::default();
+        let fail = |path: crate::locate::Path, message: String| Err(Problem { path, message });
         if self.axes.is_empty() {
-            return Err("`axes`: expected at least one axis".to_owned());
+            return fail(root.field("axes"), "expected at least one axis".to_owned());
         }
-        if self.replications == 0 {
-            return Err("`replications`: expected at least 1".to_owned());
+        if self.replications == 0 || self.replications > MAX_REPLICATIONS {
+            return fail(
+                root.field("replications"),
+                format!(
+                    "expected 1 to {MAX_REPLICATIONS} replications, found {}",
+                    self.replications
+                ),
+            );
         }
-        let mut points: Vec<Vec<Override>> = vec![Vec::new()];
+        // Count the points before making any, so a huge grid costs nothing.
+        let mut count = 1usize;
         for (i, axis) in self.axes.iter().enumerate() {
             if axis.values.is_empty() {
-                return Err(format!("`axes[{i}].values`: expected at least one value"));
+                return fail(
+                    root.field("axes").index(i).field("values"),
+                    "expected at least one value".to_owned(),
+                );
             }
-            if points.len().saturating_mul(axis.values.len()) > MAX_SWEEP_POINTS {
-                return Err(format!("`axes`: the grid has more than {MAX_SWEEP_POINTS} points"));
+            count = count.saturating_mul(axis.values.len());
+            if count > MAX_SWEEP_POINTS {
+                return fail(
+                    root.field("axes").index(i),
+                    format!("the grid has more than {MAX_SWEEP_POINTS} points"),
+                );
             }
+        }
+        let per_point = u64::from(self.replications) * if self.baseline { 2 } else { 1 };
+        let runs = (count as u64).saturating_mul(per_point);
+        if runs > MAX_SWEEP_RUNS {
+            return fail(
+                root.field("replications"),
+                format!(
+                    "{count} points × {per_point} runs each is {runs} runs; expected at most {MAX_SWEEP_RUNS}"
+                ),
+            );
+        }
+        let mut points: Vec<Vec<Override>> = vec![Vec::new()];
+        for axis in &self.axes {
             points = points
                 .iter()
                 .flat_map(|p| {

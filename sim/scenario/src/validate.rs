@@ -4,6 +4,11 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
+use crate::limits::{
+    MAX_CV, MAX_DURATION_DAYS, MAX_EMPIRICAL_VALUES, MAX_FLOOR_ASSISTANTS, MAX_GROUP_COUNT,
+    MAX_HORIZON_DAYS, MAX_TEAM_OFFICERS, MAX_TOTAL_YEARLY_VOLUME, MAX_YEAR, MAX_YEARLY_VOLUME,
+    MIN_YEAR,
+};
 use crate::locate::Path;
 use crate::model::{
     Assistance, Balking, Capabilities, ChannelChoice, CounterGroup, DayMinute, Demand, Holiday,
@@ -38,8 +43,13 @@ pub(crate) fn validate(raw: &RawScenario, base: &std::path::Path) -> Check<Scena
         return problem(&hp.field("end"), format!("expected a day on or after the start {start}"));
     }
     let days = (end - start).get_days() + 1;
-    if days > 3660 {
-        return problem(&hp.field("end"), "expected a horizon of at most ten years");
+    if days > MAX_HORIZON_DAYS {
+        return problem(
+            &hp.field("end"),
+            format!(
+                "expected a horizon of at most {MAX_HORIZON_DAYS} days (ten years), found {days}"
+            ),
+        );
     }
     if i64::from(raw.horizon.warm_up_days) >= i64::from(days) {
         return problem(
@@ -89,6 +99,20 @@ pub(crate) fn validate(raw: &RawScenario, base: &std::path::Path) -> Check<Scena
         .enumerate()
         .map(|(i, s)| site(s, &lookups, &root.field("sites").index(i)))
         .collect::<Check<Vec<_>>>()?;
+    let mut total = 0.0;
+    for (i, s) in sites.iter().enumerate() {
+        for (j, d) in s.demand.iter().enumerate() {
+            total += d.yearly;
+            if total > MAX_TOTAL_YEARLY_VOLUME {
+                return problem(
+                    &root.field("sites").index(i).field("demand").index(j).field("yearly"),
+                    format!(
+                        "the scenario's yearly volumes add up to more than {MAX_TOTAL_YEARLY_VOLUME:.0} applicants here"
+                    ),
+                );
+            }
+        }
+    }
 
     let face_id = match &raw.face_id {
         None => None,
@@ -249,8 +273,11 @@ fn workflows(
     let mut teams = Vec::with_capacity(w.back_office.len());
     for (i, t) in w.back_office.iter().enumerate() {
         let tp = path.field("back_office").index(i);
-        if t.officers == 0 {
-            return problem(&tp.field("officers"), "expected at least one officer");
+        if t.officers == 0 || t.officers > MAX_TEAM_OFFICERS {
+            return problem(
+                &tp.field("officers"),
+                format!("expected 1 to {MAX_TEAM_OFFICERS} officers, found {}", t.officers),
+            );
         }
         if t.skills.is_empty() {
             return problem(&tp.field("skills"), "expected at least one skill");
@@ -271,7 +298,7 @@ fn workflows(
     let mut task_minutes = Vec::with_capacity(w.task_minutes.len());
     for (i, (name, d)) in w.task_minutes.iter().enumerate() {
         let ip = path.field("task_minutes").index(i);
-        task_minutes.push((skill(name, &ip.index(0))?, dist(d, &ip.index(1))?));
+        task_minutes.push((skill(name, &ip.index(0))?, dist(d, &ip.index(1), Unit::Minutes)?));
     }
     for name in SKILLS {
         if !task_minutes.iter().any(|(s, _)| s == name) {
@@ -306,7 +333,7 @@ fn workflows(
     for (i, (name, d)) in w.production_days_by_service.iter().enumerate() {
         let ip = path.field("production_days_by_service").index(i);
         known_service(name, &ip.index(0))?;
-        production_days_by_service.push((name.clone(), dist(d, &ip.index(1))?));
+        production_days_by_service.push((name.clone(), dist(d, &ip.index(1), Unit::Days)?));
     }
     let mut facts = Vec::with_capacity(w.facts.len());
     for (i, f) in w.facts.iter().enumerate() {
@@ -334,24 +361,29 @@ fn workflows(
         task_minutes,
         approve,
         pay_at_visit: share(w.pay_at_visit, "pay_at_visit")?,
-        pay_later_days: dist(&w.pay_later_days, &path.field("pay_later_days"))?,
+        pay_later_days: dist(&w.pay_later_days, &path.field("pay_later_days"), Unit::Days)?,
         never_pay: share(w.never_pay, "never_pay")?,
-        check_minutes: dist(&w.check_minutes, &path.field("check_minutes"))?,
+        check_minutes: dist(&w.check_minutes, &path.field("check_minutes"), Unit::Minutes)?,
         check_hit: share(w.check_hit, "check_hit")?,
         check_failed: share(w.check_failed, "check_failed")?,
-        consent_hours: dist(&w.consent_hours, &path.field("consent_hours"))?,
+        consent_hours: dist(&w.consent_hours, &path.field("consent_hours"), Unit::Hours)?,
         consent_refused: share(w.consent_refused, "consent_refused")?,
         consent_no_answer: share(w.consent_no_answer, "consent_no_answer")?,
-        production_days: dist(&w.production_days, &path.field("production_days"))?,
+        production_days: dist(&w.production_days, &path.field("production_days"), Unit::Days)?,
         production_days_by_service,
         facts,
-        pickup_days: dist(&w.pickup_days, &path.field("pickup_days"))?,
+        pickup_days: dist(&w.pickup_days, &path.field("pickup_days"), Unit::Days)?,
         never_collect: share(w.never_collect, "never_collect")?,
         pickup_counter_minutes: dist(
             &w.pickup_counter_minutes,
             &path.field("pickup_counter_minutes"),
+            Unit::Minutes,
         )?,
-        pickup_kiosk_minutes: dist(&w.pickup_kiosk_minutes, &path.field("pickup_kiosk_minutes"))?,
+        pickup_kiosk_minutes: dist(
+            &w.pickup_kiosk_minutes,
+            &path.field("pickup_kiosk_minutes"),
+            Unit::Minutes,
+        )?,
         appeal: share(w.appeal, "appeal")?,
         liveness_mean: share(w.liveness_mean, "liveness_mean")?,
     })
@@ -385,8 +417,16 @@ fn economics(e: &crate::raw::RawEconomics, path: &Path) -> Check<crate::model::E
 }
 
 fn date(text: &str, path: &Path) -> Check<Date> {
-    text.parse::<Date>()
-        .or_else(|_| problem(path, format!("expected a date as YYYY-MM-DD, found {text:?}")))
+    let d = text
+        .parse::<Date>()
+        .or_else(|_| problem(path, format!("expected a date as YYYY-MM-DD, found {text:?}")))?;
+    if !(MIN_YEAR..=MAX_YEAR).contains(&d.year()) {
+        return problem(
+            path,
+            format!("expected a date in the years {MIN_YEAR} to {MAX_YEAR}, found {text:?}"),
+        );
+    }
+    Ok(d)
 }
 
 /// Checks ids are non-empty and unique; returns id -> index.
@@ -445,21 +485,93 @@ fn probability(x: f64, path: &Path) -> Check<f64> {
     }
 }
 
-/// Checks a distribution of a positive duration.
-pub(crate) fn dist(d: &Dist, path: &Path) -> Check<Dist> {
+/// The unit a duration field is written in (its name says which: `_minutes`, `_hours`,
+/// `_days`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unit {
+    Minutes,
+    Hours,
+    Days,
+}
+
+impl Unit {
+    /// [`MAX_DURATION_DAYS`] in this unit.
+    fn max(self) -> f64 {
+        match self {
+            Self::Minutes => MAX_DURATION_DAYS * 24.0 * 60.0,
+            Self::Hours => MAX_DURATION_DAYS * 24.0,
+            Self::Days => MAX_DURATION_DAYS,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Minutes => "minutes",
+            Self::Hours => "hours",
+            Self::Days => "days",
+        }
+    }
+}
+
+/// Checks a distribution of a positive duration in `unit`: every parameter in range, and a
+/// distribution the engine's sampler (`rand_distr`, built exactly as `navbat-engine` builds
+/// it) can draw from.
+pub(crate) fn dist(d: &Dist, path: &Path, unit: Unit) -> Check<Dist> {
+    let max = unit.max();
+    let too_long = |x: f64, at: &Path| -> Check<()> {
+        if x <= max {
+            Ok(())
+        } else {
+            problem(
+                at,
+                format!(
+                    "expected at most {max} {} ({MAX_DURATION_DAYS} days), found {x}",
+                    unit.name()
+                ),
+            )
+        }
+    };
     let positive = |x: f64, field: &'static str| -> Check<()> {
         if x.is_finite() && x > 0.0 {
-            Ok(())
+            too_long(x, &path.field(field))
         } else {
             problem(&path.field(field), format!("expected a finite number > 0, found {x}"))
         }
     };
+    let cv_ok = |cv: f64| -> Check<()> {
+        if cv.is_finite() && cv > 0.0 && cv <= MAX_CV {
+            Ok(())
+        } else {
+            problem(
+                &path.field("cv"),
+                format!("expected a coefficient of variation in (0, {MAX_CV}], found {cv}"),
+            )
+        }
+    };
+    let drawable = |ok: bool| -> Check<()> {
+        if ok {
+            Ok(())
+        } else {
+            problem(path, "these parameters give no distribution that can be sampled")
+        }
+    };
     match d {
         Dist::Constant { value } => positive(*value, "value")?,
-        Dist::Exponential { mean } => positive(*mean, "mean")?,
-        Dist::LogNormal { mean, cv } | Dist::Gamma { mean, cv } => {
+        Dist::Exponential { mean } => {
             positive(*mean, "mean")?;
-            positive(*cv, "cv")?;
+            drawable(rand_distr::Exp::new(1.0 / mean).is_ok())?;
+        }
+        Dist::LogNormal { mean, cv } => {
+            positive(*mean, "mean")?;
+            cv_ok(*cv)?;
+            let s2 = (1.0 + cv * cv).ln();
+            drawable(rand_distr::LogNormal::new(mean.ln() - s2 / 2.0, s2.sqrt()).is_ok())?;
+        }
+        Dist::Gamma { mean, cv } => {
+            positive(*mean, "mean")?;
+            cv_ok(*cv)?;
+            let shape = 1.0 / (cv * cv);
+            drawable(rand_distr::Gamma::new(shape, mean / shape).is_ok())?;
         }
         Dist::Triangular { min, mode, max } => {
             for (x, f) in [(*min, "min"), (*mode, "mode"), (*max, "max")] {
@@ -469,14 +581,22 @@ pub(crate) fn dist(d: &Dist, path: &Path) -> Check<Dist> {
                         format!("expected a finite number >= 0, found {x}"),
                     );
                 }
+                too_long(x, &path.field(f))?;
             }
             if !(min <= mode && mode <= max && min < max) {
                 return problem(path, "expected min <= mode <= max and min < max");
             }
+            drawable(rand_distr::Triangular::new(*min, *max, *mode).is_ok())?;
         }
         Dist::Empirical { values } => {
-            if values.is_empty() {
-                return problem(&path.field("values"), "expected at least one observed value");
+            if values.is_empty() || values.len() > MAX_EMPIRICAL_VALUES {
+                return problem(
+                    &path.field("values"),
+                    format!(
+                        "expected 1 to {MAX_EMPIRICAL_VALUES} observed values, found {}",
+                        values.len()
+                    ),
+                );
             }
             for (i, &v) in values.iter().enumerate() {
                 if !v.is_finite() || v < 0.0 {
@@ -485,6 +605,7 @@ pub(crate) fn dist(d: &Dist, path: &Path) -> Check<Dist> {
                         format!("expected a finite number >= 0, found {v}"),
                     );
                 }
+                too_long(v, &path.field("values").index(i))?;
             }
             if values.iter().all(|&v| v == 0.0) {
                 return problem(&path.field("values"), "expected at least one value > 0");
@@ -522,7 +643,7 @@ fn segment(s: &RawSegment, path: &Path) -> Check<Segment> {
         patience_min: s
             .patience_min
             .as_ref()
-            .map(|d| dist(d, &path.field("patience_min")))
+            .map(|d| dist(d, &path.field("patience_min"), Unit::Minutes))
             .transpose()?,
         balking,
         kiosk_adoption: match &s.kiosk_adoption {
@@ -541,7 +662,7 @@ fn segment(s: &RawSegment, path: &Path) -> Check<Segment> {
                 let ap = path.field("assistance");
                 Some(Assistance {
                     share: probability(a.share, &ap.field("share"))?,
-                    minutes: dist(&a.minutes, &ap.field("minutes"))?,
+                    minutes: dist(&a.minutes, &ap.field("minutes"), Unit::Minutes)?,
                 })
             }
         },
@@ -557,7 +678,7 @@ fn service(s: &RawService, segments: &BTreeMap<&str, u16>, path: &Path) -> Check
                 "a service that kiosks can handle needs `kiosk_minutes`",
             );
         }
-        (_, Some(d)) => Some(dist(d, &path.field("kiosk_minutes"))?),
+        (_, Some(d)) => Some(dist(d, &path.field("kiosk_minutes"), Unit::Minutes)?),
         (None, None) => None,
     };
     let sp = path.field("segments");
@@ -586,7 +707,7 @@ fn service(s: &RawService, segments: &BTreeMap<&str, u16>, path: &Path) -> Check
         name: s.name.clone(),
         kiosk_needs,
         portal: s.portal,
-        counter_minutes: dist(&s.counter_minutes, &path.field("counter_minutes"))?,
+        counter_minutes: dist(&s.counter_minutes, &path.field("counter_minutes"), Unit::Minutes)?,
         kiosk_minutes,
         segments: mix,
     })
@@ -676,8 +797,11 @@ fn site(s: &RawSite, l: &Lookups<'_>, path: &Path) -> Check<Site> {
     let mut counters = Vec::with_capacity(s.counters.len());
     for (i, c) in s.counters.iter().enumerate() {
         let cp = path.field("counters").index(i);
-        if c.count == 0 {
-            return problem(&cp.field("count"), "expected at least 1 counter in a group");
+        if c.count == 0 || c.count > MAX_GROUP_COUNT {
+            return problem(
+                &cp.field("count"),
+                format!("expected 1 to {MAX_GROUP_COUNT} counters in a group, found {}", c.count),
+            );
         }
         let services = if c.services.is_empty() {
             None
@@ -713,8 +837,11 @@ fn site(s: &RawSite, l: &Lookups<'_>, path: &Path) -> Check<Site> {
     let mut kiosks = Vec::with_capacity(s.kiosks.len());
     for (i, k) in s.kiosks.iter().enumerate() {
         let kp = path.field("kiosks").index(i);
-        if k.count == 0 {
-            return problem(&kp.field("count"), "expected at least 1 kiosk in a group");
+        if k.count == 0 || k.count > MAX_GROUP_COUNT {
+            return problem(
+                &kp.field("count"),
+                format!("expected 1 to {MAX_GROUP_COUNT} kiosks in a group, found {}", k.count),
+            );
         }
         if k.capabilities.is_empty() {
             return problem(&kp.field("capabilities"), "expected at least one capability");
@@ -730,7 +857,7 @@ fn site(s: &RawSite, l: &Lookups<'_>, path: &Path) -> Check<Site> {
                 }
                 Some(KioskFailures {
                     mtbf_hours: m,
-                    repair_hours: dist(r, &kp.field("repair_hours"))?,
+                    repair_hours: dist(r, &kp.field("repair_hours"), Unit::Hours)?,
                 })
             }
             (Some(_), None) => {
@@ -757,10 +884,13 @@ fn site(s: &RawSite, l: &Lookups<'_>, path: &Path) -> Check<Site> {
         let Some(&profile) = l.profiles.get(d.profile.as_str()) else {
             return problem(&dp.field("profile"), format!("unknown profile {:?}", d.profile));
         };
-        if !d.yearly.is_finite() || d.yearly < 0.0 {
+        if !(d.yearly.is_finite() && (0.0..=MAX_YEARLY_VOLUME).contains(&d.yearly)) {
             return problem(
                 &dp.field("yearly"),
-                format!("expected a yearly volume >= 0, found {}", d.yearly),
+                format!(
+                    "expected a yearly volume from 0 to {MAX_YEARLY_VOLUME:.0}, found {}",
+                    d.yearly
+                ),
             );
         }
         if demand.iter().any(|x: &Demand| x.service == service) {
@@ -783,6 +913,15 @@ fn site(s: &RawSite, l: &Lookups<'_>, path: &Path) -> Check<Site> {
         demand.push(Demand { service, yearly: d.yearly, profile });
     }
 
+    if s.floor_assistants > MAX_FLOOR_ASSISTANTS {
+        return problem(
+            &path.field("floor_assistants"),
+            format!(
+                "expected at most {MAX_FLOOR_ASSISTANTS} floor assistants, found {}",
+                s.floor_assistants
+            ),
+        );
+    }
     Ok(Site {
         id: s.id.clone(),
         name: s.name.clone(),

@@ -112,7 +112,9 @@ pub use definition::{
 };
 pub use error::WorkflowError;
 pub use export::{XesWriter, activity, ocel_json, reasons_text, write_ocel_json, write_xes};
-pub use load::{load_service, load_services, parse_service};
+pub use load::{
+    MAX_DEADLINE_WORKING_DAYS, MAX_TIMER_DAYS, load_service, load_services, parse_service,
+};
 pub use sla::{SlaState, SlaStatus, sla_status};
 pub use store::{Case, CaseStore, FinishedSink, Retention, StoreConfig};
 pub use time::{Timestamp, WorkCalendar};

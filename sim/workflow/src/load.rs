@@ -85,6 +85,8 @@ enum RawGuard {
 /// Parse and validate one service definition from RON text. `origin` names the text in
 /// errors (a path or any label).
 pub fn parse_service(origin: &str, text: &str) -> Result<Service, WorkflowError> {
+    // A UTF-8 byte-order mark is not text: positions count from after it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let raw: RawService =
         ron::Options::default().from_str(text).map_err(|e| WorkflowError::Parse {
             origin: origin.to_string(),
@@ -116,6 +118,12 @@ pub fn load_services(dir: &Path) -> Result<ServiceCatalog, WorkflowError> {
     let services = paths.iter().map(|p| load_service(p)).collect::<Result<Vec<_>, _>>()?;
     ServiceCatalog::new(services)
 }
+
+/// Longest deadline, in working days: ten years, past the longest horizon a scenario may
+/// have, so a longer one could never be met or missed.
+pub const MAX_DEADLINE_WORKING_DAYS: u32 = 3660;
+/// Longest timer, in days (whatever unit it is written in): ten years, as for deadlines.
+pub const MAX_TIMER_DAYS: u32 = 3660;
 
 struct Ctx<'a> {
     service: &'a str,
@@ -199,6 +207,14 @@ fn validate(raw: RawService) -> Result<Service, WorkflowError> {
                 let id = step_of("-", stop)?;
                 steps[usize::from(id.0)].stops_sla = true;
             }
+            for n in std::iter::once(d.working_days).chain(d.overrides.iter().map(|o| o.1)) {
+                if n > MAX_DEADLINE_WORKING_DAYS {
+                    return Err(cx.err(
+                        "-",
+                        format!("a deadline of {n} working days is longer than the {MAX_DEADLINE_WORKING_DAYS} allowed"),
+                    ));
+                }
+            }
             let overrides = d
                 .overrides
                 .iter()
@@ -217,6 +233,7 @@ fn validate(raw: RawService) -> Result<Service, WorkflowError> {
         }
     }
     check_graph(&cx, &steps, initial, withdrawn)?;
+    check_zero_delay_loops(&cx, &steps)?;
     Ok(Service {
         name: raw.name.clone(),
         title: raw.title.clone(),
@@ -348,6 +365,9 @@ fn validate_step(
     if s.timer.is_some() != on.iter().any(|t| t.trigger == Trigger::Timeout) {
         return Err(cx.err(name, "a step has a timer exactly when it handles Timeout"));
     }
+    if let Some(timer) = s.timer {
+        check_timer(cx, name, timer)?;
+    }
     for trig in Trigger::ALL {
         let ts: Vec<&Transition> = on.iter().filter(|t| t.trigger == trig).collect();
         if ts.len() > 1 && !guards_exhaustive(&ts) {
@@ -370,6 +390,75 @@ fn validate_step(
         starts_sla: false,
         stops_sla: false,
     })
+}
+
+/// Checks a timer is at most [`MAX_TIMER_DAYS`] long.
+fn check_timer(cx: &Ctx<'_>, step: &str, timer: Delay) -> Result<(), WorkflowError> {
+    let days = u64::from(MAX_TIMER_DAYS);
+    let (n, max, unit) = match timer {
+        Delay::Minutes(n) => (n, days * 24 * 60, "minutes"),
+        Delay::Hours(n) => (n, days * 24, "hours"),
+        Delay::Days(n) => (n, days, "days"),
+        Delay::WorkingDays(n) => (n, days, "working days"),
+    };
+    if u64::from(n) > max {
+        return Err(cx.err(
+            step,
+            format!("a timer of {n} {unit} is longer than {max} {unit} ({MAX_TIMER_DAYS} days)"),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a timer fires at the very instant its step is entered.
+fn is_zero_delay(timer: Option<Delay>) -> bool {
+    matches!(timer, Some(Delay::Minutes(0) | Delay::Hours(0) | Delay::Days(0)))
+}
+
+/// Refuses a cycle of timeouts that all fire at once (a zero timer whose timeout leads back
+/// to its own step, or round a loop of such steps): a case there would loop for ever
+/// without time passing.
+fn check_zero_delay_loops(cx: &Ctx<'_>, steps: &[Step]) -> Result<(), WorkflowError> {
+    // The zero-delay graph: an edge for each Timeout transition of a zero-timer step. Peel
+    // off the steps with no edge left to a step still in the graph; what remains is on (or
+    // leads into) a cycle.
+    let n = steps.len();
+    let edges = |i: usize| -> Vec<usize> {
+        if !is_zero_delay(steps[i].timer) {
+            return Vec::new();
+        }
+        steps[i]
+            .on
+            .iter()
+            .filter(|t| t.trigger == Trigger::Timeout)
+            .map(|t| usize::from(t.to.0))
+            .collect()
+    };
+    let mut out: Vec<usize> = (0..n).map(|i| edges(i).len()).collect();
+    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for i in 0..n {
+        for j in edges(i) {
+            preds[j].push(i);
+        }
+    }
+    let mut done: Vec<usize> = (0..n).filter(|&i| out[i] == 0).collect();
+    let mut removed = vec![false; n];
+    while let Some(j) = done.pop() {
+        removed[j] = true;
+        for &i in &preds[j] {
+            out[i] -= 1;
+            if out[i] == 0 {
+                done.push(i);
+            }
+        }
+    }
+    match removed.iter().position(|r| !r) {
+        None => Ok(()),
+        Some(i) => Err(cx.err(
+            &steps[i].name,
+            "zero-delay timers lead from here round a loop of zero-delay timeouts: a case would loop for ever without time passing",
+        )),
+    }
 }
 
 fn guards_exhaustive(ts: &[&Transition]) -> bool {

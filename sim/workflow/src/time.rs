@@ -105,38 +105,79 @@ impl WorkCalendar {
 
     /// Whether local day number `day` is a working day.
     pub fn is_working_day(&self, day: i64) -> bool {
-        // 1970-01-01 was a Thursday (Monday-zero offset 3).
-        let weekday = (day + 3).rem_euclid(7);
-        self.working_weekdays & (1 << weekday) != 0 && self.holidays.binary_search(&day).is_err()
+        self.is_working_weekday(day) && self.holidays.binary_search(&day).is_err()
     }
 
     /// The end (24:00 local) of the `n`-th working day after the day of `from`. With `n` = 0,
     /// the end of `from`'s own day.
+    ///
+    /// Takes whole weeks at once, so the time does not grow with `n`: it walks at most a week
+    /// per holiday that falls on a working weekday within the span, plus one.
     pub fn add_working_days(&self, from: Timestamp, n: u32) -> Timestamp {
         let mut day = from.day();
-        let mut left = n;
+        let mut left = i64::from(n);
+        // Each round moves past `left` working weekdays; the holidays among them are working
+        // days missed, so they are the next round's `left`.
         while left > 0 {
-            day += 1;
-            if self.is_working_day(day) {
-                left -= 1;
-            }
+            let next = self.after_working_weekdays(day, left);
+            left = self.working_holidays_in(day, next);
+            day = next;
         }
-        Timestamp((day + 1).saturating_mul(DAY_MS))
+        Timestamp(day.saturating_add(1).saturating_mul(DAY_MS))
     }
 
     /// Working days strictly after `from`'s day up to and including `to`'s day (0 when `to`
-    /// is not later than `from`).
+    /// is not later than `from`). Counts whole weeks at once.
     pub fn working_days_between(&self, from: Timestamp, to: Timestamp) -> u32 {
         let (a, b) = (from.day(), to.day());
-        let mut count = 0u32;
-        let mut day = a + 1;
-        while day <= b {
-            if self.is_working_day(day) {
-                count += 1;
-            }
-            day += 1;
+        if b <= a {
+            return 0;
+        }
+        let count = self.working_weekdays_in(a, b) - self.working_holidays_in(a, b);
+        u32::try_from(count).unwrap_or(u32::MAX)
+    }
+
+    /// Working weekdays a week (1 to 7: `new` refuses a calendar without one).
+    fn per_week(&self) -> i64 {
+        i64::from(self.working_weekdays.count_ones()).max(1)
+    }
+
+    fn is_working_weekday(&self, day: i64) -> bool {
+        // 1970-01-01 was a Thursday (Monday-zero offset 3).
+        self.working_weekdays & (1 << (day + 3).rem_euclid(7)) != 0
+    }
+
+    /// Working weekdays (holidays not taken off) in the days `a + 1 ..= b`, for `a <= b`.
+    fn working_weekdays_in(&self, a: i64, b: i64) -> i64 {
+        let span = b - a;
+        let mut count = span / 7 * self.per_week();
+        for day in a + 1 + span / 7 * 7..=b {
+            count += i64::from(self.is_working_weekday(day));
         }
         count
+    }
+
+    /// Holidays on working weekdays in the days `a + 1 ..= b`.
+    fn working_holidays_in(&self, a: i64, b: i64) -> i64 {
+        let lo = self.holidays.partition_point(|&h| h <= a);
+        let hi = self.holidays.partition_point(|&h| h <= b);
+        self.holidays
+            .get(lo..hi)
+            .map_or(0, |hs| hs.iter().filter(|&&h| self.is_working_weekday(h)).count() as i64)
+    }
+
+    /// The day on which the `k`-th working weekday after `day` falls (holidays not taken
+    /// off), for `k >= 1`.
+    fn after_working_weekdays(&self, day: i64, k: i64) -> i64 {
+        let weeks = (k - 1) / self.per_week();
+        let mut at = day.saturating_add(weeks.saturating_mul(7));
+        let mut left = k - weeks * self.per_week();
+        // At most seven more days: `left` is at most a week's working weekdays.
+        while left > 0 {
+            at += 1;
+            left -= i64::from(self.is_working_weekday(at));
+        }
+        at
     }
 }
 

@@ -2,6 +2,8 @@
 
 use navbat_scenario::{ScenarioError, parse_raw, to_ron};
 
+mod bounds;
+
 const PILOT: &str = include_str!("../../../../scenarios/pilot-2026.ron");
 
 /// Checks `text` as if it were a file in `scenarios/` (where the pilot's service

@@ -1,6 +1,7 @@
 //! Integration tests of navbat-workflow: definitions, engine, audit chain, exports.
 
 mod audit;
+mod bounds;
 mod definitions;
 mod drive;
 mod engine;

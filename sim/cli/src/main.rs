@@ -190,10 +190,37 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of standard output has gone (`navbat … | head -1`): stop quietly.
+        Err(report) if report.downcast_ref::<ClosedPipe>().is_some() => ExitCode::SUCCESS,
         Err(report) => {
             eprintln!("{report:?}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// Standard output was closed by its reader.
+#[derive(Debug)]
+struct ClosedPipe;
+
+impl std::fmt::Display for ClosedPipe {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("standard output was closed")
+    }
+}
+
+impl std::error::Error for ClosedPipe {}
+
+impl miette::Diagnostic for ClosedPipe {}
+
+/// Writes `text` to standard output; a closed pipe is [`ClosedPipe`], not a panic.
+fn emit(text: &str) -> miette::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Report::new(ClosedPipe)),
+        Err(e) => Err(e).into_diagnostic().wrap_err("cannot write to standard output"),
     }
 }
 
@@ -279,6 +306,7 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
                 args.report.as_ref().map(|r| PathBuf::from(format!("{}.results", r.display())));
         }
     }
+    check_outputs(&args)?;
     let scenario = navbat_scenario::load_with(&args.scenario, &args.sets).map_err(Report::new)?;
     let name = scenario.name.clone();
     let mut models = vec![Model::new(scenario.clone())];
@@ -339,10 +367,9 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
         }
     }
     if args.json {
-        println!("{}", serde_json::to_string(&summary).into_diagnostic()?);
+        emit(&format!("{}\n", serde_json::to_string(&summary).into_diagnostic()?))?;
     } else {
-        print!("{}", output::summary_table(&summary));
-        std::io::Write::flush(&mut std::io::stdout()).into_diagnostic()?;
+        emit(&output::summary_table(&summary))?;
         let events: u64 = reps.iter().chain(baseline.iter().flatten()).map(|r| r.events).sum();
         eprintln!(
             "{} replications, {} events in {:.2} s ({:.1} M events/s)",
@@ -351,6 +378,51 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
             elapsed.as_secs_f64(),
             events as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6
         );
+    }
+    Ok(())
+}
+
+/// Checks, before anything is simulated, that every output of `run` can be written: the
+/// results and report folders are apart, each is absent, empty or an earlier folder of
+/// navbat's and nothing else, and their parents take new files; the event log's folder exists.
+fn check_outputs(args: &RunArgs) -> miette::Result<()> {
+    use navbat_record::folder;
+    if args.replications > navbat_scenario::MAX_REPLICATIONS {
+        return Err(miette::miette!(
+            "--replications {}: at most {} replications a run",
+            args.replications,
+            navbat_scenario::MAX_REPLICATIONS
+        ));
+    }
+    let folders = [("--out", args.out.as_deref()), ("--report", args.report.as_deref())];
+    if let (Some(out), Some(report)) = (&args.out, &args.report) {
+        folder::check_apart(report, out).into_diagnostic().wrap_err(
+            "--report and --out name the same folder, or one holds the other: the report would \
+             replace the run's own results",
+        )?;
+    }
+    for (flag, dir) in folders {
+        if let Some(dir) = dir {
+            folder::check_writable(dir)
+                .into_diagnostic()
+                .wrap_err_with(|| format!("{flag} {}: cannot write there", dir.display()))?;
+        }
+    }
+    if let Some(log) = &args.event_log {
+        let parent = match log.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if !parent.is_dir() {
+            return Err(miette::miette!(
+                "--event-log {}: the folder {} does not exist",
+                log.display(),
+                parent.display()
+            ));
+        }
+        if log.is_dir() {
+            return Err(miette::miette!("--event-log {}: is a folder, not a file", log.display()));
+        }
     }
     Ok(())
 }
@@ -374,38 +446,72 @@ fn simulated_text(path: &std::path::Path, sets: &[Override]) -> miette::Result<S
 
 fn sweep(args: &SweepArgs) -> miette::Result<()> {
     let sweep = navbat_scenario::load_sweep(&args.sweep).map_err(Report::new)?;
-    // Check every point before running any.
-    let mut models = Vec::with_capacity(sweep.points.len());
+    if let Some(dir) = &args.out {
+        navbat_record::folder::check_writable(dir)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("--out {}: cannot write there", dir.display()))?;
+    }
+    // Check every point before running any, but keep none of their models: a point's model
+    // is built when its turn comes, so memory does not grow with the number of points.
+    // Points that differ only in their kiosks share one baseline; a baseline is known by the
+    // digest of its scenario and made from the first point that needs it.
+    let mut names = Vec::with_capacity(sweep.points.len());
     let mut baselines: Vec<usize> = Vec::new();
-    let mut base_models: Vec<(navbat_scenario::Scenario, std::sync::Arc<Model>)> = Vec::new();
-    for point in &sweep.points {
+    let mut base_points: Vec<(String, usize)> = Vec::new();
+    for (p, point) in sweep.points.iter().enumerate() {
         let scenario = navbat_scenario::load_with(&sweep.scenario, point).map_err(Report::new)?;
+        names.push(scenario.name.clone());
         if sweep.baseline {
-            // Points that differ only in their kiosks share one baseline.
-            let base = without_kiosks(&scenario);
-            let i = match base_models.iter().position(|(s, _)| *s == base) {
+            let digest = navbat_record::folder::sha256_hex(
+                format!("{:?}", without_kiosks(&scenario)).as_bytes(),
+            );
+            let i = match base_points.iter().position(|(d, _)| *d == digest) {
                 Some(i) => i,
                 None => {
-                    base_models.push((base.clone(), Model::new(base)));
-                    base_models.len() - 1
+                    base_points.push((digest, p));
+                    base_points.len() - 1
                 }
             };
             baselines.push(i);
         }
-        models.push(Model::new(scenario));
     }
-    let n_points = models.len();
-    models.extend(base_models.iter().map(|(_, m)| m.clone()));
+    let n_points = sweep.points.len();
+    // Jobs 0..n_points are the points, then one job per baseline.
+    let model_of = |job: usize| -> miette::Result<std::sync::Arc<Model>> {
+        let (point, baseline) = match job.checked_sub(n_points) {
+            None => (job, false),
+            Some(b) => (base_points.get(b).map_or(0, |(_, p)| *p), true),
+        };
+        let scenario = navbat_scenario::load_with(&sweep.scenario, &sweep.points[point])
+            .map_err(Report::new)?;
+        Ok(Model::new(if baseline { without_kiosks(&scenario) } else { scenario }))
+    };
     let pool = thread_pool(args.threads)?;
+    let jobs = n_points + base_points.len();
+    let bar = progress(jobs as u64 * u64::from(sweep.replications), "sweep");
     let started = Instant::now();
-    let runs = run_all(&pool, &models, sweep.seed, sweep.replications, "sweep");
+    let mut runs = Vec::with_capacity(jobs);
+    let chunk = pool.current_num_threads().max(1) * 2;
+    for first in (0..jobs).step_by(chunk) {
+        let models: Vec<std::sync::Arc<Model>> =
+            (first..jobs.min(first + chunk)).map(model_of).collect::<miette::Result<_>>()?;
+        runs.extend(pool.install(|| {
+            run_models(&models, sweep.seed, sweep.replications, &|| {
+                if let Some(b) = &bar {
+                    b.inc(1);
+                }
+            })
+        }));
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
     let elapsed = started.elapsed();
     let axes: Vec<String> = sweep.points[0].iter().map(|o| o.path.clone()).collect();
     let mut points = Vec::with_capacity(n_points);
     let mut table = Vec::with_capacity(n_points);
     for (p, point) in sweep.points.iter().enumerate() {
-        let name = models[p].scenario.name.clone();
-        let mut summary = RunSummary::from_replications(&name, sweep.seed, &runs[p]);
+        let mut summary = RunSummary::from_replications(&names[p], sweep.seed, &runs[p]);
         if let Some(&b) = baselines.get(p) {
             summary = summary.with_baseline(&runs[p], &runs[n_points + b]);
         }
@@ -429,14 +535,14 @@ fn sweep(args: &SweepArgs) -> miette::Result<()> {
         output::write_sweep(dir, &out.axes, &table, &out)?;
     }
     if args.json {
-        println!("{}", serde_json::to_string(&out).into_diagnostic()?);
+        emit(&format!("{}\n", serde_json::to_string(&out).into_diagnostic()?))?;
     } else {
-        print!("{}", output::sweep_table(&out.axes, &table, &out.points));
+        emit(&output::sweep_table(&out.axes, &table, &out.points))?;
         eprintln!(
             "{} points x {} replications (+{} baselines) in {:.2} s",
             n_points,
             sweep.replications,
-            base_models.len(),
+            base_points.len(),
             elapsed.as_secs_f64()
         );
     }
@@ -451,6 +557,27 @@ fn queue(args: &QueueArgs) -> miette::Result<()> {
         service_cv: args.service_cv,
     };
     let model = Model::new(queue_scenario(&spec).map_err(Report::new)?);
+    // The calculator's scenario has a fixed horizon; at a low rate it holds fewer arrivals
+    // than asked for, and a run cut short there would report on fewer customers. Refuse
+    // unless the horizon holds the customers with room to spare (five standard deviations of
+    // the Poisson count).
+    let hours = f64::from(model.scenario.days()) * 24.0;
+    let expected = args.arrivals_per_hour * hours;
+    let enough = expected - 5.0 * expected.sqrt();
+    if args.customers as f64 > enough {
+        return Err(miette::miette!(
+            help = format!(
+                "ask for at most {} customers (--customers), or a higher --arrivals-per-hour",
+                enough.max(0.0).floor()
+            ),
+            "--customers {}: at {} arrivals an hour, the calculator's horizon of {} days holds \
+             about {expected:.0} arrivals, not enough for {} customers",
+            args.customers,
+            args.arrivals_per_hour,
+            model.scenario.days(),
+            args.customers
+        ));
+    }
     let started = Instant::now();
     let record =
         Simulation::with_arrival_limit(model, args.seed, 0, args.customers, args.customers / 10)
@@ -477,23 +604,30 @@ fn queue(args: &QueueArgs) -> miette::Result<()> {
             "events": record.events,
             "seed": args.seed,
         });
-        println!("{out}");
+        emit(&format!("{out}\n"))?;
     } else {
-        println!("customers            {} ({} after warm-up)", args.customers, site.served);
-        println!("offered utilization  {offered:.3}");
-        println!("simulated utilization {:.3}", site.utilization);
-        println!("mean wait            {:.2} min", site.mean_wait_min);
-        println!("P90 wait             {:.2} min", site.p90_wait_min);
-        match erlang_mean {
-            Some(w) => println!("Erlang C mean wait   {w:.2} min"),
-            None if !exponential => println!("Erlang C mean wait   n/a (service not exponential)"),
-            None => {
-                println!("Erlang C mean wait   n/a (offered load >= 1: the line grows without end)")
+        use std::fmt::Write as _;
+        let mut t = String::new();
+        let _ =
+            writeln!(t, "customers            {} ({} after warm-up)", args.customers, site.served);
+        let _ = writeln!(t, "offered utilization  {offered:.3}");
+        let _ = writeln!(t, "simulated utilization {:.3}", site.utilization);
+        let _ = writeln!(t, "mean wait            {:.2} min", site.mean_wait_min);
+        let _ = writeln!(t, "P90 wait             {:.2} min", site.p90_wait_min);
+        let _ = match erlang_mean {
+            Some(w) => writeln!(t, "Erlang C mean wait   {w:.2} min"),
+            None if !exponential => {
+                writeln!(t, "Erlang C mean wait   n/a (service not exponential)")
             }
-        }
+            None => writeln!(
+                t,
+                "Erlang C mean wait   n/a (offered load >= 1: the line grows without end)"
+            ),
+        };
         if let Some(p) = erlang_p90 {
-            println!("Erlang C P90 wait    {p:.2} min");
+            let _ = writeln!(t, "Erlang C P90 wait    {p:.2} min");
         }
+        emit(&t)?;
         eprintln!(
             "{} events in {:.3} s ({:.0} customers/s)",
             record.events,
@@ -530,7 +664,10 @@ fn validate(path: &std::path::Path) -> miette::Result<()> {
     let scenario = load(path)?;
     let model = Model::new(scenario);
     let sc = &model.scenario;
-    println!(
+    use std::fmt::Write as _;
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
         "{}: {} to {} ({} days, {} warm-up), {} sites, {} services, {} segments, {} holidays",
         sc.name,
         sc.start,
@@ -545,10 +682,12 @@ fn validate(path: &std::path::Path) -> miette::Result<()> {
     for (site, plan) in sc.sites.iter().zip(&model.plans) {
         let counters: u32 = site.counters.iter().map(|c| c.count).sum();
         let kiosks: u32 = site.kiosks.iter().map(|k| k.count).sum();
-        println!(
+        let _ = writeln!(
+            t,
             "  {:<24} {:<16} {:>3} counters {:>3} kiosks  {:>8.0} requests expected over the horizon",
             site.id, site.district, counters, kiosks, plan.expected_requests
         );
     }
+    emit(&t)?;
     Ok(())
 }

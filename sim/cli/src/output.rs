@@ -1,7 +1,6 @@
 //! Printing and saving a run's results.
 
 use std::fmt::Write as _;
-use std::fs;
 use std::path::Path;
 
 use miette::{IntoDiagnostic, WrapErr};
@@ -353,22 +352,24 @@ pub(crate) fn sweep_table(
     out
 }
 
+/// Writes a results folder all or nothing, with its manifest ([`navbat_record::folder`]):
+/// an earlier navbat folder there is replaced whole, anything else is refused. A table that
+/// holds a number that is not finite is refused first: saved results never hold one.
 fn write_files(dir: &Path, files: &[(&str, Vec<u8>)]) -> miette::Result<()> {
-    fs::create_dir_all(dir)
-        .into_diagnostic()
-        .wrap_err_with(|| format!("cannot create output directory {}", dir.display()))?;
     for (name, bytes) in files {
-        write_atomic(&dir.join(name), bytes)?;
+        if name.ends_with(".csv")
+            && let Some((line, col, column)) = navbat_record::folder::first_non_finite(bytes)
+        {
+            return Err(miette::miette!(
+                "{name}, line {line}, column {col} ({column}): the run produced a number that \
+                 is not finite; nothing was written to {}",
+                dir.display()
+            ));
+        }
     }
-    Ok(())
-}
-
-fn write_atomic(path: &Path, bytes: &[u8]) -> miette::Result<()> {
-    let tmp = path.with_extension("partial");
-    fs::write(&tmp, bytes)
+    let files: Vec<(String, Vec<u8>)> =
+        files.iter().map(|(n, b)| ((*n).to_owned(), b.clone())).collect();
+    navbat_record::folder::write_folder(dir, &files)
         .into_diagnostic()
-        .wrap_err_with(|| format!("cannot write {}", tmp.display()))?;
-    fs::rename(&tmp, path)
-        .into_diagnostic()
-        .wrap_err_with(|| format!("cannot move {} into place", path.display()))
+        .wrap_err_with(|| format!("cannot write the results folder {}", dir.display()))
 }

@@ -268,11 +268,41 @@ pub fn write_folder_with<E: From<FolderError>>(
     Ok(sync_dir(&parent)?)
 }
 
+/// Writes the manifest of a folder assembled by other means (a test's hand-made results, a
+/// tool that merges folders): every file there as it is now. The folder is then checkable
+/// with [`verify_folder`] and replaceable by [`write_folder`].
+pub fn seal_folder(dir: &Path) -> Result<(), FolderError> {
+    seal(dir)
+}
+
+/// The first cell of a CSV table (header row first) that holds a number that is not finite
+/// (`NaN`, `inf`, `-inf`, `infinity`): its 1-based line, 1-based column and column name.
+/// Saved results never hold one: a writer refuses them and a reader reports them.
+pub fn first_non_finite(csv: &[u8]) -> Option<(u64, usize, String)> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(csv);
+    let header: Vec<String> =
+        reader.headers().map(|h| h.iter().map(str::to_owned).collect()).unwrap_or_default();
+    let mut record = csv::StringRecord::new();
+    let mut line = 1;
+    while reader.read_record(&mut record).unwrap_or(false) {
+        line += 1;
+        for (col, cell) in record.iter().enumerate() {
+            if let Ok(x) = cell.trim().parse::<f64>()
+                && !x.is_finite()
+            {
+                let name = header.get(col).cloned().unwrap_or_default();
+                return Some((line, col + 1, name));
+            }
+        }
+    }
+    None
+}
+
 /// Syncs every file of `tmp`, writes the manifest, syncs the folders.
 fn seal(tmp: &Path) -> Result<(), FolderError> {
     let mut manifest = String::new();
     let mut folders = std::collections::BTreeSet::new();
-    for name in list_files(tmp)? {
+    for name in list_files(tmp)?.into_iter().filter(|n| n != MANIFEST) {
         let path = tmp.join(&name);
         let bytes = std::fs::read(&path).map_err(io(&path))?;
         std::fs::File::open(&path).and_then(|f| f.sync_all()).map_err(io(&path))?;
@@ -295,6 +325,7 @@ fn seal(tmp: &Path) -> Result<(), FolderError> {
 /// Checks `dir` against its manifest: every listed file present with its SHA-256, and no
 /// other file. Returns the listed names.
 pub fn verify_folder(dir: &Path) -> Result<Vec<String>, FolderError> {
+    std::fs::read_dir(dir).map_err(io(dir))?;
     let Some(listed) = read_manifest(dir)? else {
         return Err(FolderError::Tampered {
             path: dir.join(MANIFEST),
@@ -397,6 +428,14 @@ mod tests {
         std::fs::remove_file(d.join("data/b.csv")).expect("rm");
         assert!(verify_folder(&d).is_err());
         std::fs::remove_dir_all(&d).expect("clean");
+    }
+
+    #[test]
+    fn non_finite_numbers_are_found_with_their_place() {
+        assert_eq!(first_non_finite(b"a,b\n1,2.5\n3,4\n"), None);
+        assert_eq!(first_non_finite(b"a,b\n1,2\n3,NaN\n"), Some((3, 2, "b".to_owned())));
+        assert_eq!(first_non_finite(b"x,y\n-inf,1\n"), Some((2, 1, "x".to_owned())));
+        assert_eq!(first_non_finite(b"site\nnancy\n"), None, "words are not numbers");
     }
 
     #[test]

@@ -62,7 +62,7 @@ fn csv_headers(dir: &Path) -> Result<Vec<(String, Vec<String>)>, ReportError> {
         let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
             continue;
         };
-        if !path.is_file() {
+        if !path.is_file() || name == navbat_record::folder::MANIFEST {
             continue;
         }
         if !name.ends_with(".csv") {
@@ -84,6 +84,16 @@ fn csv_headers(dir: &Path) -> Result<Vec<(String, Vec<String>)>, ReportError> {
 }
 
 fn read_csv<T: serde::de::DeserializeOwned>(path: PathBuf) -> Result<Vec<T>, ReportError> {
+    let bytes =
+        std::fs::read(&path).map_err(|source| ReportError::Io { path: path.clone(), source })?;
+    if let Some((line, col, name)) = navbat_record::folder::first_non_finite(&bytes) {
+        return Err(ReportError::Inconsistent {
+            path,
+            message: format!(
+                "line {line}, column {col} ({name}): not a finite number; saved results never hold one"
+            ),
+        });
+    }
     let mut reader = csv::Reader::from_path(&path)
         .map_err(|source| ReportError::Csv { path: path.clone(), source })?;
     reader
@@ -93,10 +103,25 @@ fn read_csv<T: serde::de::DeserializeOwned>(path: PathBuf) -> Result<Vec<T>, Rep
 }
 
 /// Loads and cross-checks a results directory.
+///
+/// The folder must match its manifest (no file changed, missing or added since navbat wrote
+/// it, so never a mix of two runs), and `scenario.ron` must have the SHA-256 `run.json` names.
 pub(crate) fn load(dir: &Path) -> Result<Results, ReportError> {
+    navbat_record::folder::verify_folder(dir)?;
     let run_path = dir.join("run.json");
     let RunFile { run: meta, scenario, .. } = RunFile::from_json(&read_text(run_path.clone())?)
         .map_err(|source| ReportError::RunFile { path: run_path, source })?;
+    let scenario_path = dir.join("scenario.ron");
+    let scenario_text = std::fs::read(&scenario_path)
+        .map_err(|source| ReportError::Io { path: scenario_path.clone(), source })?;
+    if navbat_record::folder::sha256_hex(&scenario_text) != meta.scenario_sha256 {
+        return Err(ReportError::Inconsistent {
+            path: scenario_path,
+            message: "its SHA-256 is not the scenario_sha256 run.json records: the results \
+                      and the scenario they came from no longer belong together"
+                .to_owned(),
+        });
+    }
     let pilot: Vec<SiteRecord> = read_csv(dir.join("replications.csv"))?;
     let baseline: Option<Vec<SiteRecord>> = read_optional_csv(dir.join("baseline.csv"))?;
     let breakdown: Vec<BreakdownRow> = read_csv(dir.join("breakdown.csv"))?;

@@ -5,6 +5,7 @@ use std::process::{Command, Output};
 
 mod layering;
 mod pins;
+mod safety;
 
 fn navbat(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_navbat")).args(args).output().expect("navbat runs")

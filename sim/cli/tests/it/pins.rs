@@ -26,7 +26,7 @@ fn sha256(bytes: &[u8]) -> String {
 }
 
 /// Runs `navbat args… [--out DIR]` and adds the hashes of its standard output and of every
-/// file it wrote (but `run.json`, which names the command and the scenario's path) to `pins`.
+/// file it wrote (but `run.json` and the manifest, which depend on the paths) to `pins`.
 fn pin(pins: &mut BTreeMap<String, String>, case: &str, args: &[&str], out_dir: bool) {
     let dir = std::env::temp_dir().join(format!("navbat-pins-{}-{case}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -46,7 +46,9 @@ fn pin(pins: &mut BTreeMap<String, String>, case: &str, args: &[&str], out_dir: 
         files.sort();
         for file in files {
             let name = file.file_name().expect("name").to_string_lossy().into_owned();
-            if name == "run.json" {
+            // run.json names the command and the scenario's path, and the manifest holds
+            // run.json's hash: both differ from machine to machine.
+            if name == "run.json" || name == "manifest.sha256" {
                 continue;
             }
             let bytes = std::fs::read(&file).expect("result file");

@@ -263,6 +263,7 @@ pub(crate) fn full_results(name: &str) -> PathBuf {
     write_csv(&dir.join("backoffice.csv"), &back_office_rows(&reps));
     write_csv(&dir.join("expansion.csv"), &expansion_rows(&reps));
     write_csv(&dir.join("sensitivity.csv"), &sensitivity_rows(&reps));
+    navbat_record::folder::seal_folder(&dir).expect("manifest");
     dir
 }
 
@@ -436,6 +437,7 @@ fn a_run_without_baseline_or_optional_files_is_reported_and_says_what_is_missing
     for f in ["baseline.csv", "face.csv", "backoffice.csv", "expansion.csv", "sensitivity.csv"] {
         std::fs::remove_file(results.join(f)).expect("remove");
     }
+    navbat_record::folder::seal_folder(&results).expect("manifest");
     let out = out_dir("bare");
     write_report(&results, &out).expect("report without a baseline");
     check_html(&out);

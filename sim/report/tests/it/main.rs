@@ -302,6 +302,7 @@ fn bad_input_is_an_error_and_leaves_nothing_behind() {
     let lines: Vec<&str> = baseline.lines().collect();
     std::fs::write(broken.join("baseline.csv"), lines[..lines.len() - 1].join("\n") + "\n")
         .expect("write");
+    navbat_record::folder::seal_folder(&broken).expect("manifest");
     let err = write_report(&broken, &out).unwrap_err();
     assert!(matches!(err, ReportError::Inconsistent { .. }), "{err}");
     assert!(!out.exists());
@@ -320,6 +321,7 @@ fn bad_input_is_an_error_and_leaves_nothing_behind() {
         m.remove("scenario");
     }
     std::fs::write(old.join("run.json"), meta.to_string()).expect("write");
+    navbat_record::folder::seal_folder(&old).expect("manifest");
     let err = write_report(&old, &out).unwrap_err();
     assert!(
         matches!(
@@ -392,4 +394,52 @@ fn the_results_folder_is_never_the_report_folder() {
     assert!(results.join("run.json").is_file() && results.join("replications.csv").is_file());
     assert!(!results.join("report").exists());
     std::fs::remove_dir_all(&results).expect("clean up");
+}
+
+/// Regression: over an earlier results folder, `--out` left a mix of two runs and `report`
+/// accepted it; `report` did not check the saved scenario's SHA-256; NaN in a saved CSV
+/// reached the report.
+#[test]
+fn a_results_folder_that_is_not_what_navbat_wrote_is_refused() {
+    let out = out_dir("refused-report");
+    // A file edited after the run.
+    let edited = out_dir("edited");
+    copy_dir(&fixture(), &edited);
+    let text = read(&edited.join("baseline.csv")).replacen(",3", ",4", 1);
+    std::fs::write(edited.join("baseline.csv"), text).expect("edit");
+    let err = write_report(&edited, &out).unwrap_err();
+    assert!(err.to_string().contains("baseline.csv"), "{err}");
+    // A file of another run added.
+    let mixed = out_dir("mixed");
+    copy_dir(&fixture(), &mixed);
+    std::fs::write(mixed.join("sweep.csv"), "point\n0\n").expect("add");
+    let err = write_report(&mixed, &out).unwrap_err();
+    assert!(err.to_string().contains("sweep.csv"), "{err}");
+    // The scenario replaced, and the manifest made again to match.
+    let swapped = out_dir("swapped");
+    copy_dir(&fixture(), &swapped);
+    std::fs::write(swapped.join("scenario.ron"), "Scenario(name: \"other\")").expect("swap");
+    navbat_record::folder::seal_folder(&swapped).expect("manifest");
+    let err = write_report(&swapped, &out).unwrap_err();
+    assert!(err.to_string().contains("scenario_sha256"), "{err}");
+    // A number that is not finite, in a folder whose manifest matches.
+    let nan = out_dir("nan");
+    copy_dir(&fixture(), &nan);
+    let text = read(&nan.join("replications.csv"));
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let col = header.iter().position(|h| *h == "mean_wait_min").expect("column");
+    let mut cells: Vec<String> = lines[2].split(',').map(str::to_owned).collect();
+    cells[col] = "NaN".to_owned();
+    lines[2] = cells.join(",");
+    std::fs::write(nan.join("replications.csv"), lines.join("\n") + "\n").expect("write");
+    navbat_record::folder::seal_folder(&nan).expect("manifest");
+    let err = write_report(&nan, &out).unwrap_err();
+    let message = err.to_string();
+    assert!(message.contains("replications.csv") && message.contains("line 3"), "{message}");
+    assert!(message.contains(&format!("column {} (mean_wait_min)", col + 1)), "{message}");
+    assert!(!out.exists());
+    for d in [edited, mixed, swapped, nan] {
+        std::fs::remove_dir_all(&d).expect("clean up");
+    }
 }

@@ -34,7 +34,7 @@ pub struct PersonKey {
 pub const OFFICE: u32 = u32::MAX;
 
 /// What happens at an instant, at one site (or, for case and officer events, at the back
-/// office: site [`OFFICE`]).
+/// office: site `OFFICE`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Event {
     /// The next person arrives.

@@ -475,7 +475,7 @@ impl Population {
     /// drawn (enrolled or not), e.g. to make mated probes.
     ///
     /// # Errors
-    /// [`MatchError`] from [`Gallery::with_rescoring`] (the model's dimension).
+    /// [`MatchError`] from [`Gallery::with_rescoring`](crate::Gallery::with_rescoring) (the model's dimension).
     pub fn enrol_gallery(
         &self,
         size: u32,

@@ -6,4 +6,5 @@ mod drive;
 mod engine;
 mod export;
 mod random;
+mod sealed;
 mod tidy;

@@ -414,17 +414,26 @@ pub fn verify_sealed(log: &SealedLog, key: Option<&AuditKey>) -> AuditReport {
             ),
             Some(h) => heads.push((id, h)),
         }
+        let broken = report.findings.len() > before;
         let mut authenticated = false;
         if let (Some(k), Some(h)) = (key, head) {
-            match c.head_hmac.as_deref().and_then(crate::seal::hash_from_hex) {
-                None => find(None, "no navbat:head_hmac: the head is not authenticated".into()),
+            let problem = match c.head_hmac.as_deref().and_then(crate::seal::hash_from_hex) {
+                None => Some("no navbat:head_hmac: the head is not authenticated"),
                 Some(mac) if mac != crate::seal::head_hmac(k, id, &h) => {
-                    find(None, "navbat:head_hmac does not match the head under this key".into())
+                    Some("navbat:head_hmac does not match the head under this key")
                 }
-                Some(_) => authenticated = true,
+                Some(_) => None,
+            };
+            match problem {
+                Some(p) => report.findings.push(AuditFinding {
+                    case: c.name.clone(),
+                    event: None,
+                    problem: p.to_owned(),
+                }),
+                None => authenticated = true,
             }
         }
-        if report.findings.len() > before {
+        if broken {
             report.broken += 1;
         }
         if !authenticated {

@@ -1,5 +1,6 @@
 //! `navbat`: the command line of the migration-station twin.
 
+mod audit;
 mod output;
 
 use std::io::IsTerminal;
@@ -44,6 +45,8 @@ enum Command {
     },
     /// Open the planner's window on a scenario (needs the `window` feature).
     Plan(PlanArgs),
+    /// Verify an exported, sealed event log (`navbat audit verify LOG [--key FILE]`).
+    Audit(audit::AuditArgs),
     /// Check a scenario file and print what it holds.
     Validate {
         /// Scenario file (RON).
@@ -98,6 +101,10 @@ struct RunArgs {
     /// streamed) or `FILE.jsonocel` (OCEL 2.0 JSON, built in memory).
     #[arg(long, value_name = "FILE")]
     event_log: Option<PathBuf>,
+    /// Key file (at least 32 bytes) for the event log's head HMACs; overrides the
+    /// scenario's `workflows.audit_key`.
+    #[arg(long, value_name = "FILE", requires = "event_log")]
+    audit_key: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -187,6 +194,7 @@ fn main() -> ExitCode {
         Command::Plan(args) => plan(args),
         Command::Report { results, out } => report(&results, &out),
         Command::Validate { scenario } => validate(&scenario),
+        Command::Audit(args) => audit::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -338,7 +346,7 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
     };
     if let (Some(file), Some(format)) = (&args.event_log, log_format) {
         let model = models.first().cloned().ok_or_else(|| miette::miette!("no model"))?;
-        output::write_event_log(file, format, model, args.seed)?;
+        output::write_event_log(file, format, model, args.seed, args.audit_key.as_deref())?;
     }
     let mut summary = RunSummary::from_replications(&name, args.seed, &reps);
     if let Some(base) = &baseline {

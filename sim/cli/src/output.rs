@@ -140,20 +140,30 @@ pub(crate) enum LogFormat {
 }
 
 /// Runs replication 0 of `model` again keeping every case's audit log, and writes its
-/// finished cases to `path` (through a temporary file, so a failure leaves nothing).
+/// finished cases to `path` (through a temporary file, so a failure leaves nothing), sealed:
+/// each event with its entry's encoding and chain hash, each case with its head, the log with
+/// the Merkle root of the heads. The heads go to `FILE.heads.csv` beside it. With a key
+/// (`key_file`, else the scenario's `workflows.audit_key`) heads and root carry HMACs.
 /// Results are those of replication 0: keeping logs changes no draw.
 pub(crate) fn write_event_log(
     path: &Path,
     format: LogFormat,
     model: std::sync::Arc<navbat_engine::Model>,
     seed: u64,
+    key_file: Option<&Path>,
 ) -> miette::Result<()> {
     use std::sync::{Arc, Mutex, PoisonError};
-    if model.scenario.workflows.is_none() {
+    let Some(workflows) = model.scenario.workflows.as_ref() else {
         return Err(miette::miette!(
             "--event-log: the scenario has no `workflows`, so there are no cases to export"
         ));
-    }
+    };
+    let key = key_file
+        .or(workflows.audit_key.as_deref())
+        .map(navbat_workflow::AuditKey::read)
+        .transpose()
+        .into_diagnostic()
+        .wrap_err("--event-log: cannot use the audit key")?;
     let tmp = path.with_extension("partial");
     let file = std::fs::File::create(&tmp)
         .into_diagnostic()
@@ -161,7 +171,7 @@ pub(crate) fn write_event_log(
     let out = std::io::BufWriter::new(file);
     let result = match format {
         LogFormat::Xes => {
-            let writer = navbat_workflow::XesWriter::new(out).into_diagnostic()?;
+            let writer = navbat_workflow::XesWriter::new(out, key).into_diagnostic()?;
             let state: Arc<Mutex<(Option<_>, Option<String>)>> =
                 Arc::new(Mutex::new((Some(writer), None)));
             let sink = state.clone();
@@ -179,8 +189,8 @@ pub(crate) fn write_event_log(
             let mut g = state.lock().unwrap_or_else(PoisonError::into_inner);
             match (g.0.take(), g.1.take()) {
                 (_, Some(e)) => Err(miette::miette!("{e}")),
-                (Some(w), None) => w.finish().map(drop).into_diagnostic(),
-                (None, None) => Ok(()),
+                (Some(w), None) => w.finish().map(|(_, seal)| Some(seal)).into_diagnostic(),
+                (None, None) => Ok(None),
             }
         }
         LogFormat::Ocel => {
@@ -189,21 +199,41 @@ pub(crate) fn write_event_log(
             let exporter: navbat_engine::CaseExporter = Box::new(move |_, case| {
                 sink.lock().unwrap_or_else(PoisonError::into_inner).push(case.clone());
             });
-            let catalog = model.scenario.workflows.as_ref().map(|w| w.catalog.clone());
+            let catalog = workflows.catalog.clone();
             navbat_engine::Simulation::with_case_export(model, seed, 0, exporter).finish();
             let cases = std::mem::take(&mut *cases.lock().unwrap_or_else(PoisonError::into_inner));
             let mut out = out;
-            match catalog {
-                Some(c) => navbat_workflow::write_ocel_json(&mut out, &c, &cases)
-                    .into_diagnostic()
-                    .and_then(|()| std::io::Write::flush(&mut out).into_diagnostic()),
-                None => Ok(()),
-            }
+            navbat_workflow::write_ocel_json(&mut out, &catalog, &cases, key.as_ref())
+                .into_diagnostic()
+                .and_then(|seal| {
+                    std::io::Write::flush(&mut out).into_diagnostic().map(|()| Some(seal))
+                })
         }
     };
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e.wrap_err(format!("cannot write the event log {}", path.display())));
+    let seal = match result {
+        Ok(seal) => seal,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e.wrap_err(format!("cannot write the event log {}", path.display())));
+        }
+    };
+    if let Some(seal) = seal {
+        let heads = path.with_extension("heads.csv");
+        let mut csv = Vec::new();
+        seal.write_heads_csv(&mut csv).into_diagnostic()?;
+        write_atomic(&heads, &csv)?;
+        eprintln!(
+            "event log {}: {} cases sealed, Merkle root {} ({}); heads in {}",
+            path.display(),
+            seal.heads.len(),
+            navbat_workflow::seal::to_hex(&seal.root),
+            if seal.root_hmac.is_some() {
+                "authenticated"
+            } else {
+                "no audit key: not authenticated"
+            },
+            heads.display()
+        );
     }
     std::fs::rename(&tmp, path)
         .into_diagnostic()

@@ -119,6 +119,10 @@ pub struct Workflows {
     pub appeal: f64,
     /// Mean liveness score of a live capture.
     pub liveness_mean: f64,
+    /// Key file for the audit trail's HMACs, resolved against the scenario file's folder;
+    /// checked to exist and hold at least 32 bytes. Not serialized: results never name it.
+    #[serde(skip)]
+    pub audit_key: Option<std::path::PathBuf>,
 }
 
 /// A back-office team, checked.

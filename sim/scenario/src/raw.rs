@@ -146,6 +146,11 @@ pub struct RawWorkflows {
     pub appeal: f64,
     /// Liveness score of a live capture: mean of a Beta-like score in [0, 1].
     pub liveness_mean: f64,
+    /// Key file for the HMAC of the exported audit trail's heads (at least 32 bytes),
+    /// relative to the scenario file. Only its path is named here; the key is never copied
+    /// into results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_key: Option<String>,
 }
 
 /// The share of a service's cases for which one of its facts holds.

@@ -141,11 +141,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         BufWriter::new(File::create(out.join("navbat-cases.xes"))?),
         st.catalog(),
         st.cases(),
+        None,
     )?;
     write_ocel_json(
         BufWriter::new(File::create(out.join("navbat-cases.ocel.json"))?),
         st.catalog(),
         st.cases(),
+        None,
     )?;
     println!(
         "{} cases ({} finished) written to {}",

@@ -41,6 +41,14 @@ pub(crate) fn chain_hash(prev: &Hash, entry: &LogEntry) -> Hash {
     m.digest()
 }
 
+/// The entry's compact binary encoding: the bytes [`chain_hash`] hashes after the previous
+/// hash (at most 74 bytes).
+pub(crate) fn encoding(entry: &LogEntry) -> Vec<u8> {
+    let mut m = Message::new();
+    encode(&mut m, entry);
+    m.buf[..m.len].to_vec()
+}
+
 /// A message of at most [`MAX_MESSAGE`] bytes, hashed in place.
 struct Message {
     buf: [u8; 128],

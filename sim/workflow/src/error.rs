@@ -169,4 +169,20 @@ pub enum WorkflowError {
         /// What the writer said.
         message: String,
     },
+    /// An audit key could not be read or is too short to be a key.
+    #[error("audit key {path}: {problem}")]
+    AuditKey {
+        /// The key file (empty when the key was given as bytes).
+        path: PathBuf,
+        /// What is wrong.
+        problem: String,
+    },
+    /// An exported log could not be read as a sealed XES or OCEL log.
+    #[error("{origin}: {problem}")]
+    SealedLog {
+        /// The file or the name the caller gave the text.
+        origin: String,
+        /// What is wrong, and where.
+        problem: String,
+    },
 }

@@ -1,18 +1,23 @@
 //! Event-log exports for process mining: XES (IEEE 1849) and OCEL 2.0 JSON.
 
-use std::io::Write;
+use std::io::{Seek, SeekFrom, Write};
 
 use quick_xml::escape::escape;
 use serde_json::{Value, json};
 
-use crate::case::{Event, Input, LogEntry, Reason, RuleInput};
+use crate::case::{Event, Hash, Input, LogEntry, Reason, RuleInput};
 use crate::definition::{Service, ServiceCatalog, Trigger};
 use crate::error::WorkflowError;
+use crate::seal::{self, AuditKey, CaseHead, RunSeal};
 use crate::store::Case;
 
 /// The activity name of a log entry, as process-mining tools see it.
 pub fn activity(service: &Service, e: &LogEntry) -> String {
-    let from = service.step_name(e.from);
+    activity_from(service.step_name(e.from), e)
+}
+
+/// [`activity`], given the name of the step the entry left.
+pub(crate) fn activity_from(from: &str, e: &LogEntry) -> String {
     match (e.input, e.trigger) {
         (Input::Open { .. }, _) => "Open case".to_string(),
         (Input::Claim { .. }, _) => format!("Claim task: {from}"),
@@ -27,7 +32,7 @@ pub fn activity(service: &Service, e: &LogEntry) -> String {
 }
 
 /// Who did it: an officer, the applicant, a third party or the system.
-fn resource(e: &LogEntry) -> String {
+pub(crate) fn resource(e: &LogEntry) -> String {
     match e.input {
         Input::Claim { officer } => format!("officer-{}", officer.0),
         Input::Event(Event::Reviewed(r)) => format!("officer-{}", r.officer.0),
@@ -77,10 +82,20 @@ fn service_of<'a>(catalog: &'a ServiceCatalog, c: &Case) -> Result<&'a Service, 
 
 /// A streaming XES writer: the header on creation, one trace per [`XesWriter::write_case`],
 /// the footer on [`XesWriter::finish`]. Lets a finished-case sink write a log of any size
-/// without keeping cases in memory.
+/// without keeping cases in memory (only each case's head, for the run's seal).
+///
+/// The log is sealed (see [`crate::seal`]'s overview): every event carries `navbat:entry`
+/// and `navbat:chain`, every trace `navbat:head` (and `navbat:head_hmac` with a key), and the
+/// header `navbat:merkle_root` (and `navbat:merkle_root_hmac`). The root is known only once
+/// every case is written, so the header holds a placeholder of the same length that
+/// [`XesWriter::finish`] overwrites: hence `Seek`.
 #[derive(Debug)]
-pub struct XesWriter<W: Write> {
+pub struct XesWriter<W: Write + Seek> {
     out: W,
+    key: Option<AuditKey>,
+    heads: Vec<CaseHead>,
+    /// Where the seal lines start.
+    seal_at: u64,
 }
 
 const XES_HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -102,87 +117,163 @@ const XES_HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
   <string key="concept:name" value="navbat case log"/>
 "#;
 
-impl<W: Write> XesWriter<W> {
+/// The header's seal lines: the root, and its HMAC or (without a key) a comment of the same
+/// length, so that the placeholder and the final lines have one length.
+fn seal_lines(root: &Hash, hmac: Option<&Hash>) -> String {
+    let root_line =
+        format!("  <string key=\"navbat:merkle_root\" value=\"{}\"/>\n", seal::to_hex(root));
+    let hmac_line = match hmac {
+        Some(h) => {
+            format!("  <string key=\"navbat:merkle_root_hmac\" value=\"{}\"/>\n", seal::to_hex(h))
+        }
+        None => {
+            let width = "  <string key=\"navbat:merkle_root_hmac\" value=\"\"/>".len() + 64;
+            let text = "  <!-- navbat:merkle_root_hmac: none (sealed without a key)";
+            format!("{text}{:pad$}-->\n", "", pad = width - text.len() - 3)
+        }
+    };
+    root_line + &hmac_line
+}
+
+/// One case as a trace, sealed; returns its head.
+fn write_trace<W: Write>(
+    w: &mut W,
+    s: &Service,
+    c: &Case,
+    key: Option<&AuditKey>,
+) -> Result<CaseHead, WorkflowError> {
+    let head = CaseHead::new(c.id, &s.name, c.state.head, key);
+    writeln!(w, "  <trace>").map_err(io_err)?;
+    writeln!(w, r#"    <string key="concept:name" value="case-{}"/>"#, c.id.0).map_err(io_err)?;
+    writeln!(w, r#"    <string key="service" value="{}"/>"#, escape(s.name.as_str()))
+        .map_err(io_err)?;
+    writeln!(w, r#"    <string key="subject" value="subject-{:016x}"/>"#, c.subject.0)
+        .map_err(io_err)?;
+    let resolution = c.state.resolution.map_or("open", |r| r.name());
+    writeln!(w, r#"    <string key="resolution" value="{resolution}"/>"#).map_err(io_err)?;
+    writeln!(w, r#"    <string key="navbat:head" value="{}"/>"#, seal::to_hex(&head.head))
+        .map_err(io_err)?;
+    if let Some(h) = &head.hmac {
+        writeln!(w, r#"    <string key="navbat:head_hmac" value="{}"/>"#, seal::to_hex(h))
+            .map_err(io_err)?;
+    }
+    for e in &c.log {
+        writeln!(w, "    <event>").map_err(io_err)?;
+        writeln!(
+            w,
+            r#"      <string key="concept:name" value="{}"/>"#,
+            escape(activity(s, e).as_str())
+        )
+        .map_err(io_err)?;
+        writeln!(w, r#"      <date key="time:timestamp" value="{}"/>"#, e.at).map_err(io_err)?;
+        writeln!(w, r#"      <string key="lifecycle:transition" value="complete"/>"#)
+            .map_err(io_err)?;
+        writeln!(w, r#"      <string key="org:resource" value="{}"/>"#, resource(e))
+            .map_err(io_err)?;
+        writeln!(w, r#"      <string key="step" value="{}"/>"#, escape(s.step_name(e.to)))
+            .map_err(io_err)?;
+        writeln!(w, r#"      <int key="seq" value="{}"/>"#, e.seq).map_err(io_err)?;
+        let reasons = reasons_text(s, e);
+        if !reasons.is_empty() {
+            writeln!(w, r#"      <string key="reasons" value="{}"/>"#, escape(reasons.as_str()))
+                .map_err(io_err)?;
+        }
+        writeln!(
+            w,
+            r#"      <string key="navbat:entry" value="{}"/>"#,
+            seal::to_hex(&seal::entry_encoding(e))
+        )
+        .map_err(io_err)?;
+        writeln!(w, r#"      <string key="navbat:chain" value="{}"/>"#, seal::to_hex(&e.hash))
+            .map_err(io_err)?;
+        writeln!(w, "    </event>").map_err(io_err)?;
+    }
+    writeln!(w, "  </trace>").map_err(io_err)?;
+    Ok(head)
+}
+
+impl<W: Write + Seek> XesWriter<W> {
     /// Start a log: writes the XES header with the concept, time, lifecycle and org
-    /// extensions.
-    pub fn new(mut out: W) -> Result<Self, WorkflowError> {
+    /// extensions, and a placeholder for the run's seal. With `key`, heads and the root are
+    /// authenticated.
+    pub fn new(mut out: W, key: Option<AuditKey>) -> Result<Self, WorkflowError> {
         out.write_all(XES_HEADER.as_bytes()).map_err(io_err)?;
-        Ok(XesWriter { out })
+        let seal_at = out.stream_position().map_err(io_err)?;
+        let placeholder = seal_lines(&[0; 32], key.as_ref().map(|_| &[0; 32]));
+        out.write_all(placeholder.as_bytes()).map_err(io_err)?;
+        Ok(XesWriter { out, key, heads: Vec::new(), seal_at })
     }
 
     /// Write one case as a trace named by its pseudonymous case id, one event per entry.
     pub fn write_case(&mut self, catalog: &ServiceCatalog, c: &Case) -> Result<(), WorkflowError> {
         let s = service_of(catalog, c)?;
-        let w = &mut self.out;
-        writeln!(w, "  <trace>").map_err(io_err)?;
-        writeln!(w, r#"    <string key="concept:name" value="case-{}"/>"#, c.id.0)
-            .map_err(io_err)?;
-        writeln!(w, r#"    <string key="service" value="{}"/>"#, escape(s.name.as_str()))
-            .map_err(io_err)?;
-        writeln!(w, r#"    <string key="subject" value="subject-{:016x}"/>"#, c.subject.0)
-            .map_err(io_err)?;
-        let resolution = c.state.resolution.map_or("open", |r| r.name());
-        writeln!(w, r#"    <string key="resolution" value="{resolution}"/>"#).map_err(io_err)?;
-        for e in &c.log {
-            writeln!(w, "    <event>").map_err(io_err)?;
-            writeln!(
-                w,
-                r#"      <string key="concept:name" value="{}"/>"#,
-                escape(activity(s, e).as_str())
-            )
-            .map_err(io_err)?;
-            writeln!(w, r#"      <date key="time:timestamp" value="{}"/>"#, e.at)
-                .map_err(io_err)?;
-            writeln!(w, r#"      <string key="lifecycle:transition" value="complete"/>"#)
-                .map_err(io_err)?;
-            writeln!(w, r#"      <string key="org:resource" value="{}"/>"#, resource(e))
-                .map_err(io_err)?;
-            writeln!(w, r#"      <string key="step" value="{}"/>"#, escape(s.step_name(e.to)))
-                .map_err(io_err)?;
-            writeln!(w, r#"      <int key="seq" value="{}"/>"#, e.seq).map_err(io_err)?;
-            let reasons = reasons_text(s, e);
-            if !reasons.is_empty() {
-                writeln!(
-                    w,
-                    r#"      <string key="reasons" value="{}"/>"#,
-                    escape(reasons.as_str())
-                )
-                .map_err(io_err)?;
-            }
-            writeln!(w, "    </event>").map_err(io_err)?;
-        }
-        writeln!(w, "  </trace>").map_err(io_err)?;
+        let head = write_trace(&mut self.out, s, c, self.key.as_ref())?;
+        self.heads.push(head);
         Ok(())
     }
 
-    /// Close the log and hand the writer back.
-    pub fn finish(mut self) -> Result<W, WorkflowError> {
+    /// Close the log, write the run's seal into the header, and hand the writer back with
+    /// the seal (for the heads file).
+    pub fn finish(mut self) -> Result<(W, RunSeal), WorkflowError> {
         writeln!(self.out, "</log>").map_err(io_err)?;
+        let seal = RunSeal::new(std::mem::take(&mut self.heads), self.key.as_ref());
+        let end = self.out.stream_position().map_err(io_err)?;
+        self.out.seek(SeekFrom::Start(self.seal_at)).map_err(io_err)?;
+        let lines = seal_lines(&seal.root, seal.root_hmac.as_ref());
+        self.out.write_all(lines.as_bytes()).map_err(io_err)?;
+        self.out.seek(SeekFrom::Start(end)).map_err(io_err)?;
         self.out.flush().map_err(io_err)?;
-        Ok(self.out)
+        Ok((self.out, seal))
     }
 }
 
-/// Write cases as one XES log (see [`XesWriter`]).
-pub fn write_xes<'a, W: Write>(
-    out: W,
+/// The seal of some cases: their heads (authenticated with `key`) and Merkle root.
+pub fn seal_cases<'a>(
     catalog: &ServiceCatalog,
     cases: impl IntoIterator<Item = &'a Case>,
-) -> Result<(), WorkflowError> {
-    let mut xes = XesWriter::new(out)?;
+    key: Option<&AuditKey>,
+) -> Result<RunSeal, WorkflowError> {
+    let mut heads = Vec::new();
     for c in cases {
-        xes.write_case(catalog, c)?;
+        let s = service_of(catalog, c)?;
+        heads.push(CaseHead::new(c.id, &s.name, c.state.head, key));
     }
-    xes.finish()?;
-    Ok(())
+    Ok(RunSeal::new(heads, key))
+}
+
+/// Write cases as one sealed XES log (see [`XesWriter`]; no `Seek` needed, as the cases are
+/// all at hand). Returns the run's seal.
+pub fn write_xes<'a, W: Write>(
+    mut out: W,
+    catalog: &ServiceCatalog,
+    cases: impl IntoIterator<Item = &'a Case>,
+    key: Option<&AuditKey>,
+) -> Result<RunSeal, WorkflowError> {
+    let cases: Vec<&Case> = cases.into_iter().collect();
+    let seal = seal_cases(catalog, cases.iter().copied(), key)?;
+    out.write_all(XES_HEADER.as_bytes()).map_err(io_err)?;
+    out.write_all(seal_lines(&seal.root, seal.root_hmac.as_ref()).as_bytes()).map_err(io_err)?;
+    for c in cases {
+        write_trace(&mut out, service_of(catalog, c)?, c, key)?;
+    }
+    writeln!(out, "</log>").map_err(io_err)?;
+    out.flush().map_err(io_err)?;
+    Ok(seal)
 }
 
 /// Build an OCEL 2.0 JSON document: objects are cases, subjects, officers and human tasks;
 /// events relate to the case, its subject, the officer and the task they touch.
+///
+/// Sealed like the XES log (see [`crate::seal`]): events carry `navbat:entry` and
+/// `navbat:chain` attributes, case objects `navbat:head` (and `navbat:head_hmac` with a key),
+/// and a top-level `navbat:seal` object holds `merkle_root`, `merkle_root_hmac` (null without
+/// a key) and `cases`.
 pub fn ocel_json<'a>(
     catalog: &ServiceCatalog,
     cases: impl IntoIterator<Item = &'a Case>,
+    key: Option<&AuditKey>,
 ) -> Result<Value, WorkflowError> {
+    let mut heads = Vec::new();
     let mut objects = Vec::new();
     let mut events = Vec::new();
     let mut event_types: Vec<String> = Vec::new();
@@ -192,14 +283,23 @@ pub fn ocel_json<'a>(
         let case_obj = format!("case-{}", c.id.0);
         let subject_obj = format!("subject-{:016x}", c.subject.0);
         let opened = c.state.opened_at.to_string();
+        let last = c.state.last_at.to_string();
+        let head = CaseHead::new(c.id, &s.name, c.state.head, key);
+        let mut attributes = vec![
+            json!({"name": "service", "time": opened, "value": s.name}),
+            json!({"name": "resolution", "time": last,
+                   "value": c.state.resolution.map_or("open", |r| r.name())}),
+            json!({"name": "navbat:head", "time": last, "value": seal::to_hex(&head.head)}),
+        ];
+        if let Some(h) = &head.hmac {
+            attributes
+                .push(json!({"name": "navbat:head_hmac", "time": last, "value": seal::to_hex(h)}));
+        }
+        heads.push(head);
         objects.push(json!({
             "id": case_obj,
             "type": "case",
-            "attributes": [
-                {"name": "service", "time": opened, "value": s.name},
-                {"name": "resolution", "time": c.state.last_at.to_string(),
-                 "value": c.state.resolution.map_or("open", |r| r.name())},
-            ],
+            "attributes": attributes,
             "relationships": [{"objectId": subject_obj, "qualifier": "applicant"}],
         }));
         objects.push(json!({
@@ -255,6 +355,8 @@ pub fn ocel_json<'a>(
                     {"name": "step", "value": s.step_name(e.to)},
                     {"name": "resource", "value": resource(e)},
                     {"name": "reasons", "value": reasons_text(s, e)},
+                    {"name": "navbat:entry", "value": seal::to_hex(&seal::entry_encoding(e))},
+                    {"name": "navbat:chain", "value": seal::to_hex(&e.hash)},
                 ],
                 "relationships": rel,
             }));
@@ -273,14 +375,19 @@ pub fn ocel_json<'a>(
                 {"name": "step", "type": "string"},
                 {"name": "resource", "type": "string"},
                 {"name": "reasons", "type": "string"},
+                {"name": "navbat:entry", "type": "string"},
+                {"name": "navbat:chain", "type": "string"},
             ]})
         })
         .collect();
+    let run = RunSeal::new(heads, key);
     Ok(json!({
         "objectTypes": [
             {"name": "case", "attributes": [
                 {"name": "service", "type": "string"},
                 {"name": "resolution", "type": "string"},
+                {"name": "navbat:head", "type": "string"},
+                {"name": "navbat:head_hmac", "type": "string"},
             ]},
             {"name": "subject", "attributes": []},
             {"name": "officer", "attributes": []},
@@ -289,16 +396,24 @@ pub fn ocel_json<'a>(
         "eventTypes": event_types,
         "objects": objects,
         "events": events,
+        "navbat:seal": {
+            "merkle_root": seal::to_hex(&run.root),
+            "merkle_root_hmac": run.root_hmac.as_ref().map(|h| seal::to_hex(h)),
+            "cases": run.heads.len(),
+        },
     }))
 }
 
-/// Write [`ocel_json`] to a writer.
+/// Write [`ocel_json`] to a writer; returns the run's seal (for the heads file).
 pub fn write_ocel_json<'a, W: Write>(
     out: W,
     catalog: &ServiceCatalog,
     cases: impl IntoIterator<Item = &'a Case>,
-) -> Result<(), WorkflowError> {
-    let doc = ocel_json(catalog, cases)?;
+    key: Option<&AuditKey>,
+) -> Result<RunSeal, WorkflowError> {
+    let cases: Vec<&Case> = cases.into_iter().collect();
+    let doc = ocel_json(catalog, cases.iter().copied(), key)?;
     serde_json::to_writer_pretty(out, &doc)
-        .map_err(|e| WorkflowError::Export { message: e.to_string() })
+        .map_err(|e| WorkflowError::Export { message: e.to_string() })?;
+    seal_cases(catalog, cases, key)
 }

@@ -28,7 +28,10 @@
 //! binary encoding; the head hash lives in the case state, so [`verify_chain`] catches edits,
 //! deletions, insertions, reordering and truncation. [`replay`] rebuilds a case's state from
 //! its log alone. [`write_xes`] (or the streaming [`XesWriter`]) and [`write_ocel_json`]
-//! export logs for process mining. Ids
+//! export logs for process mining, sealed: each event carries its entry's encoding and chain
+//! hash, each case its head (HMAC-SHA-256 authenticated with an [`AuditKey`]), each log a
+//! Merkle root over all heads. [`read_sealed_xes`], [`read_sealed_ocel`] and [`verify_sealed`]
+//! check an exported log; the [`seal`] module states what that does and does not prove. Ids
 //! are pseudonymous ([`Pseudonym`], [`OfficerId`]): no names or document numbers.
 //!
 //! For runs with millions of cases, [`StoreConfig`] can skip keeping log entries (the chain
@@ -96,11 +99,15 @@ mod definition;
 mod error;
 mod export;
 mod load;
+pub mod seal;
 mod sla;
 mod store;
 mod time;
 
-pub use audit::{replay, verify_chain, verify_log};
+pub use audit::{
+    AuditFinding, AuditReport, SealedCase, SealedEvent, SealedLog, read_sealed_ocel,
+    read_sealed_xes, replay, verify_chain, verify_log, verify_sealed,
+};
 pub use case::{
     CaseId, CaseState, CheckResult, Decision, Event, Hash, Input, LogEntry, MatchInputs, OfficerId,
     Outcome, Pseudonym, Reason, Reasons, Review, ReviewReasons, RuleInput, TaskId, TaskState,
@@ -111,10 +118,13 @@ pub use definition::{
     Service, ServiceCatalog, ServiceId, Skill, Step, StepId, Transition, Trigger,
 };
 pub use error::WorkflowError;
-pub use export::{XesWriter, activity, ocel_json, reasons_text, write_ocel_json, write_xes};
+pub use export::{
+    XesWriter, activity, ocel_json, reasons_text, seal_cases, write_ocel_json, write_xes,
+};
 pub use load::{
     MAX_DEADLINE_WORKING_DAYS, MAX_TIMER_DAYS, load_service, load_services, parse_service,
 };
+pub use seal::{AuditKey, CaseHead, RunSeal};
 pub use sla::{SlaState, SlaStatus, sla_status};
 pub use store::{Case, CaseStore, FinishedSink, Retention, StoreConfig};
 pub use time::{Timestamp, WorkCalendar};

@@ -11,6 +11,19 @@ pub(super) fn skill(name: &str, path: &Path) -> Check<String> {
     }
 }
 
+/// The audit key file: it must exist and hold at least 32 bytes (its bytes are not kept).
+pub(super) fn audit_key(file: &std::path::Path, path: &Path) -> Check<std::path::PathBuf> {
+    match std::fs::metadata(file) {
+        Ok(m) if m.is_file() && m.len() >= 32 => Ok(file.to_path_buf()),
+        Ok(m) if m.is_file() => problem(
+            path,
+            format!("expected a key of at least 32 bytes, {} holds {}", file.display(), m.len()),
+        ),
+        Ok(_) => problem(path, format!("expected a key file, {} is not a file", file.display())),
+        Err(e) => problem(path, format!("cannot read the key file {}: {e}", file.display())),
+    }
+}
+
 pub(super) fn workflows(
     w: &crate::raw::RawWorkflows,
     base: &std::path::Path,
@@ -129,7 +142,12 @@ pub(super) fn workflows(
         }
         facts.push((f.service.clone(), f.fact.clone(), probability(f.share, &fp.field("share"))?));
     }
+    let audit_key = match &w.audit_key {
+        None => None,
+        Some(rel) => Some(audit_key(&base.join(rel), &path.field("audit_key"))?),
+    };
     Ok(crate::model::Workflows {
+        audit_key,
         services_dir,
         catalog: std::sync::Arc::new(catalog),
         teams,

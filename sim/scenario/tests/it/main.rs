@@ -380,3 +380,35 @@ fn negative_cost_is_an_error() {
     let text = pilot_with("officer_hour: 60000.0", "officer_hour: -1.0");
     check_error(&text, "officer_hour: -1.0", &["economics.officer_hour", "amount >= 0"]);
 }
+
+#[test]
+fn the_audit_key_must_exist_and_hold_32_bytes() {
+    let dir = std::env::temp_dir().join(format!("navbat-scenario-key-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let (short, good) = (dir.join("short.key"), dir.join("good.key"));
+    std::fs::write(&short, [7u8; 31]).expect("write");
+    std::fs::write(&good, [7u8; 32]).expect("write");
+    let with_key = |file: &std::path::Path| {
+        pilot_with(
+            "services: \"services\",",
+            &format!("services: \"services\", audit_key: Some({:?}),", file.display().to_string()),
+        )
+    };
+    let missing = dir.join("missing.key");
+    check_error(&with_key(&missing), "audit_key", &["workflows.audit_key", "missing.key"]);
+    check_error(
+        &with_key(&short),
+        "audit_key",
+        &["workflows.audit_key", "at least 32 bytes", "31"],
+    );
+    let s = from_str("pilot.ron", &with_key(&good)).expect("a good key");
+    let w = s.workflows.as_ref().expect("workflows");
+    assert_eq!(w.audit_key.as_deref(), Some(good.as_path()));
+    // Results never name the key: the checked block does not serialize it.
+    let json = serde_json::to_string(w).expect("json");
+    assert!(!json.contains("audit_key") && !json.contains("good.key"), "{json}");
+    // Without one there is none.
+    let plain = from_str("pilot.ron", PILOT).expect("pilot");
+    assert!(plain.workflows.as_ref().is_some_and(|w| w.audit_key.is_none()));
+    let _ = std::fs::remove_dir_all(&dir);
+}

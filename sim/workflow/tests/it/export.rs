@@ -8,7 +8,7 @@ use quick_xml::events::Event as Xml;
 use crate::drive::{catalog, drive, path_to, store};
 
 /// One case per terminal step of every service, in one store.
-fn many_cases() -> navbat_workflow::CaseStore {
+pub(crate) fn many_cases() -> navbat_workflow::CaseStore {
     let c = catalog();
     let mut st = store(StoreConfig::default());
     let mut subject = 0;
@@ -35,7 +35,7 @@ fn xes_has_the_standard_extensions_and_attributes() {
     let cases: Vec<&Case> = st.cases().collect();
     assert!(cases.len() >= 20, "{}", cases.len());
     let mut out = Vec::new();
-    write_xes(&mut out, st.catalog(), cases.iter().copied()).expect("xes");
+    write_xes(&mut out, st.catalog(), cases.iter().copied(), None).expect("xes");
     let text = String::from_utf8(out).expect("utf8");
     let mut reader = quick_xml::Reader::from_str(&text);
     let mut extensions = BTreeSet::new();
@@ -97,7 +97,7 @@ fn xes_has_the_standard_extensions_and_attributes() {
 #[test]
 fn ocel_has_the_required_sections_and_consistent_references() {
     let st = many_cases();
-    let doc = ocel_json(st.catalog(), st.cases()).expect("ocel");
+    let doc = ocel_json(st.catalog(), st.cases(), None).expect("ocel");
     let arr = |k: &str| doc[k].as_array().cloned().unwrap_or_default();
     let object_types: BTreeSet<String> =
         arr("objectTypes").iter().filter_map(|t| t["name"].as_str().map(String::from)).collect();
@@ -140,7 +140,9 @@ fn a_sink_can_stream_finished_cases_as_xes() {
     use navbat_workflow::{Retention, XesWriter};
 
     let c = catalog();
-    let xes = Arc::new(Mutex::new(Some(XesWriter::new(Vec::new()).expect("header"))));
+    let xes = Arc::new(Mutex::new(Some(
+        XesWriter::new(std::io::Cursor::new(Vec::new()), None).expect("header"),
+    )));
     let sink_xes = Arc::clone(&xes);
     let mut st = store(StoreConfig { record_log: true, retention: Retention::Evict });
     let sink_catalog = st.shared_catalog();
@@ -160,7 +162,9 @@ fn a_sink_can_stream_finished_cases_as_xes() {
     }
     assert_eq!(st.cases().count(), 0, "all evicted");
     let writer = xes.lock().expect("lock").take().expect("writer");
-    let text = String::from_utf8(writer.finish().expect("footer")).expect("utf8");
+    let (out, seal) = writer.finish().expect("footer");
+    assert_eq!(seal.heads.len(), c.len());
+    let text = String::from_utf8(out.into_inner()).expect("utf8");
     assert_eq!(text.matches("<trace>").count(), c.len());
     assert_eq!(text.matches("<event>").count(), expected_events);
     assert!(text.trim_end().ends_with("</log>"));

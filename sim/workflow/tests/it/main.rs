@@ -7,4 +7,5 @@ mod drive;
 mod engine;
 mod export;
 mod random;
+mod sealed;
 mod tidy;

@@ -164,7 +164,7 @@ pub(crate) fn write_event_log(
         .transpose()
         .into_diagnostic()
         .wrap_err("--event-log: cannot use the audit key")?;
-    let tmp = path.with_extension("partial");
+    let tmp = hidden_temp(path);
     let file = std::fs::File::create(&tmp)
         .into_diagnostic()
         .wrap_err_with(|| format!("cannot create {}", tmp.display()))?;
@@ -402,4 +402,27 @@ fn write_files(dir: &Path, files: &[(&str, Vec<u8>)]) -> miette::Result<()> {
     navbat_record::folder::write_folder(dir, &files)
         .into_diagnostic()
         .wrap_err_with(|| format!("cannot write the results folder {}", dir.display()))
+}
+
+/// A hidden name beside `path` for writing it before it is renamed into place: no file of the
+/// user's (`cases.partial`, say) is ever overwritten or removed on the way.
+fn hidden_temp(path: &Path) -> std::path::PathBuf {
+    let name = path.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    path.with_file_name(format!(".{name}.partial-{}", std::process::id()))
+}
+
+/// Writes `bytes` to `path` through a hidden temporary file, synced, then renamed.
+fn write_atomic(path: &Path, bytes: &[u8]) -> miette::Result<()> {
+    use std::io::Write as _;
+    let tmp = hidden_temp(path);
+    let written = std::fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("cannot write {}", path.display()));
+    }
+    Ok(())
 }

@@ -140,8 +140,11 @@ fn decisions(blocks: &mut Vec<Block>, ctx: &Ctx<'_>) {
     }));
     blocks.push(if failures.is_empty() {
         Block::Para(
-            "Every finished case's audit chain verified: no record of any case was altered \
-             after it was written."
+            "Every finished case's audit chain verified as the twin wrote it. The exported \
+             event log carries each case's chain, a keyed HMAC of its head and a Merkle root \
+             over all heads, so anyone holding the audit key can check with `navbat audit \
+             verify` that a log is the one the twin exported. This does not show that the \
+             simulated records are true, and whoever holds the key could seal a forged log."
                 .to_owned(),
         )
     } else {

@@ -1,6 +1,7 @@
 //! `navbat`: the command line of the migration-station twin.
 
 mod output;
+mod records;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -10,8 +11,8 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand};
 use miette::{IntoDiagnostic, Report, WrapErr};
 use navbat_engine::{
-    Model, QueueSpec, Simulation, erlang_c_mean_wait, erlang_c_wait_quantile, queue_scenario,
-    run_models, without_kiosks,
+    Model, QueueSpec, RowTap, Simulation, erlang_c_mean_wait, erlang_c_wait_quantile,
+    queue_scenario, run_models_tapped, without_kiosks,
 };
 use navbat_record::{RunSummary, SweepPoint, SweepSummary};
 use navbat_scenario::Override;
@@ -98,6 +99,8 @@ struct RunArgs {
     /// streamed) or `FILE.jsonocel` (OCEL 2.0 JSON, built in memory).
     #[arg(long, value_name = "FILE")]
     event_log: Option<PathBuf>,
+    #[command(flatten)]
+    records: records::RecordsArgs,
 }
 
 #[derive(Args, Debug)]
@@ -270,14 +273,16 @@ fn run_all(
     seed: u64,
     replications: u32,
     label: &str,
+    tap: Option<RowTap>,
 ) -> Vec<Vec<navbat_record::ReplicationRecord>> {
     let bar = progress(models.len() as u64 * u64::from(replications), label);
     let runs = pool.install(|| {
-        run_models(models, seed, replications, &|| {
+        let on_done = || {
             if let Some(b) = &bar {
                 b.inc(1);
             }
-        })
+        };
+        run_models_tapped(models, seed, replications, &on_done, tap)
     });
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -315,7 +320,12 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
     }
     let pool = thread_pool(args.threads)?;
     let started = Instant::now();
-    let mut runs = run_all(&pool, &models, args.seed, args.replications, &name);
+    let mut recording = args.records.start(&scenario, args.replications)?;
+    let tap = recording.as_mut().and_then(records::Recording::tap);
+    let mut runs = run_all(&pool, &models, args.seed, args.replications, &name, tap);
+    if let Some(recording) = recording {
+        recording.finish()?;
+    }
     let elapsed = started.elapsed();
     let baseline = if args.baseline { runs.pop() } else { None };
     let reps = runs.pop().unwrap_or_default();
@@ -496,7 +506,7 @@ fn sweep(args: &SweepArgs) -> miette::Result<()> {
         let models: Vec<std::sync::Arc<Model>> =
             (first..jobs.min(first + chunk)).map(model_of).collect::<miette::Result<_>>()?;
         runs.extend(pool.install(|| {
-            run_models(&models, sweep.seed, sweep.replications, &|| {
+            navbat_engine::run_models(&models, sweep.seed, sweep.replications, &|| {
                 if let Some(b) = &bar {
                     b.inc(1);
                 }

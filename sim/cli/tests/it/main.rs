@@ -5,6 +5,7 @@ use std::process::{Command, Output};
 
 mod layering;
 mod pins;
+mod records;
 mod safety;
 
 fn navbat(args: &[&str]) -> Output {

@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand};
 use miette::{IntoDiagnostic, Report, WrapErr};
 use navbat_engine::{
     Model, QueueSpec, RowTap, Simulation, erlang_c_mean_wait, erlang_c_wait_quantile,
-    queue_scenario, run_models_tapped, without_kiosks,
+    queue_scenario, run_models, run_models_tapped, without_kiosks,
 };
 use navbat_record::{RunSummary, SweepPoint, SweepSummary};
 use navbat_scenario::Override;
@@ -319,8 +319,8 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
         models.push(Model::new(without_kiosks(&scenario)));
     }
     let pool = thread_pool(args.threads)?;
-    let started = Instant::now();
     let mut recording = args.records.start(&scenario, args.replications)?;
+    let started = Instant::now();
     let tap = recording.as_mut().and_then(records::Recording::tap);
     let mut runs = run_all(&pool, &models, args.seed, args.replications, &name, tap);
     if let Some(recording) = recording {
@@ -506,7 +506,7 @@ fn sweep(args: &SweepArgs) -> miette::Result<()> {
         let models: Vec<std::sync::Arc<Model>> =
             (first..jobs.min(first + chunk)).map(model_of).collect::<miette::Result<_>>()?;
         runs.extend(pool.install(|| {
-            navbat_engine::run_models(&models, sweep.seed, sweep.replications, &|| {
+            run_models(&models, sweep.seed, sweep.replications, &|| {
                 if let Some(b) = &bar {
                     b.inc(1);
                 }

@@ -2,6 +2,7 @@
 
 mod audit;
 mod output;
+mod records;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -11,8 +12,8 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand};
 use miette::{IntoDiagnostic, Report, WrapErr};
 use navbat_engine::{
-    Model, QueueSpec, Simulation, erlang_c_mean_wait, erlang_c_wait_quantile, queue_scenario,
-    run_models, without_kiosks,
+    Model, QueueSpec, RowTap, Simulation, erlang_c_mean_wait, erlang_c_wait_quantile,
+    queue_scenario, run_models, run_models_tapped, without_kiosks,
 };
 use navbat_record::{RunSummary, SweepPoint, SweepSummary};
 use navbat_scenario::Override;
@@ -105,6 +106,8 @@ struct RunArgs {
     /// scenario's `workflows.audit_key`.
     #[arg(long, value_name = "FILE", requires = "event_log")]
     audit_key: Option<PathBuf>,
+    #[command(flatten)]
+    records: records::RecordsArgs,
 }
 
 #[derive(Args, Debug)]
@@ -278,14 +281,16 @@ fn run_all(
     seed: u64,
     replications: u32,
     label: &str,
+    tap: Option<RowTap>,
 ) -> Vec<Vec<navbat_record::ReplicationRecord>> {
     let bar = progress(models.len() as u64 * u64::from(replications), label);
     let runs = pool.install(|| {
-        run_models(models, seed, replications, &|| {
+        let on_done = || {
             if let Some(b) = &bar {
                 b.inc(1);
             }
-        })
+        };
+        run_models_tapped(models, seed, replications, &on_done, tap)
     });
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -322,8 +327,13 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
         models.push(Model::new(without_kiosks(&scenario)));
     }
     let pool = thread_pool(args.threads)?;
+    let mut recording = args.records.start(&scenario, args.replications)?;
     let started = Instant::now();
-    let mut runs = run_all(&pool, &models, args.seed, args.replications, &name);
+    let tap = recording.as_mut().and_then(records::Recording::tap);
+    let mut runs = run_all(&pool, &models, args.seed, args.replications, &name, tap);
+    if let Some(recording) = recording {
+        recording.finish()?;
+    }
     let elapsed = started.elapsed();
     let baseline = if args.baseline { runs.pop() } else { None };
     let reps = runs.pop().unwrap_or_default();

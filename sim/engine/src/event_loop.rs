@@ -9,11 +9,12 @@
 use bevy_ecs::prelude::*;
 
 use crate::calendar::Calendar;
-use crate::components::{ArrivalLimit, Board, Clock, Event, OFFICE, StepTarget};
+use crate::components::{Applicant, ArrivalLimit, Board, Clock, Event, OFFICE, Server, StepTarget};
 use crate::face::{FaceContext, FaceWorker};
 use crate::floor::{SiteState, Transfers};
 use crate::model::{Model, ModelRes};
 use crate::office::Office;
+use crate::rows::{FloorRow, RowExporter, TicketChannel, TicketOutcome, TicketRow};
 use crate::streams::{PURPOSES, Purpose, StreamRng, Streams};
 use crate::tally::{SiteTally, Tally};
 use crate::time::SimTime;
@@ -39,6 +40,25 @@ pub(crate) struct RunState {
     pub(crate) board: Vec<Board>,
     /// People travelling between sites on the app's advice.
     pub(crate) transfers: Transfers,
+    /// Where the floor's rows go, when someone asked for them.
+    pub(crate) rows: Option<RowSink>,
+}
+
+/// The exporter of the floor's rows, behind a mutex only to make the resource `Sync` (it is
+/// never locked, only reached through `get_mut`, like the office).
+pub(crate) struct RowSink(pub(crate) std::sync::Mutex<RowExporter>);
+
+impl RowSink {
+    /// The exporter (poisoning cannot happen: nothing locks it).
+    pub(crate) fn get(&mut self) -> &mut RowExporter {
+        self.0.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl std::fmt::Debug for RowSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RowSink")
+    }
 }
 
 /// The cached query that reaches a site's floor without a per-call type lookup.
@@ -94,6 +114,7 @@ pub(crate) fn handle_due_events(world: &mut World) {
                 rng: run.streams.site_mut(site),
                 tally: &mut parts.tally.sites[site],
                 requests: &mut run.requests,
+                rows: run.rows.as_mut().map(RowSink::get),
                 model: &model,
                 site,
                 now: s.time,
@@ -182,6 +203,8 @@ pub(crate) struct Env<'a> {
     pub(crate) rng: &'a mut [StreamRng; PURPOSES],
     pub(crate) tally: &'a mut SiteTally,
     pub(crate) requests: &'a mut u64,
+    /// Where rows go, if anywhere (see the `rows` module).
+    pub(crate) rows: Option<&'a mut RowExporter>,
     pub(crate) model: &'a Model,
     pub(crate) site: usize,
     pub(crate) now: SimTime,
@@ -190,6 +213,29 @@ pub(crate) struct Env<'a> {
 impl Env<'_> {
     pub(crate) fn rng(&mut self, p: Purpose) -> &mut StreamRng {
         &mut self.rng[p.site_slot()]
+    }
+
+    /// Hands `row` to the exporter, when there is one.
+    pub(crate) fn note(&mut self, row: FloorRow) {
+        if let Some(export) = self.rows.as_deref_mut() {
+            export(&row);
+        }
+    }
+
+    /// Hands the ticket row of `a`, leaving now, to the exporter, when there is one (the
+    /// row is not even made otherwise).
+    #[inline(always)]
+    pub(crate) fn note_ticket(
+        &mut self,
+        a: &Applicant,
+        channel: TicketChannel,
+        served: Option<(Server, SimTime)>,
+        outcome: TicketOutcome,
+    ) {
+        if let Some(export) = self.rows.as_deref_mut() {
+            let row = TicketRow::of(self.site, a, channel, self.now, served, outcome);
+            export(&FloorRow::Ticket(row));
+        }
     }
 
     #[inline(always)]
@@ -226,6 +272,7 @@ pub(crate) fn prime(world: &mut World) {
                 rng: parts.run.streams.site_mut(site),
                 tally: &mut parts.tally.sites[site],
                 requests: &mut parts.run.requests,
+                rows: parts.run.rows.as_mut().map(RowSink::get),
                 model: &model,
                 site,
                 now: model.start,

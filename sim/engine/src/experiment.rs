@@ -1,13 +1,14 @@
 //! Experiments: replications, the no-kiosk baseline and sweep points, run in parallel and
 //! gathered in order.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use navbat_record::ReplicationRecord;
 use navbat_scenario::Scenario;
 use rayon::prelude::*;
 
 use crate::model::Model;
+use crate::rows::RowExporter;
 use crate::sim::Simulation;
 
 /// Runs replications `0..replications` of `model` with master `seed`, on the current rayon
@@ -32,16 +33,52 @@ pub fn run_models(
     replications: u32,
     on_done: &(dyn Fn() + Sync),
 ) -> Vec<Vec<ReplicationRecord>> {
+    run_models_tapped(models, seed, replications, on_done, None)
+}
+
+/// One replication of the first model whose floor rows go to `export` (see
+/// [`Simulation::with_rows`]).
+pub struct RowTap {
+    /// The replication, `0..replications`.
+    pub replication: u32,
+    /// Where its rows go.
+    pub export: RowExporter,
+}
+
+impl std::fmt::Debug for RowTap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RowTap").field("replication", &self.replication).finish_non_exhaustive()
+    }
+}
+
+/// Like [`run_models`], with replication `tap.replication` of the first model handing its
+/// rows to `tap.export` as it runs (the records are the same as without). A tap on a
+/// replication that does not run is dropped unused.
+pub fn run_models_tapped(
+    models: &[Arc<Model>],
+    seed: u64,
+    replications: u32,
+    on_done: &(dyn Fn() + Sync),
+    tap: Option<RowTap>,
+) -> Vec<Vec<ReplicationRecord>> {
     let reps = replications as usize;
     // Fewer runs than threads: the free cores make Face-ID sessions ahead (same records).
     let spare_cores = models.len() * reps < rayon::current_num_threads();
+    let tapped = tap.as_ref().map(|t| t.replication);
+    let tap = Mutex::new(tap.map(|t| t.export));
     let jobs: Vec<ReplicationRecord> = (0..models.len() * reps)
         .into_par_iter()
         .map(|job| {
             let (m, r) = (job / reps, job % reps);
             let r = u32::try_from(r).unwrap_or(u32::MAX);
-            let record =
-                Simulation::new(models[m].clone(), seed, r).with_face_worker(spare_cores).finish();
+            let mut sim = Simulation::new(models[m].clone(), seed, r).with_face_worker(spare_cores);
+            if m == 0
+                && tapped == Some(r)
+                && let Some(export) = tap.lock().unwrap_or_else(PoisonError::into_inner).take()
+            {
+                sim = sim.with_rows(export);
+            }
+            let record = sim.finish();
             on_done();
             record
         })

@@ -43,6 +43,7 @@ mod office;
 mod plan;
 mod queue;
 mod record;
+mod rows;
 mod sample;
 mod sim;
 mod streams;
@@ -58,7 +59,8 @@ pub use crate::erlang::{
     mmck_blocking,
 };
 pub use crate::experiment::{
-    Expansion, run_expansion, run_models, run_replications, without_kiosks,
+    Expansion, RowTap, run_expansion, run_models, run_models_tapped, run_replications,
+    without_kiosks,
 };
 pub use crate::floor::{CounterState, Help, KioskState, SiteState};
 pub use crate::model::{FaceModel, Model};
@@ -67,6 +69,9 @@ pub use crate::office::{
 };
 pub use crate::plan::SitePlan;
 pub use crate::queue::{QueueSpec, queue_scenario};
+pub use crate::rows::{
+    DutyRow, FloorRow, KioskRow, RowExporter, TicketChannel, TicketNumber, TicketOutcome, TicketRow,
+};
 pub use crate::sim::{Advance, Simulation};
 pub use crate::streams::{Purpose, StreamRng, person_stream, stream};
 pub use crate::tally::Keys;

@@ -8,12 +8,13 @@ use navbat_record::ReplicationRecord;
 
 use crate::calendar::Calendar;
 use crate::components::{ArrivalLimit, Board, Clock, StepTarget};
-use crate::event_loop::{Floors, RunState, handle_due_events, office_mut, prime};
+use crate::event_loop::{Floors, RowSink, RunState, handle_due_events, office_mut, prime};
 use crate::face::{FaceContext, FaceWorker};
 use crate::floor::SiteState;
 use crate::model::{Model, ModelRes};
 use crate::office::{BackOfficeErrors, CaseExporter, Office};
 use crate::record::BackOfficeBooks;
+use crate::rows::RowExporter;
 use crate::streams::Streams;
 use crate::tally::{Cells, SiteTally, Tally};
 use crate::time::SimTime;
@@ -107,6 +108,7 @@ impl Simulation {
             office,
             board: vec![Board::default(); n],
             transfers: Default::default(),
+            rows: None,
         });
         world.insert_resource(Tally {
             sites: (0..n)
@@ -155,6 +157,15 @@ impl Simulation {
             office.set_auditor(auditor);
         }
         run.face_worker = worker;
+        self
+    }
+
+    /// Hands every row of the pilot's record files this replication makes (tickets, kiosk
+    /// breakdowns, officers' duty) to `export`, as it happens (see [`crate::FloorRow`]). The record
+    /// is the same with rows or without: writing them down draws nothing.
+    #[must_use]
+    pub fn with_rows(mut self, export: RowExporter) -> Self {
+        self.world.resource_mut::<RunState>().rows = Some(RowSink(std::sync::Mutex::new(export)));
         self
     }
 

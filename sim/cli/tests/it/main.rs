@@ -6,6 +6,7 @@ use std::process::{Command, Output};
 mod audit;
 mod layering;
 mod pins;
+mod records;
 mod safety;
 
 fn navbat(args: &[&str]) -> Output {

@@ -8,6 +8,7 @@ use super::{Line, SiteState};
 use crate::components::{Applicant, Board, Event, Whereabouts};
 use crate::event_loop::Env;
 use crate::model::{Channel, Model, Offered, SegmentDraws, ServiceDraws};
+use crate::rows::{FloorRow, TicketChannel, TicketNumber, TicketOutcome, TicketRow};
 use crate::streams::{PURPOSES, Purpose, StreamRng};
 use crate::time::{HOUR_MS, SimTime, minutes_to_ms};
 
@@ -80,6 +81,19 @@ impl SiteState {
             if counted {
                 env.tally.portal += 1;
             }
+            let (number, issued) = (TicketNumber::Request(*env.requests), env.now);
+            env.note(FloorRow::Ticket(TicketRow {
+                site: s,
+                number,
+                service,
+                segment,
+                channel: TicketChannel::Portal,
+                issued,
+                started: None,
+                finished: issued,
+                desk: None,
+                outcome: TicketOutcome::Redirected,
+            }));
             return;
         }
         let (month, weekday_hour) = self.clock_keys(env.now, model);
@@ -126,6 +140,8 @@ impl SiteState {
             if counted {
                 env.tally.routed_away += 1;
             }
+            let line = if wants_kiosk { Line::Kiosk } else { Line::Counter };
+            env.note_ticket(&applicant, line.channel(), None, TicketOutcome::Redirected);
             let index = env.transfers.put(applicant, wants_kiosk);
             env.cal.schedule(
                 SimTime(env.now.0 + travel_ms.max(1)),

@@ -6,6 +6,7 @@ use navbat_scenario::AtClosing;
 use super::{Line, SiteState};
 use crate::components::{Event, PersonKey, Server, Whereabouts};
 use crate::event_loop::Env;
+use crate::rows::{DutyRow, FloorRow, TicketOutcome};
 use crate::time::SimTime;
 
 impl SiteState {
@@ -74,6 +75,8 @@ impl SiteState {
         st.overtime = false;
         if let Some(since) = st.duty_since.take() {
             env.tally.duty_ms += env.now.0 - since.0;
+            let (site, counter, to) = (env.site, c as u16, env.now);
+            env.note(FloorRow::Duty(DutyRow { site, counter, from: since, to }));
         }
         self.send_home_if_unstaffed(env);
     }
@@ -166,7 +169,7 @@ impl SiteState {
                 env.tally.sent_home += 1;
                 env.tally.cells.bump(keys, |c| c.abandoned += 1);
             }
-            self.depart(p, env);
+            self.depart(p, TicketOutcome::SentHome, line, env);
         }
     }
 }

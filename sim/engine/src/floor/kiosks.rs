@@ -5,6 +5,7 @@ use rand_distr::{Distribution, Exp1};
 use super::{Help, Line, SiteState};
 use crate::components::{Event, PersonKey, Server};
 use crate::event_loop::Env;
+use crate::rows::{FloorRow, KioskRow};
 use crate::streams::Purpose;
 use crate::time::{HOUR_MS, SimTime, minutes_to_ms};
 
@@ -90,6 +91,8 @@ impl SiteState {
         st.help = Help::None;
         let group = usize::from(st.group);
         env.tally.kiosk_failures += 1;
+        let (site, at) = (env.site, env.now);
+        env.note(FloorRow::Kiosk(KioskRow { site, kiosk: k as u16, at, up: false }));
         if let Some(p) = st.serving.take() {
             env.tally.kiosk_busy_ms += env.now.0 - st.busy_since.0;
             // The person starts again at the head of the kiosk line.
@@ -111,6 +114,8 @@ impl SiteState {
         let st = &mut self.kiosks[k];
         st.up = true;
         env.tally.kiosk_down_ms += env.now.0 - st.down_since.0;
+        let (site, at) = (env.site, env.now);
+        env.note(FloorRow::Kiosk(KioskRow { site, kiosk: k as u16, at, up: true }));
         let group = usize::from(st.group);
         schedule_failure(k, group, env);
         self.dispatch_kiosks(env);

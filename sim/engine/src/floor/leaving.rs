@@ -7,6 +7,7 @@ use crate::components::{Applicant, FaceSession, PersonKey, Server, Whereabouts};
 use crate::event_loop::Env;
 use crate::face::Taken;
 use crate::office::Request;
+use crate::rows::{TicketChannel, TicketOutcome};
 
 impl SiteState {
     pub(super) fn service_done<const PLAIN: bool>(
@@ -25,7 +26,7 @@ impl SiteState {
                 env.tally.busy_ms += env.now.0 - st.busy_since.0;
                 self.idle_counters += u32::from(st.on_duty);
                 if let Some(p) = st.serving.take() {
-                    self.finish_served::<PLAIN>(p, false, env);
+                    self.finish_served::<PLAIN>(p, Server::Counter(c as u16), env);
                 }
                 self.counter_idle(c, env);
             }
@@ -38,26 +39,32 @@ impl SiteState {
                 env.tally.kiosk_busy_ms += env.now.0 - st.busy_since.0;
                 let helpless = std::mem::take(&mut st.help) == Help::Missing;
                 if let Some(p) = st.serving.take() {
-                    self.kiosk_session_ends(p, helpless, env);
+                    self.kiosk_session_ends(p, k as u16, helpless, env);
                 }
                 self.dispatch_kiosks(env);
             }
         }
     }
 
-    /// The session of `p` ends; `helpless`: they needed an assistant and the site has none,
-    /// so they could not finish and go on to a counter.
-    pub(super) fn kiosk_session_ends(&mut self, p: PersonKey, helpless: bool, env: &mut Env<'_>) {
+    /// The session of `p` at kiosk `k` ends; `helpless`: they needed an assistant and the
+    /// site has none, so they could not finish and go on to a counter.
+    pub(super) fn kiosk_session_ends(
+        &mut self,
+        p: PersonKey,
+        k: u16,
+        helpless: bool,
+        env: &mut Env<'_>,
+    ) {
         let Some(a) = self.people.get(p) else { return };
         if a.pickup.is_some() {
-            self.finish_served::<false>(p, true, env);
+            self.finish_served::<false>(p, Server::Kiosk(k), env);
             return;
         }
         let (service, counted, keys) = (a.service, a.counted, a.keys);
         let face_ok = helpless || !needs_face(service, env.model) || self.face_check(p, env);
         let Some(a) = self.people.get(p) else { return };
         if a.kiosk_ok && face_ok && !helpless {
-            self.finish_served::<false>(p, true, env);
+            self.finish_served::<false>(p, Server::Kiosk(k), env);
             return;
         }
         if counted {
@@ -80,7 +87,7 @@ impl SiteState {
                 env.tally.unserved += 1;
                 env.tally.cells.bump(keys, |c| c.abandoned += 1);
             }
-            self.depart(p, env);
+            self.depart(p, TicketOutcome::Abandoned, Line::Kiosk, env);
         }
     }
 
@@ -109,14 +116,25 @@ impl SiteState {
         matched
     }
 
+    /// Person `p` leaves served by `server`.
     pub(super) fn finish_served<const PLAIN: bool>(
         &mut self,
         p: PersonKey,
-        at_kiosk: bool,
+        server: Server,
         env: &mut Env<'_>,
     ) {
+        let (at_kiosk, started, channel) = match server {
+            Server::Counter(c) => {
+                (false, self.counters[usize::from(c)].busy_since, TicketChannel::Counter)
+            }
+            Server::Kiosk(k) => {
+                (true, self.kiosks[usize::from(k)].busy_since, TicketChannel::Kiosk)
+            }
+        };
+        let served = Some((server, started));
         let a = if PLAIN {
             let Some(a) = self.leave_site::<true>(p, env) else { return };
+            env.note_ticket(a, channel, served, TicketOutcome::Served);
             a
         } else {
             // The kiosk's capture, if its session just ended (the slot is only written when
@@ -126,6 +144,7 @@ impl SiteState {
                 _ => None,
             };
             let Some(a) = self.depart_served(p, at_kiosk, env) else { return };
+            env.note_ticket(a, channel, served, TicketOutcome::Served);
             if a.pickup.is_some() {
                 return;
             }
@@ -155,11 +174,18 @@ impl SiteState {
         }
     }
 
-    /// Person `p` leaves the site unserved; their time here is booked as citizen time, and
-    /// a pickup visitor will come back another day.
+    /// Person `p` leaves the site unserved (`why`) from `line`; their time here is booked
+    /// as citizen time, and a pickup visitor will come back another day.
     #[inline(never)]
-    pub(super) fn depart(&mut self, p: PersonKey, env: &mut Env<'_>) -> Option<&Applicant> {
+    pub(super) fn depart(
+        &mut self,
+        p: PersonKey,
+        why: TicketOutcome,
+        line: Line,
+        env: &mut Env<'_>,
+    ) -> Option<&Applicant> {
         let a = self.leave_site::<false>(p, env)?;
+        env.note_ticket(a, line.channel(), None, why);
         if a.face_jobs != 0
             && let Some(worker) = env.fixed.face_worker
         {
@@ -225,12 +251,13 @@ impl SiteState {
             return;
         }
         let (counted, keys) = (a.counted, a.keys);
+        let line = if a.at == Whereabouts::KioskLine { Line::Kiosk } else { Line::Counter };
         self.leave_line(p, env);
         if counted {
             env.tally.reneged += 1;
             env.tally.cells.bump(keys, |c| c.abandoned += 1);
         }
-        self.depart(p, env);
+        self.depart(p, TicketOutcome::Abandoned, line, env);
     }
 }
 

@@ -5,6 +5,7 @@ use super::{Line, SiteState, face_job_bit, kiosk_need, needs_face, take_at};
 use crate::components::{Applicant, Event, PersonKey, Server, Whereabouts};
 use crate::event_loop::Env;
 use crate::face::FaceJob;
+use crate::rows::TicketOutcome;
 use crate::time::SimTime;
 
 impl SiteState {
@@ -32,7 +33,7 @@ impl SiteState {
                     env.tally.balked += 1;
                     env.tally.cells.bump(keys, |c| c.abandoned += 1);
                 }
-                self.depart(p, env);
+                self.depart(p, TicketOutcome::Balked, line, env);
                 return;
             }
         }

@@ -269,6 +269,16 @@ enum Line {
     Kiosk,
 }
 
+impl Line {
+    /// The ticket log's channel of someone who leaves from this line.
+    fn channel(self) -> crate::rows::TicketChannel {
+        match self {
+            Line::Counter => crate::rows::TicketChannel::Counter,
+            Line::Kiosk => crate::rows::TicketChannel::Kiosk,
+        }
+    }
+}
+
 /// What a kiosk must be able to do for person `a`: hand out a document on a pickup visit,
 /// otherwise what their service needs.
 fn kiosk_need(a: &Applicant, model: &Model) -> Option<navbat_scenario::Capabilities> {

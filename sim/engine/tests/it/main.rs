@@ -4,6 +4,7 @@ mod assistance;
 mod determinism;
 mod facts;
 mod invariants;
+mod rows;
 mod validation;
 
 use std::sync::Arc;

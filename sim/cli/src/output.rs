@@ -397,9 +397,7 @@ fn write_files(dir: &Path, files: &[(&str, Vec<u8>)]) -> miette::Result<()> {
             ));
         }
     }
-    let files: Vec<(String, Vec<u8>)> =
-        files.iter().map(|(n, b)| ((*n).to_owned(), b.clone())).collect();
-    navbat_record::folder::write_folder(dir, &files)
+    navbat_record::folder::write_folder(dir, files)
         .into_diagnostic()
         .wrap_err_with(|| format!("cannot write the results folder {}", dir.display()))
 }

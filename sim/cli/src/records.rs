@@ -4,8 +4,9 @@
 //! The replication hands its rows (`navbat_engine::FloorRow`) to a boxed callback as it
 //! runs; the callback only gathers them in batches and passes each batch to a writer
 //! thread, which names them (site, service, segment, desk and kiosk ids from the scenario)
-//! and writes the three files. The files are filled under hidden `.partial` names and
-//! renamed into place once complete.
+//! and writes the three files into the folder through `navbat_record::folder`: all or
+//! nothing, with a manifest, and never over a folder holding files navbat did not write
+//! there (the pilot's own records, say).
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -26,8 +27,9 @@ use navbat_scenario::Scenario;
 #[derive(Args, Debug)]
 pub(crate) struct RecordsArgs {
     /// Write one replication's ticket log, kiosk log and roster (docs/records.md) into this
-    /// folder: `tickets.csv`, `kiosks.csv`, `roster.csv` (created if absent; it may hold
-    /// nothing else). The run's results are the same with it or without.
+    /// folder: `tickets.csv`, `kiosks.csv`, `roster.csv` and `manifest.sha256` (created if
+    /// absent; an earlier records folder of navbat's is replaced whole, any other folder is
+    /// refused). The run's results are the same with it or without.
     #[arg(long, value_name = "DIR")]
     records: Option<PathBuf>,
     /// The replication `--records` writes (0 is the first).
@@ -64,13 +66,15 @@ impl RecordsArgs {
                 replications - 1
             ));
         }
-        prepare_folder(dir)?;
+        navbat_record::folder::check_writable(dir)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("--records {}: cannot write there", dir.display()))?;
         let names = Names::of(scenario);
         let (tx, rx) = sync_channel::<Vec<FloorRow>>(4);
         let (dir2, gzip) = (dir.clone(), self.records_gzip);
         let writer = std::thread::Builder::new()
             .name("records".into())
-            .spawn(move || write_files(&dir2, gzip, &names, &rx))
+            .spawn(move || write_folder(&dir2, gzip, &names, &rx))
             .into_diagnostic()
             .wrap_err("--records: cannot start the writer thread")?;
         let mut batch = Batch { rows: Vec::with_capacity(BATCH), tx };
@@ -151,36 +155,6 @@ fn file_name(base: &str, gzip: bool) -> String {
     if gzip { format!("{base}.csv.gz") } else { format!("{base}.csv") }
 }
 
-/// Creates `dir` if needed and refuses it if it holds anything but record files (or the
-/// partial ones of an earlier run that failed).
-fn prepare_folder(dir: &Path) -> miette::Result<()> {
-    std::fs::create_dir_all(dir)
-        .into_diagnostic()
-        .wrap_err_with(|| format!("--records {}: cannot create the folder", dir.display()))?;
-    let ours: Vec<String> = FILES
-        .iter()
-        .flat_map(|b| [file_name(b, false), file_name(b, true)])
-        .flat_map(|n| [format!(".{n}.partial"), n])
-        .collect();
-    let entries = std::fs::read_dir(dir)
-        .into_diagnostic()
-        .wrap_err_with(|| format!("--records {}: cannot list the folder", dir.display()))?;
-    for entry in entries {
-        let entry = entry
-            .into_diagnostic()
-            .wrap_err_with(|| format!("--records {}: cannot list the folder", dir.display()))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !ours.contains(&name) {
-            return Err(miette::miette!(
-                "--records {}: the folder holds {name}, which is not a record file navbat \
-                 writes; choose a new or empty folder",
-                dir.display()
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// The scenario's names for what the engine numbers.
 struct Names {
     sites: Vec<String>,
@@ -215,9 +189,35 @@ impl Names {
     }
 }
 
-/// The writer thread: every batch it receives into the three files, then the files renamed
-/// into place. Returns the rows written per file. After an error it goes on receiving
-/// (so the replication never waits on it) and reports the first error at the end.
+/// Why the records folder could not be written.
+struct Failed(String);
+
+impl From<navbat_record::folder::FolderError> for Failed {
+    fn from(e: navbat_record::folder::FolderError) -> Self {
+        Failed(e.to_string())
+    }
+}
+
+/// The writer thread: the three files written into a fresh hidden folder that replaces `dir`
+/// once they are complete. Returns the rows written per file.
+fn write_folder(
+    dir: &Path,
+    gzip: bool,
+    names: &Names,
+    rx: &Receiver<Vec<FloorRow>>,
+) -> Result<[u64; 3], String> {
+    let mut counts = [0; 3];
+    navbat_record::folder::write_folder_with(dir, |tmp: &Path| {
+        counts = write_files(tmp, gzip, names, rx).map_err(Failed)?;
+        Ok::<(), Failed>(())
+    })
+    .map_err(|Failed(e)| e)?;
+    Ok(counts)
+}
+
+/// Every batch the writer receives, into the three files of `dir`. After an error it goes
+/// on receiving (so the replication never waits on it) and reports the first error at the
+/// end.
 fn write_files(
     dir: &Path,
     gzip: bool,
@@ -226,9 +226,8 @@ fn write_files(
 ) -> Result<[u64; 3], String> {
     let compress = if gzip { Compress::Gzip } else { Compress::No };
     let options = WriteOptions::tashkent();
-    let partial = |base: &str| dir.join(format!(".{}.partial", file_name(base, gzip)));
     let open = |base: &str| -> Result<std::io::BufWriter<std::fs::File>, String> {
-        let path = partial(base);
+        let path = dir.join(file_name(base, gzip));
         std::fs::File::create(&path)
             .map(std::io::BufWriter::new)
             .map_err(|e| format!("cannot create {}: {e}", path.display()))
@@ -278,24 +277,13 @@ fn write_files(
         return Err(err);
     }
     let counts = [tickets.rows(), kiosks.rows(), roster.rows()];
+    // The folder writer syncs every file before it moves the folder into place.
     let flush = |w: std::io::BufWriter<std::fs::File>| -> Result<(), String> {
-        let f = w.into_inner().map_err(|e| e.to_string())?;
-        f.sync_all().map_err(|e| e.to_string())
+        w.into_inner().map(drop).map_err(|e| e.to_string())
     };
     flush(tickets.finish().map_err(e)?)?;
     flush(kiosks.finish().map_err(e)?)?;
     flush(roster.finish().map_err(e)?)?;
-    for base in FILES {
-        let to = dir.join(file_name(base, gzip));
-        std::fs::rename(partial(base), &to)
-            .map_err(|e| format!("cannot rename into {}: {e}", to.display()))?;
-        // The other form of the same file would make the folder ambiguous to a reader.
-        let other = dir.join(file_name(base, !gzip));
-        if other.exists() {
-            std::fs::remove_file(&other)
-                .map_err(|e| format!("cannot remove the earlier {}: {e}", other.display()))?;
-        }
-    }
     Ok(counts)
 }
 

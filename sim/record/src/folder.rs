@@ -158,7 +158,10 @@ pub fn check_replaceable(dir: &Path) -> Result<(), FolderError> {
         return Ok(());
     }
     let Some(listed) = read_manifest(dir)? else {
-        return Err(in_use(format!("is not empty and was not written by navbat (no {MANIFEST})")));
+        return Err(in_use(format!(
+            "is not empty (it holds {}) and was not written by navbat (no {MANIFEST})",
+            files[0]
+        )));
     };
     if let Some(foreign) = files.iter().find(|f| *f != MANIFEST && !listed.contains_key(*f)) {
         return Err(in_use(format!(
@@ -190,9 +193,13 @@ pub fn sync_dir(dir: &Path) -> Result<(), FolderError> {
 
 /// Writes `files` (relative names, `/` for one level of subfolder) and their manifest as the
 /// folder `dir`, all or nothing (see [`write_folder_with`]).
-pub fn write_folder(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), FolderError> {
+pub fn write_folder<N: AsRef<str>, B: AsRef<[u8]>>(
+    dir: &Path,
+    files: &[(N, B)],
+) -> Result<(), FolderError> {
     write_folder_with(dir, |tmp: &Path| -> Result<(), FolderError> {
         for (name, bytes) in files {
+            let (name, bytes) = (name.as_ref(), bytes.as_ref());
             let bad = name.is_empty()
                 || name == MANIFEST
                 || name.split('/').any(|p| p.is_empty() || p == "." || p == "..")

@@ -13,6 +13,9 @@
 //!   pilot and validated.
 //! - [`service`]: service-definition text → parse and validate; an accepted service goes into
 //!   a catalogue and its deadline through the working-day arithmetic.
+//! - [`records`]: record-file bytes (plain or gzip) → the ticket, kiosk or roster reader
+//!   (the first byte picks which, and strict or lenient); every error names a line inside the
+//!   file; accepted rows written out, read back and written again give the same bytes.
 //!
 //! Every error must render with `miette` and, when it has a position, the position must lie
 //! in the text. The AFL++ binaries (`src/bin/`, feature `afl`) call these functions; so does
@@ -140,6 +143,74 @@ pub fn service(data: &[u8]) {
             let _ = navbat_workflow::ServiceCatalog::new(vec![s]);
         }
     }
+}
+
+/// Record-file bytes: the first byte picks the format (ticket, kiosk or roster log) and the
+/// mode (strict or lenient); the rest is the file, plain or gzip.
+pub fn records(data: &[u8]) {
+    let Some((&pick, file)) = data.split_first() else { return };
+    let options = if pick & 4 == 0 {
+        navbat_records::ReadOptions::strict()
+    } else {
+        navbat_records::ReadOptions::lenient()
+    };
+    match pick % 3 {
+        0 => record_file::<navbat_records::Ticket>(file, options),
+        1 => record_file::<navbat_records::KioskEvent>(file, options),
+        _ => record_file::<navbat_records::RosterShift>(file, options),
+    }
+}
+
+/// Reads `file` as a log of `T`; checks the error's line, and the accepted rows' round trip.
+fn record_file<T>(file: &[u8], options: navbat_records::ReadOptions)
+where
+    T: navbat_records::Record + PartialEq + std::fmt::Debug,
+{
+    use navbat_records::{ReadError, RecordReader};
+    let lines = file.split(|&b| b == b'\n').count() as u64;
+    let read = RecordReader::<T, _>::from_reader(file, "fuzz.csv", options)
+        .and_then(RecordReader::read_all);
+    let log = match read {
+        Ok(log) => log,
+        Err(e) => {
+            let shown = e.to_string();
+            assert!(shown.starts_with("fuzz.csv"), "{shown}");
+            // Gzip input counts lines of what it unpacks to: only plain text is checked.
+            if let ReadError::BadRow(bad) = &e
+                && !file.starts_with(&[0x1f, 0x8b])
+            {
+                let line = bad.location.line;
+                assert!(line >= 2 && line <= lines, "line {line} of {lines}: {shown}");
+            }
+            return;
+        }
+    };
+    for bad in &log.skipped.examples {
+        let line = bad.location.line;
+        let plain = !file.starts_with(&[0x1f, 0x8b]);
+        assert!(line >= 2 && (!plain || line <= lines), "line {line} of {lines}: {bad}");
+    }
+    let first = write_rows(&log.rows).unwrap_or_else(|e| panic!("a row read is refused: {e}"));
+    let again =
+        RecordReader::<T, _>::from_reader(first.as_slice(), "again.csv", Default::default())
+            .and_then(RecordReader::read_all);
+    let again = again.unwrap_or_else(|e| panic!("navbat's own records are refused: {e}"));
+    assert_eq!(again.rows.len(), log.rows.len());
+    let second = write_rows(&again.rows).unwrap_or_else(|e| panic!("rewrite refused: {e}"));
+    assert!(second == first, "writing what was read back is not stable");
+}
+
+/// The rows written as a plain log at millisecond precision.
+fn write_rows<T: navbat_records::Record>(
+    rows: &[T],
+) -> Result<Vec<u8>, navbat_records::WriteError> {
+    use navbat_records::{Compress, Precision, RecordWriter, WriteOptions};
+    let options = WriteOptions { precision: Precision::Milliseconds, ..WriteOptions::tashkent() };
+    let mut w = RecordWriter::<T, _>::to_writer(Vec::new(), "out.csv", Compress::No, options)?;
+    for r in rows {
+        w.push(r)?;
+    }
+    w.finish()
 }
 
 /// A small seeded mutator for the fixed-seed pass: byte flips, deletions, duplications, and

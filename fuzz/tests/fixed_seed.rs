@@ -6,11 +6,12 @@ use std::path::Path;
 
 type Target = fn(&[u8]);
 
-const TARGETS: [(&str, Target); 4] = [
+const TARGETS: [(&str, Target); 5] = [
     ("scenario", navbat_fuzz::scenario),
     ("overrides", navbat_fuzz::overrides),
     ("sweep", navbat_fuzz::sweep),
     ("service", navbat_fuzz::service),
+    ("records", navbat_fuzz::records),
 ];
 
 fn corpus(target: &str) -> Vec<Vec<u8>> {
@@ -58,6 +59,11 @@ fn sweep_target_survives_its_corpus_and_seeded_mutations() {
 #[test]
 fn service_target_survives_its_corpus_and_seeded_mutations() {
     run(TARGETS[3].0, TARGETS[3].1);
+}
+
+#[test]
+fn records_target_survives_its_corpus_and_seeded_mutations() {
+    run(TARGETS[4].0, TARGETS[4].1);
 }
 
 /// Inputs AFL++ found (`fuzz/README.md`), kept as regression tests named after the bug.

@@ -91,15 +91,7 @@ impl ScenarioError {
     }
 }
 
-/// 1-based line and column (in characters) of byte `offset` in `text`.
-pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
-    (line, col)
-}
+pub(crate) use navbat_locate::line_col;
 
 /// Byte offset of 1-based `line` and `col` in `text`.
 pub(crate) fn offset_of(text: &str, line: usize, col: usize) -> usize {

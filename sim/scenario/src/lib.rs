@@ -41,7 +41,7 @@
 
 mod error;
 mod limits;
-mod locate;
+use navbat_locate as locate;
 mod model;
 mod overrides;
 mod raw;

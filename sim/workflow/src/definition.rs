@@ -458,6 +458,7 @@ impl ServiceCatalog {
                 service: "-".into(),
                 step: "-".into(),
                 problem: "too many services".into(),
+                at: None,
             });
         }
         Ok(ServiceCatalog { services })

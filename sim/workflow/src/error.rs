@@ -2,6 +2,23 @@
 
 use std::path::PathBuf;
 
+/// A place in a service definition's text: `origin:line:column`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position {
+    /// File path or the name the caller gave the text.
+    pub origin: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.origin, self.line, self.column)
+    }
+}
+
 /// Everything that can go wrong in navbat-workflow. An error never leaves a case changed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -27,7 +44,10 @@ pub enum WorkflowError {
         message: String,
     },
     /// A service definition parsed but breaks a rule of the workflow model.
-    #[error("service `{service}`, step `{step}`: {problem}")]
+    #[error(
+        "{}service `{service}`, step `{step}`: {problem}",
+        at.as_ref().map(|p| format!("{p}: ")).unwrap_or_default()
+    )]
     InvalidDefinition {
         /// The service's name.
         service: String,
@@ -35,6 +55,8 @@ pub enum WorkflowError {
         step: String,
         /// What is wrong.
         problem: String,
+        /// Where in the definition's text (absent for a catalogue built in code).
+        at: Option<Position>,
     },
     /// Two services in one catalogue share a name.
     #[error("service `{service}` is defined twice")]

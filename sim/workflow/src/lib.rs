@@ -117,7 +117,7 @@ pub use definition::{
     Deadline, Delay, Effect, Effects, Facts, Guard, ReasonCode, Resolution, Rule, RuleId, RuleKind,
     Service, ServiceCatalog, ServiceId, Skill, Step, StepId, Transition, Trigger,
 };
-pub use error::WorkflowError;
+pub use error::{Position, WorkflowError};
 pub use export::{
     XesWriter, activity, ocel_json, reasons_text, seal_cases, write_ocel_json, write_xes,
 };

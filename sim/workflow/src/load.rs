@@ -9,7 +9,8 @@ use crate::definition::{
     Deadline, Delay, Effect, Effects, Guard, Resolution, Rule, RuleId, RuleKind, Service,
     ServiceCatalog, Skill, Step, StepId, Transition, Trigger,
 };
-use crate::error::WorkflowError;
+use crate::error::{Position, WorkflowError};
+use navbat_locate::Path as TextPath;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -94,7 +95,7 @@ pub fn parse_service(origin: &str, text: &str) -> Result<Service, WorkflowError>
             column: e.span.start.col,
             message: e.code.to_string(),
         })?;
-    validate(raw)
+    validate(origin, text, &raw)
 }
 
 /// Load and validate one service file.
@@ -125,30 +126,66 @@ pub const MAX_DEADLINE_WORKING_DAYS: u32 = 3660;
 /// Longest timer, in days (whatever unit it is written in): ten years, as for deadlines.
 pub const MAX_TIMER_DAYS: u32 = 3660;
 
+/// What validation knows of the text it checks, to say where a problem is.
 struct Ctx<'a> {
     service: &'a str,
+    origin: &'a str,
+    text: &'a str,
+    raw: &'a RawService,
 }
 
 impl Ctx<'_> {
+    /// A problem with `step` (a step's, rule's, fact's or reason's name; `-` for the whole
+    /// service), located at that item's entry in the text.
     fn err(&self, step: &str, problem: impl Into<String>) -> WorkflowError {
+        let root = TextPath::default();
+        let r = self.raw;
+        let path = if let Some(i) = r.steps.iter().position(|s| s.name == step) {
+            root.field("steps").index(i)
+        } else if let Some(i) = r.rules.iter().position(|x| x.id == step) {
+            root.field("rules").index(i)
+        } else if let Some(i) = r.facts.iter().position(|x| x == step) {
+            root.field("facts").index(i)
+        } else if let Some(i) = r.review_reasons.iter().position(|x| x == step) {
+            root.field("review_reasons").index(i)
+        } else {
+            root
+        };
+        self.err_at(step, &path, problem)
+    }
+
+    /// A problem with field `field` of step `step` (or of the service when `step` is `-`).
+    fn err_in(&self, step: &str, field: &'static str, problem: impl Into<String>) -> WorkflowError {
+        let root = TextPath::default();
+        let path = match self.raw.steps.iter().position(|s| s.name == step) {
+            Some(i) => root.field("steps").index(i).field(field),
+            None => root.field(field),
+        };
+        self.err_at(step, &path, problem)
+    }
+
+    fn err_at(&self, step: &str, path: &TextPath, problem: impl Into<String>) -> WorkflowError {
+        let (start, _) = navbat_locate::locate(self.text, path);
+        let (line, column) = navbat_locate::line_col(self.text, start);
         WorkflowError::InvalidDefinition {
             service: self.service.to_string(),
             step: step.to_string(),
             problem: problem.into(),
+            at: Some(Position { origin: self.origin.to_string(), line, column }),
         }
     }
 }
 
-fn validate(raw: RawService) -> Result<Service, WorkflowError> {
-    let cx = Ctx { service: &raw.name };
+fn validate(origin: &str, text: &str, raw: &RawService) -> Result<Service, WorkflowError> {
+    let cx = Ctx { service: &raw.name, origin, text, raw };
     if raw.steps.is_empty() || raw.steps.len() > 4096 {
-        return Err(cx.err("-", "a service needs 1 to 4096 steps"));
+        return Err(cx.err_in("-", "steps", "a service needs 1 to 4096 steps"));
     }
     if raw.facts.len() > 16 {
-        return Err(cx.err("-", "at most 16 facts"));
+        return Err(cx.err_in("-", "facts", "at most 16 facts"));
     }
     if raw.review_reasons.is_empty() {
-        return Err(cx.err("-", "a service needs at least one review reason"));
+        return Err(cx.err_in("-", "review_reasons", "a service needs at least one review reason"));
     }
     check_unique(&cx, raw.steps.iter().map(|s| s.name.as_str()), "step")?;
     check_unique(&cx, raw.rules.iter().map(|r| r.id.as_str()), "rule")?;
@@ -195,7 +232,11 @@ fn validate(raw: RawService) -> Result<Service, WorkflowError> {
         None => None,
         Some(d) => {
             if !(d.at_risk_fraction > 0.0 && d.at_risk_fraction <= 1.0) {
-                return Err(cx.err("-", "deadline at_risk_fraction must be in (0, 1]"));
+                return Err(cx.err_in(
+                    "-",
+                    "deadline",
+                    "deadline at_risk_fraction must be in (0, 1]",
+                ));
             }
             if let Some(start) = &d.starts {
                 let id = step_of("-", start)?;
@@ -209,8 +250,9 @@ fn validate(raw: RawService) -> Result<Service, WorkflowError> {
             }
             for n in std::iter::once(d.working_days).chain(d.overrides.iter().map(|o| o.1)) {
                 if n > MAX_DEADLINE_WORKING_DAYS {
-                    return Err(cx.err(
+                    return Err(cx.err_in(
                         "-",
+                        "deadline",
                         format!("a deadline of {n} working days is longer than the {MAX_DEADLINE_WORKING_DAYS} allowed"),
                     ));
                 }
@@ -294,9 +336,10 @@ fn validate_step(
     let name = s.name.as_str();
     let task = match &s.task {
         None => None,
-        Some(t) => {
-            Some(Skill::from_name(t).ok_or_else(|| cx.err(name, format!("unknown skill `{t}`")))?)
-        }
+        Some(t) => Some(
+            Skill::from_name(t)
+                .ok_or_else(|| cx.err_in(name, "task", format!("unknown skill `{t}`")))?,
+        ),
     };
     let rule_ids: Vec<RuleId> = s
         .rules
@@ -402,8 +445,9 @@ fn check_timer(cx: &Ctx<'_>, step: &str, timer: Delay) -> Result<(), WorkflowErr
         Delay::WorkingDays(n) => (n, days, "working days"),
     };
     if u64::from(n) > max {
-        return Err(cx.err(
+        return Err(cx.err_in(
             step,
+            "timer",
             format!("a timer of {n} {unit} is longer than {max} {unit} ({MAX_TIMER_DAYS} days)"),
         ));
     }

@@ -177,3 +177,33 @@ fn u32_max_working_days_answers_at_once() {
     let first = Timestamp::from_civil(date(2026, 5, 14).at(0, 0, 0, 0));
     assert_eq!(due.0, first.0 + (i64::from(u32::MAX) - 1) * 7 * 86_400_000);
 }
+
+/// The full message of the definition error `text` raises, origin `svc.ron`.
+fn shown(text: &str) -> String {
+    match parse_service("svc.ron", text) {
+        Err(e @ WorkflowError::InvalidDefinition { at: Some(_), .. }) => e.to_string(),
+        other => panic!("expected a located InvalidDefinition, got {other:?}"),
+    }
+}
+
+#[test]
+fn definition_errors_say_file_line_and_column() {
+    // The over-long timer is on line 6 (step `a`), at its `Some(...)`.
+    let text = timed("WorkingDays(4294967295)", "b");
+    let msg = shown(&text);
+    let line6 = text.lines().nth(5).unwrap_or_default();
+    let col = line6.find("Some(WorkingDays").map_or(0, |i| i + 1);
+    assert!(msg.starts_with(&format!("svc.ron:6:{col}: service `t`, step `a`: ")), "{msg}");
+    // A zero-delay loop points at the step that loops (line 6 or 7, at its entry).
+    let msg = shown(&timed("Hours(0)", "c"));
+    assert!(msg.starts_with("svc.ron:6:9: ") || msg.starts_with("svc.ron:7:9: "), "{msg}");
+    // A service-wide problem points at its field: the deadline's fraction.
+    let with_deadline = timed("Minutes(1)", "b").replacen(
+        "review_reasons",
+        "deadline: Some((working_days: 3, at_risk_fraction: 0.0)),\n    review_reasons",
+        1,
+    );
+    let msg = shown(&with_deadline);
+    assert!(msg.starts_with("svc.ron:3:15: "), "{msg}");
+    assert!(msg.contains("at_risk_fraction must be in (0, 1]"), "{msg}");
+}

@@ -92,7 +92,7 @@ const GOOD: &str = r#"(
 
 fn invalid(text: &str) -> (String, String, String) {
     match parse_service("test", text) {
-        Err(WorkflowError::InvalidDefinition { service, step, problem }) => {
+        Err(WorkflowError::InvalidDefinition { service, step, problem, .. }) => {
             (service, step, problem)
         }
         other => panic!("expected InvalidDefinition, got {other:?}"),

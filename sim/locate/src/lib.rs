@@ -1,4 +1,5 @@
-//! Finds where a value sits in RON text, so errors found after parsing can point at it.
+//! Finds where a value sits in RON text, so errors found after parsing can point at it:
+//! scenario files, `--set` overrides shown as RON, and service definitions.
 //!
 //! serde forgets positions once a value is built, so checks that run on the raw types report
 //! a path (`sites[2].kiosks[0].count`) and this module walks the text along that path. It only
@@ -8,7 +9,7 @@ use std::fmt;
 
 /// One step of a path into a scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Step {
+pub enum Step {
     /// A named field of a struct.
     Field(&'static str),
     /// An element of a list or tuple.
@@ -17,16 +18,18 @@ pub(crate) enum Step {
 
 /// A path from the top of a scenario file to one value.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Path(pub(crate) Vec<Step>);
+pub struct Path(pub Vec<Step>);
 
 impl Path {
-    pub(crate) fn field(&self, name: &'static str) -> Self {
+    /// This path, then the field `name`.
+    pub fn field(&self, name: &'static str) -> Self {
         let mut p = self.clone();
         p.0.push(Step::Field(name));
         p
     }
 
-    pub(crate) fn index(&self, i: usize) -> Self {
+    /// This path, then element `i`.
+    pub fn index(&self, i: usize) -> Self {
         let mut p = self.clone();
         p.0.push(Step::Index(i));
         p
@@ -49,7 +52,7 @@ impl fmt::Display for Path {
 }
 
 /// Byte range of the value at `path` in `text`, or of the closest enclosing value found.
-pub(crate) fn locate(text: &str, path: &Path) -> (usize, usize) {
+pub fn locate(text: &str, path: &Path) -> (usize, usize) {
     let mut cur = Cursor { b: text.as_bytes(), pos: 0 };
     cur.skip_ws();
     let mut span = cur.value_span();
@@ -271,4 +274,14 @@ impl Cursor<'_> {
             }
         }
     }
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (line, col)
 }

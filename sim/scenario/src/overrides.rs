@@ -97,7 +97,8 @@ pub fn apply_overrides(
         message: e.to_string(),
     };
     let mut tree = serde_json::to_value(raw).map_err(|e| wrong("", e))?;
-    for change in changes {
+    let last = changes.len() - 1;
+    for (i, change) in changes.iter().enumerate() {
         let steps: Vec<&str> = change.path.split('.').collect();
         let hits = set(&mut tree, &steps, &change.value, &change.path, "")?;
         if hits == 0 {
@@ -107,10 +108,13 @@ pub fn apply_overrides(
                 at: "the scenario".to_owned(),
             });
         }
-        // Check the type now, so the error names this change.
-        serde_json::from_value::<RawScenario>(tree.clone()).map_err(|e| wrong(&change.path, e))?;
+        // Check the type now, so the error names this change (the last one is checked by
+        // the conversion below). Read from the tree in place: no copy of the scenario.
+        if i < last {
+            RawScenario::deserialize(&tree).map_err(|e| wrong(&change.path, e))?;
+        }
     }
-    serde_json::from_value(tree).map_err(|e| wrong("", e))
+    RawScenario::deserialize(tree).map_err(|e| wrong(&changes[last].path, e))
 }
 
 fn set(

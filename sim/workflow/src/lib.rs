@@ -122,7 +122,8 @@ pub use export::{
     XesWriter, activity, ocel_json, reasons_text, seal_cases, write_ocel_json, write_xes,
 };
 pub use load::{
-    MAX_DEADLINE_WORKING_DAYS, MAX_TIMER_DAYS, load_service, load_services, parse_service,
+    MAX_DEADLINE_WORKING_DAYS, MAX_TIMER_DAYS, load_service, load_services, load_services_shared,
+    parse_service,
 };
 pub use seal::{AuditKey, CaseHead, RunSeal};
 pub use sla::{SlaState, SlaStatus, sla_status};

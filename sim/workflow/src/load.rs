@@ -2,6 +2,7 @@
 
 use std::collections::VecDeque;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
 
@@ -118,6 +119,52 @@ pub fn load_services(dir: &Path) -> Result<ServiceCatalog, WorkflowError> {
     paths.sort();
     let services = paths.iter().map(|p| load_service(p)).collect::<Result<Vec<_>, _>>()?;
     ServiceCatalog::new(services)
+}
+
+/// [`load_services`], for callers that load the same folder many times (every point of a
+/// sweep, every run of a planner session): the files are read each time, and parsed only
+/// when their names or bytes differ from the last few loads of that folder.
+pub fn load_services_shared(dir: &Path) -> Result<Arc<ServiceCatalog>, WorkflowError> {
+    /// Folders remembered; the oldest is forgotten first.
+    const KEEP: usize = 4;
+    type Files = Vec<(std::ffi::OsString, Vec<u8>)>;
+    static LOADED: Mutex<Vec<(std::path::PathBuf, Files, Arc<ServiceCatalog>)>> =
+        Mutex::new(Vec::new());
+    let io = |source| WorkflowError::Io { path: dir.to_path_buf(), source };
+    let mut files: Files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.extension().is_some_and(|e| e == "ron") {
+            let bytes = std::fs::read(&path)
+                .map_err(|source| WorkflowError::Io { path: path.clone(), source })?;
+            files.push((path.file_name().unwrap_or_default().to_owned(), bytes));
+        }
+    }
+    files.sort();
+    let loaded = LOADED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, _, catalog)) = loaded.iter().find(|(d, f, _)| d == dir && *f == files) {
+        return Ok(Arc::clone(catalog));
+    }
+    drop(loaded);
+    // Parsed from the bytes just read, so what is remembered is what was checked.
+    let services = files
+        .iter()
+        .map(|(name, bytes)| {
+            let path = dir.join(name);
+            let text = std::str::from_utf8(bytes).map_err(|e| WorkflowError::Io {
+                path: path.clone(),
+                source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+            })?;
+            parse_service(&path.display().to_string(), text)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let catalog = Arc::new(ServiceCatalog::new(services)?);
+    let mut loaded = LOADED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if loaded.len() == KEEP {
+        loaded.remove(0);
+    }
+    loaded.push((dir.to_path_buf(), files, Arc::clone(&catalog)));
+    Ok(catalog)
 }
 
 /// Longest deadline, in working days: ten years, past the longest horizon a scenario may

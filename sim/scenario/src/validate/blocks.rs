@@ -40,7 +40,7 @@ pub(super) fn workflows(
             ),
         );
     }
-    let catalog = navbat_workflow::load_services(&services_dir).or_else(|e| {
+    let catalog = navbat_workflow::load_services_shared(&services_dir).or_else(|e| {
         problem(&path.field("services"), format!("cannot load the service definitions: {e}"))
     })?;
     for (i, s) in services.iter().enumerate() {
@@ -149,7 +149,7 @@ pub(super) fn workflows(
     Ok(crate::model::Workflows {
         audit_key,
         services_dir,
-        catalog: std::sync::Arc::new(catalog),
+        catalog,
         teams,
         task_minutes,
         approve,

@@ -203,3 +203,26 @@ fn a_step_recording_more_than_four_reasons_is_rejected() {
     assert_eq!(step, "a");
     assert!(problem.contains("four reasons"), "{problem}");
 }
+
+#[test]
+fn a_shared_catalogue_is_parsed_again_only_when_a_file_changes() {
+    let dir = std::env::temp_dir().join(format!("navbat-shared-services-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let src = crate::drive::services_dir();
+    for name in ["id-card.ron", "work-permit.ron"] {
+        std::fs::copy(src.join(name), dir.join(name)).expect("copy");
+    }
+    let first = navbat_workflow::load_services_shared(&dir).expect("loads");
+    let again = navbat_workflow::load_services_shared(&dir).expect("loads");
+    assert!(std::sync::Arc::ptr_eq(&first, &again), "unchanged files are not parsed again");
+    assert_eq!(first.len(), 2);
+    // One byte more in one file: parsed again, and a broken file is an error, not the cache.
+    let text = std::fs::read_to_string(dir.join("id-card.ron")).expect("read");
+    std::fs::write(dir.join("id-card.ron"), format!("{text}\n")).expect("write");
+    let changed = navbat_workflow::load_services_shared(&dir).expect("loads");
+    assert!(!std::sync::Arc::ptr_eq(&first, &changed));
+    std::fs::write(dir.join("id-card.ron"), "(name: ").expect("write");
+    let err = navbat_workflow::load_services_shared(&dir).map(|_| ()).expect_err("broken");
+    assert!(err.to_string().contains("id-card.ron:1:"), "{err}");
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}

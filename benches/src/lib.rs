@@ -1,4 +1,10 @@
 //! Shared set-up of navbat's benchmarks: the models they time.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark stops if its bundled fixtures do not load"
+)]
 
 use std::path::Path;
 use std::sync::Arc;

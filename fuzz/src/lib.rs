@@ -20,6 +20,12 @@
 //! Every error must render with `miette` and, when it has a position, the position must lie
 //! in the text. The AFL++ binaries (`src/bin/`, feature `afl`) call these functions; so does
 //! `tests/fixed_seed.rs`, on the committed corpus and on [`Mutator`]'s edits of it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a fuzz target reports a broken promise by panicking: that is its job"
+)]
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

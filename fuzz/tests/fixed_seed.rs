@@ -1,6 +1,12 @@
 //! The fixed-seed fuzz pass: every committed corpus input, then seeded mutations of them,
 //! through each target. Short enough for every `cargo test`; `NAVBAT_FUZZ_CASES=n` runs n
 //! mutations per target instead of the default.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test stops at the first failed assumption, helpers included"
+)]
 
 use std::path::Path;
 

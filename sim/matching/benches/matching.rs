@@ -2,6 +2,12 @@
 //!
 //! Gallery sizes come from `NAVBAT_BENCH_SIZES` (comma-separated, default `10000,100000`);
 //! add `1000000` to measure the 1M gallery (≈ 0.5 GB of int8 codes, a minute to generate).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark stops if its bundled fixtures do not load"
+)]
 
 mod common;
 

@@ -8,6 +8,12 @@
 //! With `kernel`, it also prints the fastest of 300 single-threaded batch searches of 32
 //! probes over the first 8,192 rows (or the number given after `kernel`): the minimum is stable even on a machine shared with
 //! other work, so it compares kernel changes.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "an example stops if its bundled fixtures do not load"
+)]
 
 use std::path::Path;
 use std::time::Instant;

@@ -1,4 +1,10 @@
 //! Repeats single-probe searches of a 20k gallery, for profiling (`perf record`).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "an example stops if its bundled fixtures do not load"
+)]
 
 #[path = "../benches/common/mod.rs"]
 mod common;

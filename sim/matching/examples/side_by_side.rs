@@ -3,6 +3,12 @@
 //!
 //! `side_by_side export DIR N Q` writes `DIR/gallery.f32` (N×512), `DIR/queries.f32` (Q×512)
 //! and `DIR/meta.json`; `side_by_side measure DIR` prints one JSON line per configuration.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "an example stops if its bundled fixtures do not load"
+)]
 
 #[path = "../benches/common/mod.rs"]
 mod common;

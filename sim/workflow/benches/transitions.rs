@@ -1,4 +1,10 @@
 //! Case transitions per second on one core, audit chain included; memory per open case.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark stops if its bundled fixtures do not load"
+)]
 
 use std::hint::black_box;
 use std::path::PathBuf;

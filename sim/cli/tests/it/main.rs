@@ -1,4 +1,10 @@
 //! The `navbat` binary as a user runs it: outputs, exit codes, files.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test stops at the first failed assumption, helpers included"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,4 +1,10 @@
 //! The engine against queueing theory, its own invariants, and reproducibility.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test stops at the first failed assumption, helpers included"
+)]
 
 mod assistance;
 mod determinism;

@@ -1,5 +1,11 @@
 //! Integration tests of the planner's state logic, without a window: the window's stepping
 //! gives the headless KPIs, edits and comparisons behave, saved layouts round-trip.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test stops at the first failed assumption, helpers included"
+)]
 
 use std::path::{Path, PathBuf};
 

@@ -1,5 +1,11 @@
 //! `navbat-record` on its own: intervals, wait quantiles and paired comparisons against
 //! values worked out by hand or tabulated.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test stops at the first failed assumption, helpers included"
+)]
 
 use navbat_record::{
     Estimate, ReplicationRecord, RunSummary, SiteRecord, WaitHistogram, compare_paired,

@@ -1,5 +1,11 @@
 //! `navbat-records` on its own: every bad-record kind with its location, lenient counts,
 //! plain and gzip round trips, records folders, and the real bank month.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test stops at the first failed assumption, helpers included"
+)]
 
 mod bad_rows;
 mod bank;

@@ -5,6 +5,12 @@
 //! The golden report is the committed sample, `reports/sample/` (the fixture's report).
 //! Refresh it after an intended change with `NAVBAT_BLESS=1 cargo test -p navbat-report`
 //! (it rewrites the whole folder, charts included), then review the diff.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test stops at the first failed assumption, helpers included"
+)]
 
 mod handmade;
 mod html_check;

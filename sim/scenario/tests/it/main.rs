@@ -1,4 +1,10 @@
 //! Scenario loading: the bundled files load, and every class of bad input is a located error.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test stops at the first failed assumption, helpers included"
+)]
 
 use navbat_scenario::{ScenarioError, parse_raw, to_ron};
 

@@ -275,6 +275,22 @@ fn progress(jobs: u64, message: &str) -> Option<indicatif::ProgressBar> {
     })
 }
 
+/// Refuses results that the engine's run-time guard cut short: their figures would cover
+/// only part of the horizon.
+pub(crate) fn no_fault<'a>(
+    runs: impl IntoIterator<Item = &'a navbat_record::ReplicationRecord>,
+    what: &str,
+) -> miette::Result<()> {
+    match runs.into_iter().find_map(|r| r.fault.as_ref().map(|f| (r.replication, f))) {
+        None => Ok(()),
+        Some((r, fault)) => Err(miette::miette!(
+            help = "check the scenario's volumes, capacities and timers (navbat validate \
+                    catches most); nothing was written",
+            "{what}, replication {r}: {fault}"
+        )),
+    }
+}
+
 /// Runs `models` (each `replications` times, same seed) on `pool` with a progress bar.
 fn run_all(
     pool: &rayon::ThreadPool,
@@ -332,6 +348,12 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
     let started = Instant::now();
     let tap = recording.as_mut().and_then(records::Recording::tap);
     let mut runs = run_all(&pool, &models, args.seed, args.replications, &name, tap);
+    if let Err(fault) = no_fault(runs.iter().flatten(), &name) {
+        if let Some(recording) = recording {
+            recording.abandon();
+        }
+        return Err(fault);
+    }
     if let Some(recording) = recording {
         recording.finish()?;
     }
@@ -496,6 +518,7 @@ fn queue(args: &QueueArgs) -> miette::Result<()> {
     let record =
         Simulation::with_arrival_limit(model, args.seed, 0, args.customers, args.customers / 10)
             .finish();
+    no_fault([&record], "the queue")?;
     let elapsed = started.elapsed();
     let site = &record.sites[0];
     let lambda = args.arrivals_per_hour / 60.0;

@@ -185,7 +185,9 @@ pub(crate) fn write_event_log(
                     *error = Some(e.to_string());
                 }
             });
-            navbat_engine::Simulation::with_case_export(model, seed, 0, exporter).finish();
+            let record =
+                navbat_engine::Simulation::with_case_export(model, seed, 0, exporter).finish();
+            crate::no_fault([&record], "the event log's replication")?;
             let mut g = state.lock().unwrap_or_else(PoisonError::into_inner);
             match (g.0.take(), g.1.take()) {
                 (_, Some(e)) => Err(miette::miette!("{e}")),
@@ -200,7 +202,9 @@ pub(crate) fn write_event_log(
                 sink.lock().unwrap_or_else(PoisonError::into_inner).push(case.clone());
             });
             let catalog = workflows.catalog.clone();
-            navbat_engine::Simulation::with_case_export(model, seed, 0, exporter).finish();
+            let record =
+                navbat_engine::Simulation::with_case_export(model, seed, 0, exporter).finish();
+            crate::no_fault([&record], "the event log's replication")?;
             let cases = std::mem::take(&mut *cases.lock().unwrap_or_else(PoisonError::into_inner));
             let mut out = out;
             navbat_workflow::write_ocel_json(&mut out, &catalog, &cases, key.as_ref())

@@ -77,10 +77,12 @@ impl RecordsArgs {
             .spawn(move || write_folder(&dir2, gzip, &names, &rx))
             .into_diagnostic()
             .wrap_err("--records: cannot start the writer thread")?;
+        let hold = tx.clone();
         let mut batch = Batch { rows: Vec::with_capacity(BATCH), tx };
         let export: navbat_engine::RowExporter = Box::new(move |row| batch.push(row));
         Ok(Some(Recording {
             tap: Some(RowTap { replication: self.records_replication, export }),
+            hold,
             writer,
             dir: dir.clone(),
             replication: self.records_replication,
@@ -91,6 +93,9 @@ impl RecordsArgs {
 /// A records folder being written.
 pub(crate) struct Recording {
     tap: Option<RowTap>,
+    /// Keeps the writer from closing the folder until the run is known to be sound: an
+    /// empty batch sent on it means "abandon" (the replication never sends one).
+    hold: SyncSender<Vec<FloorRow>>,
     writer: JoinHandle<Result<[u64; 3], String>>,
     dir: PathBuf,
     replication: u32,
@@ -107,6 +112,7 @@ impl Recording {
     pub(crate) fn finish(mut self) -> miette::Result<()> {
         // A tap never handed over would keep the writer waiting.
         drop(self.tap.take());
+        drop(self.hold);
         let counts = self
             .writer
             .join()
@@ -121,6 +127,17 @@ impl Recording {
             self.dir.display()
         );
         Ok(())
+    }
+}
+
+impl Recording {
+    /// Stops the writer without putting a folder in place (the run failed); waits for it to
+    /// clean up its hidden folder.
+    pub(crate) fn abandon(mut self) {
+        drop(self.tap.take());
+        let _writer_may_have_stopped_already = self.hold.send(Vec::new());
+        drop(self.hold);
+        let _abandoned_on_purpose = self.writer.join();
     }
 }
 
@@ -254,6 +271,9 @@ fn write_files(
     let mut pickups = vec![0u64; names.sites.len()];
     let mut error: Option<String> = None;
     for batch in rx {
+        if batch.is_empty() {
+            error.get_or_insert_with(|| "the run failed: no records written".to_owned());
+        }
         if error.is_some() {
             continue;
         }

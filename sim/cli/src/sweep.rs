@@ -65,6 +65,10 @@ pub(crate) fn sweep(args: &SweepArgs) -> miette::Result<()> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    for (p, runs) in runs.iter().enumerate() {
+        let name = names.get(p).map_or("a baseline of the sweep", String::as_str);
+        crate::no_fault(runs, name)?;
+    }
     let elapsed = started.elapsed();
     let axes: Vec<String> = sweep.points[0].iter().map(|o| o.path.clone()).collect();
     let mut points = Vec::with_capacity(n_points);

@@ -154,8 +154,7 @@ impl Calendar {
     }
 
     /// Events waiting (the one just handed out no longer counts).
-    #[cfg(test)]
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.others.len() + self.arrivals.len()
     }
 }
@@ -202,7 +201,6 @@ impl Heap {
         }
     }
 
-    #[cfg(test)]
     fn len(&self) -> usize {
         self.heap.len() - usize::from(self.hole)
     }

@@ -42,6 +42,103 @@ pub(crate) struct RunState {
     pub(crate) transfers: Transfers,
     /// Where the floor's rows go, when someone asked for them.
     pub(crate) rows: Option<RowSink>,
+    /// The run-time guard: why the run was stopped, if it was.
+    pub(crate) guard: Guard,
+}
+
+/// Events handled between two looks of the [`Guard`] (a power of two).
+const GUARD_EVERY: u64 = 1 << 20;
+/// Most people at all sites at once; more stops the run (about 2 GB of floors).
+pub const MAX_PEOPLE_AT_ONCE: u64 = 20_000_000;
+/// Most events waiting in the calendar at once; more stops the run (1.6 GB of entries).
+pub const MAX_EVENTS_WAITING: usize = 50_000_000;
+
+/// Stops a replication whose population or events explode, with a message that says what
+/// and when, instead of running out of memory or never ending.
+///
+/// Every [`GUARD_EVERY`] events it looks at the clock (if it has not moved since its last
+/// look, that many events happened at one instant: events that make events without time
+/// passing), the calendar's length, and the people at the sites. A sound scenario never
+/// comes near any limit: the pilot's busiest instant holds a few hundred events.
+#[derive(Debug)]
+pub(crate) struct Guard {
+    /// Events between two looks (a power of two).
+    pub(crate) every: u64,
+    /// Most people at all sites at once.
+    pub(crate) max_people: u64,
+    /// Most events waiting in the calendar.
+    pub(crate) max_waiting: usize,
+    /// The clock at the last look (`None` before the first).
+    seen: Option<SimTime>,
+    /// A look found the people uncounted (the floors were borrowed): count them next.
+    count_people: bool,
+    /// Why the run stopped.
+    pub(crate) fault: Option<String>,
+}
+
+impl Default for Guard {
+    fn default() -> Self {
+        Guard {
+            every: GUARD_EVERY,
+            max_people: MAX_PEOPLE_AT_ONCE,
+            max_waiting: MAX_EVENTS_WAITING,
+            seen: None,
+            count_people: false,
+            fault: None,
+        }
+    }
+}
+
+impl Guard {
+    /// Whether a look is due after `handled` events of the replication.
+    #[inline(always)]
+    fn due(&self, handled: u64) -> bool {
+        handled & (self.every - 1) == 0
+    }
+
+    /// Looks at the clock and the calendar's length (the people are counted next, by
+    /// [`Guard::count`]). Returns whether the run must stop.
+    #[cold]
+    fn look_now(&mut self, now: SimTime, waiting: usize) -> bool {
+        let at = now.to_datetime();
+        if self.seen == Some(now) {
+            self.fault = Some(format!(
+                "the run stopped at {at}: over {} events happened at that one \
+                 instant, so something makes events without time passing",
+                self.every
+            ));
+        } else if waiting > self.max_waiting {
+            self.fault = Some(format!(
+                "the run stopped at {at}: {waiting} events were waiting, over the {} \
+                 allowed; the scenario's demand or delays explode",
+                self.max_waiting
+            ));
+        }
+        self.seen = Some(now);
+        self.count_people = true;
+        self.fault.is_some()
+    }
+
+    /// Counts the people at the sites if the last look asked for it. Returns whether the
+    /// run must stop.
+    #[inline(always)]
+    fn count(&mut self, people: impl FnOnce() -> u64) -> bool {
+        if !self.count_people {
+            return false;
+        }
+        self.count_people = false;
+        let people = people();
+        if people > self.max_people {
+            let at = self.seen.map(SimTime::to_datetime);
+            let at = at.map_or_else(String::new, |t| format!(" at {t}"));
+            self.fault = Some(format!(
+                "the run stopped{at}: {people} people were at the sites at once, over the \
+                 {} allowed; demand far exceeds what the counters and kiosks can serve",
+                self.max_people
+            ));
+        }
+        self.fault.is_some()
+    }
 }
 
 /// The exporter of the floor's rows, behind a mutex only to make the resource `Sync` (it is
@@ -71,8 +168,12 @@ pub(crate) fn handle_due_events(world: &mut World) {
     let model = world.resource::<ModelRes>().0.clone();
     let limit = world.get_resource::<ArrivalLimit>().copied();
     let routing = model.scenario.routing.is_some();
+    let before = world.resource::<Clock>().events;
     let (handled, last) = with_parts(world, |world, parts| {
         let (mut handled, mut last) = (0u64, None);
+        if parts.run.guard.fault.is_some() {
+            return (handled, last);
+        }
         // Each site's floor is looked up once a pass, not once an event. Floors iterate in
         // the order they were spawned (site order), so the guess is right at once.
         let sites = &parts.run.sites;
@@ -91,6 +192,8 @@ pub(crate) fn handle_due_events(world: &mut World) {
         let fixed =
             Fixed { face: run.face.as_deref(), face_worker: run.face_worker.as_ref(), limit };
         let mut office = run.office.as_mut().map(office_mut);
+        let guard = &mut run.guard;
+        let mut stop = false;
         while let Some(s) = parts.cal.pop_due(until) {
             if s.site == OFFICE {
                 if let Some(office) = office.as_deref_mut() {
@@ -98,7 +201,13 @@ pub(crate) fn handle_due_events(world: &mut World) {
                 }
                 handled += 1;
                 last = Some(s.time);
+                if guard.due(before + handled) && guard.look_now(s.time, parts.cal.len()) {
+                    break;
+                }
                 continue;
+            }
+            if guard.count(|| floors.iter().flatten().map(|f| u64::from(f.people.len())).sum()) {
+                break;
             }
             let site = s.site as usize;
             let Some(floor) = floors.get_mut(site).and_then(Option::as_deref_mut) else {
@@ -129,6 +238,11 @@ pub(crate) fn handle_due_events(world: &mut World) {
                 }
                 handled += 1;
                 last = Some(s.time);
+                // People are counted in the outer loop, where the floors are free.
+                if guard.due(before + handled) {
+                    stop = guard.look_now(s.time, env.cal.len());
+                    break;
+                }
                 // The board is updated after each event (below), with `Env` let go.
                 if routing {
                     break;
@@ -144,6 +258,9 @@ pub(crate) fn handle_due_events(world: &mut World) {
             // Only the app's routing reads the board.
             if routing && let Some(b) = run.board.get_mut(site) {
                 *b = floor.board();
+            }
+            if stop {
+                break;
             }
         }
         (handled, last)
@@ -283,4 +400,20 @@ pub(crate) fn prime(world: &mut World) {
             office.prime(parts.cal);
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clock_that_has_not_moved_between_two_looks_stops_the_run() {
+        let mut g = Guard::default();
+        let t = SimTime(3_600_000);
+        assert!(!g.look_now(t, 10));
+        assert!(!g.look_now(SimTime(3_600_001), 10), "time passed");
+        assert!(g.look_now(SimTime(3_600_001), 10), "no time passed");
+        let fault = g.fault.unwrap_or_default();
+        assert!(fault.contains("events happened at that one instant"), "{fault}");
+    }
 }

@@ -58,6 +58,7 @@ pub use crate::erlang::{
     erlang_b, erlang_c_mean_wait, erlang_c_wait_probability, erlang_c_wait_quantile, mg1_mean_wait,
     mmck_blocking,
 };
+pub use crate::event_loop::{MAX_EVENTS_WAITING, MAX_PEOPLE_AT_ONCE};
 pub use crate::experiment::{
     Expansion, RowTap, run_expansion, run_models, run_models_tapped, run_replications,
     without_kiosks,

@@ -39,7 +39,15 @@ pub(crate) fn replication_record(
     let mut breakdown = breakdown_rows(model, replication, tally);
     add_sla_by_service(model, &mut breakdown, &office.sla_by_service);
     let face = if model.face.is_some() { face_rows(model, replication, tally) } else { Vec::new() };
-    ReplicationRecord { replication, events, sites, breakdown, face, back_office: office.rows }
+    ReplicationRecord {
+        replication,
+        events,
+        sites,
+        breakdown,
+        face,
+        back_office: office.rows,
+        fault: None,
+    }
 }
 
 /// One row per site, after what is still under way at `end` is added in.

@@ -109,6 +109,7 @@ impl Simulation {
             board: vec![Board::default(); n],
             transfers: Default::default(),
             rows: None,
+            guard: Default::default(),
         });
         world.insert_resource(Tally {
             sites: (0..n)
@@ -229,7 +230,7 @@ impl Simulation {
         let mut tally = self.world.remove_resource::<Tally>().unwrap_or_default();
         let office = self.close_office(&mut tally);
         let floors = self.floors();
-        crate::record::replication_record(
+        let mut record = crate::record::replication_record(
             &self.model,
             self.replication,
             self.events(),
@@ -237,7 +238,31 @@ impl Simulation {
             &mut tally,
             &floors,
             office,
-        )
+        );
+        record.fault = self.fault();
+        record
+    }
+
+    /// The same simulation with a tighter run-time guard: it looks every `every` events
+    /// (rounded up to a power of two) and stops the run past `max_people` people at the
+    /// sites or `max_waiting` events waiting. The defaults
+    /// ([`MAX_PEOPLE_AT_ONCE`](crate::MAX_PEOPLE_AT_ONCE),
+    /// [`MAX_EVENTS_WAITING`](crate::MAX_EVENTS_WAITING), every 2^20 events) suit every
+    /// sound scenario; tighter ones are for tests and for callers that want an early stop.
+    pub fn with_guard(mut self, every: u64, max_people: u64, max_waiting: usize) -> Self {
+        if let Some(mut run) = self.world.get_resource_mut::<RunState>() {
+            run.guard.every = every.max(1).next_power_of_two();
+            run.guard.max_people = max_people;
+            run.guard.max_waiting = max_waiting;
+        }
+        self
+    }
+
+    /// Why the run-time guard stopped this replication, if it did (see
+    /// [`MAX_PEOPLE_AT_ONCE`](crate::MAX_PEOPLE_AT_ONCE) and
+    /// [`MAX_EVENTS_WAITING`](crate::MAX_EVENTS_WAITING)).
+    pub fn fault(&self) -> Option<String> {
+        self.world.get_resource::<RunState>().and_then(|r| r.guard.fault.clone())
     }
 
     /// Settles the back office's audits, copies its per-site counts into `tally`, and hands

@@ -174,6 +174,10 @@ pub struct ReplicationRecord {
     /// The back office's human work by skill (empty without workflows).
     #[serde(default)]
     pub back_office: Vec<BackOfficeRow>,
+    /// Why the engine's run-time guard stopped this replication early, if it did: its
+    /// figures then cover only part of the horizon and must not be reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault: Option<String>,
 }
 
 /// Face-ID outcomes of genuine kiosk attempts for one group at one site (counted cohort).

@@ -15,12 +15,13 @@ enum May {
 /// The allowed edges: the diagram in ARCHITECTURE.md's "Bird's-eye view", leaves first. Change
 /// the diagram and this table together.
 const LAYERS: &[(&str, May)] = &[
+    ("navbat-locate", May::Only(&[])),
     ("navbat-matching", May::Only(&[])),
-    ("navbat-workflow", May::Only(&[])),
+    ("navbat-workflow", May::Only(&["navbat-locate"])),
     ("navbat-record", May::Only(&[])),
     ("navbat-fit", May::Only(&[])),
     ("navbat-records", May::Only(&[])),
-    ("navbat-scenario", May::Only(&["navbat-workflow"])),
+    ("navbat-scenario", May::Only(&["navbat-workflow", "navbat-locate"])),
     (
         "navbat-engine",
         May::Only(&["navbat-scenario", "navbat-record", "navbat-matching", "navbat-workflow"]),

@@ -9,6 +9,7 @@
 mod assistance;
 mod determinism;
 mod facts;
+mod guard;
 mod invariants;
 mod rows;
 mod validation;

@@ -196,6 +196,7 @@ fn replication(r: u32, sites: Vec<SiteRecord>) -> ReplicationRecord {
         breakdown: Vec::new(),
         face: Vec::new(),
         back_office: Vec::new(),
+        fault: None,
     }
 }
 

@@ -8,6 +8,7 @@ mod layering;
 mod pins;
 mod records;
 mod safety;
+mod shard;
 
 fn navbat(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_navbat")).args(args).output().expect("navbat runs")

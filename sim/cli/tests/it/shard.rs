@@ -99,6 +99,9 @@ fn merged_run_shards_are_the_single_run_byte_for_byte() {
     let report = dir.join("report").display().to_string();
     ok(super::navbat(&["report", &b.display().to_string(), "--out", &report]), "report");
     // A shard folder is not a results folder, and a results folder is not a shard.
+    let o = super::navbat(&["report", &shards[0], "--out", &report]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("navbat merge"), "{}", stderr(&o));
     let o = super::navbat(&["merge", &a.display().to_string(), "--out", &report]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("no shard.json"), "{}", stderr(&o));

@@ -23,6 +23,9 @@ fi
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v identify >/dev/null || need_apt+=(imagemagick)
 command -v python3 >/dev/null || need_apt+=(python3 python3-venv)
+# The Slurm recipe's test starts a one-node cluster (deploy/slurm/test.sh).
+command -v slurmctld >/dev/null || need_apt+=(slurm-wlm)
+command -v munged >/dev/null || need_apt+=(munge)
 if [ "${#need_apt[@]}" -gt 0 ] && [ "${NAVBAT_SKIP_SETUP:-0}" != 1 ]; then
   echo "== installing ${need_apt[*]}"
   sudo_cmd=""
@@ -36,6 +39,9 @@ cargo test --workspace --no-fail-fast 2>&1
 
 echo "== event logs load in pm4py"
 bash sim/workflow/tests/pm4py/run.sh
+
+echo "== sweep shards on a one-node Slurm cluster, merged, against one machine"
+bash deploy/slurm/test.sh
 
 if [ -x sim/planner/tests/screenshot.sh ]; then
   echo "== planner window under Xvfb"

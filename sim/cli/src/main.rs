@@ -1,8 +1,10 @@
 //! `navbat`: the command line of the migration-station twin.
 
 mod audit;
+mod merge;
 mod output;
 mod records;
+mod shard;
 mod sweep;
 
 use std::io::IsTerminal;
@@ -47,6 +49,9 @@ enum Command {
     },
     /// Open the planner's window on a scenario (needs the `window` feature).
     Plan(PlanArgs),
+    /// Put the folders of a run's or a sweep's shards together into the results folder one
+    /// machine would have written (`--first-replication`, `--shard`).
+    Merge(merge::MergeArgs),
     /// Verify an exported, sealed event log (`navbat audit verify LOG [--key FILE]`).
     Audit(audit::AuditArgs),
     /// Check a scenario file and print what it holds.
@@ -64,8 +69,13 @@ struct RunArgs {
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Independent replications.
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, default_value_t = DEFAULT_REPLICATIONS, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     replications: u32,
+    /// Run replications K, K+1, … (`--replications` of them) as one shard of a larger run:
+    /// `--out` then writes a shard folder for `navbat merge`. Replication numbers key the
+    /// random streams, so replication K is the same wherever it runs.
+    #[arg(long, value_name = "K", conflicts_with_all = ["expansion", "report", "event_log", "records"])]
+    first_replication: Option<u32>,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
     threads: Option<u32>,
@@ -144,7 +154,15 @@ struct SweepArgs {
     /// Print the summary as one JSON object.
     #[arg(long)]
     json: bool,
+    /// Run only shard I of N (numbered from 0) of the sweep's evaluations, dealt in turn
+    /// from the list of every point's and baseline's replications; needs `--out`, where it
+    /// writes a shard folder for `navbat merge`.
+    #[arg(long, value_name = "I/N", value_parser = shard::Shard::parse, requires = "out")]
+    shard: Option<shard::Shard>,
 }
+
+/// Replications of a run when `--replications` is not given.
+const DEFAULT_REPLICATIONS: u32 = 10;
 
 fn parse_override(s: &str) -> Result<Override, String> {
     Override::parse(s).map_err(|e| e.to_string())
@@ -199,6 +217,7 @@ fn main() -> ExitCode {
         Command::Report { results, out } => report(&results, &out),
         Command::Validate { scenario } => validate(&scenario),
         Command::Audit(args) => audit::run(&args),
+        Command::Merge(args) => merge::merge(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -315,6 +334,37 @@ fn run_all(
     runs
 }
 
+/// Runs replications `first..first + count` of every model on `pool` (a shard of a run),
+/// grouped by model like [`run_all`].
+fn run_range(
+    pool: &rayon::ThreadPool,
+    models: &[std::sync::Arc<Model>],
+    seed: u64,
+    first: u32,
+    count: u32,
+    label: &str,
+) -> Vec<Vec<navbat_record::ReplicationRecord>> {
+    let units: Vec<navbat_engine::Unit> = (0..models.len())
+        .flat_map(|model| {
+            (first..first + count)
+                .map(move |replication| navbat_engine::Unit { model, replication })
+        })
+        .collect();
+    let bar = progress(units.len() as u64, label);
+    let records = pool.install(|| {
+        navbat_engine::run_units(models, seed, &units, &|| {
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+        })
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let mut it = records.into_iter();
+    (0..models.len()).map(|_| it.by_ref().take(count as usize).collect()).collect()
+}
+
 fn report(results: &std::path::Path, out: &std::path::Path) -> miette::Result<()> {
     let files = navbat_report::write_report(results, out).map_err(|e| miette::miette!("{e}"))?;
     eprintln!(
@@ -347,7 +397,10 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
     let mut recording = args.records.start(&scenario, args.replications)?;
     let started = Instant::now();
     let tap = recording.as_mut().and_then(records::Recording::tap);
-    let mut runs = run_all(&pool, &models, args.seed, args.replications, &name, tap);
+    let mut runs = match args.first_replication {
+        None => run_all(&pool, &models, args.seed, args.replications, &name, tap),
+        Some(first) => run_range(&pool, &models, args.seed, first, args.replications, &name),
+    };
     if let Err(fault) = no_fault(runs.iter().flatten(), &name) {
         if let Some(recording) = recording {
             recording.abandon();
@@ -394,15 +447,20 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
             baseline: args.baseline,
             overrides: args.sets.iter().map(ToString::to_string).collect(),
         };
-        output::write_run(
-            dir,
-            &reps,
-            baseline.as_deref(),
-            expansion.as_ref(),
-            &summary,
-            &meta,
-            &scenario,
-        )?;
+        match args.first_replication {
+            None => output::write_run(
+                dir,
+                &reps,
+                baseline.as_deref(),
+                expansion.as_ref(),
+                &summary,
+                &meta,
+                &scenario,
+            )?,
+            Some(first) => {
+                output::write_run_shard(dir, &reps, baseline.as_deref(), &meta, &scenario, first)?;
+            }
+        }
         if let Some(report_dir) = &args.report {
             report(dir, report_dir)?;
         }
@@ -433,6 +491,17 @@ fn check_outputs(args: &RunArgs) -> miette::Result<()> {
             "--replications {}: at most {} replications a run",
             args.replications,
             navbat_scenario::MAX_REPLICATIONS
+        ));
+    }
+    if let Some(first) = args.first_replication
+        && u64::from(first) + u64::from(args.replications)
+            > u64::from(navbat_scenario::MAX_REPLICATIONS)
+    {
+        return Err(miette::miette!(
+            "--first-replication {first} --replications {}: a run has at most {} replications,              numbered 0 to {}",
+            args.replications,
+            navbat_scenario::MAX_REPLICATIONS,
+            navbat_scenario::MAX_REPLICATIONS - 1
         ));
     }
     let folders = [("--out", args.out.as_deref()), ("--report", args.report.as_deref())];

@@ -93,10 +93,46 @@ pub(crate) fn write_run(
     meta: &RunMeta,
     scenario: &Scenario,
 ) -> miette::Result<()> {
+    let run = meta.run_file(scenario);
+    write_run_files(dir, &meta.scenario_text, &run, reps, baseline, expansion, summary)
+}
+
+/// Writes the results folder of a run described by `run` (the one writer of results
+/// folders, for `navbat run` and `navbat merge` alike).
+pub(crate) fn write_run_files(
+    dir: &Path,
+    scenario_text: &str,
+    run: &RunFile,
+    reps: &[ReplicationRecord],
+    baseline: Option<&[ReplicationRecord]>,
+    expansion: Option<&navbat_engine::Expansion>,
+    summary: &RunSummary,
+) -> miette::Result<()> {
     let mut files = vec![
-        ("scenario.ron", meta.scenario_text.as_bytes().to_vec()),
-        ("run.json", serde_json::to_vec_pretty(&meta.run_file(scenario)).into_diagnostic()?),
+        ("scenario.ron", scenario_text.as_bytes().to_vec()),
+        ("run.json", serde_json::to_vec_pretty(run).into_diagnostic()?),
     ];
+    files.extend(replication_tables(reps, baseline)?);
+    if let Some(e) = expansion {
+        let mut csv = Vec::new();
+        navbat_record::write_rows_csv(&mut csv, &e.rows).into_diagnostic()?;
+        files.push(("expansion.csv", csv));
+        let mut csv = Vec::new();
+        navbat_record::write_rows_csv(&mut csv, &e.sensitivity).into_diagnostic()?;
+        files.push(("sensitivity.csv", csv));
+    }
+    files.push(("summary.json", serde_json::to_vec_pretty(summary).into_diagnostic()?));
+    write_files(dir, &files)
+}
+
+/// The per-replication tables of a run: `replications.csv`, `breakdown.csv`, `face.csv` and
+/// `backoffice.csv` when there are such rows, `baseline.csv` with a baseline. Every row
+/// names its replication.
+pub(crate) fn replication_tables(
+    reps: &[ReplicationRecord],
+    baseline: Option<&[ReplicationRecord]>,
+) -> miette::Result<Vec<(&'static str, Vec<u8>)>> {
+    let mut files = Vec::new();
     let mut csv = Vec::new();
     write_replication_csv(&mut csv, reps).into_diagnostic()?;
     files.push(("replications.csv", csv));
@@ -118,15 +154,37 @@ pub(crate) fn write_run(
         write_replication_csv(&mut csv, base).into_diagnostic()?;
         files.push(("baseline.csv", csv));
     }
-    if let Some(e) = expansion {
-        let mut csv = Vec::new();
-        navbat_record::write_rows_csv(&mut csv, &e.rows).into_diagnostic()?;
-        files.push(("expansion.csv", csv));
-        let mut csv = Vec::new();
-        navbat_record::write_rows_csv(&mut csv, &e.sensitivity).into_diagnostic()?;
-        files.push(("sensitivity.csv", csv));
-    }
-    files.push(("summary.json", serde_json::to_vec_pretty(summary).into_diagnostic()?));
+    Ok(files)
+}
+
+/// Writes the shard folder of replications `first..first + reps.len()` of a run: the
+/// scenario, `shard.json` and the per-replication tables ([`replication_tables`]).
+pub(crate) fn write_run_shard(
+    dir: &Path,
+    reps: &[ReplicationRecord],
+    baseline: Option<&[ReplicationRecord]>,
+    meta: &RunMeta,
+    scenario: &Scenario,
+    first: u32,
+) -> miette::Result<()> {
+    let run = meta.run_file(scenario);
+    let file = crate::shard::ShardFile {
+        format_version: crate::shard::SHARD_FORMAT,
+        navbat_version: run.run.navbat_version.clone(),
+        command: crate::shard::command_words(),
+        scenario_sha256: run.run.scenario_sha256.clone(),
+        seed: meta.seed,
+        part: crate::shard::Part::Run {
+            first_replication: first,
+            replications: meta.replications,
+            run: Box::new(run),
+        },
+    };
+    let mut files = vec![
+        ("scenario.ron", meta.scenario_text.as_bytes().to_vec()),
+        (crate::shard::SHARD_FILE, serde_json::to_vec_pretty(&file).into_diagnostic()?),
+    ];
+    files.extend(replication_tables(reps, baseline)?);
     write_files(dir, &files)
 }
 
@@ -389,7 +447,7 @@ pub(crate) fn sweep_table(
 /// Writes a results folder all or nothing, with its manifest ([`navbat_record::folder`]):
 /// an earlier navbat folder there is replaced whole, anything else is refused. A table that
 /// holds a number that is not finite is refused first: saved results never hold one.
-fn write_files(dir: &Path, files: &[(&str, Vec<u8>)]) -> miette::Result<()> {
+pub(crate) fn write_files(dir: &Path, files: &[(&str, Vec<u8>)]) -> miette::Result<()> {
     for (name, bytes) in files {
         if name.ends_with(".csv")
             && let Some((line, col, column)) = navbat_record::folder::first_non_finite(bytes)

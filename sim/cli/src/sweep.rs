@@ -2,6 +2,7 @@
 //! built only when it runs.
 
 use super::*;
+use crate::shard::{Grid, GridPoint, Part, Shard, ShardFile};
 
 pub(crate) fn sweep(args: &SweepArgs) -> miette::Result<()> {
     let sweep = navbat_scenario::load_sweep(&args.sweep).map_err(Report::new)?;
@@ -35,6 +36,28 @@ pub(crate) fn sweep(args: &SweepArgs) -> miette::Result<()> {
         }
     }
     let n_points = sweep.points.len();
+    if let (Some(shard), Some(dir)) = (args.shard, &args.out) {
+        let grid = Grid {
+            sweep: args.sweep.display().to_string(),
+            sweep_sha256: String::new(),
+            scenario: sweep.scenario.display().to_string(),
+            replications: sweep.replications,
+            axes: sweep.points[0].iter().map(|o| o.path.clone()).collect(),
+            points: sweep
+                .points
+                .iter()
+                .enumerate()
+                .map(|(p, point)| GridPoint {
+                    name: names[p].clone(),
+                    values: point.iter().map(|o| o.value.to_string()).collect(),
+                    set: point.iter().map(|o| (o.path.clone(), o.value.clone())).collect(),
+                    baseline: baselines.get(p).copied(),
+                })
+                .collect(),
+            baselines: base_points.iter().map(|(_, p)| *p).collect(),
+        };
+        return sweep_shard(args, &sweep, grid, shard, dir);
+    }
     // Jobs 0..n_points are the points, then one job per baseline.
     let model_of = |job: usize| -> miette::Result<std::sync::Arc<Model>> {
         let (point, baseline) = match job.checked_sub(n_points) {
@@ -109,5 +132,123 @@ pub(crate) fn sweep(args: &SweepArgs) -> miette::Result<()> {
             elapsed.as_secs_f64()
         );
     }
+    Ok(())
+}
+
+/// Runs shard `shard` of the sweep's evaluations (see [`Grid`]) and writes its shard folder:
+/// `shard.json`, the sweep and scenario files, `sweep.csv` with its points' rows and
+/// `baselines.csv` with its baselines' rows (the baseline's number first).
+fn sweep_shard(
+    args: &SweepArgs,
+    sweep: &navbat_scenario::Sweep,
+    mut grid: Grid,
+    shard: Shard,
+    dir: &std::path::Path,
+) -> miette::Result<()> {
+    let read = |path: &std::path::Path| {
+        std::fs::read_to_string(path)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("cannot read {}", path.display()))
+    };
+    let sweep_text = read(&args.sweep)?;
+    let scenario_text = read(&sweep.scenario)?;
+    grid.sweep_sha256 = navbat_record::folder::sha256_hex(sweep_text.as_bytes());
+    let n_points = grid.points.len();
+    let reps = grid.replications;
+    let mine: Vec<usize> = shard.units(grid.units()).collect();
+    let model_of = |job: usize| -> miette::Result<std::sync::Arc<Model>> {
+        let (point, baseline) = match job.checked_sub(n_points) {
+            None => (job, false),
+            Some(b) => (grid.baselines.get(b).copied().unwrap_or(0), true),
+        };
+        let scenario = navbat_scenario::load_with(&sweep.scenario, &sweep.points[point])
+            .map_err(Report::new)?;
+        Ok(Model::new(if baseline { without_kiosks(&scenario) } else { scenario }))
+    };
+    let pool = thread_pool(args.threads)?;
+    let bar = progress(mine.len() as u64, &format!("sweep shard {shard}"));
+    let started = Instant::now();
+    // Models are built a few jobs at a time, so memory does not grow with the grid.
+    let chunk = pool.current_num_threads().max(1) * 2;
+    let mut records: Vec<(usize, navbat_record::ReplicationRecord)> =
+        Vec::with_capacity(mine.len());
+    let jobs: Vec<usize> = {
+        let mut j: Vec<usize> = mine.iter().map(|u| u / reps as usize).collect();
+        j.dedup();
+        j
+    };
+    for group in jobs.chunks(chunk) {
+        let models: Vec<std::sync::Arc<Model>> =
+            group.iter().map(|&j| model_of(j)).collect::<miette::Result<_>>()?;
+        let units: Vec<navbat_engine::Unit> = mine
+            .iter()
+            .filter_map(|&u| {
+                let job = u / reps as usize;
+                let model = group.iter().position(|&j| j == job)?;
+                Some(navbat_engine::Unit {
+                    model,
+                    replication: u32::try_from(u % reps as usize).unwrap_or(u32::MAX),
+                })
+            })
+            .collect();
+        let done = pool.install(|| {
+            navbat_engine::run_units(&models, sweep.seed, &units, &|| {
+                if let Some(b) = &bar {
+                    b.inc(1);
+                }
+            })
+        });
+        records.extend(units.iter().map(|u| group[u.model]).zip(done));
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    crate::no_fault(records.iter().map(|(_, r)| r), "a sweep evaluation of this shard")?;
+    let elapsed = started.elapsed();
+    let mut header = vec!["point".to_owned()];
+    header.extend(grid.axes.iter().cloned());
+    let point_rows = records.iter().filter(|(job, _)| *job < n_points).flat_map(|(job, r)| {
+        let point = &grid.points[*job];
+        r.sites.iter().map(move |s| {
+            let mut key = vec![job.to_string()];
+            key.extend(point.values.iter().cloned());
+            (key, s)
+        })
+    });
+    let mut table = Vec::new();
+    navbat_record::write_keyed_site_csv(&mut table, &header, point_rows).into_diagnostic()?;
+    let base_rows = records
+        .iter()
+        .filter(|(job, _)| *job >= n_points)
+        .flat_map(|(job, r)| r.sites.iter().map(move |s| (vec![(job - n_points).to_string()], s)));
+    let mut base_table = Vec::new();
+    navbat_record::write_keyed_site_csv(&mut base_table, &["baseline".to_owned()], base_rows)
+        .into_diagnostic()?;
+    let total = grid.units();
+    let file = ShardFile {
+        format_version: crate::shard::SHARD_FORMAT,
+        navbat_version: env!("CARGO_PKG_VERSION").to_owned(),
+        command: crate::shard::command_words(),
+        scenario_sha256: navbat_record::folder::sha256_hex(scenario_text.as_bytes()),
+        seed: sweep.seed,
+        part: Part::Sweep { shard, grid },
+    };
+    let mut files = vec![
+        (crate::shard::SHARD_FILE, serde_json::to_vec_pretty(&file).into_diagnostic()?),
+        ("sweep.ron", sweep_text.into_bytes()),
+        ("scenario.ron", scenario_text.into_bytes()),
+        ("sweep.csv", table),
+    ];
+    if !base_table.is_empty() {
+        files.push(("baselines.csv", base_table));
+    }
+    output::write_files(dir, &files)?;
+    eprintln!(
+        "sweep shard {shard}: {} of {} evaluations in {:.2} s, written to {}",
+        mine.len(),
+        total,
+        elapsed.as_secs_f64(),
+        dir.display()
+    );
     Ok(())
 }

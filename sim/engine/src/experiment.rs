@@ -91,6 +91,40 @@ pub fn run_models_tapped(
     out
 }
 
+/// One independent evaluation: replication `replication` of model `model` (an index into
+/// the models handed to [`run_units`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Unit {
+    /// Index of the model.
+    pub model: usize,
+    /// Replication number: a key of the random streams, so replication `r` of a model is the
+    /// same run wherever and with whatever else it runs.
+    pub replication: u32,
+}
+
+/// Runs every unit of `units` (any list: a shard of a run or a sweep, say) on the current
+/// rayon pool and returns their records in the order of `units`. A unit's record is the
+/// record [`run_models`] makes for the same model, seed and replication, byte for byte:
+/// replication numbers key the streams, so where and beside what a unit runs changes nothing.
+pub fn run_units(
+    models: &[Arc<Model>],
+    seed: u64,
+    units: &[Unit],
+    on_done: &(dyn Fn() + Sync),
+) -> Vec<ReplicationRecord> {
+    let spare_cores = units.len() < rayon::current_num_threads();
+    units
+        .par_iter()
+        .map(|u| {
+            let record = Simulation::new(models[u.model].clone(), seed, u.replication)
+                .with_face_worker(spare_cores)
+                .finish();
+            on_done();
+            record
+        })
+        .collect()
+}
+
 /// The baseline of a scenario: the same sites, demand and officers with no kiosks. People
 /// who would have used a kiosk choose among the remaining channels with their segment's
 /// weights.

@@ -60,8 +60,8 @@ pub use crate::erlang::{
 };
 pub use crate::event_loop::{MAX_EVENTS_WAITING, MAX_PEOPLE_AT_ONCE};
 pub use crate::experiment::{
-    Expansion, RowTap, run_expansion, run_models, run_models_tapped, run_replications,
-    without_kiosks,
+    Expansion, RowTap, Unit, run_expansion, run_models, run_models_tapped, run_replications,
+    run_units, without_kiosks,
 };
 pub use crate::floor::{CounterState, Help, KioskState, SiteState};
 pub use crate::model::{FaceModel, Model};

@@ -43,6 +43,6 @@ pub use crate::saved::{
     RunMeta, ScenarioOutline, ServiceName, SiteOutline, SourceComment, SweepPoint, SweepSummary,
 };
 pub use crate::tables::{
-    RecordError, write_back_office_csv, write_breakdown_csv, write_face_csv, write_replication_csv,
-    write_rows_csv, write_sweep_csv,
+    RecordError, write_back_office_csv, write_breakdown_csv, write_face_csv, write_keyed_site_csv,
+    write_replication_csv, write_rows_csv, write_sweep_csv,
 };

@@ -37,29 +37,46 @@ pub fn write_sweep_csv<W: Write>(
     axes: &[String],
     points: &[(Vec<String>, Vec<ReplicationRecord>)],
 ) -> Result<(), RecordError> {
+    let mut header = vec!["point".to_owned()];
+    header.extend(axes.iter().cloned());
+    let rows = points.iter().enumerate().flat_map(|(p, (values, reps))| {
+        reps.iter().flat_map(|r| &r.sites).map(move |s| {
+            let mut keys = vec![p.to_string()];
+            keys.extend(values.iter().cloned());
+            (keys, s)
+        })
+    });
+    write_keyed_site_csv(out, &header, rows)
+}
+
+/// Writes one row per item of `rows`: its key columns (named by `keys`), then every field of
+/// its [`crate::SiteRecord`] exactly as in `replications.csv`. Nothing at all, not even the
+/// header, when `rows` is empty. A sweep's table is this with the point and the axis values
+/// as keys; a shard of a sweep writes its baselines' rows with the baseline's number.
+pub fn write_keyed_site_csv<'a, W: Write>(
+    out: W,
+    keys: &[String],
+    rows: impl IntoIterator<Item = (Vec<String>, &'a crate::SiteRecord)>,
+) -> Result<(), RecordError> {
     let mut w = csv::Writer::from_writer(out);
     let mut header_written = false;
-    for (p, (values, reps)) in points.iter().enumerate() {
-        for s in reps.iter().flat_map(|r| &r.sites) {
-            // The record's own columns, exactly as in replications.csv.
-            let mut one = csv::Writer::from_writer(Vec::new());
-            one.serialize(s)?;
-            let bytes =
-                one.into_inner().map_err(|e| RecordError::Csv { source: e.into_error().into() })?;
-            let mut rdr = csv::Reader::from_reader(bytes.as_slice());
-            if !header_written {
-                let mut header = vec!["point".to_owned()];
-                header.extend(axes.iter().cloned());
-                header.extend(rdr.headers()?.iter().map(str::to_owned));
-                w.write_record(&header)?;
-                header_written = true;
-            }
-            for row in rdr.records() {
-                let mut fields = vec![p.to_string()];
-                fields.extend(values.iter().cloned());
-                fields.extend(row?.iter().map(str::to_owned));
-                w.write_record(&fields)?;
-            }
+    for (key, s) in rows {
+        // The record's own columns, exactly as in replications.csv.
+        let mut one = csv::Writer::from_writer(Vec::new());
+        one.serialize(s)?;
+        let bytes =
+            one.into_inner().map_err(|e| RecordError::Csv { source: e.into_error().into() })?;
+        let mut rdr = csv::Reader::from_reader(bytes.as_slice());
+        if !header_written {
+            let mut header = keys.to_vec();
+            header.extend(rdr.headers()?.iter().map(str::to_owned));
+            w.write_record(&header)?;
+            header_written = true;
+        }
+        for row in rdr.records() {
+            let mut fields = key.clone();
+            fields.extend(row?.iter().map(str::to_owned));
+            w.write_record(&fields)?;
         }
     }
     w.flush().map_err(|e| RecordError::Csv { source: e.into() })?;

@@ -109,6 +109,14 @@ fn read_csv<T: serde::de::DeserializeOwned>(path: PathBuf) -> Result<Vec<T>, Rep
 pub(crate) fn load(dir: &Path) -> Result<Results, ReportError> {
     navbat_record::folder::verify_folder(dir)?;
     let run_path = dir.join("run.json");
+    if !run_path.exists() && dir.join("shard.json").exists() {
+        return Err(ReportError::Inconsistent {
+            path: dir.to_path_buf(),
+            message: "is one shard of a run (shard.json), not a run's results: put the shards \
+                      together with `navbat merge SHARD... --out DIR` and report on DIR"
+                .to_owned(),
+        });
+    }
     let RunFile { run: meta, scenario, .. } = RunFile::from_json(&read_text(run_path.clone())?)
         .map_err(|source| ReportError::RunFile { path: run_path, source })?;
     let scenario_path = dir.join("scenario.ron");

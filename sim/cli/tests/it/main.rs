@@ -10,10 +10,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 mod audit;
+mod k8s;
 mod layering;
 mod pins;
 mod records;
 mod safety;
+mod shard;
 
 fn navbat(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_navbat")).args(args).output().expect("navbat runs")

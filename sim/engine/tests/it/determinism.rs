@@ -130,3 +130,22 @@ fn plain_floors_give_the_records_of_the_general_handlers() {
         assert_eq!(fast, record_json(shortened(crate::scenario(rel), 30), true), "{rel}");
     }
 }
+
+#[test]
+fn a_unit_run_alone_is_the_same_replication_as_in_the_whole_run() {
+    use navbat_engine::{Unit, run_units, without_kiosks};
+    let model = shortened(pilot(), 20);
+    let base = navbat_engine::Model::new(without_kiosks(&model.scenario));
+    let models = [model, base];
+    let whole = navbat_engine::run_models(&models, 9, 3, &|| {});
+    // Replications dealt out of order and mixed between models, as a shard holds them.
+    let units = [
+        Unit { model: 1, replication: 2 },
+        Unit { model: 0, replication: 1 },
+        Unit { model: 1, replication: 0 },
+    ];
+    let dealt = run_units(&models, 9, &units, &|| {});
+    for (u, record) in units.iter().zip(&dealt) {
+        assert_eq!(record, &whole[u.model][u.replication as usize], "{u:?}");
+    }
+}

@@ -1,6 +1,7 @@
 //! `navbat`: the command line of the migration-station twin.
 
 mod audit;
+mod calibrate;
 mod output;
 mod records;
 mod sweep;
@@ -49,6 +50,9 @@ enum Command {
     Plan(PlanArgs),
     /// Verify an exported, sealed event log (`navbat audit verify LOG [--key FILE]`).
     Audit(audit::AuditArgs),
+    /// Fit a scenario to the pilot's records (ticket log, kiosk log, roster): every fitted
+    /// block replaced and commented, the fits saved for the calibration report.
+    Calibrate(calibrate::CalibrateArgs),
     /// Check a scenario file and print what it holds.
     Validate {
         /// Scenario file (RON).
@@ -199,6 +203,7 @@ fn main() -> ExitCode {
         Command::Report { results, out } => report(&results, &out),
         Command::Validate { scenario } => validate(&scenario),
         Command::Audit(args) => audit::run(&args),
+        Command::Calibrate(args) => calibrate::calibrate(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -168,14 +168,15 @@ pub(crate) fn fit_site(
             fitted[wd * 24 + h] += rate(day_no(i), h) / f64::from(per_wd[wd]);
         }
     }
-    // Daily counts of open days, one mean per weekday.
+    // Daily counts of open days, one mean per weekday and month (the fitted model's
+    // factors over a day).
     let mut daily = Vec::new();
     let mut groups = Vec::new();
     for (i, row) in counts.iter().enumerate() {
         let wd = weekday_of_day(day_no(i));
         if open[wd].iter().any(|&x| x > 0.0) {
             daily.push(row.iter().sum::<u64>());
-            groups.push(wd);
+            groups.push(wd + 7 * (month_of_day(day_no(i)) - 1));
         }
     }
     let dispersion = dispersion_test_by_group(&daily, &groups).map_err(|source| {

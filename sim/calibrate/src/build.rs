@@ -187,15 +187,22 @@ fn skeleton(data: &TicketData, assumed: &mut Vec<String>) -> RawScenario {
 /// Luce's choice model by the MM algorithm: weights of (kiosk, counter, portal) from
 /// choices made among offered sets (`sets[i]` = (offered mask, counts per channel)).
 fn luce(sets: &[([bool; 3], [u64; 3])]) -> [f64; 3] {
-    let mut w = [1.0f64; 3];
-    let wins: [f64; 3] =
-        std::array::from_fn(|j| sets.iter().map(|(_, c)| c[j] as f64).sum::<f64>());
+    // A channel never offered beside another gets no weight (it is never chosen over one).
+    let mut w: [f64; 3] = std::array::from_fn(|j| {
+        let shown = sets.iter().any(|(o, _)| o[j] && o.iter().filter(|&&x| x).count() > 1);
+        if shown { 1.0 } else { 0.0 }
+    });
+    // Only sets with a choice say anything about the weights.
+    let chose = |o: &[bool; 3]| o.iter().filter(|&&x| x).count() > 1;
+    let wins: [f64; 3] = std::array::from_fn(|j| {
+        sets.iter().filter(|(o, _)| chose(o)).map(|(_, c)| c[j] as f64).sum::<f64>()
+    });
     for _ in 0..500 {
         let mut den = [0.0f64; 3];
         for (offered, c) in sets {
             let n: f64 = c.iter().map(|&x| x as f64).sum();
             let sum: f64 = (0..3).filter(|&j| offered[j]).map(|j| w[j]).sum();
-            if sum > 0.0 && offered.iter().filter(|&&o| o).count() > 1 {
+            if sum > 0.0 && chose(offered) {
                 for j in (0..3).filter(|&j| offered[j]) {
                     den[j] += n / sum;
                 }
@@ -390,7 +397,7 @@ pub fn calibrate(
                     "h",
                     k.repairs_h.clone(),
                     1.0 / 7200.0,
-                    settings,
+                    DurationSettings { min_n: settings.min_n.min(10), ..settings },
                     10_000 + s as u64,
                 )?;
                 for (g, group) in sc.sites[s].kiosks.iter_mut().enumerate() {
@@ -485,7 +492,7 @@ pub fn calibrate(
     for s in 0..data.sites.len() {
         let seen = line_seen(&data, s);
         for (o, l) in data.site_rows(s).iter().zip(seen) {
-            if let Some(l) = l {
+            if let (Some(l), Channel::Counter) = (l, o.channel) {
                 let cell = &mut by_length[o.segment][(l as usize).min(40)];
                 cell.0 += 1;
                 cell.1 += u64::from(o.outcome == Outcome::Balked);
@@ -496,6 +503,8 @@ pub fn calibrate(
         let name = data.segments.list[g].clone();
         let gp = root.field("segments").index(g);
         let (mut events, mut censored) = (Vec::new(), Vec::new());
+        // Pickups wait in the same line but are not requests; their patience is not the
+        // segment's (the scenario gives pickups none of their own), so they are left out.
         for o in data.rows.iter().filter(|o| o.segment == g && o.channel == Channel::Counter) {
             match (o.outcome, o.wait_min(), o.finished) {
                 (Outcome::Served, Some(w), _) => censored.push(w.max(0.0)),

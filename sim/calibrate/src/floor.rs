@@ -12,7 +12,7 @@
 
 use navbat_fit::{ProportionInterval, proportion_interval};
 use navbat_record::calibration::{BalkingFit, Interval, StaffingFit};
-use navbat_records::{Channel, Outcome, RosterShift};
+use navbat_records::{Outcome, RosterShift};
 use navbat_scenario::{Day, RawCounter, RawHours, RawShift};
 
 use crate::tickets::{HOUR_MS, MINUTE_MS, TicketData, day_of, hour_of_week, local_ms};
@@ -47,7 +47,7 @@ pub(crate) fn staffing(
     let mut seen = vec![0.0; 168];
     {
         let mut seen_set = std::collections::BTreeSet::new();
-        for o in rows.iter().filter(|o| o.channel == Channel::Counter) {
+        for o in rows.iter().filter(|o| o.counter_line) {
             if let (Some(st), Some(d)) = (o.started, o.desk) {
                 seen_set.insert((st.div_euclid(HOUR_MS), d));
             }
@@ -78,7 +78,7 @@ pub(crate) fn staffing(
             );
             let gap = (gap_minutes * MINUTE_MS as f64) as i64;
             let mut by_desk: Vec<Vec<(i64, i64)>> = vec![Vec::new(); data.desks[s].len()];
-            for o in rows.iter().filter(|o| o.channel == Channel::Counter) {
+            for o in rows.iter().filter(|o| o.counter_line) {
                 if let (Some(st), Some(f), Some(d)) = (o.started, o.finished, o.desk) {
                     by_desk[d].push((st, f.max(st)));
                 }
@@ -178,13 +178,13 @@ pub(crate) fn opening_hours(data: &TicketData, s: usize) -> RawHours {
     }
 }
 
-/// Counter-line length seen by each counter ticket of site `s` on arrival (people issued
-/// earlier, not yet called, not yet gone), in the order of `data.site_rows(s)`.
+/// Counter-line length seen by each ticket of site `s` in the counter line on arrival
+/// (people issued earlier, not yet called, not yet gone; pickups at counters included), in the order of `data.site_rows(s)`.
 pub(crate) fn line_seen(data: &TicketData, s: usize) -> Vec<Option<u32>> {
     let rows = data.site_rows(s);
     // Departures from the line: (time, +/-).
     let mut leave: Vec<i64> = Vec::new();
-    for o in rows.iter().filter(|o| o.channel == Channel::Counter) {
+    for o in rows.iter().filter(|o| o.counter_line) {
         let joined = !matches!(o.outcome, Outcome::Balked | Outcome::Redirected);
         if joined {
             let out = o.started.or(o.finished).unwrap_or(o.issued);
@@ -200,7 +200,7 @@ pub(crate) fn line_seen(data: &TicketData, s: usize) -> Vec<Option<u32>> {
             li += 1;
             left += 1;
         }
-        if o.channel == Channel::Counter {
+        if o.counter_line {
             seen.push(Some(joined_before.saturating_sub(left)));
             if !matches!(o.outcome, Outcome::Balked | Outcome::Redirected) {
                 joined_before += 1;

@@ -103,8 +103,12 @@ pub(crate) struct Obs {
     pub(crate) issued: i64,
     pub(crate) started: Option<i64>,
     pub(crate) finished: Option<i64>,
-    /// Desk index within the site's desks (counter channel) or kiosks (kiosk channel).
+    /// Desk index within the site's desks (counter line) or kiosks (kiosk channel, or a
+    /// pickup at a document terminal).
     pub(crate) desk: Option<usize>,
+    /// Whether the person was in the counter line: a counter ticket, or a pickup not
+    /// handed out by a kiosk.
+    pub(crate) counter_line: bool,
 }
 
 impl Obs {
@@ -179,13 +183,20 @@ impl TicketData {
             name: name.to_owned(),
             ticket: n + 1,
         };
+        // Kiosks first: a pickup's desk is a kiosk when kiosk tickets name it.
         for (n, t) in tickets.iter().enumerate() {
             let site = sites.get(&t.site).ok_or_else(|| unknown("site", &t.site, n))?;
-            if let Some(d) = &t.desk {
-                match t.channel {
-                    Channel::Kiosk => kiosk_sets[site].insert(d),
-                    _ => desk_sets[site].insert(d),
-                };
+            if let (Some(d), Channel::Kiosk) = (&t.desk, t.channel) {
+                kiosk_sets[site].insert(d.as_str());
+            }
+        }
+        for (n, t) in tickets.iter().enumerate() {
+            let site = sites.get(&t.site).ok_or_else(|| unknown("site", &t.site, n))?;
+            if let Some(d) = &t.desk
+                && t.channel != Channel::Kiosk
+                && !kiosk_sets[site].contains(d.as_str())
+            {
+                desk_sets[site].insert(d.as_str());
             }
         }
         let desks: Vec<Names> =
@@ -201,10 +212,17 @@ impl TicketData {
             let seg_name = segment_of(t);
             let segment =
                 segments.get(&seg_name).ok_or_else(|| unknown("segment", &seg_name, n))?;
-            let desk = t.desk.as_deref().and_then(|d| match t.channel {
-                Channel::Kiosk => kiosks[site].get(d),
-                _ => desks[site].get(d),
-            });
+            let at_kiosk = t.channel == Channel::Kiosk
+                || t.desk.as_deref().is_some_and(|d| kiosks[site].get(d).is_some());
+            let desk = t
+                .desk
+                .as_deref()
+                .and_then(|d| if at_kiosk { kiosks[site].get(d) } else { desks[site].get(d) });
+            let counter_line = match t.channel {
+                Channel::Counter => true,
+                Channel::Pickup => !at_kiosk,
+                _ => false,
+            };
             let issued = local_ms(&t.issued_at);
             first_day = first_day.min(day_of(issued));
             last_day = last_day.max(day_of(issued));
@@ -218,6 +236,7 @@ impl TicketData {
                 started: t.started_at.as_ref().map(local_ms),
                 finished: t.finished_at.as_ref().map(local_ms),
                 desk,
+                counter_line,
             });
         }
         rows.sort_by_key(|o| (o.site, o.issued));

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 mod audit;
+mod calibrate;
 mod layering;
 mod pins;
 mod records;

@@ -1,0 +1,197 @@
+//! `navbat calibrate`: recovery of known parameters from a simulated run's records, the
+//! round trip through the fitted scenario, the real bank month, and bad records.
+
+use std::path::{Path, PathBuf};
+
+use navbat_record::calibration::{CalibrationFile, FamilyFit, Interval};
+
+use super::{navbat, stderr, stdout};
+
+fn known() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/calibrate/known.ron")
+}
+
+fn fresh(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::remove_file(&dir).ok();
+    dir
+}
+
+fn ok(args: &[&str]) -> String {
+    let o = navbat(args);
+    assert!(o.status.success(), "navbat {args:?}: {}", stderr(&o));
+    stdout(&o)
+}
+
+fn load(report: &Path) -> CalibrationFile {
+    let text = std::fs::read_to_string(report.join("calibration.json")).expect("calibration.json");
+    serde_json::from_str(&text).expect("calibration.json parses")
+}
+
+/// Lognormal (mu, sigma) of a mean and cv.
+fn lognormal(mean: f64, cv: f64) -> [f64; 2] {
+    let s2 = (1.0 + cv * cv).ln();
+    [mean.ln() - s2 / 2.0, s2.sqrt()]
+}
+
+/// Gamma (shape, rate) of a mean and cv.
+fn gamma(mean: f64, cv: f64) -> [f64; 2] {
+    let shape = 1.0 / (cv * cv);
+    [shape, shape / mean]
+}
+
+fn family<'a>(fits: &'a [FamilyFit], name: &str) -> &'a FamilyFit {
+    fits.iter().find(|f| f.family == name).unwrap_or_else(|| panic!("no {name} fit"))
+}
+
+struct Check {
+    what: String,
+    truth: f64,
+    ci: (f64, f64),
+}
+
+fn check(out: &mut Vec<Check>, what: String, truth: f64, iv: &Interval) {
+    out.push(Check { what, truth, ci: (iv.ci95_low, iv.ci95_high) });
+}
+
+/// Simulates `known.ron` (10 replications, records of replication 0), calibrates on the
+/// records with the scenario as base; returns (source run JSON, fitted file, results).
+fn calibrated(tag: &str) -> (serde_json::Value, PathBuf, CalibrationFile) {
+    let (rec, fitted, report) =
+        (fresh(&format!("{tag}-rec")), fresh(&format!("{tag}.ron")), fresh(&format!("{tag}-rep")));
+    let k = known();
+    let source = ok(&[
+        "run",
+        k.to_str().expect("utf-8"),
+        "--replications",
+        "10",
+        "--json",
+        "--records",
+        rec.to_str().expect("utf-8"),
+    ]);
+    ok(&[
+        "calibrate",
+        "--records",
+        rec.to_str().expect("utf-8"),
+        "--base",
+        k.to_str().expect("utf-8"),
+        "--out",
+        fitted.to_str().expect("utf-8"),
+        "--report",
+        report.to_str().expect("utf-8"),
+        "--bootstrap",
+        "99",
+    ]);
+    (serde_json::from_str(&source).expect("run JSON"), fitted, load(&report))
+}
+
+#[test]
+fn calibration_recovers_known_parameters_and_the_true_families() {
+    let (_, fitted, r) = calibrated("recover");
+    let mut checks = Vec::new();
+    // Service times: the true family's parameters, and that family chosen (n ≥ 2 000).
+    let truths = [
+        ("passport at the counter", "lognormal", lognormal(10.0, 0.5)),
+        ("passport at the kiosk", "lognormal", lognormal(6.0, 0.4)),
+        ("registration at the counter", "gamma", gamma(8.0, 0.7)),
+        ("certificate at the counter", "lognormal", lognormal(6.0, 0.6)),
+    ];
+    for (what, fam, truth) in truths {
+        let d = r.durations.iter().find(|d| d.what.ends_with(what)).expect(what);
+        assert!(d.n >= 2000, "{what}: n = {}", d.n);
+        assert_eq!(d.fits[0].family, fam, "{what}: AIC chose {}", d.fits[0].family);
+        for (p, t) in family(&d.fits, fam).parameters.iter().zip(truth) {
+            check(&mut checks, format!("{what} {}", p.name), t, p);
+        }
+    }
+    // Patience (censored lognormal) per segment.
+    for (segment, truth) in [("adult", lognormal(25.0, 0.8)), ("elderly", lognormal(40.0, 0.6))] {
+        let p = r.patience.iter().find(|p| p.segment == segment).expect(segment);
+        for (iv, t) in family(&p.fits, "lognormal").parameters.iter().zip(truth) {
+            check(&mut checks, format!("patience {segment} {}", iv.name), t, iv);
+        }
+    }
+    // Yearly volumes per site and service.
+    let volumes = [
+        ("north", [("passport", 16000.0), ("registration", 12000.0), ("certificate", 9000.0)]),
+        ("south", [("passport", 15000.0), ("registration", 13000.0), ("certificate", 10000.0)]),
+    ];
+    for (site, lines) in volumes {
+        let a = r.arrivals.iter().find(|a| a.site == site).expect(site);
+        for (service, truth) in lines {
+            let (_, _, iv) = a.per_service.iter().find(|x| x.0 == service).expect(service);
+            check(&mut checks, format!("{site} {service} yearly"), truth, iv);
+        }
+    }
+    // Balking: the threshold exactly, the probability by its interval.
+    for (segment, len, p) in [("adult", 6, 0.4), ("elderly", 4, 0.5)] {
+        let b = r.balking.iter().find(|b| b.segment == segment).expect(segment);
+        assert_eq!(b.threshold, len, "{segment}: balking threshold");
+        check(&mut checks, format!("balking {segment}"), p, &b.above);
+    }
+    // Kiosks: MTBF and the exponential repair rate per site.
+    for site in ["north", "south"] {
+        let k = r.kiosks.iter().find(|k| k.site == site && k.component == "all").expect(site);
+        check(&mut checks, format!("{site} kiosk MTBF"), 150.0, &k.mtbf_hours);
+        let d = r.durations.iter().find(|d| d.what.ends_with(&format!("at {site}"))).expect(site);
+        check(
+            &mut checks,
+            format!("{site} repair rate"),
+            0.2,
+            &family(&d.fits, "exponential").parameters[0],
+        );
+    }
+    // Channel shares: kiosk against counter where both were offered.
+    for (segment, kiosk) in [("adult", 0.3), ("elderly", 0.1)] {
+        let s =
+            r.shares.iter().find(|s| s.segment == segment && s.channel == "kiosk").expect(segment);
+        check(&mut checks, format!("kiosk share {segment}"), kiosk, &s.share);
+    }
+    let covered = checks.iter().filter(|c| c.ci.0 <= c.truth && c.truth <= c.ci.1).count();
+    let report: Vec<String> = checks
+        .iter()
+        .map(|c| format!("{}: truth {} in [{:.4}, {:.4}]", c.what, c.truth, c.ci.0, c.ci.1))
+        .collect();
+    eprintln!("{covered} of {} intervals cover the truth:\n{}", checks.len(), report.join("\n"));
+    assert!(checks.len() >= 20, "{} parameters", checks.len());
+    assert!(
+        covered * 10 >= checks.len() * 9,
+        "{covered} of {} intervals cover the truth:\n{}",
+        checks.len(),
+        report.join("\n")
+    );
+    // The fitted file validates as written.
+    ok(&["validate", fitted.to_str().expect("utf-8")]);
+}
+
+/// The fitted scenario run again with the source's seed (common random numbers: the same
+/// streams, so what differs is what the fit changed) gives each site's mean wait, P90 wait
+/// and abandonment inside the source run's 95 % intervals.
+#[test]
+fn the_fitted_scenario_reproduces_each_sites_waits_and_abandonment() {
+    let (source, fitted, _) = calibrated("roundtrip");
+    let again: serde_json::Value = serde_json::from_str(&ok(&[
+        "run",
+        fitted.to_str().expect("utf-8"),
+        "--replications",
+        "10",
+        "--json",
+    ]))
+    .expect("run JSON");
+    let sites = source["sites"].as_array().expect("sites");
+    assert_eq!(sites.len(), 2);
+    let mut misses = Vec::new();
+    for (a, b) in sites.iter().zip(again["sites"].as_array().expect("sites")) {
+        for kpi in ["mean_wait_min", "p90_wait_min", "abandoned"] {
+            let (lo, hi) = (a[kpi]["ci95_low"].as_f64(), a[kpi]["ci95_high"].as_f64());
+            let (lo, hi) = (lo.expect(kpi), hi.expect(kpi));
+            let m = b[kpi]["mean"].as_f64().expect(kpi);
+            if !(lo <= m && m <= hi) {
+                misses
+                    .push(format!("{} {kpi}: fitted {m:.3}, source [{lo:.3}, {hi:.3}]", a["name"]));
+            }
+        }
+    }
+    assert!(misses.is_empty(), "{}", misses.join("\n"));
+}

@@ -195,3 +195,169 @@ fn the_fitted_scenario_reproduces_each_sites_waits_and_abandonment() {
     }
     assert!(misses.is_empty(), "{}", misses.join("\n"));
 }
+
+/// A ticket log of the first `n` rows of a simulated run of `known.ron`, plus `extra` lines.
+fn log_with(tag: &str, n: usize, extra: &[&str]) -> PathBuf {
+    let rec = fresh(&format!("{tag}-src"));
+    ok(&[
+        "run",
+        known().to_str().expect("utf-8"),
+        "--replications",
+        "1",
+        "--records",
+        rec.to_str().expect("utf-8"),
+    ]);
+    let text = std::fs::read_to_string(rec.join("tickets.csv")).expect("tickets.csv");
+    let mut lines: Vec<&str> = text.lines().take(n + 1).collect();
+    lines.extend_from_slice(extra);
+    let file = fresh(&format!("{tag}.csv"));
+    std::fs::write(&file, lines.join("\n") + "\n").expect("write");
+    file
+}
+
+fn calibrate_log(
+    log: &Path,
+    tag: &str,
+    extra: &[&str],
+) -> (std::process::Output, PathBuf, PathBuf) {
+    let (out, rep) = (fresh(&format!("{tag}.ron")), fresh(&format!("{tag}-rep")));
+    let mut args = vec![
+        "calibrate",
+        "--records",
+        log.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--report",
+        rep.to_str().expect("utf-8"),
+        "--bootstrap",
+        "19",
+    ];
+    args.extend_from_slice(extra);
+    (navbat(&args), out, rep)
+}
+
+#[test]
+fn bad_rows_stop_calibration_with_file_line_and_column_or_are_counted_when_skipped() {
+    let bad = [
+        // line 3002: not a time
+        "north,X1,passport,counter,adult,yesterday,,,,,abandoned",
+        // line 3003: finished before issued
+        "north,X2,passport,counter,adult,2026-03-02T10:00:00+05:00,,,2026-03-02T09:00:00+05:00,,abandoned",
+        // line 3004: times out of order (started before called)
+        "north,X3,passport,counter,adult,2026-03-02T10:00:00+05:00,2026-03-02T10:05:00+05:00,2026-03-02T10:04:00+05:00,2026-03-02T10:09:00+05:00,c-1,served",
+        // line 3005: too few fields
+        "north,X4,passport",
+        // line 3006: a second ticket R1 at north (the run's first ticket is north's R1)
+        "north,R1,passport,counter,adult,2026-03-02T11:00:00+05:00,,,2026-03-02T11:10:00+05:00,,abandoned",
+    ];
+    let log = log_with("bad", 3000, &bad);
+    let name = log.display().to_string();
+    let (o, out, rep) = calibrate_log(&log, "bad-strict", &[]);
+    assert!(!o.status.success(), "strict calibration must fail");
+    let err = stderr(&o);
+    assert!(err.contains(&format!("{name}: line 3002, column 6")), "file, line, column in {err}");
+    assert!(err.contains("issued_at"), "column in {err}");
+    assert!(!out.exists() && !rep.exists(), "nothing written on error");
+
+    let (o, out, rep) = calibrate_log(&log, "bad-lenient", &["--skip-bad-rows"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.exists());
+    let r = load(&rep);
+    let counts: std::collections::BTreeMap<String, u64> =
+        r.skipped.iter().flat_map(|s| s.counts.clone()).collect();
+    assert_eq!(counts.values().sum::<u64>(), 5, "{counts:?}");
+    for reason in [
+        "BadTimestamp",
+        "FinishedBeforeIssued",
+        "TimesOutOfOrder",
+        "ColumnCount",
+        "DuplicateTicket",
+    ] {
+        assert_eq!(counts.get(reason), Some(&1), "{reason} in {counts:?}");
+    }
+    assert_eq!(r.tickets, 3000);
+}
+
+#[test]
+fn an_empty_log_missing_columns_and_unknown_sites_are_refused() {
+    let empty = fresh("empty.csv");
+    std::fs::write(&empty, "").expect("write");
+    let (o, out, _) = calibrate_log(&empty, "empty", &[]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains(&empty.display().to_string()), "{}", stderr(&o));
+    assert!(!out.exists());
+
+    let header_only = fresh("header-only.csv");
+    std::fs::write(
+        &header_only,
+        "site,ticket,service,channel,segment,issued_at,called_at,started_at,finished_at,desk,outcome\n",
+    )
+    .expect("write");
+    let (o, _, _) = calibrate_log(&header_only, "header-only", &[]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("no ticket"), "{}", stderr(&o));
+
+    let missing = fresh("missing.csv");
+    std::fs::write(&missing, "site,ticket,service\nnorth,1,passport\n").expect("write");
+    let (o, _, _) = calibrate_log(&missing, "missing", &[]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("channel"), "names the missing column: {}", stderr(&o));
+
+    // A site the base does not have: an error at its line, or a counted row when skipped.
+    let log = log_with(
+        "unknown",
+        3000,
+        &["west,Z1,passport,counter,adult,2026-03-02T10:00:00+05:00,,,,,balked"],
+    );
+    let k = known();
+    let (o, _, _) = calibrate_log(&log, "unknown-strict", &["--base", k.to_str().expect("utf-8")]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("line 3002, column 1"), "{}", stderr(&o));
+    let (o, _, rep) = calibrate_log(
+        &log,
+        "unknown-lenient",
+        &["--base", k.to_str().expect("utf-8"), "--skip-bad-rows"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let counts: Vec<(String, u64)> =
+        load(&rep).skipped.iter().flat_map(|s| s.counts.clone()).collect();
+    assert_eq!(counts, [("UnknownSite".to_owned(), 1)]);
+}
+
+/// A fitted scenario is written only over an earlier fitted scenario of navbat's.
+#[test]
+fn calibrate_never_overwrites_a_file_it_did_not_write() {
+    let log = log_with("overwrite", 3000, &[]);
+    let out = fresh("users-own.ron");
+    std::fs::write(&out, "my notes").expect("write");
+    let o = navbat(&[
+        "calibrate",
+        "--records",
+        log.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(!o.status.success());
+    assert_eq!(std::fs::read_to_string(&out).expect("kept"), "my notes");
+    std::fs::remove_file(&out).expect("remove");
+    ok(&[
+        "calibrate",
+        "--records",
+        log.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--bootstrap",
+        "19",
+    ]);
+    // The second time it replaces its own file.
+    ok(&[
+        "calibrate",
+        "--records",
+        log.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--bootstrap",
+        "19",
+    ]);
+    ok(&["validate", out.to_str().expect("utf-8")]);
+}

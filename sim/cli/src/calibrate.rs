@@ -116,12 +116,9 @@ pub(crate) fn calibrate(args: &CalibrateArgs) -> miette::Result<()> {
         .wrap_err("the fitted scenario does not validate (a bug in calibrate)")?;
     if let Some(dir) = &args.report {
         let json = serde_json::to_vec_pretty(&fitted.results).into_diagnostic()?;
-        navbat_record::folder::write_folder(
-            dir,
-            &[(navbat_record::calibration::CALIBRATION_FILE, json)],
-        )
-        .into_diagnostic()
-        .wrap_err_with(|| format!("--report {}", dir.display()))?;
+        navbat_report::write_calibration_folder(&json, dir)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("--report {}", dir.display()))?;
     }
     write_fitted(&args.out, &text)?;
     let r = &fitted.results;

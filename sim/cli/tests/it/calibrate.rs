@@ -361,3 +361,40 @@ fn calibrate_never_overwrites_a_file_it_did_not_write() {
     ]);
     ok(&["validate", out.to_str().expect("utf-8")]);
 }
+
+/// The bank call centre's month (`../shared/data`, see its README; Anonymous Bank, SEE
+/// Center, Technion): calibrated without a base, its report written, the fitted scenario
+/// loads and runs. Skipped, and said so, where the data are absent.
+#[test]
+fn the_bank_month_calibrates_reports_and_runs() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/bank-1999-02-tickets.csv.gz");
+    if !data.is_file() {
+        eprintln!("skipped: {} is absent", data.display());
+        return;
+    }
+    let (out, rep) = (fresh("bank.ron"), fresh("bank-rep"));
+    ok(&[
+        "calibrate",
+        "--records",
+        data.to_str().expect("utf-8"),
+        "--allow-repeated-tickets",
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--report",
+        rep.to_str().expect("utf-8"),
+        "--bootstrap",
+        "49",
+    ]);
+    let r = load(&rep);
+    assert_eq!(r.tickets, 30_611);
+    assert_eq!(r.durations.len(), 6, "one service-time fit per service");
+    assert_eq!(r.patience.len(), 2, "one patience fit per priority class");
+    assert!(r.arrivals[0].dispersion_p_over < 0.01, "daily counts are over-dispersed");
+    let html = std::fs::read_to_string(rep.join("index.html")).expect("index.html");
+    assert!(html.contains("Q–Q plot") && html.contains("Kaplan–Meier"), "report sections");
+    assert!(rep.join("charts/patience-regular.png").is_file());
+    let text = std::fs::read_to_string(&out).expect("fitted");
+    assert!(text.contains("// fit: censored lognormal"), "patience note");
+    ok(&["run", out.to_str().expect("utf-8"), "--replications", "2"]);
+}

@@ -44,10 +44,12 @@
 mod arrivals;
 mod build;
 mod durations;
+mod erlang_a;
 mod error;
 mod floor;
 mod kiosks;
 mod tickets;
 
 pub use crate::build::{Calibration, Options, calibrate};
+pub use crate::erlang_a::{ErlangA, erlang_a};
 pub use crate::error::CalibrateError;

@@ -83,8 +83,7 @@ mod tests {
         let (lambda, mu, n) = (6.0, 1.0, 5);
         let a = erlang_a(lambda, mu, mu, n).expect("valid");
         let pois = |k: u32| {
-            (-lambda as f64).exp() * (lambda as f64).powi(k as i32)
-                / (1..=k).map(f64::from).product::<f64>()
+            (-lambda).exp() * lambda.powi(k as i32) / (1..=k).map(f64::from).product::<f64>()
         };
         let below: f64 = (0..n).map(pois).sum();
         assert!((a.p_wait - (1.0 - below)).abs() < 1e-12, "{a:?}");

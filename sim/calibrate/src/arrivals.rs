@@ -10,7 +10,7 @@
 //! horizon's start, as the engine spreads it.
 
 use navbat_fit::{dispersion_test_by_group, garwood_interval};
-use navbat_record::calibration::{ArrivalFit, Interval};
+use navbat_record::calibration::{ArrivalFit, DispersionTest, Interval};
 
 use crate::CalibrateError;
 use crate::tickets::{DAY_MS, TicketData, day_of, hour_of, month_of_day, weekday_of_day};
@@ -179,16 +179,22 @@ pub(crate) fn fit_site(
             groups.push(wd + 7 * (month_of_day(day_no(i)) - 1));
         }
     }
-    let dispersion = dispersion_test_by_group(&daily, &groups).map_err(|source| {
-        CalibrateError::Fit { what: format!("daily arrivals at {}", data.sites.list[s]), source }
-    })?;
+    // Too few days (one per weekday and month or fewer) leave nothing to test: said, not
+    // made up.
+    let dispersion = dispersion_test_by_group(&daily, &groups).ok().map(|d| DispersionTest {
+        index: d.index,
+        statistic: d.statistic,
+        df: d.df,
+        p_over: d.p_over,
+    });
     let scale = if total > 0 { volume / total as f64 } else { 0.0 };
     let interval = |name: String, n: u64| {
         let (lo, hi) = garwood_interval(n, 1.0);
         Interval { name, value: n as f64 * scale, ci95_low: lo * scale, ci95_high: hi * scale }
     };
     let yearly = interval("requests a year".into(), total);
-    let half = navbat_fit::Z_SCORE_95 * (dispersion.index.max(1.0) * total as f64).sqrt() * scale;
+    let phi = dispersion.as_ref().map_or(1.0, |d| d.index.max(1.0));
+    let half = navbat_fit::Z_SCORE_95 * (phi * total as f64).sqrt() * scale;
     let yearly_quasi = Interval {
         name: "requests a year (quasi-Poisson)".into(),
         value: yearly.value,
@@ -210,10 +216,7 @@ pub(crate) fn fit_site(
                 (data.services.list[k].clone(), n, interval("requests a year".into(), n))
             })
             .collect(),
-        dispersion_index: dispersion.index,
-        dispersion_statistic: dispersion.statistic,
-        dispersion_df: dispersion.df,
-        dispersion_p_over: dispersion.p_over,
+        dispersion,
         weekday: w.to_vec(),
         hour: hr.to_vec(),
         month: m.to_vec(),

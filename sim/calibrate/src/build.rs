@@ -312,13 +312,16 @@ pub fn calibrate(
             text: format!(
                 "fit: NHPP weekday × month × hour by maximum likelihood (iterative proportional \
                  fitting) on {} arrivals at {site_id} over {} days{months_note}; daily counts: \
-                 dispersion index {:.2}, χ²({}) = {:.1}, p(over-dispersed) = {:.3}",
+                 {}",
                 count_text(f.arrivals as usize),
                 f.days,
-                f.dispersion_index,
-                f.dispersion_df,
-                f.dispersion_statistic,
-                f.dispersion_p_over
+                f.dispersion.as_ref().map_or(
+                    "too few days to test dispersion".to_owned(),
+                    |d| format!(
+                        "dispersion index {:.2}, χ²({}) = {:.1}, p(over-dispersed) = {:.3}",
+                        d.index, d.df, d.statistic, d.p_over
+                    )
+                ),
             ),
         });
         if f.outside_hours > 0 {
@@ -357,7 +360,7 @@ pub fn calibrate(
                         iv.value,
                         iv.ci95_low,
                         iv.ci95_high,
-                        f.dispersion_index.max(1.0).sqrt()
+                        f.dispersion.as_ref().map_or(1.0, |d| d.index.max(1.0)).sqrt()
                     ),
                     None => format!("fit: no arrival in {} days", f.days),
                 },

@@ -49,7 +49,11 @@ mod error;
 mod floor;
 mod kiosks;
 mod tickets;
+mod twin;
 
 pub use crate::build::{Calibration, Options, calibrate};
 pub use crate::erlang_a::{ErlangA, erlang_a};
 pub use crate::error::CalibrateError;
+pub use crate::twin::{
+    HourProfile, PeriodInputs, exponential_rates, observed_profile, period_scenario,
+};

@@ -5,6 +5,7 @@ mod calibrate;
 mod output;
 mod records;
 mod sweep;
+mod validate_twin;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -53,6 +54,9 @@ enum Command {
     /// Fit a scenario to the pilot's records (ticket log, kiosk log, roster): every fitted
     /// block replaced and commented, the fits saved for the calibration report.
     Calibrate(calibrate::CalibrateArgs),
+    /// Judge a fitted scenario on records of another period, per hour of the week, beside
+    /// the calibration period's profile and Erlang A.
+    ValidateTwin(validate_twin::ValidateTwinArgs),
     /// Check a scenario file and print what it holds.
     Validate {
         /// Scenario file (RON).
@@ -204,6 +208,7 @@ fn main() -> ExitCode {
         Command::Validate { scenario } => validate(&scenario),
         Command::Audit(args) => audit::run(&args),
         Command::Calibrate(args) => calibrate::calibrate(&args),
+        Command::ValidateTwin(args) => validate_twin::validate_twin(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -174,14 +174,9 @@ pub struct ArrivalFit {
     pub yearly_quasi: Interval,
     /// Per service (service, arrivals, yearly volume with its Garwood interval).
     pub per_service: Vec<(String, u64, Interval)>,
-    /// Index of dispersion of daily counts (one mean per weekday); 1 for Poisson.
-    pub dispersion_index: f64,
-    /// Its chi-square statistic.
-    pub dispersion_statistic: f64,
-    /// Degrees of freedom.
-    pub dispersion_df: usize,
-    /// p-value against over-dispersion.
-    pub dispersion_p_over: f64,
+    /// The index-of-dispersion test of daily counts (one mean per weekday and month);
+    /// `None` when there are too few days to test.
+    pub dispersion: Option<DispersionTest>,
     /// Fitted weights Monday..Sunday.
     pub weekday: Vec<f64>,
     /// Fitted weights hour 0..23.
@@ -196,6 +191,19 @@ pub struct ArrivalFit {
     pub fitted_hour_of_week: Vec<f64>,
     /// Arrivals outside the scenario's opening hours (lost to the twin).
     pub outside_hours: u64,
+}
+
+/// The index-of-dispersion test of daily counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DispersionTest {
+    /// Index of dispersion (variance over mean); 1 for Poisson.
+    pub index: f64,
+    /// Its chi-square statistic.
+    pub statistic: f64,
+    /// Degrees of freedom.
+    pub df: usize,
+    /// p-value against over-dispersion.
+    pub p_over: f64,
 }
 
 /// A channel's share of one segment's tickets.

@@ -123,11 +123,24 @@ fn build(c: &CalibrationFile) -> Report {
     for a in &c.arrivals {
         let site = slug(&a.site);
         b.push(h(3, format!("Site {}", a.site)));
+        let dispersion = a.dispersion.as_ref().map_or(
+            "Too few days to test the dispersion of daily counts.".to_owned(),
+            |d| {
+                format!(
+                    "Daily counts against one mean per weekday and month: dispersion index \
+                     {:.2}, χ²({}) = {:.1}, p(over-dispersed) = {:.4}{}.",
+                    d.index,
+                    d.df,
+                    d.statistic,
+                    d.p_over,
+                    if d.p_over < 0.05 { " — over-dispersed against Poisson" } else { "" }
+                )
+            },
+        );
         b.push(Block::Para(format!(
             "{} arrivals in {} days: {:.0} a year, 95 % CI [{:.0}, {:.0}] (Garwood, Poisson); \
-             [{:.0}, {:.0}] quasi-Poisson. Daily counts against one mean per weekday and month: \
-             dispersion index {:.2}, χ²({}) = {:.1}, p(over-dispersed) = {:.4}{}. {} arrivals \
-             fell outside the scenario's opening hours.",
+             [{:.0}, {:.0}] quasi-Poisson. {dispersion} {} arrivals fell outside the \
+             scenario's opening hours.",
             a.arrivals,
             a.days,
             a.yearly.value,
@@ -135,11 +148,6 @@ fn build(c: &CalibrationFile) -> Report {
             a.yearly.ci95_high,
             a.yearly_quasi.ci95_low,
             a.yearly_quasi.ci95_high,
-            a.dispersion_index,
-            a.dispersion_df,
-            a.dispersion_statistic,
-            a.dispersion_p_over,
-            if a.dispersion_p_over < 0.05 { " — over-dispersed against Poisson" } else { "" },
             a.outside_hours
         )));
         let pts = |v: &[f64]| v.iter().enumerate().map(|(i, &y)| (i as f64, y)).collect();

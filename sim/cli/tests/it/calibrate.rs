@@ -390,11 +390,76 @@ fn the_bank_month_calibrates_reports_and_runs() {
     assert_eq!(r.tickets, 30_611);
     assert_eq!(r.durations.len(), 6, "one service-time fit per service");
     assert_eq!(r.patience.len(), 2, "one patience fit per priority class");
-    assert!(r.arrivals[0].dispersion_p_over < 0.01, "daily counts are over-dispersed");
+    let d = r.arrivals[0].dispersion.as_ref().expect("28 days are enough to test");
+    assert!(d.p_over < 0.01, "daily counts are over-dispersed");
     let html = std::fs::read_to_string(rep.join("index.html")).expect("index.html");
     assert!(html.contains("Q–Q plot") && html.contains("Kaplan–Meier"), "report sections");
     assert!(rep.join("charts/patience-regular.png").is_file());
     let text = std::fs::read_to_string(&out).expect("fitted");
     assert!(text.contains("// fit: censored lognormal"), "patience note");
     ok(&["run", out.to_str().expect("utf-8"), "--replications", "2"]);
+}
+
+/// `validate-twin` on a later part of a simulated run: the twin fitted on the first weeks
+/// of `known.ron`'s records is scored per hour of the week on the last ones, beside the
+/// naive profile and Erlang A, and every score is a finite number.
+#[test]
+fn validate_twin_scores_the_twin_and_both_references() {
+    let rec = fresh("twin-src");
+    ok(&[
+        "run",
+        known().to_str().expect("utf-8"),
+        "--replications",
+        "1",
+        "--records",
+        rec.to_str().expect("utf-8"),
+    ]);
+    let text = std::fs::read_to_string(rec.join("tickets.csv")).expect("tickets.csv");
+    let mut lines = text.lines();
+    let header = lines.next().expect("header");
+    let (mut fit, mut val) = (vec![header], vec![header]);
+    for l in lines {
+        // issued_at is the sixth column; June is held out.
+        if l.split(',').nth(5).is_some_and(|t| t.starts_with("2026-06")) {
+            val.push(l)
+        } else {
+            fit.push(l)
+        }
+    }
+    let (fit_csv, val_csv) = (fresh("twin-fit.csv"), fresh("twin-val.csv"));
+    std::fs::write(&fit_csv, fit.join("\n") + "\n").expect("write");
+    std::fs::write(&val_csv, val.join("\n") + "\n").expect("write");
+    let fitted = fresh("twin-fit.ron");
+    ok(&[
+        "calibrate",
+        "--records",
+        fit_csv.to_str().expect("utf-8"),
+        "--base",
+        known().to_str().expect("utf-8"),
+        "--out",
+        fitted.to_str().expect("utf-8"),
+        "--bootstrap",
+        "19",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&ok(&[
+        "validate-twin",
+        fitted.to_str().expect("utf-8"),
+        "--against-records",
+        val_csv.to_str().expect("utf-8"),
+        "--calibration-records",
+        fit_csv.to_str().expect("utf-8"),
+        "--replications",
+        "4",
+        "--json",
+    ]))
+    .expect("JSON");
+    let scores = v["scores"].as_array().expect("scores");
+    assert_eq!(scores.len(), 4);
+    for s in scores {
+        assert!(s["hours"].as_u64().expect("hours") > 40, "{s}");
+        assert!(s["twin"].as_f64().expect("twin").is_finite(), "{s}");
+        assert!(s["naive"].as_f64().expect("naive").is_finite(), "{s}");
+    }
+    assert!(scores[0]["erlang_a"].as_f64().expect("Erlang A mean wait").is_finite());
+    assert!(v["wait_distance_min"]["twin"].as_f64().expect("W1") >= 0.0);
 }

@@ -1,11 +1,13 @@
 //! `navbat`: the command line of the migration-station twin.
 
 mod audit;
+mod calibrate;
 mod merge;
 mod output;
 mod records;
 mod shard;
 mod sweep;
+mod validate_twin;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -54,6 +56,12 @@ enum Command {
     Merge(merge::MergeArgs),
     /// Verify an exported, sealed event log (`navbat audit verify LOG [--key FILE]`).
     Audit(audit::AuditArgs),
+    /// Fit a scenario to the pilot's records (ticket log, kiosk log, roster): every fitted
+    /// block replaced and commented, the fits saved for the calibration report.
+    Calibrate(calibrate::CalibrateArgs),
+    /// Judge a fitted scenario on records of another period, per hour of the week, beside
+    /// the calibration period's profile and Erlang A.
+    ValidateTwin(validate_twin::ValidateTwinArgs),
     /// Check a scenario file and print what it holds.
     Validate {
         /// Scenario file (RON).
@@ -218,6 +226,8 @@ fn main() -> ExitCode {
         Command::Validate { scenario } => validate(&scenario),
         Command::Audit(args) => audit::run(&args),
         Command::Merge(args) => merge::merge(&args),
+        Command::Calibrate(args) => calibrate::calibrate(&args),
+        Command::ValidateTwin(args) => validate_twin::validate_twin(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -23,6 +23,7 @@
 //! assert!(e.ci95_low < e.mean && e.mean < e.ci95_high);
 //! ```
 
+pub mod calibration;
 mod compare;
 mod estimate;
 pub mod folder;

@@ -35,6 +35,7 @@
 //! ```
 
 mod build;
+mod calibration;
 mod chart;
 mod doc;
 mod error;
@@ -48,5 +49,6 @@ mod site;
 mod summary;
 mod write;
 
+pub use crate::calibration::{rewrite_calibration_report, write_calibration_folder};
 pub use crate::error::ReportError;
 pub use crate::write::{ReportFiles, write_report};

@@ -58,7 +58,7 @@ pub fn write_report(results_dir: &Path, out_dir: &Path) -> Result<ReportFiles, R
 }
 
 /// Writes everything into `dir`; returns the chart and data file stems.
-fn write_all(
+pub(crate) fn write_all(
     report: &crate::build::Report,
     dir: &Path,
 ) -> Result<(Vec<String>, Vec<String>), ReportError> {

@@ -43,6 +43,7 @@ mod error;
 mod limits;
 use navbat_locate as locate;
 mod model;
+mod notes;
 mod overrides;
 mod raw;
 mod validate;
@@ -65,6 +66,7 @@ pub use crate::model::{
     SegmentIdx, SegmentKind, Service, ServiceIdx, Shift, Site, SiteKind, Team, Workflows,
     weekday_index,
 };
+pub use crate::notes::{FieldPath, Note, to_ron_with_notes};
 pub use crate::overrides::{
     AxisValue, MAX_SWEEP_POINTS, Override, OverrideError, RawAxis, RawSweep, Sweep, apply_overrides,
 };

@@ -27,6 +27,10 @@ const LAYERS: &[(&str, May)] = &[
         May::Only(&["navbat-scenario", "navbat-record", "navbat-matching", "navbat-workflow"]),
     ),
     ("navbat-report", May::Only(&["navbat-record"])),
+    (
+        "navbat-calibrate",
+        May::Only(&["navbat-fit", "navbat-records", "navbat-scenario", "navbat-record"]),
+    ),
     ("navbat-planner", May::Only(&["navbat-scenario", "navbat-record", "navbat-engine"])),
     ("navbat", May::Any),
     ("navbat-benches", May::Any),

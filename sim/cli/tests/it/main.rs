@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 mod audit;
+mod calibrate;
 mod k8s;
 mod layering;
 mod pins;

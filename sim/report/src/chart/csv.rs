@@ -51,6 +51,14 @@ impl Chart {
                     row(&cells);
                 }
             }
+            ChartKind::Xy { series } => {
+                row(&["series".to_owned(), self.x_label.clone(), self.y_label.clone()]);
+                for sr in series {
+                    for (x, y) in &sr.points {
+                        row(&[sr.name.clone(), x.to_string(), y.to_string()]);
+                    }
+                }
+            }
             ChartKind::Tornado { labels, base, low, high } => {
                 row(&[
                     self.y_label.clone(),

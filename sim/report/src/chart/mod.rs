@@ -25,6 +25,7 @@ mod estimates;
 mod heatmap;
 mod line;
 mod tornado;
+mod xy;
 
 pub(crate) use csv::csv_cell;
 
@@ -70,6 +71,35 @@ pub(crate) enum ChartKind {
     /// A tornado: per label (top to bottom), the value at the low and at the high setting
     /// of one assumption, as bars from the base value.
     Tornado { labels: Vec<String>, base: f64, low: Vec<f64>, high: Vec<f64> },
+    /// Numeric x against numeric y, one or more series.
+    Xy { series: Vec<XySeries> },
+}
+
+/// One series of an [`ChartKind::Xy`] chart.
+#[derive(Debug, Clone)]
+pub(crate) struct XySeries {
+    /// Legend text.
+    pub(crate) name: String,
+    /// (x, y) points in x order.
+    pub(crate) points: Vec<(f64, f64)>,
+    /// How the points are drawn.
+    pub(crate) style: XyStyle,
+}
+
+/// How an [`XySeries`] is drawn.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum XyStyle {
+    /// A line through the points.
+    Line,
+    /// A step function: each y holds until the next x.
+    Step,
+    /// Dots.
+    Points,
+    /// Bars from each x to x + width.
+    Bars {
+        /// Bar width in x units.
+        width: f64,
+    },
 }
 
 /// One chart of the report.
@@ -136,6 +166,9 @@ impl Chart {
             }
             ChartKind::Tornado { base, low, high, .. } => {
                 any(&mut low.iter().chain(high).map(|v| v - base))
+            }
+            ChartKind::Xy { series } => {
+                any(&mut series.iter().flat_map(|s| s.points.iter().map(|p| p.1)))
             }
         }
     }
@@ -232,6 +265,7 @@ impl Chart {
             ChartKind::PairedEstimates { labels, series, reference } => {
                 estimates::draw(self, root, labels, series, reference.as_ref())
             }
+            ChartKind::Xy { series } => xy::draw(self, root, series),
         }
     }
 }

@@ -1,0 +1,253 @@
+//! `navbat validate-twin`: the fitted twin judged on records it never saw, per hour of the
+//! week, beside two references that cost nothing to build — the calibration period's own
+//! hour-of-week profile and Erlang A (M/M/n+M) hour by hour.
+//!
+//! The twin is set up for the other records' period by `navbat_calibrate::period_scenario`
+//! (their arrival rates and desks on duty; everything else as fitted), run for R
+//! replications, and each replication's ticket rows are gathered per hour of the week of
+//! arrival. Errors are absolute differences per hour of the week with people in both,
+//! summed; the wait distributions are compared by the Wasserstein-1 distance (the mean
+//! absolute difference of their quantile functions, minutes).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use clap::Args;
+use miette::{IntoDiagnostic, Report, WrapErr};
+use navbat_calibrate::{
+    HourProfile, erlang_a, exponential_rates, observed_profile, period_scenario,
+};
+use navbat_engine::{FloorRow, Model, Simulation, TicketChannel, TicketOutcome};
+use navbat_record::Estimate;
+use navbat_records::{Log, ReadOptions, Records, Ticket};
+use rayon::prelude::*;
+
+/// `navbat validate-twin`'s arguments.
+#[derive(Args, Debug)]
+pub(crate) struct ValidateTwinArgs {
+    /// The fitted scenario (`navbat calibrate --out`).
+    fitted: PathBuf,
+    /// Records of another period: a folder or a ticket log alone.
+    #[arg(long, value_name = "DIR|TICKETS.csv[.gz]")]
+    against_records: PathBuf,
+    /// The records the twin was calibrated on, for the two references (the calibration
+    /// period's hour-of-week profile; Erlang A's service and patience rates).
+    #[arg(long, value_name = "DIR|TICKETS.csv[.gz]")]
+    calibration_records: Option<PathBuf>,
+    /// Replications of the twin.
+    #[arg(long, default_value_t = 10)]
+    replications: u32,
+    /// Target wait for "served within target", minutes.
+    #[arg(long, default_value_t = 5.0)]
+    target_min: f64,
+    /// Seed of the twin's replications.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Accept ticket ids that repeat within a site.
+    #[arg(long)]
+    allow_repeated_tickets: bool,
+    /// Without a roster, a desk's gap of at most this many minutes counts as present.
+    #[arg(long, default_value_t = 15.0)]
+    gap_minutes: f64,
+    /// Print the scores and every hour as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn read(path: &Path, options: &ReadOptions) -> miette::Result<Records> {
+    if path.is_dir() {
+        Records::read(path, options)
+    } else {
+        Log::<Ticket>::read(path, options.clone()).map(|tickets| Records {
+            tickets,
+            kiosks: None,
+            roster: None,
+        })
+    }
+    .into_diagnostic()
+    .wrap_err_with(|| format!("{}", path.display()))
+}
+
+/// Wasserstein-1 distance between two samples (mean absolute difference of quantiles at
+/// 1,000 evenly spaced levels).
+fn wasserstein(a: &[f64], b: &[f64]) -> Option<f64> {
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    let sort = |v: &[f64]| {
+        let mut v = v.to_vec();
+        v.sort_by(f64::total_cmp);
+        v
+    };
+    let (a, b) = (sort(a), sort(b));
+    let q = |v: &[f64], p: f64| v[((p * v.len() as f64) as usize).min(v.len() - 1)];
+    Some(
+        (0..1000)
+            .map(|i| (f64::from(i) + 0.5) / 1000.0)
+            .map(|p| (q(&a, p) - q(&b, p)).abs())
+            .sum::<f64>()
+            / 1000.0,
+    )
+}
+
+/// One measure per hour of the week.
+type Measure = fn(&HourProfile, usize, f64) -> Option<f64>;
+
+const MEASURES: [(&str, Measure); 4] = [
+    ("mean wait, min", |p, h, _| p.mean_wait(h)),
+    ("P90 wait, min", |p, h, _| p.p90_wait(h)),
+    ("abandonment share", |p, h, _| p.abandon_share(h)),
+    ("share served within target", |p, h, t| p.within(h, t)),
+];
+
+pub(crate) fn validate_twin(args: &ValidateTwinArgs) -> miette::Result<()> {
+    let text = std::fs::read_to_string(&args.fitted)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot read {}", args.fitted.display()))?;
+    let name = args.fitted.display().to_string();
+    let fitted = navbat_scenario::parse_raw(&name, &text).map_err(Report::new)?;
+    let options = ReadOptions {
+        allow_repeated_tickets: args.allow_repeated_tickets,
+        known_sites: Some(fitted.sites.iter().map(|s| s.id.clone()).collect()),
+        known_services: Some(fitted.services.iter().map(|s| s.id.clone()).collect()),
+        ..ReadOptions::strict()
+    };
+    let other = read(&args.against_records, &options)?;
+    let (period, inputs) = period_scenario(&fitted, &other, args.gap_minutes)
+        .into_diagnostic()
+        .wrap_err("setting the twin up for the other period")?;
+    let folder =
+        args.fitted.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let scenario =
+        navbat_scenario::from_raw_at(&format!("{name} over the other period"), &period, folder)
+            .map_err(Report::new)?;
+    let model = Model::new(scenario);
+    let runs: Vec<HourProfile> = (0..args.replications)
+        .into_par_iter()
+        .map(|r| {
+            let profile = Arc::new(Mutex::new(HourProfile::default()));
+            let sink = Arc::clone(&profile);
+            let export: navbat_engine::RowExporter = Box::new(move |row: &FloorRow| {
+                let FloorRow::Ticket(t) = row else { return };
+                if t.channel != TicketChannel::Counter {
+                    return;
+                }
+                let dt = t.issued.to_datetime();
+                let how = navbat_scenario::weekday_index(dt.weekday()) * 24 + dt.hour() as usize;
+                let minutes = |to: navbat_engine::SimTime| (to.0 - t.issued.0) as f64 / 60_000.0;
+                let Ok(mut p) = sink.lock() else { return };
+                match (t.outcome, t.started) {
+                    (TicketOutcome::Served, Some(s)) => p.add(how, minutes(s), false),
+                    (TicketOutcome::Abandoned, None) => p.add(how, minutes(t.finished), true),
+                    _ => {}
+                }
+            });
+            let _ = Simulation::new(Arc::clone(&model), args.seed, r).with_rows(export).finish();
+            Arc::try_unwrap(profile).ok().and_then(|m| m.into_inner().ok()).unwrap_or_default()
+        })
+        .collect();
+    let observed = observed_profile(&other.tickets.rows);
+    let calibration = match &args.calibration_records {
+        Some(p) => Some(read(
+            p,
+            &ReadOptions { known_sites: None, known_services: None, ..options.clone() },
+        )?),
+        None => None,
+    };
+    let naive = calibration.as_ref().map(|c| observed_profile(&c.tickets.rows));
+    let rates = calibration.as_ref().map(|c| exponential_rates(&c.tickets.rows));
+    let t = args.target_min;
+    // Per measure: (name, twin error, naive error, Erlang A error, hours scored).
+    let mut scores = Vec::new();
+    let mut hours_json = Vec::new();
+    for (m, (label, f)) in MEASURES.iter().enumerate() {
+        let (mut e_twin, mut e_naive, mut e_erlang, mut hours) = (0.0, 0.0, 0.0, 0usize);
+        let mut naive_ok = naive.is_some();
+        for h in 0..168 {
+            let Some(obs) = f(&observed, h, t) else { continue };
+            let samples: Vec<f64> = runs.iter().filter_map(|p| f(p, h, t)).collect();
+            if samples.is_empty() {
+                continue;
+            }
+            let twin = Estimate::from_samples(&samples);
+            hours += 1;
+            e_twin += (twin.mean - obs).abs();
+            let nv = naive.as_ref().and_then(|n| f(n, h, t));
+            match nv {
+                Some(v) => e_naive += (v - obs).abs(),
+                None => naive_ok = false,
+            }
+            let ea = rates.and_then(|(mu, theta)| {
+                let lambda = inputs.arrivals_per_hour[h] / 60.0;
+                let a = erlang_a(lambda, mu, theta, inputs.desks[h].round() as u32)?;
+                match m {
+                    0 => Some(a.mean_wait),
+                    2 => Some(a.p_abandon),
+                    _ => None,
+                }
+            });
+            if let Some(v) = ea {
+                e_erlang += (v - obs).abs();
+            }
+            hours_json.push(serde_json::json!({
+                "measure": label, "hour_of_week": h, "observed": obs,
+                "twin": {"mean": twin.mean, "ci95_low": twin.ci95_low, "ci95_high": twin.ci95_high},
+                "naive": nv, "erlang_a": ea,
+            }));
+        }
+        let erlang = (m == 0 || m == 2) && rates.is_some();
+        scores.push((
+            *label,
+            e_twin,
+            naive_ok.then_some(e_naive),
+            erlang.then_some(e_erlang),
+            hours,
+        ));
+    }
+    let twin_waits: Vec<f64> = runs.iter().flat_map(HourProfile::all_waits).collect();
+    let w_twin = wasserstein(&twin_waits, &observed.all_waits());
+    let w_naive = naive.as_ref().and_then(|n| wasserstein(&n.all_waits(), &observed.all_waits()));
+    if args.json {
+        let v = serde_json::json!({
+            "fitted": name,
+            "against": args.against_records.display().to_string(),
+            "replications": args.replications,
+            "target_min": t,
+            "desks": inputs.desks_source,
+            "erlang_a_rates_per_min": rates.map(|(mu, theta)| serde_json::json!({"mu": mu, "theta": theta})),
+            "scores": scores.iter().map(|(l, a, b, c, n)| serde_json::json!({
+                "measure": l, "hours": n, "twin": a, "naive": b, "erlang_a": c})).collect::<Vec<_>>(),
+            "wait_distance_min": {"twin": w_twin, "naive": w_naive},
+            "hours": hours_json,
+        });
+        println!("{v:#}");
+        return Ok(());
+    }
+    println!(
+        "{name} against {} ({} replications; desks {}); errors per hour of the week, summed",
+        args.against_records.display(),
+        args.replications,
+        inputs.desks_source
+    );
+    let cell = |x: Option<f64>| x.map_or("—".to_owned(), |v| format!("{v:.3}"));
+    println!("{:<30} {:>6} {:>10} {:>10} {:>10}", "measure", "hours", "twin", "naive", "Erlang A");
+    for (l, a, b, c, n) in &scores {
+        println!("{l:<30} {n:>6} {a:>10.3} {:>10} {:>10}", cell(*b), cell(*c));
+    }
+    println!(
+        "{:<30} {:>6} {:>10} {:>10} {:>10}",
+        "wait distance (W1, min)",
+        "all",
+        cell(w_twin),
+        cell(w_naive),
+        "—"
+    );
+    if let Some((mu, theta)) = rates {
+        println!(
+            "Erlang A: mean service {:.3} min, patience rate {:.5}/min (abandonments ÷ time waited)",
+            1.0 / mu,
+            theta
+        );
+    }
+    Ok(())
+}

@@ -135,7 +135,8 @@ pub enum Whereabouts {
 /// A person at a site.
 #[derive(Debug, Clone)]
 pub struct Applicant {
-    /// Stable id (site index in the high bits, request number in the low bits).
+    /// Stable id ([`crate::person_id`]: the site's tag in the high bits, its own request
+    /// number in the low bits).
     pub id: u64,
     /// Requested service.
     pub service: ServiceIdx,

@@ -26,7 +26,8 @@ pub(crate) struct RunState {
     pub(crate) streams: Streams,
     /// Site entities by scenario index.
     pub(crate) sites: Vec<Entity>,
-    /// Requests so far, portal included (everyone: for the arrival limit and ids).
+    /// Requests so far at every site, portal included (for the arrival limit; people are
+    /// numbered by their site's own count).
     pub(crate) requests: u64,
     /// This replication's Face-ID (population and gallery), when Face-ID is on.
     pub(crate) face: Option<std::sync::Arc<FaceContext>>,

@@ -55,6 +55,9 @@ pub struct Model {
     /// Minutes of waiting the app announces per person in line and per server: the mean
     /// officer time over the catalogue.
     pub announced_min_per_person: f64,
+    /// Per site: its stable key ([`crate::site_key`] of its id), which keys its random
+    /// streams and tags its people's ids.
+    pub site_keys: Vec<u64>,
 }
 
 /// What an arrival needs of its service, in one record (one lookup per arrival).
@@ -387,9 +390,11 @@ impl Model {
         let announced_min_per_person =
             scenario.services.iter().map(|s| mean_of(&s.counter_minutes)).sum::<f64>()
                 / scenario.services.len().max(1) as f64;
+        let site_keys = scenario.sites.iter().map(|s| crate::streams::site_key(&s.id)).collect();
         Arc::new(Self {
             neighbours,
             announced_min_per_person,
+            site_keys,
             scenario,
             plans,
             service_draws,

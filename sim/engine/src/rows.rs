@@ -57,7 +57,7 @@ pub enum TicketOutcome {
 /// A ticket's number: the run's request number, or the case a pickup visit collects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TicketNumber {
-    /// The request number (in the order requests came, over all sites, portal included).
+    /// The site's own request number (in the order requests came there, portal included).
     Request(u64),
     /// A pickup visit for this case (a case may need more than one visit).
     Pickup(u64),
@@ -101,7 +101,7 @@ impl TicketRow {
     ) -> Self {
         let number = match a.pickup {
             Some(case) => TicketNumber::Pickup(case),
-            None => TicketNumber::Request(a.id & ((1 << 40) - 1)),
+            None => TicketNumber::Request(a.id & ((1 << crate::PERSON_NUMBER_BITS) - 1)),
         };
         Self {
             site,

@@ -100,7 +100,7 @@ impl Simulation {
         let office =
             Office::new(&model, seed, replication, face.clone(), export).map(std::sync::Mutex::new);
         world.insert_resource(RunState {
-            streams: Streams::new(seed, replication, n),
+            streams: Streams::new(seed, replication, &model.site_keys),
             sites,
             requests: 0,
             face,

@@ -32,6 +32,8 @@ impl SiteState {
     pub(super) fn arrive<const PLAIN: bool>(&mut self, env: &mut Env<'_>) {
         let piece = self.piece;
         *env.requests += 1;
+        self.requests += 1;
+        let id = crate::streams::person_id(env.model.site_keys[env.site], self.requests);
         self.schedule_next_arrival(env);
         let model = env.model;
         let sc = &model.scenario;
@@ -81,7 +83,7 @@ impl SiteState {
             if counted {
                 env.tally.portal += 1;
             }
-            let (number, issued) = (TicketNumber::Request(*env.requests), env.now);
+            let (number, issued) = (TicketNumber::Request(self.requests), env.now);
             env.note(FloorRow::Ticket(TicketRow {
                 site: s,
                 number,
@@ -114,7 +116,7 @@ impl SiteState {
             More::NOTHING
         };
         let applicant = Applicant {
-            id: ((s as u64) << 40) | *env.requests,
+            id,
             service,
             segment,
             priority: sg.priority,

@@ -50,6 +50,9 @@ pub struct SiteState {
     piece: usize,
     /// Arrivals drawn ahead.
     arrivals: crate::plan::Arrivals,
+    /// Requests made here so far, portal included: numbers this site's people (see
+    /// [`crate::person_id`]), whatever happens at other sites.
+    requests: u64,
     /// Calendar month (index in the model's months) of the latest arrival.
     month: u16,
     /// The clock hour of the latest arrival, `[start, end)` ms, and its weekday-hour key.
@@ -127,6 +130,7 @@ impl SiteState {
             next_window: 0,
             piece: 0,
             arrivals: crate::plan::Arrivals::starting_at(model.start),
+            requests: 0,
             month: 0,
             hour: (0, 0, 0),
             counter_line: [VecDeque::new(), VecDeque::new()],

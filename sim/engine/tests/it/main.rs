@@ -3,6 +3,7 @@
 mod assistance;
 mod determinism;
 mod facts;
+mod independence;
 mod invariants;
 mod rows;
 mod validation;

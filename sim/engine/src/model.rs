@@ -77,6 +77,17 @@ pub struct ServiceDraws {
     pub draws_more: bool,
 }
 
+/// A segment's returns after a failed visit, ready to draw.
+#[derive(Debug, Clone)]
+pub struct RetrialDraws {
+    /// Probability of coming back after a failed visit.
+    pub probability: f64,
+    /// Days until they come back.
+    pub delay_days: Sampler,
+    /// Most visits, the first included.
+    pub max_visits: u32,
+}
+
 /// What an arrival needs of its segment, in one record (one lookup per arrival).
 #[derive(Debug, Clone)]
 pub struct SegmentDraws {
@@ -99,6 +110,11 @@ pub struct SegmentDraws {
     pub assistance: Option<(f64, Sampler)>,
     /// Whether an arrival draws anything for it: patience, balking or assistance.
     pub draws_more: bool,
+    /// Who comes back after a visit that ended unserved (see [`RetrialDraws`]).
+    pub retrial: Option<RetrialDraws>,
+    /// Round trip to a site, ms: what a visit that ends unserved wastes besides the time
+    /// at the site (0 without a retrial block).
+    pub trip_ms: i64,
 }
 
 /// How a person chose to be served.
@@ -272,6 +288,14 @@ impl Model {
                     draws_more: seg.patience_min.is_some()
                         || seg.balking.is_some()
                         || seg.assistance.is_some(),
+                    retrial: seg.retrial.as_ref().map(|r| RetrialDraws {
+                        probability: r.probability,
+                        delay_days: Sampler::new(&r.delay_days),
+                        max_visits: r.max_visits,
+                    }),
+                    trip_ms: seg.retrial.as_ref().map_or(0, |r| {
+                        (r.trip_minutes * crate::time::MINUTE_MS as f64).round() as i64
+                    }),
                 }
             })
             .collect();

@@ -55,7 +55,7 @@ pub enum TicketOutcome {
 }
 
 /// A ticket's number: the run's request number, or the case a pickup visit collects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TicketNumber {
     /// The site's own request number (in the order requests came there, portal included).
     Request(u64),

@@ -101,6 +101,8 @@ impl Simulation {
             Office::new(&model, seed, replication, face.clone(), export).map(std::sync::Mutex::new);
         world.insert_resource(RunState {
             streams: Streams::new(seed, replication, &model.site_keys),
+            seed,
+            replication,
             sites,
             requests: 0,
             face,

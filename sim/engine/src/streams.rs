@@ -44,6 +44,9 @@ pub enum Purpose {
     /// Whether a person needs a floor assistant at a kiosk, and for how long (a site
     /// stream, drawn on arrival like the other needs of a person).
     Assistance = 11,
+    /// Whether a person who left unserved comes back, when, and their patience and balking
+    /// draw on that visit (keyed by person, one ChaCha8 stream per visit).
+    Retrial = 12,
 }
 
 /// The purposes with a stream per site, in the order of [`Streams`]' slots.
@@ -72,7 +75,7 @@ impl Purpose {
     pub(crate) const fn site_slot(self) -> usize {
         match self {
             Purpose::Assistance => 9,
-            Purpose::FaceId | Purpose::Case => usize::MAX,
+            Purpose::FaceId | Purpose::Case | Purpose::Retrial => usize::MAX,
             other => other as usize,
         }
     }

@@ -166,6 +166,14 @@ pub struct SiteTally {
     pub citizen_ms: i64,
     /// Counted people the app sent to another site.
     pub routed_away: u64,
+    /// Visits of counted people who came back after leaving unserved.
+    pub returns: u64,
+    /// Counted people who left unserved and decided to come back (some come after the end).
+    pub returns_promised: u64,
+    /// Counted people who left unserved for the last time: lost demand.
+    pub lost: u64,
+    /// Time at the site plus the round trip of every counted visit that ended unserved, ms.
+    pub wasted_trip_ms: i64,
     /// Pickup visits, and of them at a kiosk.
     pub pickups: [u64; 2],
     /// Case workflow outcomes of requests made here.
@@ -321,6 +329,10 @@ impl SiteTally {
                 f64::from(t.floor_assistants) * t.open_ms as f64,
             ),
             assistance_missing: self.assistance_missing,
+            returns: self.returns,
+            returns_pending_end: self.returns_promised.saturating_sub(self.returns),
+            lost_demand: self.lost,
+            wasted_trip_hours: self.wasted_trip_ms as f64 / HOUR_MS as f64,
         }
     }
 }

@@ -136,6 +136,7 @@ impl SiteState {
             pickup: None,
             face_fallback: None,
             face_jobs: 0,
+            visit: 0,
         };
         let wants_kiosk = channel == Channel::Kiosk;
         if follows_app && let Some((to, travel_ms)) = advise(service, env) {
@@ -223,6 +224,7 @@ impl SiteState {
             pickup: Some(case),
             face_fallback: None,
             face_jobs: 0,
+            visit: 0,
         });
         // A terminal that works is used unless its line is longer, per server, than the
         // counters' (people see both lines when they come in).
@@ -358,7 +360,7 @@ pub(crate) struct Transfers {
 }
 
 impl Transfers {
-    fn put(&mut self, a: Applicant, wants_kiosk: bool) -> u32 {
+    pub(super) fn put(&mut self, a: Applicant, wants_kiosk: bool) -> u32 {
         match self.free.pop() {
             Some(i) => {
                 self.slots[i as usize] = Some((a, wants_kiosk));
@@ -371,7 +373,7 @@ impl Transfers {
         }
     }
 
-    fn take(&mut self, i: u32) -> Option<(Applicant, bool)> {
+    pub(super) fn take(&mut self, i: u32) -> Option<(Applicant, bool)> {
         let t = self.slots.get_mut(i as usize)?.take()?;
         self.free.push(i);
         Some(t)

@@ -5,6 +5,7 @@ mod determinism;
 mod facts;
 mod independence;
 mod invariants;
+mod returns;
 mod rows;
 mod validation;
 

@@ -112,6 +112,18 @@ pub struct SiteRecord {
     /// 90th percentile of the same, days.
     #[serde(default)]
     pub end_to_end_p90_days: f64,
+    /// Median days from request to document in hand by Kaplan–Meier: delivered cases as
+    /// events, cases still open at the end censored at their age, so slow cases the year
+    /// did not finish are not dropped.
+    #[serde(default)]
+    pub end_to_end_km_p50_days: f64,
+    /// 90th percentile of the same by Kaplan–Meier (when not reached: the longest duration
+    /// observed, a lower bound; see `end_to_end_km_p90_reached`).
+    #[serde(default)]
+    pub end_to_end_km_p90_days: f64,
+    /// Whether the Kaplan–Meier survival fell to 10 % within the durations observed.
+    #[serde(default)]
+    pub end_to_end_km_p90_reached: bool,
     /// Decisions taken by automated rules alone (case log entries with rule reasons).
     #[serde(default)]
     pub automated_decisions: u64,

@@ -36,6 +36,9 @@ fn pilot_conserves_people_and_satisfies_littles_law() {
             assert!(s.pickups > 0 && s.pickups_kiosk <= s.pickups, "{}", s.site);
             assert!(s.sla_met <= s.sla_cases && s.sla_cases <= finished, "{}", s.site);
             assert!(s.end_to_end_p50_days <= s.end_to_end_p90_days, "{}", s.site);
+            // Kaplan–Meier with the open cases censored: a median, within the horizon.
+            let km = (s.end_to_end_km_p50_days, s.end_to_end_km_p90_days);
+            assert!(km.0 > 0.0 && km.0 <= km.1 && km.1 <= 60.0, "{}: {km:?}", s.site);
             assert!(s.automated_decisions > 0 && s.appeals_upheld <= s.appeals, "{}", s.site);
         }
         assert!(!r.back_office.is_empty(), "the back office worked");

@@ -36,8 +36,12 @@ fn rows_change_no_record_and_add_up_to_the_sites_counts() {
     // A person who comes back keeps their ticket number: the first ticket of a number
     // tells whether its visits count (first visit after the warm-up).
     let mut first_issued = std::collections::BTreeMap::new();
+    let request = |t: &TicketRow| match t.number {
+        navbat_engine::TicketNumber::Return(n, _) => navbat_engine::TicketNumber::Request(n),
+        other => other,
+    };
     for t in &tickets {
-        let first = first_issued.entry((t.site, t.number)).or_insert(t.issued);
+        let first = first_issued.entry((t.site, request(t))).or_insert(t.issued);
         *first = (*first).min(t.issued);
     }
     for (s, site) in record.sites.iter().enumerate() {
@@ -48,7 +52,7 @@ fn rows_change_no_record_and_add_up_to_the_sites_counts() {
                 .iter()
                 .filter(|t| {
                     t.site == s
-                        && first_issued[&(t.site, t.number)] >= model.warm_up_end
+                        && first_issued[&(t.site, request(t))] >= model.warm_up_end
                         && t.outcome == outcome
                         && channels.contains(&t.channel)
                 })

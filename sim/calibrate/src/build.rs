@@ -91,7 +91,8 @@ fn skeleton(data: &TicketData, assumed: &mut Vec<String>) -> RawScenario {
     assumed.push(
         "without a base: every site a DistrictOffice at 41.3 N, 69.2 E in district and region \
          \"unknown\"; every segment CitizenAdult, kiosk_success 1.0, not a priority segment; \
-         FIFO queue, those waiting at closing served; no holidays; kiosks can do everything"
+         FIFO queue, those waiting at closing served; no holidays; kiosks can do everything; \
+         nobody who leaves unserved comes back (no retrial)"
             .into(),
     );
     let segments = data
@@ -108,6 +109,9 @@ fn skeleton(data: &TicketData, assumed: &mut Vec<String>) -> RawScenario {
             balking: None,
             kiosk_adoption: None,
             assistance: None,
+            // Without a base, nobody comes back: the ticket log does not link a person's
+            // visits, so a return share cannot be fitted (listed as assumed).
+            retrial: None,
         })
         .collect();
     let services = (0..data.services.len())

@@ -21,11 +21,13 @@ pub(crate) fn summary_table(s: &RunSummary) -> String {
     );
     let _ = writeln!(
         out,
-        "{:<22} {:>16} {:>16} {:>14} {:>15} {:>15} {:>13} {:>13}",
+        "{:<22} {:>16} {:>16} {:>14} {:>14} {:>12} {:>15} {:>15} {:>13} {:>13}",
         "site",
         "arrivals",
         "served",
         "abandoned",
+        "returns",
+        "lost",
         "mean wait min",
         "P90 wait min",
         "utilization",
@@ -34,11 +36,13 @@ pub(crate) fn summary_table(s: &RunSummary) -> String {
     for site in &s.sites {
         let _ = writeln!(
             out,
-            "{:<22} {:>16} {:>16} {:>14} {:>15} {:>15} {:>13} {:>13}",
+            "{:<22} {:>16} {:>16} {:>14} {:>14} {:>12} {:>15} {:>15} {:>13} {:>13}",
             site.name,
             pm(&site.arrivals, 0),
             pm(&site.served, 0),
             pm(&site.abandoned, 0),
+            pm(&site.returns, 0),
+            pm(&site.lost_demand, 0),
             pm(&site.mean_wait_min, 2),
             pm(&site.p90_wait_min, 2),
             pm(&site.utilization, 3),

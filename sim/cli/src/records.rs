@@ -323,6 +323,7 @@ fn name<'a>(list: &'a [String], i: usize, what: &str) -> Result<&'a str, String>
 fn ticket(t: &TicketRow, names: &Names, pickups: &mut [u64]) -> Result<Ticket, String> {
     let number = match t.number {
         TicketNumber::Request(n) => format!("R{n}"),
+        TicketNumber::Return(n, visit) => format!("R{n}-{visit}"),
         TicketNumber::Pickup(_) => {
             let n = pickups.get_mut(t.site).ok_or_else(|| format!("no site {}", t.site))?;
             *n += 1;

@@ -65,6 +65,8 @@ pub enum Event {
     Officer(u16, crate::office::OfficerStep),
     /// A floor assistant finishes helping someone at a kiosk.
     AssistDone,
+    /// A person who left unserved comes back (index in the site's people away).
+    Return(u32),
 }
 
 /// The simulated clock.
@@ -135,7 +137,8 @@ pub enum Whereabouts {
 /// A person at a site.
 #[derive(Debug, Clone)]
 pub struct Applicant {
-    /// Stable id (site index in the high bits, request number in the low bits).
+    /// Stable id ([`crate::person_id`]: the site's tag in the high bits, its own request
+    /// number in the low bits).
     pub id: u64,
     /// Requested service.
     pub service: ServiceIdx,
@@ -176,6 +179,9 @@ pub struct Applicant {
     pub assist_ms: i64,
     /// Where this person falls in the breakdowns.
     pub keys: crate::tally::Keys,
+    /// Visits before this one for the same request (0: the first visit; see
+    /// [`navbat_scenario::Retrial`]).
+    pub visit: u16,
 }
 
 /// The people at a site: a table of slots reused with a generation count, so handles in

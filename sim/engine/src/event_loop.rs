@@ -24,9 +24,14 @@ use crate::time::SimTime;
 pub(crate) struct RunState {
     /// Random streams.
     pub(crate) streams: Streams,
+    /// The run's seed.
+    pub(crate) seed: u64,
+    /// This replication's number.
+    pub(crate) replication: u32,
     /// Site entities by scenario index.
     pub(crate) sites: Vec<Entity>,
-    /// Requests so far, portal included (everyone: for the arrival limit and ids).
+    /// Requests so far at every site, portal included (for the arrival limit; people are
+    /// numbered by their site's own count).
     pub(crate) requests: u64,
     /// This replication's Face-ID (population and gallery), when Face-ID is on.
     pub(crate) face: Option<std::sync::Arc<FaceContext>>,
@@ -189,8 +194,13 @@ pub(crate) fn handle_due_events(world: &mut World) {
             by_site.iter_mut().map(|f| f.as_mut().map(|f| f.bypass_change_detection())).collect();
         // What every event of the pass shares is looked up once.
         let run = &mut *parts.run;
-        let fixed =
-            Fixed { face: run.face.as_deref(), face_worker: run.face_worker.as_ref(), limit };
+        let fixed = Fixed {
+            face: run.face.as_deref(),
+            face_worker: run.face_worker.as_ref(),
+            limit,
+            seed: run.seed,
+            replication: run.replication,
+        };
         let mut office = run.office.as_mut().map(office_mut);
         let guard = &mut run.guard;
         let mut stop = false;
@@ -308,6 +318,10 @@ pub(crate) struct Fixed<'a> {
     pub(crate) face: Option<&'a FaceContext>,
     pub(crate) face_worker: Option<&'a FaceWorker>,
     pub(crate) limit: Option<ArrivalLimit>,
+    /// The run's seed and this replication's number (for people's own streams).
+    pub(crate) seed: u64,
+    /// Replication number.
+    pub(crate) replication: u32,
 }
 
 /// What a site's handlers may touch besides the floor itself.
@@ -379,6 +393,8 @@ pub(crate) fn prime(world: &mut World) {
                 face: parts.run.face.as_deref(),
                 face_worker: parts.run.face_worker.as_ref(),
                 limit,
+                seed: parts.run.seed,
+                replication: parts.run.replication,
             };
             let mut env = Env {
                 fixed: &fixed,

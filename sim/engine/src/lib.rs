@@ -74,7 +74,9 @@ pub use crate::rows::{
     DutyRow, FloorRow, KioskRow, RowExporter, TicketChannel, TicketNumber, TicketOutcome, TicketRow,
 };
 pub use crate::sim::{Advance, Simulation};
-pub use crate::streams::{Purpose, StreamRng, person_stream, stream};
+pub use crate::streams::{
+    PERSON_NUMBER_BITS, Purpose, StreamRng, person_id, person_stream, site_key, stream,
+};
 pub use crate::tally::Keys;
 pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SimTime};
 pub use crate::variant::{Assumption, only_sites, scaled, with_kiosk_count};

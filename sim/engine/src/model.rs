@@ -55,6 +55,9 @@ pub struct Model {
     /// Minutes of waiting the app announces per person in line and per server: the mean
     /// officer time over the catalogue.
     pub announced_min_per_person: f64,
+    /// Per site: its stable key ([`crate::site_key`] of its id), which keys its random
+    /// streams and tags its people's ids.
+    pub site_keys: Vec<u64>,
 }
 
 /// What an arrival needs of its service, in one record (one lookup per arrival).
@@ -72,6 +75,17 @@ pub struct ServiceDraws {
     pub only_segment: Option<navbat_scenario::SegmentIdx>,
     /// Whether an arrival draws more than officer time for it: kiosk time or outcome.
     pub draws_more: bool,
+}
+
+/// A segment's returns after a failed visit, ready to draw.
+#[derive(Debug, Clone)]
+pub struct RetrialDraws {
+    /// Probability of coming back after a failed visit.
+    pub probability: f64,
+    /// Days until they come back.
+    pub delay_days: Sampler,
+    /// Most visits, the first included.
+    pub max_visits: u32,
 }
 
 /// What an arrival needs of its segment, in one record (one lookup per arrival).
@@ -96,6 +110,11 @@ pub struct SegmentDraws {
     pub assistance: Option<(f64, Sampler)>,
     /// Whether an arrival draws anything for it: patience, balking or assistance.
     pub draws_more: bool,
+    /// Who comes back after a visit that ended unserved (see [`RetrialDraws`]).
+    pub retrial: Option<RetrialDraws>,
+    /// Round trip to a site, ms: what a visit that ends unserved wastes besides the time
+    /// at the site (0 without a retrial block).
+    pub trip_ms: i64,
 }
 
 /// How a person chose to be served.
@@ -269,6 +288,14 @@ impl Model {
                     draws_more: seg.patience_min.is_some()
                         || seg.balking.is_some()
                         || seg.assistance.is_some(),
+                    retrial: seg.retrial.as_ref().map(|r| RetrialDraws {
+                        probability: r.probability,
+                        delay_days: Sampler::new(&r.delay_days),
+                        max_visits: r.max_visits,
+                    }),
+                    trip_ms: seg.retrial.as_ref().map_or(0, |r| {
+                        (r.trip_minutes * crate::time::MINUTE_MS as f64).round() as i64
+                    }),
                 }
             })
             .collect();
@@ -387,9 +414,11 @@ impl Model {
         let announced_min_per_person =
             scenario.services.iter().map(|s| mean_of(&s.counter_minutes)).sum::<f64>()
                 / scenario.services.len().max(1) as f64;
+        let site_keys = scenario.sites.iter().map(|s| crate::streams::site_key(&s.id)).collect();
         Arc::new(Self {
             neighbours,
             announced_min_per_person,
+            site_keys,
             scenario,
             plans,
             service_draws,

@@ -72,6 +72,7 @@ pub fn queue_scenario(spec: &QueueSpec) -> Result<Scenario, ScenarioError> {
             balking: None,
             kiosk_adoption: None,
             assistance: None,
+            retrial: None,
         }],
         services: vec![RawService {
             id: "service".to_owned(),

@@ -55,12 +55,15 @@ pub enum TicketOutcome {
 }
 
 /// A ticket's number: the run's request number, or the case a pickup visit collects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TicketNumber {
-    /// The request number (in the order requests came, over all sites, portal included).
+    /// The site's own request number (in the order requests came there, portal included).
     Request(u64),
     /// A pickup visit for this case (a case may need more than one visit).
     Pickup(u64),
+    /// A return visit (the `1`-th, 2nd... after the first) of the request with this
+    /// number: a new ticket for the same request.
+    Return(u64, u16),
 }
 
 /// A person who left a site (or a request that never came to the floor).
@@ -101,7 +104,14 @@ impl TicketRow {
     ) -> Self {
         let number = match a.pickup {
             Some(case) => TicketNumber::Pickup(case),
-            None => TicketNumber::Request(a.id & ((1 << 40) - 1)),
+            None => {
+                let request = a.id & ((1 << crate::PERSON_NUMBER_BITS) - 1);
+                if a.visit == 0 {
+                    TicketNumber::Request(request)
+                } else {
+                    TicketNumber::Return(request, a.visit)
+                }
+            }
         };
         Self {
             site,

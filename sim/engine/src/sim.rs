@@ -100,7 +100,9 @@ impl Simulation {
         let office =
             Office::new(&model, seed, replication, face.clone(), export).map(std::sync::Mutex::new);
         world.insert_resource(RunState {
-            streams: Streams::new(seed, replication, n),
+            streams: Streams::new(seed, replication, &model.site_keys),
+            seed,
+            replication,
             sites,
             requests: 0,
             face,
@@ -228,7 +230,7 @@ impl Simulation {
             self.model.end
         };
         let mut tally = self.world.remove_resource::<Tally>().unwrap_or_default();
-        let office = self.close_office(&mut tally);
+        let office = self.close_office(&mut tally, end);
         let floors = self.floors();
         let mut record = crate::record::replication_record(
             &self.model,
@@ -267,7 +269,7 @@ impl Simulation {
 
     /// Settles the back office's audits, copies its per-site counts into `tally`, and hands
     /// over what goes into the record (nothing without a back office).
-    fn close_office(&mut self, tally: &mut Tally) -> BackOfficeBooks {
+    fn close_office(&mut self, tally: &mut Tally, end: SimTime) -> BackOfficeBooks {
         let n_sites = tally.sites.len();
         let Some(mut run) = self.world.get_resource_mut::<RunState>() else {
             return BackOfficeBooks::default();
@@ -281,6 +283,12 @@ impl Simulation {
         }
         for (t, f) in tally.sites.iter_mut().zip(&office.face) {
             t.face_search = *f;
+        }
+        // Cases still open are censored end-to-end times (Kaplan–Meier in the record).
+        for (site, age_ms) in office.open_case_ages(end) {
+            if let Some(t) = tally.sites.get_mut(site) {
+                t.end_to_end_open.add(age_ms / crate::tally::E2E_SCALE);
+            }
         }
         let sla_by_service = office.sla_by_service.clone();
         let (rows, open_cases) = office.finish(n_sites);

@@ -166,10 +166,21 @@ pub struct SiteTally {
     pub citizen_ms: i64,
     /// Counted people the app sent to another site.
     pub routed_away: u64,
+    /// Visits of counted people who came back after leaving unserved.
+    pub returns: u64,
+    /// Counted people who left unserved and decided to come back (some come after the end).
+    pub returns_promised: u64,
+    /// Counted people who left unserved for the last time: lost demand.
+    pub lost: u64,
+    /// Time at the site plus the round trip of every counted visit that ended unserved, ms.
+    pub wasted_trip_ms: i64,
     /// Pickup visits, and of them at a kiosk.
     pub pickups: [u64; 2],
     /// Case workflow outcomes of requests made here.
     pub cases: CaseTally,
+    /// Ages at the end of the horizon of this site's counted cases still open (scaled like
+    /// [`CaseTally::end_to_end`]): the censored end-to-end times.
+    pub end_to_end_open: WaitHistogram,
 }
 
 /// What the case workflows of one site's requests came to (counted cohort).
@@ -250,6 +261,12 @@ impl SiteTally {
         // The end-to-end histogram holds durations divided by 1,440 (`E2E_SCALE`), so its
         // minutes read as days: 0.1-day bins up to 1,440 days.
         let days = |scaled_min: f64| scaled_min;
+        // Kaplan–Meier over every case opened: delivered ones are events, open ones censored
+        // at their age (refused and lapsed cases end without a document and are left out).
+        let km = |q: f64| match c.end_to_end.km_quantile(&self.end_to_end_open, q) {
+            navbat_record::Quantile::Minutes(m) => (days(m), true),
+            navbat_record::Quantile::Beyond(m) => (days(m), false),
+        };
         SiteRecord {
             replication,
             site: site.to_owned(),
@@ -303,6 +320,9 @@ impl SiteTally {
             end_to_end_mean_days: days(c.end_to_end.mean_min()),
             end_to_end_p50_days: days(c.end_to_end.quantile_min(0.5)),
             end_to_end_p90_days: days(c.end_to_end.quantile_min(0.9)),
+            end_to_end_km_p50_days: km(0.5).0,
+            end_to_end_km_p90_days: km(0.9).0,
+            end_to_end_km_p90_reached: km(0.9).1,
             automated_decisions: c.automated,
             reviewed_decisions: c.reviewed,
             adjudications: c.adjudications,
@@ -321,6 +341,10 @@ impl SiteTally {
                 f64::from(t.floor_assistants) * t.open_ms as f64,
             ),
             assistance_missing: self.assistance_missing,
+            returns: self.returns,
+            returns_pending_end: self.returns_promised.saturating_sub(self.returns),
+            lost_demand: self.lost,
+            wasted_trip_hours: self.wasted_trip_ms as f64 / HOUR_MS as f64,
         }
     }
 }

@@ -34,7 +34,7 @@ mod tables;
 
 pub use crate::compare::{SiteComparison, compare_paired};
 pub use crate::estimate::Estimate;
-pub use crate::histogram::WaitHistogram;
+pub use crate::histogram::{Quantile, WaitHistogram};
 pub use crate::run::{
     BackOfficeRow, BreakdownRow, Dimension, ExpansionRow, FaceRow, ReplicationRecord, RunSummary,
     SensitivityRow, SiteRecord, SiteSummary,

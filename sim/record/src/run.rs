@@ -112,6 +112,18 @@ pub struct SiteRecord {
     /// 90th percentile of the same, days.
     #[serde(default)]
     pub end_to_end_p90_days: f64,
+    /// Median days from request to document in hand by Kaplan–Meier: delivered cases as
+    /// events, cases still open at the end censored at their age, so slow cases the year
+    /// did not finish are not dropped.
+    #[serde(default)]
+    pub end_to_end_km_p50_days: f64,
+    /// 90th percentile of the same by Kaplan–Meier (when not reached: the longest duration
+    /// observed, a lower bound; see `end_to_end_km_p90_reached`).
+    #[serde(default)]
+    pub end_to_end_km_p90_days: f64,
+    /// Whether the Kaplan–Meier survival fell to 10 % within the durations observed.
+    #[serde(default)]
+    pub end_to_end_km_p90_reached: bool,
     /// Decisions taken by automated rules alone (case log entries with rule reasons).
     #[serde(default)]
     pub automated_decisions: u64,
@@ -148,12 +160,32 @@ pub struct SiteRecord {
     /// Kiosk sessions that needed help where no assistant works: sent on to a counter.
     #[serde(default)]
     pub assistance_missing: u64,
+    /// Visits of people who came back after leaving unserved (counted in `arrivals`: first
+    /// visits are `arrivals - returns`).
+    #[serde(default)]
+    pub returns: u64,
+    /// People who left unserved and will come back after the horizon ended.
+    #[serde(default)]
+    pub returns_pending_end: u64,
+    /// People who left unserved for the last time (no return, or their last visit): lost
+    /// demand.
+    #[serde(default)]
+    pub lost_demand: u64,
+    /// Hours of the visits that ended unserved: the time at the site plus the segment's
+    /// round trip (the round trips are in `citizen_hours` too).
+    #[serde(default)]
+    pub wasted_trip_hours: f64,
 }
 
 impl SiteRecord {
-    /// People who left without their request done.
+    /// Visits that ended without the request done.
     pub fn abandoned(&self) -> u64 {
         self.balked + self.reneged + self.sent_home + self.unserved
+    }
+
+    /// First visits: arrivals that were not returns.
+    pub fn first_visits(&self) -> u64 {
+        self.arrivals - self.returns.min(self.arrivals)
     }
 }
 
@@ -361,6 +393,15 @@ pub struct SiteSummary {
     /// Floor assistants' utilisation.
     #[serde(default)]
     pub assistant_utilization: Estimate,
+    /// Visits of people coming back after leaving unserved.
+    #[serde(default)]
+    pub returns: Estimate,
+    /// People who gave up for good.
+    #[serde(default)]
+    pub lost_demand: Estimate,
+    /// Hours of visits that ended unserved (time at the site and round trip).
+    #[serde(default)]
+    pub wasted_trip_hours: Estimate,
 }
 
 /// Summary of a run over its replications.
@@ -416,6 +457,9 @@ impl RunSummary {
                     assisted: est(&|s| s.assisted as f64),
                     assist_wait_mean_min: est(&|s| s.assist_wait_mean_min),
                     assistant_utilization: est(&|s| s.assistant_utilization),
+                    returns: est(&|s| s.returns as f64),
+                    lost_demand: est(&|s| s.lost_demand as f64),
+                    wasted_trip_hours: est(&|s| s.wasted_trip_hours),
                 }
             })
             .collect();

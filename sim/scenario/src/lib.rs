@@ -57,13 +57,13 @@ pub use crate::error::ScenarioError;
 pub use crate::limits::{
     MAX_CV, MAX_DURATION_DAYS, MAX_EMPIRICAL_VALUES, MAX_FLOOR_ASSISTANTS, MAX_GROUP_COUNT,
     MAX_HORIZON_DAYS, MAX_REPLICATIONS, MAX_SWEEP_RUNS, MAX_TEAM_OFFICERS, MAX_TOTAL_YEARLY_VOLUME,
-    MAX_YEAR, MAX_YEARLY_VOLUME, MIN_YEAR,
+    MAX_TRIP_MINUTES, MAX_VISITS, MAX_YEAR, MAX_YEARLY_VOLUME, MIN_YEAR,
 };
 pub use crate::model::{
     Assistance, AtClosing, Balking, Capabilities, Capability, ChannelChoice, CounterGroup,
     DayMinute, Demand, Discipline, Dist, Economics, FaceIdSettings, Holiday, KioskFailures,
-    KioskGroup, OpeningHours, Profile, ProfileIdx, QueuePolicy, Routing, Scenario, Segment,
-    SegmentIdx, SegmentKind, Service, ServiceIdx, Shift, Site, SiteKind, Team, Workflows,
+    KioskGroup, OpeningHours, Profile, ProfileIdx, QueuePolicy, Retrial, Routing, Scenario,
+    Segment, SegmentIdx, SegmentKind, Service, ServiceIdx, Shift, Site, SiteKind, Team, Workflows,
     weekday_index,
 };
 pub use crate::notes::{FieldPath, Note, to_ron_with_notes};
@@ -73,8 +73,8 @@ pub use crate::overrides::{
 pub use crate::raw::{
     Day, RawAdoption, RawAssistance, RawBalking, RawChannelChoice, RawCounter, RawDemand,
     RawEconomics, RawFaceId, RawFactShare, RawHoliday, RawHorizon, RawHours, RawKiosk, RawProfile,
-    RawQueuePolicy, RawRouting, RawScenario, RawSegment, RawService, RawShift, RawSite, RawTeam,
-    RawWorkflows,
+    RawQueuePolicy, RawRetrial, RawRouting, RawScenario, RawSegment, RawService, RawShift, RawSite,
+    RawTeam, RawWorkflows,
 };
 
 /// Reads and checks the scenario file at `path`.

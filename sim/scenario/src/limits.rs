@@ -27,6 +27,12 @@ pub const MAX_FLOOR_ASSISTANTS: u32 = 1_000;
 /// Most officers in one back-office team (the national scenario's largest has 208).
 pub const MAX_TEAM_OFFICERS: u32 = 10_000;
 
+/// Most visits one person makes for one request (first visit and returns): a person who
+/// can never be served comes back at most this often, so returns stay bounded.
+pub const MAX_VISITS: u32 = 20;
+/// Longest round trip to a site, minutes: a day's travel.
+pub const MAX_TRIP_MINUTES: f64 = 1_440.0;
+
 /// Longest mean or value of a drawn duration, in days (whatever unit the field is in): a
 /// step that takes longer than the longest horizon can never be seen to finish.
 pub const MAX_DURATION_DAYS: f64 = 3660.0;

@@ -234,6 +234,21 @@ pub struct Segment {
     pub kiosk_adoption: Option<(f64, f64)>,
     /// Kiosk users who need a floor assistant's help.
     pub assistance: Option<Assistance>,
+    /// People who leave unserved and come back another day.
+    pub retrial: Option<Retrial>,
+}
+
+/// Who comes back after a visit that ended unserved, and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Retrial {
+    /// Probability of coming back after a failed visit.
+    pub probability: f64,
+    /// Days until they come back.
+    pub delay_days: Dist,
+    /// Most visits a person makes, the first included (at least 1).
+    pub max_visits: u32,
+    /// Round trip to the site, minutes (wasted when the visit ends unserved).
+    pub trip_minutes: f64,
 }
 
 /// Digital literacy at the kiosk: who needs a floor assistant, for how long.

@@ -322,6 +322,30 @@ pub struct RawSegment {
     /// nobody does.
     #[serde(default)]
     pub assistance: Option<RawAssistance>,
+    /// Whether people of this segment who leave unserved (balked, reneged, sent home at
+    /// closing, or not servable here) come back another day, and what a wasted trip costs
+    /// them. Absent means nobody comes back and a trip costs only the time at the site.
+    #[serde(default)]
+    pub retrial: Option<RawRetrial>,
+}
+
+/// People who leave unserved come back: with a probability, after a delay, up to a number
+/// of visits; the rest are lost demand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRetrial {
+    /// Probability that a person who left unserved comes back (asked after every failed
+    /// visit).
+    pub probability: f64,
+    /// Days from leaving to coming back (a return that falls outside opening hours comes
+    /// when the site next opens).
+    pub delay_days: Dist,
+    /// Visits a person makes at most, the first included; after the last failed one they
+    /// are lost demand.
+    pub max_visits: u32,
+    /// The round trip to the site and back, minutes: what a visit that ends unserved
+    /// wastes besides the time spent at the site.
+    pub trip_minutes: f64,
 }
 
 /// Who needs help at a kiosk, and for how long.

@@ -167,7 +167,17 @@ fn calibration_recovers_known_parameters_and_the_true_families() {
 
 /// The fitted scenario run again with the source's seed (common random numbers: the same
 /// streams, so what differs is what the fit changed) gives each site's mean wait, P90 wait
-/// and abandonment inside the source run's 95 % intervals.
+/// and abandonment within what the records can tell.
+///
+/// The records are one replication, so the fitted parameters carry that replication's
+/// sampling error: a site's fitted volume is off by about one replication's spread (√n of
+/// ~12,000 tickets), and every KPI with it. The source's 95 % interval over ten
+/// replications is √10 times narrower than that, so "inside the interval" would pass or
+/// fail by the luck of replication 0. The bound is therefore the 95 % interval of the
+/// difference between the two runs' means when the fit adds one replication's variance:
+/// |fitted − source| ≤ 1.96 · sd₁ · √(1 + 2/10), sd₁ one replication's standard deviation
+/// (from the source's interval: half-width / t(0.975, 9) · √10). A biased fit (a wrong
+/// family, patience or volume) moves the means by several sd₁ and fails.
 #[test]
 fn the_fitted_scenario_reproduces_each_sites_waits_and_abandonment() {
     let (source, fitted, _) = calibrated("roundtrip");
@@ -186,10 +196,20 @@ fn the_fitted_scenario_reproduces_each_sites_waits_and_abandonment() {
         for kpi in ["mean_wait_min", "p90_wait_min", "abandoned"] {
             let (lo, hi) = (a[kpi]["ci95_low"].as_f64(), a[kpi]["ci95_high"].as_f64());
             let (lo, hi) = (lo.expect(kpi), hi.expect(kpi));
+            let source = a[kpi]["mean"].as_f64().expect(kpi);
             let m = b[kpi]["mean"].as_f64().expect(kpi);
-            if !(lo <= m && m <= hi) {
-                misses
-                    .push(format!("{} {kpi}: fitted {m:.3}, source [{lo:.3}, {hi:.3}]", a["name"]));
+            // t(0.975, 9) = 2.262; one replication's sd from the ten-replication interval.
+            let sd_one = (hi - lo) / 2.0 / 2.262 * 10f64.sqrt();
+            let bound = 1.96 * sd_one * 1.2f64.sqrt();
+            eprintln!(
+                "{} {kpi}: fitted {m:.3}, source {source:.3} [{lo:.3}, {hi:.3}], bound ±{bound:.3}",
+                a["name"]
+            );
+            if (m - source).abs() > bound {
+                misses.push(format!(
+                    "{} {kpi}: fitted {m:.3}, source {source:.3} [{lo:.3}, {hi:.3}], bound ±{bound:.3}",
+                    a["name"]
+                ));
             }
         }
     }

@@ -48,7 +48,18 @@ fn run_json_has_every_kpi_with_a_confidence_interval() {
     assert_eq!(v["replications"], 3);
     let site = &v["sites"][0];
     assert_eq!(site["name"], "site");
-    for kpi in ["arrivals", "served", "abandoned", "mean_wait_min", "p90_wait_min", "utilization"] {
+    let kpis = [
+        "arrivals",
+        "served",
+        "abandoned",
+        "returns",
+        "lost_demand",
+        "wasted_trip_hours",
+        "mean_wait_min",
+        "p90_wait_min",
+        "utilization",
+    ];
+    for kpi in kpis {
         let k = &site[kpi];
         let (lo, mean, hi) = (k["ci95_low"].as_f64(), k["mean"].as_f64(), k["ci95_high"].as_f64());
         let (lo, mean, hi) = (lo.expect(kpi), mean.expect(kpi), hi.expect(kpi));

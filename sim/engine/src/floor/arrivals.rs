@@ -32,6 +32,8 @@ impl SiteState {
     pub(super) fn arrive<const PLAIN: bool>(&mut self, env: &mut Env<'_>) {
         let piece = self.piece;
         *env.requests += 1;
+        self.requests += 1;
+        let id = crate::streams::person_id(env.model.site_keys[env.site], self.requests);
         self.schedule_next_arrival(env);
         let model = env.model;
         let sc = &model.scenario;
@@ -81,7 +83,7 @@ impl SiteState {
             if counted {
                 env.tally.portal += 1;
             }
-            let (number, issued) = (TicketNumber::Request(*env.requests), env.now);
+            let (number, issued) = (TicketNumber::Request(self.requests), env.now);
             env.note(FloorRow::Ticket(TicketRow {
                 site: s,
                 number,
@@ -114,7 +116,7 @@ impl SiteState {
             More::NOTHING
         };
         let applicant = Applicant {
-            id: ((s as u64) << 40) | *env.requests,
+            id,
             service,
             segment,
             priority: sg.priority,
@@ -134,6 +136,7 @@ impl SiteState {
             pickup: None,
             face_fallback: None,
             face_jobs: 0,
+            visit: 0,
         };
         let wants_kiosk = channel == Channel::Kiosk;
         if follows_app && let Some((to, travel_ms)) = advise(service, env) {
@@ -221,6 +224,7 @@ impl SiteState {
             pickup: Some(case),
             face_fallback: None,
             face_jobs: 0,
+            visit: 0,
         });
         // A terminal that works is used unless its line is longer, per server, than the
         // counters' (people see both lines when they come in).
@@ -356,7 +360,7 @@ pub(crate) struct Transfers {
 }
 
 impl Transfers {
-    fn put(&mut self, a: Applicant, wants_kiosk: bool) -> u32 {
+    pub(super) fn put(&mut self, a: Applicant, wants_kiosk: bool) -> u32 {
         match self.free.pop() {
             Some(i) => {
                 self.slots[i as usize] = Some((a, wants_kiosk));
@@ -369,7 +373,7 @@ impl Transfers {
         }
     }
 
-    fn take(&mut self, i: u32) -> Option<(Applicant, bool)> {
+    pub(super) fn take(&mut self, i: u32) -> Option<(Applicant, bool)> {
         let t = self.slots.get_mut(i as usize)?.take()?;
         self.free.push(i);
         Some(t)

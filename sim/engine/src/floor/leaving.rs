@@ -175,7 +175,8 @@ impl SiteState {
     }
 
     /// Person `p` leaves the site unserved (`why`) from `line`; their time here is booked
-    /// as citizen time, and a pickup visitor will come back another day.
+    /// as citizen time, a pickup visitor will come back another day, and anyone else may
+    /// come back too (see the `returns` module) or be lost demand.
     #[inline(never)]
     pub(super) fn depart(
         &mut self,
@@ -183,8 +184,8 @@ impl SiteState {
         why: TicketOutcome,
         line: Line,
         env: &mut Env<'_>,
-    ) -> Option<&Applicant> {
-        let a = self.leave_site::<false>(p, env)?;
+    ) {
+        let Some(a) = self.leave_site::<false>(p, env) else { return };
         env.note_ticket(a, line.channel(), None, why);
         if a.face_jobs != 0
             && let Some(worker) = env.fixed.face_worker
@@ -196,8 +197,10 @@ impl SiteState {
             if let Some(office) = env.office.as_deref_mut() {
                 office.pickup_missed(case, now, model, env.cal);
             }
+            return;
         }
-        Some(a)
+        let a = a.clone();
+        self.after_failed_visit(a, line == Line::Kiosk, env);
     }
 
     /// Person `p` leaves the site served; a pickup visitor's document is handed over.

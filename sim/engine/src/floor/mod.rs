@@ -8,6 +8,7 @@
 //! - `counters`: the hand-over at a counter, officers' shifts, sending people home;
 //! - `kiosks`: kiosk sessions, floor assistants, breakdowns;
 //! - `leaving`: the end of a service (and the case it opens), leaving served or not;
+//! - `returns`: people who left unserved coming back another day, or lost for good;
 //! - `hours`: opening and closing windows, and what starts a replication.
 //!
 //! The handlers that the hot path runs for every person (`arrive`, `join`, `service_done`,
@@ -20,6 +21,7 @@ mod hours;
 mod kiosks;
 mod leaving;
 mod lines;
+mod returns;
 
 use std::collections::VecDeque;
 
@@ -50,6 +52,12 @@ pub struct SiteState {
     piece: usize,
     /// Arrivals drawn ahead.
     arrivals: crate::plan::Arrivals,
+    /// People who left unserved and will come back (see the `returns` module), with
+    /// whether they come for a kiosk.
+    returning: Transfers,
+    /// Requests made here so far, portal included: numbers this site's people (see
+    /// [`crate::person_id`]), whatever happens at other sites.
+    requests: u64,
     /// Calendar month (index in the model's months) of the latest arrival.
     month: u16,
     /// The clock hour of the latest arrival, `[start, end)` ms, and its weekday-hour key.
@@ -127,6 +135,8 @@ impl SiteState {
             next_window: 0,
             piece: 0,
             arrivals: crate::plan::Arrivals::starting_at(model.start),
+            requests: 0,
+            returning: Transfers::default(),
             month: 0,
             hour: (0, 0, 0),
             counter_line: [VecDeque::new(), VecDeque::new()],
@@ -251,6 +261,7 @@ impl SiteState {
             Event::KioskRepaired(k) => self.kiosk_repaired(usize::from(k), env),
             Event::Pickup(case) => self.pickup_arrive(case, env),
             Event::Transfer(index) => self.transfer_arrive(index, env),
+            Event::Return(index) => self.return_visit(index, env),
             Event::AssistDone => {
                 self.assistants_free += 1;
                 self.next_assist(env);

@@ -570,6 +570,17 @@ impl Office {
     }
 }
 
+impl Office {
+    /// Counted cases still open: (site index, ms since the request) at `end`.
+    pub(crate) fn open_case_ages(&self, end: SimTime) -> impl Iterator<Item = (usize, i64)> + '_ {
+        self.meta
+            .iter()
+            .flatten()
+            .filter(|m| m.counted)
+            .map(move |m| (usize::from(m.site), end.0 - m.arrived.0))
+    }
+}
+
 /// The case data of `id`, if its slot still holds that case.
 fn meta_mut(metas: &mut [Option<Meta>], id: CaseId) -> Option<&mut Meta> {
     let slot = (id.0 & 0xffff_ffff) as usize;

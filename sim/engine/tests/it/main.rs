@@ -10,7 +10,9 @@ mod assistance;
 mod determinism;
 mod facts;
 mod guard;
+mod independence;
 mod invariants;
+mod returns;
 mod rows;
 mod validation;
 

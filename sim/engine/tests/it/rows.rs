@@ -33,15 +33,26 @@ fn rows_change_no_record_and_add_up_to_the_sites_counts() {
         })
         .collect();
     assert!(tickets.len() > 1_000, "{} tickets", tickets.len());
+    // A person who comes back keeps their ticket number: the first ticket of a number
+    // tells whether its visits count (first visit after the warm-up).
+    let mut first_issued = std::collections::BTreeMap::new();
+    let request = |t: &TicketRow| match t.number {
+        navbat_engine::TicketNumber::Return(n, _) => navbat_engine::TicketNumber::Request(n),
+        other => other,
+    };
+    for t in &tickets {
+        let first = first_issued.entry((t.site, request(t))).or_insert(t.issued);
+        *first = (*first).min(t.issued);
+    }
     for (s, site) in record.sites.iter().enumerate() {
-        // Counted in the record: requests issued from the end of the warm-up on (pickup
-        // visits are tallied apart).
+        // Counted in the record: requests first issued from the end of the warm-up on
+        // (pickup visits are tallied apart).
         let counted = |outcome: TicketOutcome, channels: &[TicketChannel]| {
             tickets
                 .iter()
                 .filter(|t| {
                     t.site == s
-                        && t.issued >= model.warm_up_end
+                        && first_issued[&(t.site, request(t))] >= model.warm_up_end
                         && t.outcome == outcome
                         && channels.contains(&t.channel)
                 })

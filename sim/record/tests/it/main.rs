@@ -8,7 +8,7 @@
 )]
 
 use navbat_record::{
-    Estimate, ReplicationRecord, RunSummary, SiteRecord, WaitHistogram, compare_paired,
+    Estimate, Quantile, ReplicationRecord, RunSummary, SiteRecord, WaitHistogram, compare_paired,
 };
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
@@ -137,17 +137,40 @@ fn a_wait_on_a_bin_edge_belongs_to_the_bin_it_starts() {
 }
 
 #[test]
-fn waits_past_a_day_go_to_the_overflow_and_quantiles_there_read_the_maximum() {
+fn waits_of_days_and_weeks_keep_their_quantiles_not_the_maximum() {
+    // 1,000 waits evenly from 1 to 21 days (back-office waits, end-to-end times).
+    const DAY: i64 = 24 * 60 * MIN;
     let mut h = WaitHistogram::default();
-    for _ in 0..9 {
-        h.add(10 * MIN);
+    for i in 0..1_000 {
+        h.add(DAY + i * 20 * DAY / 999);
     }
-    h.add(30 * 60 * MIN); // 30 hours: beyond the 24 hours of regular bins
-    assert_eq!(h.count(), 10);
-    // Rank 9 is in the regular bins: the end of the 10-minute bin.
-    assert!(close(h.quantile_min(0.9), 10.1, 1e-12), "{}", h.quantile_min(0.9));
-    assert!(close(h.quantile_min(0.95), 1_800.0, 1e-12), "rank 10 overflows: the maximum");
-    assert!(close(h.mean_min(), (9.0 * 10.0 + 1_800.0) / 10.0, 1e-12));
+    for (q, rank) in [(0.5, 500), (0.9, 900)] {
+        let exact = (DAY + (rank - 1) * 20 * DAY / 999) as f64 / MIN as f64;
+        let got = h.quantile_min(q);
+        // Bins past the first day are 1 % wide.
+        assert!((got - exact).abs() <= 0.011 * exact, "q {q}: {got} vs {exact}");
+        assert_eq!(h.quantile(q), Quantile::Minutes(got));
+    }
+    assert!(h.quantile_min(0.9) < 0.95 * h.max_min(), "the P90 is not the maximum");
+    // The longest horizon a scenario may have (3,660 days) is inside the bins.
+    let mut long = WaitHistogram::default();
+    long.add(3_660 * DAY);
+    assert_eq!(long.overflow(), 0);
+    assert!(close(long.quantile_min(0.5), 3_660.0 * 1_440.0, 1e-12));
+}
+
+#[test]
+fn a_quantile_past_the_last_bin_says_so() {
+    const DAY: i64 = 24 * 60 * MIN;
+    let mut h = WaitHistogram::default();
+    h.add(10 * MIN);
+    h.add(5_000 * DAY);
+    assert_eq!(h.overflow(), 1);
+    assert!(matches!(h.quantile(0.5), Quantile::Minutes(m) if close(m, 10.1, 1e-12)));
+    match h.quantile(1.0) {
+        Quantile::Beyond(m) => assert!((m / 1_440.0 - 4_000.0).abs() < 40.0, "{m}"),
+        other => panic!("past the last bin: {other:?}"),
+    }
 }
 
 #[test]
@@ -264,4 +287,34 @@ fn a_summary_holds_one_estimate_per_site_and_the_baseline_pairs() {
     let vs = s.vs_baseline.as_ref().expect("paired differences");
     assert!(close(vs[0].mean_wait_min.mean, -1.0, 1e-12));
     assert!(close(vs[0].officer_hours_freed.mean, 5.0, 1e-12));
+}
+
+#[test]
+fn kaplan_meier_quantiles_count_what_is_still_running() {
+    // Events at 1, 2, 3 and 4 minutes; two still running at 1.5 minutes (censored).
+    let (mut events, mut open) = (WaitHistogram::default(), WaitHistogram::default());
+    for m in [1, 2, 3, 4] {
+        events.add(m * MIN);
+    }
+    open.add(90_000);
+    open.add(90_000);
+    // Survival: 5/6 after 1 min; 3 at risk after the censorings; 5/6 × 2/3 = 5/9 after 2
+    // min; 5/18 after 3 min, so the median is in the 3-minute bin, 0.2 of the way:
+    // (5/9 - 1/2) / (5/9 - 5/18) = 0.2, that is 3 min + 0.2 × 6 s.
+    match events.km_quantile(&open, 0.5) {
+        Quantile::Minutes(m) => assert!(close(m, 3.02, 1e-9), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    // Ignoring what is still running would say 2.1 minutes.
+    assert!(close(events.quantile_min(0.5), 2.1, 1e-12));
+    // With nothing censored it is the plain quantile's bin.
+    assert!(matches!(events.km_quantile(&WaitHistogram::default(), 0.5),
+        Quantile::Minutes(m) if close(m, 2.1, 1e-9)));
+    // One event and nine still running: the survival never reaches one half.
+    let (mut one, mut nine) = (WaitHistogram::default(), WaitHistogram::default());
+    one.add(MIN);
+    for _ in 0..9 {
+        nine.add(2 * MIN);
+    }
+    assert_eq!(one.km_quantile(&nine, 0.5), Quantile::Beyond(2.0));
 }

@@ -18,10 +18,12 @@ use crate::limits::{
 use crate::locate::Path;
 use crate::model::{
     Assistance, Balking, Capabilities, ChannelChoice, CounterGroup, DayMinute, Demand, Holiday,
-    KioskFailures, KioskGroup, OpeningHours, Profile, QueuePolicy, Scenario, Segment, Service,
-    Shift, Site,
+    KioskFailures, KioskGroup, OpeningHours, Profile, QueuePolicy, Retrial, Scenario, Segment,
+    Service, Shift, Site,
 };
-use crate::raw::{Day, Dist, RawHours, RawProfile, RawScenario, RawSegment, RawService, RawSite};
+use crate::raw::{
+    Day, Dist, RawHours, RawProfile, RawRetrial, RawScenario, RawSegment, RawService, RawSite,
+};
 
 /// A problem found in a raw scenario: where (a path into the file) and what.
 #[derive(Debug, Clone, PartialEq)]
@@ -285,6 +287,30 @@ fn segment(s: &RawSegment, path: &Path) -> Check<Segment> {
                 })
             }
         },
+        retrial: s.retrial.as_ref().map(|r| retrial(r, &path.field("retrial"))).transpose()?,
+    })
+}
+
+fn retrial(r: &RawRetrial, path: &Path) -> Check<Retrial> {
+    use crate::limits::{MAX_TRIP_MINUTES, MAX_VISITS};
+    if !(1..=MAX_VISITS).contains(&r.max_visits) {
+        return problem(
+            &path.field("max_visits"),
+            format!("expected between 1 and {MAX_VISITS} visits, found {}", r.max_visits),
+        );
+    }
+    let trip = r.trip_minutes;
+    if !(trip.is_finite() && (0.0..=MAX_TRIP_MINUTES).contains(&trip)) {
+        return problem(
+            &path.field("trip_minutes"),
+            format!("expected minutes between 0 and {MAX_TRIP_MINUTES}, found {trip}"),
+        );
+    }
+    Ok(Retrial {
+        probability: probability(r.probability, &path.field("probability"))?,
+        delay_days: dist(&r.delay_days, &path.field("delay_days"), Unit::Days)?,
+        max_visits: r.max_visits,
+        trip_minutes: trip,
     })
 }
 

@@ -196,3 +196,42 @@ fn override_of_an_empty_or_numeric_string_is_shown_so_that_it_parses_back() {
     let bare = navbat_scenario::Override::parse("queue.discipline=Fifo").expect("parses");
     assert_eq!(bare.to_string(), "queue.discipline=Fifo");
 }
+
+/// The first segment's retrial block, as the pilot writes it.
+const RETRIAL: &str = "retrial: Some((probability: 0.80, delay_days: LogNormal(mean: 3.0, cv: 1.0), max_visits: 3, trip_minutes: 60.0))";
+
+#[test]
+fn retrial_fields_out_of_range_are_refused_where_they_stand() {
+    let cases = [
+        (
+            "probability: 0.80",
+            "probability: 1.5",
+            "segments[0].retrial.probability",
+            "between 0 and 1",
+        ),
+        ("max_visits: 3", "max_visits: 0", "segments[0].retrial.max_visits", "between 1 and 20"),
+        ("max_visits: 3", "max_visits: 21", "segments[0].retrial.max_visits", "between 1 and 20"),
+        (
+            "trip_minutes: 60.0",
+            "trip_minutes: -1.0",
+            "segments[0].retrial.trip_minutes",
+            "between 0 and 1440",
+        ),
+        (
+            "trip_minutes: 60.0",
+            "trip_minutes: 1e9",
+            "segments[0].retrial.trip_minutes",
+            "between 0 and 1440",
+        ),
+        (
+            "delay_days: LogNormal(mean: 3.0, cv: 1.0)",
+            "delay_days: Exponential(mean: 1e6)",
+            "segments[0].retrial.delay_days.mean",
+            "at most 3660 days",
+        ),
+    ];
+    for (from, to, field, limit) in cases {
+        let text = pilot_with(RETRIAL, &RETRIAL.replace(from, to));
+        check_error(&text, "retrial: Some((probability:", &[field, limit]);
+    }
+}

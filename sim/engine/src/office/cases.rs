@@ -100,6 +100,10 @@ impl Office {
                 has(Trigger::Appealed),
             );
             let captured = has(Trigger::Captured);
+            let timed = step.timer.is_some();
+            // The armed timer of the step, where it has one: answers of the world that
+            // never come leave the case to it.
+            let due = self.store.case(id).and_then(|c| c.state.timer).map(|t| SimTime(t.due.0));
             let Some(m) = meta_mut(&mut self.meta, id) else { return };
             let site = m.site;
             let later = |ms: f64| SimTime(now.0 + (ms.max(0.0) as i64).max(1));
@@ -159,6 +163,10 @@ impl Office {
                     ConsentAnswer::Given
                 };
                 let hours = self.samplers.consent_hours.sample(&mut m.rng);
+                if answer == ConsentAnswer::NoAnswer && timed {
+                    // Silence: the step's own timer (E-Rozilik's 72 h or 24 h) fires.
+                    return;
+                }
                 cal.schedule(
                     later(hours * HOUR_MS as f64),
                     OFFICE,
@@ -195,13 +203,18 @@ impl Office {
             }
             if appealed {
                 if m.rng.random::<f64>() < w.appeal {
-                    // Within the first three weeks of the appeal window.
-                    let days = 1.0 + 20.0 * m.rng.random::<f64>();
-                    cal.schedule(
-                        later(days * DAY_MS as f64),
-                        OFFICE,
-                        Event::Case(id.0, CaseStep::Appeal),
-                    );
+                    let u: f64 = m.rng.random();
+                    let at = match due {
+                        // Uniformly within the service's appeal window, before it closes.
+                        Some(due) if due.0 > now.0 + 1 => {
+                            SimTime(now.0 + 1 + ((due.0 - now.0 - 1) as f64 * u) as i64)
+                                .min(SimTime(due.0 - 1))
+                        }
+                        Some(_) => SimTime(now.0),
+                        // A window without a timer stays open: within three weeks.
+                        None => later((1.0 + 20.0 * u) * DAY_MS as f64),
+                    };
+                    cal.schedule(at, OFFICE, Event::Case(id.0, CaseStep::Appeal));
                 }
                 return;
             }

@@ -5,6 +5,7 @@ mod determinism;
 mod facts;
 mod invariants;
 mod rows;
+mod timing;
 mod validation;
 
 use std::sync::Arc;

@@ -199,6 +199,8 @@ pub struct CaseTally {
     pub appeals: [u64; 2],
     /// Audit chains verified; failed.
     pub audit: [u64; 2],
+    /// Opened, by the channel the request came through: kiosk, counter, portal.
+    pub by_channel: [u64; 3],
 }
 
 /// Divisor that turns a duration in ms into the end-to-end histogram's unit (a day reads
@@ -321,6 +323,9 @@ impl SiteTally {
                 f64::from(t.floor_assistants) * t.open_ms as f64,
             ),
             assistance_missing: self.assistance_missing,
+            cases_kiosk: c.by_channel[0],
+            cases_counter: c.by_channel[1],
+            cases_portal: c.by_channel[2],
         }
     }
 }

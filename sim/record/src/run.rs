@@ -148,6 +148,16 @@ pub struct SiteRecord {
     /// Kiosk sessions that needed help where no assistant works: sent on to a counter.
     #[serde(default)]
     pub assistance_missing: u64,
+    /// Cases opened for requests taken at a kiosk (counted cohort).
+    #[serde(default)]
+    pub cases_kiosk: u64,
+    /// Cases opened for requests taken at a counter.
+    #[serde(default)]
+    pub cases_counter: u64,
+    /// Cases opened for requests made online from the site's catchment (no visit): the
+    /// back office's online demand.
+    #[serde(default)]
+    pub cases_portal: u64,
 }
 
 impl SiteRecord {
@@ -357,6 +367,15 @@ pub struct SiteSummary {
     /// Floor assistants' utilisation.
     #[serde(default)]
     pub assistant_utilization: Estimate,
+    /// Cases opened for online requests (no visit).
+    #[serde(default)]
+    pub portal_cases: Estimate,
+    /// Cases opened for requests taken at a kiosk.
+    #[serde(default)]
+    pub kiosk_cases: Estimate,
+    /// Cases opened for requests taken at a counter.
+    #[serde(default)]
+    pub counter_cases: Estimate,
 }
 
 /// Summary of a run over its replications.
@@ -412,6 +431,9 @@ impl RunSummary {
                     assisted: est(&|s| s.assisted as f64),
                     assist_wait_mean_min: est(&|s| s.assist_wait_mean_min),
                     assistant_utilization: est(&|s| s.assistant_utilization),
+                    portal_cases: est(&|s| s.cases_portal as f64),
+                    kiosk_cases: est(&|s| s.cases_kiosk as f64),
+                    counter_cases: est(&|s| s.cases_counter as f64),
                 }
             })
             .collect();

@@ -365,6 +365,12 @@ pub struct Deadline {
     pub at_risk_fraction: f32,
 }
 
+/// The fact that marks a request made online (a portal or app request: no visit to a
+/// site). A service that can be asked for online declares it among its facts; the caller
+/// sets it when the request came that way, and the definition's transitions guarded by it
+/// are the no-visit path.
+pub const ONLINE: &str = "online";
+
 /// A validated service definition.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Service {
@@ -372,7 +378,8 @@ pub struct Service {
     pub name: String,
     /// Human title.
     pub title: String,
-    /// Fact names (bit i = `facts[i]`).
+    /// Fact names (bit i = `facts[i]`). The fact [`ONLINE`], where declared, marks a request
+    /// made online: the definition's transitions guarded by it are the no-visit path.
     pub facts: Vec<String>,
     /// SLA deadline, if the service has one.
     pub deadline: Option<Deadline>,

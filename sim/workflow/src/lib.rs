@@ -114,8 +114,8 @@ pub use case::{
     TimerState,
 };
 pub use definition::{
-    Deadline, Delay, Effect, Effects, Facts, Guard, ReasonCode, Resolution, Rule, RuleId, RuleKind,
-    Service, ServiceCatalog, ServiceId, Skill, Step, StepId, Transition, Trigger,
+    Deadline, Delay, Effect, Effects, Facts, Guard, ONLINE, ReasonCode, Resolution, Rule, RuleId,
+    RuleKind, Service, ServiceCatalog, ServiceId, Skill, Step, StepId, Transition, Trigger,
 };
 pub use error::WorkflowError;
 pub use export::{

@@ -12,11 +12,12 @@ use rand_distr::Distribution;
 use rand_pcg::Pcg32;
 
 use super::{
-    AT_ONCE, CaseStep, CheckOutcome, ConsentAnswer, Meta, Office, PickupVisit, Request,
-    ServiceInfo, meta_mut, ts,
+    AT_ONCE, CaseChannel, CaseStep, CheckOutcome, ConsentAnswer, Meta, Office, PickupVisit,
+    Request, ServiceInfo, meta_mut, ts,
 };
 use crate::calendar::Calendar;
 use crate::components::{Event, OFFICE};
+use crate::event_loop::Env;
 use crate::model::Model;
 use crate::streams::{Purpose, person_stream};
 use crate::time::{DAY_MS, HOUR_MS, SimTime, minutes_to_ms};
@@ -50,6 +51,11 @@ impl Office {
                 facts.0 |= 1 << bit;
             }
         }
+        if r.channel == CaseChannel::Portal
+            && let Some(bit) = info.online
+        {
+            facts.0 |= 1 << bit;
+        }
         let opened = self.store.open(info.id, Pseudonym(r.person), facts, ts(now));
         let Some(out) = self.errors.check(opened) else { return };
         let id = out.case;
@@ -75,6 +81,7 @@ impl Office {
         });
         if r.counted {
             self.sites[r.site].opened += 1;
+            self.sites[r.site].by_channel[r.channel as usize] += 1;
         }
         self.after(&out, now, cal);
         self.drive(id, now, model, cal);
@@ -474,4 +481,37 @@ fn visit_time(model: &Model, site: usize, t: SimTime, rng: &mut Pcg32) -> Option
     let from = start.max(t.0);
     let span = ((end - from) as f64 * 0.8).max(0.0);
     Some(SimTime(from + (rng.random::<f64>() * span) as i64))
+}
+
+/// A request made online from site `site`'s catchment (the portal or app): its case opens at
+/// once, with a phone capture where Face-ID is on, and takes the definition's no-visit path
+/// (the [`navbat_workflow::ONLINE`] fact is set). The person never comes to the site, so
+/// nothing of the floor changes and the floor's streams draw nothing.
+pub(crate) fn open_online(env: &mut Env<'_>, service: u16, segment: u16, counted: bool) {
+    let Some(office) = env.office.as_deref_mut() else { return };
+    let person = ((env.site as u64) << 40) | *env.requests;
+    let search = office.searches(service);
+    let session = env
+        .fixed
+        .face
+        .and_then(|f| f.session(person, segment, navbat_matching::Device::Mobile, search));
+    let (group, verify_score, template, searched) = match session {
+        Some(f) => (f.group, f.score, f.template, f.searched),
+        None => (0, 0.0, None, None),
+    };
+    let request = Request {
+        channel: CaseChannel::Portal,
+        site: env.site,
+        person,
+        service,
+        segment,
+        arrived: env.now,
+        counted,
+        officer_contact: false,
+        group,
+        verify_score,
+        template,
+        searched,
+    };
+    office.open(request, env.now, env.model, env.cal);
 }

@@ -26,6 +26,8 @@
 mod cases;
 mod officers;
 
+pub(crate) use cases::open_online;
+
 use std::sync::{Arc, Mutex, PoisonError};
 
 use navbat_matching::Template;
@@ -117,8 +119,20 @@ pub enum OfficerStep {
     TaskDone,
 }
 
+/// How a request reached the office: the channel counted per site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CaseChannel {
+    /// Taken at a kiosk.
+    Kiosk = 0,
+    /// Taken at a counter (or sent on to one).
+    Counter = 1,
+    /// Made online (the portal or app): no visit.
+    Portal = 2,
+}
+
 /// The request a case is opened for, as the floor knows it.
 pub(crate) struct Request {
+    pub(crate) channel: CaseChannel,
     pub(crate) site: usize,
     pub(crate) person: u64,
     pub(crate) service: u16,
@@ -187,6 +201,8 @@ struct ServiceInfo {
     reasons: [(ReasonCode, ReasonCode); SKILLS],
     /// Facts of the definition that hold for a share of cases: (bit, share).
     facts: Vec<(u16, f64)>,
+    /// The bit of the definition's [`navbat_workflow::ONLINE`] fact, where it declares one.
+    online: Option<u16>,
     /// Days to produce this service's document, where it has its own.
     production_days: Option<Sampler>,
 }
@@ -402,7 +418,19 @@ impl Office {
                     .iter()
                     .find(|(service, _)| *service == s.id)
                     .map(|(_, d)| Sampler::new(d));
-                Some(ServiceInfo { id, dedup, reasons: reasons_of(def), facts, production_days })
+                let online = def
+                    .facts
+                    .iter()
+                    .position(|f| f == navbat_workflow::ONLINE)
+                    .and_then(|b| u16::try_from(b).ok());
+                Some(ServiceInfo {
+                    id,
+                    dedup,
+                    reasons: reasons_of(def),
+                    facts,
+                    online,
+                    production_days,
+                })
             })
             .collect::<Vec<_>>();
         if services.len() != sc.services.len() {

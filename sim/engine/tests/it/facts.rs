@@ -90,3 +90,38 @@ fn the_case_store_refuses_nothing_on_the_pilot() {
     let record = sim.finish();
     assert!(record.sites.iter().map(|s| s.cases_delivered).sum::<u64>() > 1_000);
 }
+
+#[test]
+fn every_portal_request_opens_a_case_on_its_no_visit_path() {
+    let s = pilot();
+    let catalog = s.workflows.as_ref().expect("the pilot has workflows").catalog.clone();
+    let permit = catalog.id("work-permit").expect("service");
+    let def = catalog.get(permit).expect("definition");
+    let online = def.facts.iter().position(|f| f == navbat_workflow::ONLINE).expect("fact");
+    let collect = def.step_id("ready-for-collection").expect("step");
+    let all = cases(s.clone());
+    let (mut online_permits, mut visiting_collections) = (0, 0);
+    for c in all.iter().filter(|c| c.state.service == permit) {
+        let is_online = c.state.facts.0 & (1 << online) != 0;
+        let collects = c.log.iter().any(|e| e.to == collect);
+        assert!(!(is_online && collects), "online permit {:?} waits for a pickup", c.id);
+        online_permits += usize::from(is_online);
+        visiting_collections += usize::from(collects);
+    }
+    assert!(
+        online_permits > 0 && visiting_collections > 0,
+        "{online_permits} {visiting_collections}"
+    );
+    // The back office carries the online demand: one case per counted portal request.
+    let record = Simulation::new(shortened(s, 40), 3, 0).finish();
+    for site in &record.sites {
+        assert_eq!(site.cases_portal, site.portal, "{}", site.site);
+        assert_eq!(
+            site.cases_kiosk + site.cases_counter + site.cases_portal,
+            site.cases_opened,
+            "{}",
+            site.site
+        );
+    }
+    assert!(record.sites.iter().map(|s| s.cases_portal).sum::<u64>() > 500);
+}

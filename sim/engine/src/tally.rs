@@ -201,6 +201,11 @@ pub struct CaseTally {
     pub audit: [u64; 2],
     /// Opened, by the channel the request came through: kiosk, counter, portal.
     pub by_channel: [u64; 3],
+    /// The decree's outcomes at a first ID card: e-signature certificates put on the chip,
+    /// e-government identity registrations.
+    pub decrees: [u64; 2],
+    /// The same by calendar month of issue (index into `Model::months`).
+    pub decrees_by_month: Vec<[u64; 2]>,
 }
 
 /// Divisor that turns a duration in ms into the end-to-end histogram's unit (a day reads
@@ -326,6 +331,8 @@ impl SiteTally {
             cases_kiosk: c.by_channel[0],
             cases_counter: c.by_channel[1],
             cases_portal: c.by_channel[2],
+            esign_certificates: c.decrees[0],
+            egov_registrations: c.decrees[1],
         }
     }
 }

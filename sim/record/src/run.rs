@@ -158,6 +158,13 @@ pub struct SiteRecord {
     /// back office's online demand.
     #[serde(default)]
     pub cases_portal: u64,
+    /// Free e-signature certificates put on the chip of a first ID card (the decree of
+    /// 19 January 2026), for requests made here.
+    #[serde(default)]
+    pub esign_certificates: u64,
+    /// Automatic registrations in the e-government identity system at a first ID card.
+    #[serde(default)]
+    pub egov_registrations: u64,
 }
 
 impl SiteRecord {
@@ -327,6 +334,13 @@ pub struct BreakdownRow {
     /// By service only: of them, finished within the deadline.
     #[serde(default)]
     pub sla_met: u64,
+    /// By month only: e-signature certificates put on first ID cards produced that month
+    /// (the decree of 19 January 2026; 0 elsewhere).
+    #[serde(default)]
+    pub esign_certificates: u64,
+    /// By month only: e-government identity registrations at a first ID card that month.
+    #[serde(default)]
+    pub egov_registrations: u64,
 }
 
 /// Summary of one site over replications.
@@ -376,6 +390,12 @@ pub struct SiteSummary {
     /// Cases opened for requests taken at a counter.
     #[serde(default)]
     pub counter_cases: Estimate,
+    /// E-signature certificates issued at a first ID card.
+    #[serde(default)]
+    pub esign_certificates: Estimate,
+    /// E-government registrations at a first ID card.
+    #[serde(default)]
+    pub egov_registrations: Estimate,
 }
 
 /// Summary of a run over its replications.
@@ -434,6 +454,8 @@ impl RunSummary {
                     portal_cases: est(&|s| s.cases_portal as f64),
                     kiosk_cases: est(&|s| s.cases_kiosk as f64),
                     counter_cases: est(&|s| s.cases_counter as f64),
+                    esign_certificates: est(&|s| s.esign_certificates as f64),
+                    egov_registrations: est(&|s| s.egov_registrations as f64),
                 }
             })
             .collect();

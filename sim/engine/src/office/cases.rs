@@ -5,7 +5,8 @@
 use std::sync::PoisonError;
 
 use navbat_workflow::{
-    CaseId, Event as CaseEvent, Facts, MatchInputs, Outcome, Pseudonym, Resolution, Skill, Trigger,
+    CaseId, Effect, Event as CaseEvent, Facts, MatchInputs, Outcome, Pseudonym, Resolution, Skill,
+    Trigger,
 };
 use rand::{RngExt, SeedableRng};
 use rand_distr::Distribution;
@@ -237,6 +238,19 @@ impl Office {
         let group = self.meta(out.case).map_or(0, |m| usize::from(m.group));
         if let Some(due) = out.timer_set {
             self.wake_for_timer(SimTime(due.0.max(now.0)), cal);
+        }
+        let decrees = [Effect::IssueESignatureCertificate, Effect::RegisterEGovIdentity]
+            .map(|e| u64::from(out.effects.contains(e)));
+        if counted && decrees != [0, 0] {
+            let month = self.months.partition_point(|&start| start <= now).saturating_sub(1);
+            let t = &mut self.sites[site];
+            if t.decrees_by_month.len() <= month {
+                t.decrees_by_month.resize(month + 1, [0; 2]);
+            }
+            for k in 0..2 {
+                t.decrees[k] += decrees[k];
+                t.decrees_by_month[month][k] += decrees[k];
+            }
         }
         if let Some(trigger) = out.trigger
             && counted

@@ -236,6 +236,8 @@ pub(crate) struct Office {
     /// When the office's one timer wake-up is scheduled.
     timer_wake: Option<SimTime>,
     warm_up_end: SimTime,
+    /// Where each calendar month of the horizon starts (`Model::months`).
+    months: Vec<SimTime>,
     seed: u64,
     replication: u32,
     /// Per site: case outcomes.
@@ -505,6 +507,7 @@ impl Office {
             match_latency_ms: i64::try_from(match_latency_ms).unwrap_or(i64::MAX),
             timer_wake: None,
             warm_up_end: model.warm_up_end,
+            months: model.months.iter().map(|(start, _)| *start).collect(),
             seed,
             replication,
             sites: vec![CaseTally::default(); n_sites],
@@ -602,4 +605,23 @@ impl Office {
 fn meta_mut(metas: &mut [Option<Meta>], id: CaseId) -> Option<&mut Meta> {
     let slot = (id.0 & 0xffff_ffff) as usize;
     metas.get_mut(slot)?.as_mut().filter(|m| m.id == id)
+}
+
+/// Adds the decree's outcomes of `sites` (their case tallies, copied from the office) into the by-month
+/// rows of `breakdown`: certificates and registrations by calendar month of issue.
+pub(crate) fn add_decrees_by_month(
+    model: &Model,
+    breakdown: &mut [navbat_record::BreakdownRow],
+    sites: &[crate::tally::SiteTally],
+) {
+    for row in breakdown.iter_mut().filter(|r| r.dimension == navbat_record::Dimension::Month) {
+        let site = model.scenario.sites.iter().position(|s| s.id == row.site);
+        let month = model.months.iter().position(|(_, key)| *key == row.key);
+        if let (Some(si), Some(mi)) = (site, month)
+            && let Some(cell) = sites.get(si).and_then(|t| t.cases.decrees_by_month.get(mi))
+        {
+            row.esign_certificates = cell[0];
+            row.egov_registrations = cell[1];
+        }
+    }
 }

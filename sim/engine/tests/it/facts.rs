@@ -125,3 +125,22 @@ fn every_portal_request_opens_a_case_on_its_no_visit_path() {
     }
     assert!(record.sites.iter().map(|s| s.cases_portal).sum::<u64>() > 500);
 }
+
+#[test]
+fn the_decrees_outcomes_are_counted_per_site_and_month() {
+    let record = Simulation::new(shortened(pilot(), 75), 3, 1).finish();
+    let mut total = 0;
+    for site in &record.sites {
+        let months = record
+            .breakdown
+            .iter()
+            .filter(|r| r.site == site.site && r.dimension == navbat_record::Dimension::Month);
+        let (esign, egov) =
+            months.fold((0, 0), |(a, b), r| (a + r.esign_certificates, b + r.egov_registrations));
+        assert_eq!((esign, egov), (site.esign_certificates, site.egov_registrations));
+        // The first-issue path takes both effects together.
+        assert_eq!(site.esign_certificates, site.egov_registrations, "{}", site.site);
+        total += site.esign_certificates;
+    }
+    assert!(total > 100, "{total} certificates");
+}

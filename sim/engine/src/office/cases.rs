@@ -247,9 +247,9 @@ impl Office {
             if t.decrees_by_month.len() <= month {
                 t.decrees_by_month.resize(month + 1, [0; 2]);
             }
-            for k in 0..2 {
-                t.decrees[k] += decrees[k];
-                t.decrees_by_month[month][k] += decrees[k];
+            for (k, n) in decrees.into_iter().enumerate() {
+                t.decrees[k] += n;
+                t.decrees_by_month[month][k] += n;
             }
         }
         if let Some(trigger) = out.trigger

@@ -352,6 +352,18 @@ pub struct Step {
     pub starts_sla: bool,
     /// Entering this step stops the SLA clock (terminal steps always do).
     pub stops_sla: bool,
+    /// A human task's reasons, where the definition gives them.
+    pub reasons: Option<TaskReasons>,
+}
+
+/// The review reasons a human task's decisions give, each with its share of the decisions
+/// on that side (the shares of a side sum to 1).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskReasons {
+    /// Reasons for approving.
+    pub approve: Vec<(ReasonCode, f64)>,
+    /// Reasons for refusing.
+    pub refuse: Vec<(ReasonCode, f64)>,
 }
 
 /// A statutory deadline measured in working days.

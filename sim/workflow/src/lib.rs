@@ -115,7 +115,8 @@ pub use case::{
 };
 pub use definition::{
     Deadline, Delay, Effect, Effects, Facts, Guard, ONLINE, ReasonCode, Resolution, Rule, RuleId,
-    RuleKind, Service, ServiceCatalog, ServiceId, Skill, Step, StepId, Transition, Trigger,
+    RuleKind, Service, ServiceCatalog, ServiceId, Skill, Step, StepId, TaskReasons, Transition,
+    Trigger,
 };
 pub use error::WorkflowError;
 pub use export::{

@@ -33,8 +33,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use navbat_matching::Template;
 use navbat_record::{BackOfficeRow, WaitHistogram};
 use navbat_workflow::{
-    Case, CaseId, CaseStore, CheckResult, OfficerId, ReasonCode, Retention, RuleKind, Service,
-    ServiceCatalog, ServiceId, Skill, StoreConfig, TaskId, Timestamp, WorkCalendar, WorkflowError,
+    Case, CaseId, CaseStore, CheckResult, OfficerId, Retention, RuleKind, ServiceCatalog,
+    ServiceId, Skill, StoreConfig, TaskId, Timestamp, WorkCalendar, WorkflowError,
 };
 use rand_distr::Beta;
 use rand_pcg::Pcg32;
@@ -197,8 +197,6 @@ struct SkillTally {
 struct ServiceInfo {
     id: ServiceId,
     dedup: bool,
-    /// Per skill: reason codes for approving and for rejecting.
-    reasons: [(ReasonCode, ReasonCode); SKILLS],
     /// Facts of the definition that hold for a share of cases: (bit, share).
     facts: Vec<(u16, f64)>,
     /// The bit of the definition's [`navbat_workflow::ONLINE`] fact, where it declares one.
@@ -322,56 +320,6 @@ fn ts(t: SimTime) -> Timestamp {
     Timestamp(t.0)
 }
 
-/// The first reason of `service` whose name contains one of `words`, else code 0.
-fn reason(service: &Service, words: &[&str]) -> ReasonCode {
-    service
-        .review_reasons
-        .iter()
-        .position(|r| words.iter().any(|w| r.contains(w)))
-        .and_then(|i| u16::try_from(i).ok())
-        .map_or(ReasonCode(0), ReasonCode)
-}
-
-/// Reason codes by skill, from the service's own vocabulary: identity reviews confirm or
-/// not, appeals are upheld or dismissed, other reviews take the first code that reads as a
-/// finding for or against the applicant.
-fn reasons_of(service: &Service) -> [(ReasonCode, ReasonCode); SKILLS] {
-    const FOR: &[&str] = &[
-        "confirmed",
-        "corrected",
-        "successful",
-        "verified",
-        "justified",
-        "grants",
-        "-met",
-        "accepted",
-        "complete",
-    ];
-    const AGAINST: &[&str] = &[
-        "not-",
-        "blocks",
-        "restriction",
-        "refuses",
-        "unreachable",
-        "violation",
-        "exhausted",
-        "objection",
-        "incomplete",
-        "no-valid",
-    ];
-    let identity = (
-        reason(service, &["identity-confirmed", "recapture-successful"]),
-        reason(service, &["identity-not-confirmed"]),
-    );
-    let general = (reason(service, FOR), reason(service, AGAINST));
-    let appeal = (reason(service, &["appeal-upheld"]), reason(service, &["appeal-dismissed"]));
-    Skill::ALL.map(|s| match s {
-        Skill::Intake | Skill::BiometricAdjudication => identity,
-        Skill::Appeal => appeal,
-        _ => general,
-    })
-}
-
 impl Office {
     /// The office of one replication, or `None` when the scenario has no workflows.
     pub(crate) fn new(
@@ -425,14 +373,7 @@ impl Office {
                     .iter()
                     .position(|f| f == navbat_workflow::ONLINE)
                     .and_then(|b| u16::try_from(b).ok());
-                Some(ServiceInfo {
-                    id,
-                    dedup,
-                    reasons: reasons_of(def),
-                    facts,
-                    online,
-                    production_days,
-                })
+                Some(ServiceInfo { id, dedup, facts, online, production_days })
             })
             .collect::<Vec<_>>();
         if services.len() != sc.services.len() {

@@ -71,6 +71,24 @@ pub(super) fn workflows(
             );
         }
     }
+    // Reviewers' reasons come from the definitions: every human task step gives them.
+    for (i, s) in services.iter().enumerate() {
+        let def = catalog.id(&s.id).and_then(|id| catalog.get(id));
+        if let Some(step) =
+            def.and_then(|d| d.steps.iter().find(|st| st.task.is_some() && st.reasons.is_none()))
+        {
+            return problem(
+                &Path::default().field("services").index(i).field("id"),
+                format!(
+                    "expected {:?}'s step {:?} in {} to give its review reasons \
+                     (`reasons: Some((approve: [..], refuse: [..]))`)",
+                    s.id,
+                    step.name,
+                    services_dir.display()
+                ),
+            );
+        }
+    }
     if w.back_office.is_empty() {
         return problem(&path.field("back_office"), "expected at least one back-office team");
     }

@@ -38,6 +38,7 @@ pub(crate) fn replication_record(
     let sites = site_records(model, replication, end, tally, floors, &office.open_cases);
     let mut breakdown = breakdown_rows(model, replication, tally);
     add_sla_by_service(model, &mut breakdown, &office.sla_by_service);
+    crate::office::add_decrees_by_month(model, &mut breakdown, &tally.sites);
     let face = if model.face.is_some() { face_rows(model, replication, tally) } else { Vec::new() };
     ReplicationRecord {
         replication,
@@ -137,6 +138,8 @@ fn breakdown_rows(model: &Model, replication: u32, tally: &Tally) -> Vec<Breakdo
                     },
                     sla_cases: 0,
                     sla_met: 0,
+                    esign_certificates: 0,
+                    egov_registrations: 0,
                 });
             }
         };

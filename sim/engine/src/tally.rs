@@ -210,6 +210,13 @@ pub struct CaseTally {
     pub appeals: [u64; 2],
     /// Audit chains verified; failed.
     pub audit: [u64; 2],
+    /// Opened, by the channel the request came through: kiosk, counter, portal.
+    pub by_channel: [u64; 3],
+    /// The decree's outcomes at a first ID card: e-signature certificates put on the chip,
+    /// e-government identity registrations.
+    pub decrees: [u64; 2],
+    /// The same by calendar month of issue (index into `Model::months`).
+    pub decrees_by_month: Vec<[u64; 2]>,
 }
 
 /// Divisor that turns a duration in ms into the end-to-end histogram's unit (a day reads
@@ -345,6 +352,11 @@ impl SiteTally {
             returns_pending_end: self.returns_promised.saturating_sub(self.returns),
             lost_demand: self.lost,
             wasted_trip_hours: self.wasted_trip_ms as f64 / HOUR_MS as f64,
+            cases_kiosk: c.by_channel[0],
+            cases_counter: c.by_channel[1],
+            cases_portal: c.by_channel[2],
+            esign_certificates: c.decrees[0],
+            egov_registrations: c.decrees[1],
         }
     }
 }

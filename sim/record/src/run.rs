@@ -175,6 +175,23 @@ pub struct SiteRecord {
     /// round trip (the round trips are in `citizen_hours` too).
     #[serde(default)]
     pub wasted_trip_hours: f64,
+    /// Cases opened for requests taken at a kiosk (counted cohort).
+    #[serde(default)]
+    pub cases_kiosk: u64,
+    /// Cases opened for requests taken at a counter.
+    #[serde(default)]
+    pub cases_counter: u64,
+    /// Cases opened for requests made online from the site's catchment (no visit): the
+    /// back office's online demand.
+    #[serde(default)]
+    pub cases_portal: u64,
+    /// Free e-signature certificates put on the chip of a first ID card (the decree of
+    /// 19 January 2026), for requests made here.
+    #[serde(default)]
+    pub esign_certificates: u64,
+    /// Automatic registrations in the e-government identity system at a first ID card.
+    #[serde(default)]
+    pub egov_registrations: u64,
 }
 
 impl SiteRecord {
@@ -353,6 +370,13 @@ pub struct BreakdownRow {
     /// By service only: of them, finished within the deadline.
     #[serde(default)]
     pub sla_met: u64,
+    /// By month only: e-signature certificates put on first ID cards produced that month
+    /// (the decree of 19 January 2026; 0 elsewhere).
+    #[serde(default)]
+    pub esign_certificates: u64,
+    /// By month only: e-government identity registrations at a first ID card that month.
+    #[serde(default)]
+    pub egov_registrations: u64,
 }
 
 /// Summary of one site over replications.
@@ -402,6 +426,21 @@ pub struct SiteSummary {
     /// Hours of visits that ended unserved (time at the site and round trip).
     #[serde(default)]
     pub wasted_trip_hours: Estimate,
+    /// Cases opened for online requests (no visit).
+    #[serde(default)]
+    pub portal_cases: Estimate,
+    /// Cases opened for requests taken at a kiosk.
+    #[serde(default)]
+    pub kiosk_cases: Estimate,
+    /// Cases opened for requests taken at a counter.
+    #[serde(default)]
+    pub counter_cases: Estimate,
+    /// E-signature certificates issued at a first ID card.
+    #[serde(default)]
+    pub esign_certificates: Estimate,
+    /// E-government registrations at a first ID card.
+    #[serde(default)]
+    pub egov_registrations: Estimate,
 }
 
 /// Summary of a run over its replications.
@@ -460,6 +499,11 @@ impl RunSummary {
                     returns: est(&|s| s.returns as f64),
                     lost_demand: est(&|s| s.lost_demand as f64),
                     wasted_trip_hours: est(&|s| s.wasted_trip_hours),
+                    portal_cases: est(&|s| s.cases_portal as f64),
+                    kiosk_cases: est(&|s| s.cases_kiosk as f64),
+                    counter_cases: est(&|s| s.cases_counter as f64),
+                    esign_certificates: est(&|s| s.esign_certificates as f64),
+                    egov_registrations: est(&|s| s.egov_registrations as f64),
                 }
             })
             .collect();

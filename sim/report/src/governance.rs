@@ -1,9 +1,9 @@
-//! Governance: decisions automated and reviewed, appeals, the audit-chain verification, and
-//! what personal data the results hold.
+//! Governance: decisions automated and reviewed, appeals, the decree's outcomes at a first
+//! ID card, the audit-chain verification, and what personal data the results hold.
 
-use navbat_record::SiteRecord;
+use navbat_record::{Dimension, SiteRecord};
 
-use crate::build::{Ctx, by_replication, est, num, phrase, ratio};
+use crate::build::{Ctx, by_replication, est, num, over, phrase, ratio, with_ci};
 use crate::doc::{Block, Table};
 
 /// Column-name words that would mark a person-level field (checked, never expected).
@@ -119,6 +119,8 @@ fn decisions(blocks: &mut Vec<Block>, ctx: &Ctx<'_>) {
         rows,
     }));
 
+    decree_outcomes(blocks, ctx);
+
     // The audit chain: every finished case's hash chain, every site, both runs.
     let mut audit_rows = Vec::new();
     let mut failures = Vec::new();
@@ -154,6 +156,83 @@ fn decisions(blocks: &mut Vec<Block>, ctx: &Ctx<'_>) {
             failures.join("; ")
         ))
     });
+}
+
+/// The decree of 19 January 2026: a free e-signature certificate on a first ID card's chip
+/// and the person's registration in the e-government identity system, per pilot site a year
+/// and per site and month of issue.
+fn decree_outcomes(blocks: &mut Vec<Block>, ctx: &Ctx<'_>) {
+    let issued: u64 = ctx
+        .sites
+        .iter()
+        .flat_map(|s| s.pilot.iter())
+        .map(|r| r.esign_certificates + r.egov_registrations)
+        .sum();
+    if issued == 0 {
+        blocks.push(Block::Note(
+            "No e-signature certificate or e-government registration was issued at a first ID \
+             card in these results (no first ID card was produced, or the results predate \
+             these counts)."
+                .to_owned(),
+        ));
+        return;
+    }
+    let rows = ctx
+        .sites
+        .iter()
+        .map(|s| {
+            vec![
+                s.site.name.clone(),
+                with_ci(&over(&s.pilot, |r| r.esign_certificates as f64), 0),
+                with_ci(&over(&s.pilot, |r| r.egov_registrations as f64), 0),
+            ]
+        })
+        .collect();
+    blocks.push(Block::Table(Table {
+        name: "decree".to_owned(),
+        caption: "The decree's outcomes at a first ID card, per pilot site, mean (95 % CI) a \
+                  year"
+            .to_owned(),
+        header: ["Site", "E-signature certificates", "E-government registrations"]
+            .map(str::to_owned)
+            .to_vec(),
+        rows,
+    }));
+    let mut month_rows = Vec::new();
+    for s in &ctx.sites {
+        let reps = s.pilot.len().max(1) as f64;
+        let mut months: Vec<(&str, [u64; 2])> = Vec::new();
+        let rows = ctx.res.breakdown.iter().filter(|r| {
+            r.site == s.site.id && r.dimension == Dimension::Month && !r.key.is_empty()
+        });
+        for r in rows {
+            match months.iter_mut().find(|(k, _)| *k == r.key) {
+                Some((_, c)) => {
+                    c[0] += r.esign_certificates;
+                    c[1] += r.egov_registrations;
+                }
+                None => months.push((&r.key, [r.esign_certificates, r.egov_registrations])),
+            }
+        }
+        for (month, c) in months {
+            month_rows.push(vec![
+                s.site.name.clone(),
+                month.to_owned(),
+                num(c[0] as f64 / reps, 1),
+                num(c[1] as f64 / reps, 1),
+            ]);
+        }
+    }
+    blocks.push(Block::Table(Table {
+        name: "decree-by-month".to_owned(),
+        caption: "The decree's outcomes per pilot site and month of issue, mean over \
+                  replications"
+            .to_owned(),
+        header: ["Site", "Month", "E-signature certificates", "E-government registrations"]
+            .map(str::to_owned)
+            .to_vec(),
+        rows: month_rows,
+    }));
 }
 
 fn personal_data(blocks: &mut Vec<Block>, ctx: &Ctx<'_>) {

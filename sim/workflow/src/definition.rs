@@ -352,6 +352,18 @@ pub struct Step {
     pub starts_sla: bool,
     /// Entering this step stops the SLA clock (terminal steps always do).
     pub stops_sla: bool,
+    /// A human task's reasons, where the definition gives them.
+    pub reasons: Option<TaskReasons>,
+}
+
+/// The review reasons a human task's decisions give, each with its share of the decisions
+/// on that side (the shares of a side sum to 1).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskReasons {
+    /// Reasons for approving.
+    pub approve: Vec<(ReasonCode, f64)>,
+    /// Reasons for refusing.
+    pub refuse: Vec<(ReasonCode, f64)>,
 }
 
 /// A statutory deadline measured in working days.
@@ -365,6 +377,12 @@ pub struct Deadline {
     pub at_risk_fraction: f32,
 }
 
+/// The fact that marks a request made online (a portal or app request: no visit to a
+/// site). A service that can be asked for online declares it among its facts; the caller
+/// sets it when the request came that way, and the definition's transitions guarded by it
+/// are the no-visit path.
+pub const ONLINE: &str = "online";
+
 /// A validated service definition.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Service {
@@ -372,7 +390,8 @@ pub struct Service {
     pub name: String,
     /// Human title.
     pub title: String,
-    /// Fact names (bit i = `facts[i]`).
+    /// Fact names (bit i = `facts[i]`). The fact [`ONLINE`], where declared, marks a request
+    /// made online: the definition's transitions guarded by it are the no-visit path.
     pub facts: Vec<String>,
     /// SLA deadline, if the service has one.
     pub deadline: Option<Deadline>,

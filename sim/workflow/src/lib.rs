@@ -114,8 +114,9 @@ pub use case::{
     TimerState,
 };
 pub use definition::{
-    Deadline, Delay, Effect, Effects, Facts, Guard, ReasonCode, Resolution, Rule, RuleId, RuleKind,
-    Service, ServiceCatalog, ServiceId, Skill, Step, StepId, Transition, Trigger,
+    Deadline, Delay, Effect, Effects, Facts, Guard, ONLINE, ReasonCode, Resolution, Rule, RuleId,
+    RuleKind, Service, ServiceCatalog, ServiceId, Skill, Step, StepId, TaskReasons, Transition,
+    Trigger,
 };
 pub use error::{Position, WorkflowError};
 pub use export::{

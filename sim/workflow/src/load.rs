@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 use serde::Deserialize;
 
 use crate::definition::{
-    Deadline, Delay, Effect, Effects, Guard, Resolution, Rule, RuleId, RuleKind, Service,
-    ServiceCatalog, Skill, Step, StepId, Transition, Trigger,
+    Deadline, Delay, Effect, Effects, Guard, ReasonCode, Resolution, Rule, RuleId, RuleKind,
+    Service, ServiceCatalog, Skill, Step, StepId, TaskReasons, Transition, Trigger,
 };
 use crate::error::{Position, WorkflowError};
 use navbat_locate::Path as TextPath;
@@ -65,6 +65,16 @@ struct RawStep {
     on: Vec<RawTransition>,
     #[serde(default)]
     outcome: Option<Resolution>,
+    #[serde(default)]
+    reasons: Option<RawTaskReasons>,
+}
+
+/// A human task's reasons: review reason names with the share of decisions giving each.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTaskReasons {
+    approve: Vec<(String, f64)>,
+    refuse: Vec<(String, f64)>,
 }
 
 #[derive(Deserialize)]
@@ -265,7 +275,7 @@ fn validate(origin: &str, text: &str, raw: &RawService) -> Result<Service, Workf
 
     let mut steps = Vec::with_capacity(raw.steps.len());
     for s in &raw.steps {
-        steps.push(validate_step(&cx, s, &rules, &step_of, &fact_of)?);
+        steps.push(validate_step(&cx, s, &raw.review_reasons, &rules, &step_of, &fact_of)?);
     }
 
     let initial = step_of("-", &raw.initial)?;
@@ -376,6 +386,7 @@ fn check_rule(cx: &Ctx<'_>, r: &RawRule) -> Result<(), WorkflowError> {
 fn validate_step(
     cx: &Ctx<'_>,
     s: &RawStep,
+    review_reasons: &[String],
     rules: &[Rule],
     step_of: &dyn Fn(&str, &str) -> Result<StepId, WorkflowError>,
     fact_of: &dyn Fn(&str, &str) -> Result<u8, WorkflowError>,
@@ -458,6 +469,16 @@ fn validate_step(
     if let Some(timer) = s.timer {
         check_timer(cx, name, timer)?;
     }
+    let reasons = match &s.reasons {
+        None => None,
+        Some(_) if task.is_none() => {
+            return Err(cx.err(name, "only a human task step gives review reasons"));
+        }
+        Some(r) => Some(TaskReasons {
+            approve: task_reasons(cx, name, "approve", &r.approve, review_reasons)?,
+            refuse: task_reasons(cx, name, "refuse", &r.refuse, review_reasons)?,
+        }),
+    };
     for trig in Trigger::ALL {
         let ts: Vec<&Transition> = on.iter().filter(|t| t.trigger == trig).collect();
         if ts.len() > 1 && !guards_exhaustive(&ts) {
@@ -479,7 +500,40 @@ fn validate_step(
         outcome: s.outcome,
         starts_sla: false,
         stops_sla: false,
+        reasons,
     })
+}
+
+/// One side of a task's reasons: every name among the service's `review_reasons`, every
+/// share finite and above 0, the shares summing to 1.
+fn task_reasons(
+    cx: &Ctx<'_>,
+    step: &str,
+    side: &str,
+    raw: &[(String, f64)],
+    review_reasons: &[String],
+) -> Result<Vec<(ReasonCode, f64)>, WorkflowError> {
+    if raw.is_empty() {
+        return Err(cx.err(step, format!("`{side}` needs at least one reason")));
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    for (reason, share) in raw {
+        let Some(i) = review_reasons.iter().position(|r| r == reason) else {
+            return Err(cx.err(step, format!("`{side}` names `{reason}`, not a review reason")));
+        };
+        if !(share.is_finite() && *share > 0.0 && *share <= 1.0) {
+            return Err(
+                cx.err(step, format!("`{side}` share of `{reason}` is {share}, not in (0, 1]"))
+            );
+        }
+        let code = u16::try_from(i).map_err(|_| cx.err(step, "too many review reasons"))?;
+        out.push((ReasonCode(code), *share));
+    }
+    let total: f64 = out.iter().map(|r| r.1).sum();
+    if (total - 1.0).abs() > 1e-6 {
+        return Err(cx.err(step, format!("`{side}` shares sum to {total}, not 1")));
+    }
+    Ok(out)
 }
 
 /// Checks a timer is at most [`MAX_TIMER_DAYS`] long.

@@ -96,6 +96,7 @@ impl SiteState {
                 desk: None,
                 outcome: TicketOutcome::Redirected,
             }));
+            crate::office::open_online(env, service, segment, counted);
             return;
         }
         let (month, weekday_hour) = self.clock_keys(env.now, model);

@@ -6,7 +6,7 @@ use super::{Help, Line, SiteState, face_job_bit, needs_face};
 use crate::components::{Applicant, FaceSession, PersonKey, Server, Whereabouts};
 use crate::event_loop::Env;
 use crate::face::Taken;
-use crate::office::Request;
+use crate::office::{CaseChannel, Request};
 use crate::rows::{TicketChannel, TicketOutcome};
 
 impl SiteState {
@@ -296,7 +296,9 @@ fn open_case(a: &Applicant, session: Option<FaceSession>, at_kiosk: bool, env: &
         Some(f) => (f.group, f.score, f.template, f.searched),
         None => (0, 0.0, None, None),
     };
+    let channel = if at_kiosk { CaseChannel::Kiosk } else { CaseChannel::Counter };
     let request = Request {
+        channel,
         site: env.site,
         person: a.id,
         service: a.service,

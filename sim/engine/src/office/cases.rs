@@ -5,18 +5,20 @@
 use std::sync::PoisonError;
 
 use navbat_workflow::{
-    CaseId, Event as CaseEvent, Facts, MatchInputs, Outcome, Pseudonym, Resolution, Skill, Trigger,
+    CaseId, Effect, Event as CaseEvent, Facts, MatchInputs, Outcome, Pseudonym, Resolution, Skill,
+    Trigger,
 };
 use rand::{RngExt, SeedableRng};
 use rand_distr::Distribution;
 use rand_pcg::Pcg32;
 
 use super::{
-    AT_ONCE, CaseStep, CheckOutcome, ConsentAnswer, Meta, Office, PickupVisit, Request,
-    ServiceInfo, meta_mut, ts,
+    AT_ONCE, CaseChannel, CaseStep, CheckOutcome, ConsentAnswer, Meta, Office, PickupVisit,
+    Request, ServiceInfo, meta_mut, ts,
 };
 use crate::calendar::Calendar;
 use crate::components::{Event, OFFICE};
+use crate::event_loop::Env;
 use crate::model::Model;
 use crate::streams::{Purpose, person_stream};
 use crate::time::{DAY_MS, HOUR_MS, SimTime, minutes_to_ms};
@@ -50,6 +52,11 @@ impl Office {
                 facts.0 |= 1 << bit;
             }
         }
+        if r.channel == CaseChannel::Portal
+            && let Some(bit) = info.online
+        {
+            facts.0 |= 1 << bit;
+        }
         let opened = self.store.open(info.id, Pseudonym(r.person), facts, ts(now));
         let Some(out) = self.errors.check(opened) else { return };
         let id = out.case;
@@ -75,6 +82,7 @@ impl Office {
         });
         if r.counted {
             self.sites[r.site].opened += 1;
+            self.sites[r.site].by_channel[r.channel as usize] += 1;
         }
         self.after(&out, now, cal);
         self.drive(id, now, model, cal);
@@ -100,6 +108,10 @@ impl Office {
                 has(Trigger::Appealed),
             );
             let captured = has(Trigger::Captured);
+            let timed = step.timer.is_some();
+            // The armed timer of the step, where it has one: answers of the world that
+            // never come leave the case to it.
+            let due = self.store.case(id).and_then(|c| c.state.timer).map(|t| SimTime(t.due.0));
             let Some(m) = meta_mut(&mut self.meta, id) else { return };
             let site = m.site;
             let later = |ms: f64| SimTime(now.0 + (ms.max(0.0) as i64).max(1));
@@ -159,6 +171,10 @@ impl Office {
                     ConsentAnswer::Given
                 };
                 let hours = self.samplers.consent_hours.sample(&mut m.rng);
+                if answer == ConsentAnswer::NoAnswer && timed {
+                    // Silence: the step's own timer (E-Rozilik's 72 h or 24 h) fires.
+                    return;
+                }
                 cal.schedule(
                     later(hours * HOUR_MS as f64),
                     OFFICE,
@@ -195,13 +211,18 @@ impl Office {
             }
             if appealed {
                 if m.rng.random::<f64>() < w.appeal {
-                    // Within the first three weeks of the appeal window.
-                    let days = 1.0 + 20.0 * m.rng.random::<f64>();
-                    cal.schedule(
-                        later(days * DAY_MS as f64),
-                        OFFICE,
-                        Event::Case(id.0, CaseStep::Appeal),
-                    );
+                    let u: f64 = m.rng.random();
+                    let at = match due {
+                        // Uniformly within the service's appeal window, before it closes.
+                        Some(due) if due.0 > now.0 + 1 => {
+                            SimTime(now.0 + 1 + ((due.0 - now.0 - 1) as f64 * u) as i64)
+                                .min(SimTime(due.0 - 1))
+                        }
+                        Some(_) => SimTime(now.0),
+                        // A window without a timer stays open: within three weeks.
+                        None => later((1.0 + 20.0 * u) * DAY_MS as f64),
+                    };
+                    cal.schedule(at, OFFICE, Event::Case(id.0, CaseStep::Appeal));
                 }
                 return;
             }
@@ -217,6 +238,19 @@ impl Office {
         let group = self.meta(out.case).map_or(0, |m| usize::from(m.group));
         if let Some(due) = out.timer_set {
             self.wake_for_timer(SimTime(due.0.max(now.0)), cal);
+        }
+        let decrees = [Effect::IssueESignatureCertificate, Effect::RegisterEGovIdentity]
+            .map(|e| u64::from(out.effects.contains(e)));
+        if counted && decrees != [0, 0] {
+            let month = self.months.partition_point(|&start| start <= now).saturating_sub(1);
+            let t = &mut self.sites[site];
+            if t.decrees_by_month.len() <= month {
+                t.decrees_by_month.resize(month + 1, [0; 2]);
+            }
+            for (k, n) in decrees.into_iter().enumerate() {
+                t.decrees[k] += n;
+                t.decrees_by_month[month][k] += n;
+            }
         }
         if let Some(trigger) = out.trigger
             && counted
@@ -461,4 +495,37 @@ fn visit_time(model: &Model, site: usize, t: SimTime, rng: &mut Pcg32) -> Option
     let from = start.max(t.0);
     let span = ((end - from) as f64 * 0.8).max(0.0);
     Some(SimTime(from + (rng.random::<f64>() * span) as i64))
+}
+
+/// A request made online from site `site`'s catchment (the portal or app): its case opens at
+/// once, with a phone capture where Face-ID is on, and takes the definition's no-visit path
+/// (the [`navbat_workflow::ONLINE`] fact is set). The person never comes to the site, so
+/// nothing of the floor changes and the floor's streams draw nothing.
+pub(crate) fn open_online(env: &mut Env<'_>, service: u16, segment: u16, counted: bool) {
+    let Some(office) = env.office.as_deref_mut() else { return };
+    let person = ((env.site as u64) << 40) | *env.requests;
+    let search = office.searches(service);
+    let session = env
+        .fixed
+        .face
+        .and_then(|f| f.session(person, segment, navbat_matching::Device::Mobile, search));
+    let (group, verify_score, template, searched) = match session {
+        Some(f) => (f.group, f.score, f.template, f.searched),
+        None => (0, 0.0, None, None),
+    };
+    let request = Request {
+        channel: CaseChannel::Portal,
+        site: env.site,
+        person,
+        service,
+        segment,
+        arrived: env.now,
+        counted,
+        officer_contact: false,
+        group,
+        verify_score,
+        template,
+        searched,
+    };
+    office.open(request, env.now, env.model, env.cal);
 }

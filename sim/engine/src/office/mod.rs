@@ -26,13 +26,15 @@
 mod cases;
 mod officers;
 
+pub(crate) use cases::open_online;
+
 use std::sync::{Arc, Mutex, PoisonError};
 
 use navbat_matching::Template;
 use navbat_record::{BackOfficeRow, WaitHistogram};
 use navbat_workflow::{
-    Case, CaseId, CaseStore, CheckResult, OfficerId, ReasonCode, Retention, RuleKind, Service,
-    ServiceCatalog, ServiceId, Skill, StoreConfig, TaskId, Timestamp, WorkCalendar, WorkflowError,
+    Case, CaseId, CaseStore, CheckResult, OfficerId, Retention, RuleKind, ServiceCatalog,
+    ServiceId, Skill, StoreConfig, TaskId, Timestamp, WorkCalendar, WorkflowError,
 };
 use rand_distr::Beta;
 use rand_pcg::Pcg32;
@@ -117,8 +119,20 @@ pub enum OfficerStep {
     TaskDone,
 }
 
+/// How a request reached the office: the channel counted per site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CaseChannel {
+    /// Taken at a kiosk.
+    Kiosk = 0,
+    /// Taken at a counter (or sent on to one).
+    Counter = 1,
+    /// Made online (the portal or app): no visit.
+    Portal = 2,
+}
+
 /// The request a case is opened for, as the floor knows it.
 pub(crate) struct Request {
+    pub(crate) channel: CaseChannel,
     pub(crate) site: usize,
     pub(crate) person: u64,
     pub(crate) service: u16,
@@ -183,10 +197,10 @@ struct SkillTally {
 struct ServiceInfo {
     id: ServiceId,
     dedup: bool,
-    /// Per skill: reason codes for approving and for rejecting.
-    reasons: [(ReasonCode, ReasonCode); SKILLS],
     /// Facts of the definition that hold for a share of cases: (bit, share).
     facts: Vec<(u16, f64)>,
+    /// The bit of the definition's [`navbat_workflow::ONLINE`] fact, where it declares one.
+    online: Option<u16>,
     /// Days to produce this service's document, where it has its own.
     production_days: Option<Sampler>,
 }
@@ -220,6 +234,8 @@ pub(crate) struct Office {
     /// When the office's one timer wake-up is scheduled.
     timer_wake: Option<SimTime>,
     warm_up_end: SimTime,
+    /// Where each calendar month of the horizon starts (`Model::months`).
+    months: Vec<SimTime>,
     seed: u64,
     replication: u32,
     /// Per site: case outcomes.
@@ -304,56 +320,6 @@ fn ts(t: SimTime) -> Timestamp {
     Timestamp(t.0)
 }
 
-/// The first reason of `service` whose name contains one of `words`, else code 0.
-fn reason(service: &Service, words: &[&str]) -> ReasonCode {
-    service
-        .review_reasons
-        .iter()
-        .position(|r| words.iter().any(|w| r.contains(w)))
-        .and_then(|i| u16::try_from(i).ok())
-        .map_or(ReasonCode(0), ReasonCode)
-}
-
-/// Reason codes by skill, from the service's own vocabulary: identity reviews confirm or
-/// not, appeals are upheld or dismissed, other reviews take the first code that reads as a
-/// finding for or against the applicant.
-fn reasons_of(service: &Service) -> [(ReasonCode, ReasonCode); SKILLS] {
-    const FOR: &[&str] = &[
-        "confirmed",
-        "corrected",
-        "successful",
-        "verified",
-        "justified",
-        "grants",
-        "-met",
-        "accepted",
-        "complete",
-    ];
-    const AGAINST: &[&str] = &[
-        "not-",
-        "blocks",
-        "restriction",
-        "refuses",
-        "unreachable",
-        "violation",
-        "exhausted",
-        "objection",
-        "incomplete",
-        "no-valid",
-    ];
-    let identity = (
-        reason(service, &["identity-confirmed", "recapture-successful"]),
-        reason(service, &["identity-not-confirmed"]),
-    );
-    let general = (reason(service, FOR), reason(service, AGAINST));
-    let appeal = (reason(service, &["appeal-upheld"]), reason(service, &["appeal-dismissed"]));
-    Skill::ALL.map(|s| match s {
-        Skill::Intake | Skill::BiometricAdjudication => identity,
-        Skill::Appeal => appeal,
-        _ => general,
-    })
-}
-
 impl Office {
     /// The office of one replication, or `None` when the scenario has no workflows.
     pub(crate) fn new(
@@ -402,7 +368,12 @@ impl Office {
                     .iter()
                     .find(|(service, _)| *service == s.id)
                     .map(|(_, d)| Sampler::new(d));
-                Some(ServiceInfo { id, dedup, reasons: reasons_of(def), facts, production_days })
+                let online = def
+                    .facts
+                    .iter()
+                    .position(|f| f == navbat_workflow::ONLINE)
+                    .and_then(|b| u16::try_from(b).ok());
+                Some(ServiceInfo { id, dedup, facts, online, production_days })
             })
             .collect::<Vec<_>>();
         if services.len() != sc.services.len() {
@@ -477,6 +448,7 @@ impl Office {
             match_latency_ms: i64::try_from(match_latency_ms).unwrap_or(i64::MAX),
             timer_wake: None,
             warm_up_end: model.warm_up_end,
+            months: model.months.iter().map(|(start, _)| *start).collect(),
             seed,
             replication,
             sites: vec![CaseTally::default(); n_sites],
@@ -585,4 +557,23 @@ impl Office {
 fn meta_mut(metas: &mut [Option<Meta>], id: CaseId) -> Option<&mut Meta> {
     let slot = (id.0 & 0xffff_ffff) as usize;
     metas.get_mut(slot)?.as_mut().filter(|m| m.id == id)
+}
+
+/// Adds the decree's outcomes of `sites` (their case tallies, copied from the office) into the by-month
+/// rows of `breakdown`: certificates and registrations by calendar month of issue.
+pub(crate) fn add_decrees_by_month(
+    model: &Model,
+    breakdown: &mut [navbat_record::BreakdownRow],
+    sites: &[crate::tally::SiteTally],
+) {
+    for row in breakdown.iter_mut().filter(|r| r.dimension == navbat_record::Dimension::Month) {
+        let site = model.scenario.sites.iter().position(|s| s.id == row.site);
+        let month = model.months.iter().position(|(_, key)| *key == row.key);
+        if let (Some(si), Some(mi)) = (site, month)
+            && let Some(cell) = sites.get(si).and_then(|t| t.cases.decrees_by_month.get(mi))
+        {
+            row.esign_certificates = cell[0];
+            row.egov_registrations = cell[1];
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! Back-office officers: working windows, claiming the tasks their skills allow, and
 //! deciding them.
 
-use navbat_workflow::{Decision, Skill, TaskId};
+use navbat_workflow::{Decision, ReasonCode, Skill, TaskId};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg32;
 
@@ -139,14 +139,14 @@ impl Office {
         cal: &mut Calendar,
     ) {
         let approve_share = self.approve[skill.index()];
-        let (approve, service) = match self.meta(task.case) {
-            Some(m) => (m.rng.random::<f64>() < approve_share, usize::from(m.service)),
-            None => (true, 0),
-        };
-        let Some(info) = self.services.get(service) else { return };
-        let (yes, no) = info.reasons[skill.index()];
-        let (decision, code) =
-            if approve { (Decision::Approve, yes) } else { (Decision::Reject, no) };
+        // The reasons the task's step gives (its definition's shares); code 0 where it
+        // gives none.
+        let step = self.store.current_step(task.case).and_then(|s| s.reasons.clone());
+        let Some(m) = meta_mut(&mut self.meta, task.case) else { return };
+        let approve = m.rng.random::<f64>() < approve_share;
+        let side = step.map(|r| if approve { r.approve } else { r.refuse }).unwrap_or_default();
+        let code = pick_reason(&side, &mut m.rng);
+        let decision = if approve { Decision::Approve } else { Decision::Reject };
         let completed = self.store.complete(task, decision, &[code], ts(now));
         let Some(out) = self.errors.check(completed) else { return };
         if skill == Skill::Appeal
@@ -159,5 +159,24 @@ impl Office {
         }
         self.after(&out, now, cal);
         self.drive(task.case, now, model, cal);
+    }
+}
+
+/// A reason of `side` drawn by its share (no draw when there is one), or code 0 when the
+/// step gives none.
+fn pick_reason(side: &[(ReasonCode, f64)], rng: &mut Pcg32) -> ReasonCode {
+    match side {
+        [] => ReasonCode(0),
+        [(only, _)] => *only,
+        _ => {
+            let mut u: f64 = rng.random();
+            for &(code, share) in side {
+                if u < share {
+                    return code;
+                }
+                u -= share;
+            }
+            side[side.len() - 1].0
+        }
     }
 }

@@ -90,3 +90,57 @@ fn the_case_store_refuses_nothing_on_the_pilot() {
     let record = sim.finish();
     assert!(record.sites.iter().map(|s| s.cases_delivered).sum::<u64>() > 1_000);
 }
+
+#[test]
+fn every_portal_request_opens_a_case_on_its_no_visit_path() {
+    let s = pilot();
+    let catalog = s.workflows.as_ref().expect("the pilot has workflows").catalog.clone();
+    let permit = catalog.id("work-permit").expect("service");
+    let def = catalog.get(permit).expect("definition");
+    let online = def.facts.iter().position(|f| f == navbat_workflow::ONLINE).expect("fact");
+    let collect = def.step_id("ready-for-collection").expect("step");
+    let all = cases(s.clone());
+    let (mut online_permits, mut visiting_collections) = (0, 0);
+    for c in all.iter().filter(|c| c.state.service == permit) {
+        let is_online = c.state.facts.0 & (1 << online) != 0;
+        let collects = c.log.iter().any(|e| e.to == collect);
+        assert!(!(is_online && collects), "online permit {:?} waits for a pickup", c.id);
+        online_permits += usize::from(is_online);
+        visiting_collections += usize::from(collects);
+    }
+    assert!(
+        online_permits > 0 && visiting_collections > 0,
+        "{online_permits} {visiting_collections}"
+    );
+    // The back office carries the online demand: one case per counted portal request.
+    let record = Simulation::new(shortened(s, 40), 3, 0).finish();
+    for site in &record.sites {
+        assert_eq!(site.cases_portal, site.portal, "{}", site.site);
+        assert_eq!(
+            site.cases_kiosk + site.cases_counter + site.cases_portal,
+            site.cases_opened,
+            "{}",
+            site.site
+        );
+    }
+    assert!(record.sites.iter().map(|s| s.cases_portal).sum::<u64>() > 500);
+}
+
+#[test]
+fn the_decrees_outcomes_are_counted_per_site_and_month() {
+    let record = Simulation::new(shortened(pilot(), 75), 3, 1).finish();
+    let mut total = 0;
+    for site in &record.sites {
+        let months = record
+            .breakdown
+            .iter()
+            .filter(|r| r.site == site.site && r.dimension == navbat_record::Dimension::Month);
+        let (esign, egov) =
+            months.fold((0, 0), |(a, b), r| (a + r.esign_certificates, b + r.egov_registrations));
+        assert_eq!((esign, egov), (site.esign_certificates, site.egov_registrations));
+        // The first-issue path takes both effects together.
+        assert_eq!(site.esign_certificates, site.egov_registrations, "{}", site.site);
+        total += site.esign_certificates;
+    }
+    assert!(total > 100, "{total} certificates");
+}

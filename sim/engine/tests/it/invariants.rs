@@ -25,8 +25,10 @@ fn pilot_conserves_people_and_satisfies_littles_law() {
             assert!(s.p50_wait_min <= s.p90_wait_min && s.p90_wait_min <= s.p95_wait_min);
             assert!(s.p95_wait_min <= s.max_wait_min + 1e-9);
             assert!(s.kiosk_uptime > 0.9 && s.kiosk_uptime <= 1.0, "{}", s.kiosk_uptime);
-            // Every served request became a case; every case ended or is still open.
-            assert_eq!(s.cases_opened, s.served, "{}", s.site);
+            // Every served request and every portal request became a case; every case
+            // ended or is still open.
+            assert_eq!(s.cases_opened, s.served + s.portal, "{}", s.site);
+            assert_eq!(s.cases_portal, s.portal, "{}", s.site);
             let finished = s.cases_delivered + s.cases_refused + s.cases_lapsed;
             assert_eq!(s.cases_opened, finished + s.cases_open_end, "cases at {}", s.site);
             assert!(s.cases_delivered > s.cases_opened / 2, "{}", s.site);

@@ -14,6 +14,7 @@ mod independence;
 mod invariants;
 mod returns;
 mod rows;
+mod timing;
 mod validation;
 
 use std::sync::Arc;

@@ -83,6 +83,9 @@ fn with_cases(mut r: SiteRecord, pilot: bool) -> SiteRecord {
     r.appeals_upheld = 10;
     r.audit_verified = r.cases_delivered + r.cases_refused + r.cases_lapsed;
     r.audit_failed = 0;
+    // First ID cards: 30 certificates and 30 registrations, plus the replication number.
+    r.esign_certificates = 30 + u64::from(r.replication);
+    r.egov_registrations = 30 + u64::from(r.replication);
     if pilot {
         r.floor_assistants = 1;
         r.assisted = 120;
@@ -370,6 +373,15 @@ fn every_section_of_a_full_run_is_filled_and_agrees_with_its_data() {
     assert!(all_skills[6].starts_with("983 "), "{all_skills:?}");
     assert!(md.contains(&format!("spends {} officer hours a year", all_skills[6])));
 
+    // Governance: the decree's outcomes per site; the fixture's months hold none.
+    let decree = data("decree");
+    assert_eq!(decree[0], ["Site", "E-signature certificates", "E-government registrations"]);
+    let reps = decree_reps(&results);
+    let mean = 30.0 + reps.iter().map(|&r| f64::from(r)).sum::<f64>() / reps.len() as f64;
+    let z = row_starting(&decree, "Zangiota district migration unit");
+    assert!(z[1].starts_with(&format!("{mean:.0} (")), "{z:?} against {mean}");
+    assert!(data("decree-by-month")[1..].iter().all(|r| r[2] == "0.0"));
+
     // Governance: the failed audit chain is said plainly.
     let audit = data("audit");
     assert_eq!(row_starting(&audit, "Pilot")[2], "1");
@@ -461,4 +473,13 @@ fn a_run_without_baseline_or_optional_files_is_reported_and_says_what_is_missing
     keep(&out, &results, "bare");
     std::fs::remove_dir_all(&out).expect("clean up");
     std::fs::remove_dir_all(&results).expect("clean up");
+}
+
+/// The replication numbers of the pilot's records in `results`.
+fn decree_reps(results: &Path) -> Vec<u32> {
+    let mut reps: Vec<u32> =
+        read_records(&results.join("replications.csv")).iter().map(|r| r.replication).collect();
+    reps.sort_unstable();
+    reps.dedup();
+    reps
 }

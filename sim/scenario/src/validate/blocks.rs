@@ -55,6 +55,40 @@ pub(super) fn workflows(
             );
         }
     }
+    // A service the portal offers needs a no-visit path in its definition.
+    for (i, s) in services.iter().enumerate() {
+        let def = catalog.id(&s.id).and_then(|id| catalog.get(id));
+        if s.portal && !def.is_some_and(|d| d.facts.iter().any(|f| f == navbat_workflow::ONLINE)) {
+            return problem(
+                &Path::default().field("services").index(i).field("portal"),
+                format!(
+                    "expected {:?}'s definition in {} to declare the fact {:?} (its no-visit \
+                     path) since the portal offers it",
+                    s.id,
+                    services_dir.display(),
+                    navbat_workflow::ONLINE
+                ),
+            );
+        }
+    }
+    // Reviewers' reasons come from the definitions: every human task step gives them.
+    for (i, s) in services.iter().enumerate() {
+        let def = catalog.id(&s.id).and_then(|id| catalog.get(id));
+        if let Some(step) =
+            def.and_then(|d| d.steps.iter().find(|st| st.task.is_some() && st.reasons.is_none()))
+        {
+            return problem(
+                &Path::default().field("services").index(i).field("id"),
+                format!(
+                    "expected {:?}'s step {:?} in {} to give its review reasons \
+                     (`reasons: Some((approve: [..], refuse: [..]))`)",
+                    s.id,
+                    step.name,
+                    services_dir.display()
+                ),
+            );
+        }
+    }
     if w.back_office.is_empty() {
         return problem(&path.field("back_office"), "expected at least one back-office team");
     }

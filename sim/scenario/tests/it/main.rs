@@ -349,6 +349,19 @@ fn a_fact_the_service_does_not_define_is_an_error() {
 }
 
 #[test]
+fn a_portal_service_without_a_no_visit_path_is_an_error() {
+    let text = pilot_with(
+        "name: \"Travel document of a stateless person\",",
+        "name: \"Travel document of a stateless person\",\n         portal: true, // stateless online",
+    );
+    check_error(
+        &text,
+        "stateless online",
+        &["services[7].portal", "\"stateless-travel-document\"", "\"online\""],
+    );
+}
+
+#[test]
 fn production_days_of_an_unknown_service_are_an_error() {
     let text = pilot_with(
         "(\"foreign-passport\", LogNormal(mean: 5.0",

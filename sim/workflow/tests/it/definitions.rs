@@ -225,4 +225,30 @@ fn a_shared_catalogue_is_parsed_again_only_when_a_file_changes() {
     let err = navbat_workflow::load_services_shared(&dir).map(|_| ()).expect_err("broken");
     assert!(err.to_string().contains("id-card.ron:1:"), "{err}");
     std::fs::remove_dir_all(&dir).expect("clean up");
+/// [`GOOD`] with a human task step `r` whose reasons are `reasons`.
+fn with_task_reasons(reasons: &str) -> String {
+    GOOD.replace(r#"review_reasons: ["ok"]"#, r#"review_reasons: ["ok", "no"]"#).replace(
+        r#"(name: "a", on: [(on: Paid, to: "b")]),"#,
+        &format!(
+            r#"(name: "a", on: [(on: Paid, to: "r")]),
+        (name: "r", task: Some("case-decision"), reasons: {reasons},
+         on: [(on: Approved, to: "b"), (on: Rejected, to: "b")]),"#
+        ),
+    )
+}
+
+#[test]
+fn task_reasons_name_review_reasons_with_shares_summing_to_one() {
+    let good =
+        with_task_reasons(r#"Some((approve: [("ok", 0.7), ("no", 0.3)], refuse: [("no", 1.0)]))"#);
+    let s = parse_service("test", &good).expect("valid");
+    let r = s.steps.iter().find_map(|st| st.reasons.clone()).expect("reasons kept");
+    assert_eq!(r.approve.len(), 2);
+    let (_, step, problem) =
+        invalid(&with_task_reasons(r#"Some((approve: [("ok", 0.7)], refuse: [("no", 1.0)]))"#));
+    assert_eq!(step, "r");
+    assert!(problem.contains("sum to 0.7"), "{problem}");
+    let (_, _, problem) =
+        invalid(&with_task_reasons(r#"Some((approve: [("yes", 1.0)], refuse: [("no", 1.0)]))"#));
+    assert!(problem.contains("`yes`, not a review reason"), "{problem}");
 }

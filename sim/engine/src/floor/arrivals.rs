@@ -96,7 +96,7 @@ impl SiteState {
                 desk: None,
                 outcome: TicketOutcome::Redirected,
             }));
-            crate::office::open_online(env, service, segment, counted);
+            crate::office::open_online(env, id, service, segment, counted);
             return;
         }
         let (month, weekday_hour) = self.clock_keys(env.now, model);

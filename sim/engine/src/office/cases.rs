@@ -500,10 +500,17 @@ fn visit_time(model: &Model, site: usize, t: SimTime, rng: &mut Pcg32) -> Option
 /// A request made online from site `site`'s catchment (the portal or app): its case opens at
 /// once, with a phone capture where Face-ID is on, and takes the definition's no-visit path
 /// (the [`navbat_workflow::ONLINE`] fact is set). The person never comes to the site, so
-/// nothing of the floor changes and the floor's streams draw nothing.
-pub(crate) fn open_online(env: &mut Env<'_>, service: u16, segment: u16, counted: bool) {
+/// nothing of the floor changes and the floor's streams draw nothing. `person` is the
+/// request's id ([`crate::streams::person_id`]: the site's key and its own request number),
+/// which keys the case's streams, so one site's online demand never moves another's draws.
+pub(crate) fn open_online(
+    env: &mut Env<'_>,
+    person: u64,
+    service: u16,
+    segment: u16,
+    counted: bool,
+) {
     let Some(office) = env.office.as_deref_mut() else { return };
-    let person = ((env.site as u64) << 40) | *env.requests;
     let search = office.searches(service);
     let session = env
         .fixed

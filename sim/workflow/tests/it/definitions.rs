@@ -225,6 +225,8 @@ fn a_shared_catalogue_is_parsed_again_only_when_a_file_changes() {
     let err = navbat_workflow::load_services_shared(&dir).map(|_| ()).expect_err("broken");
     assert!(err.to_string().contains("id-card.ron:1:"), "{err}");
     std::fs::remove_dir_all(&dir).expect("clean up");
+}
+
 /// [`GOOD`] with a human task step `r` whose reasons are `reasons`.
 fn with_task_reasons(reasons: &str) -> String {
     GOOD.replace(r#"review_reasons: ["ok"]"#, r#"review_reasons: ["ok", "no"]"#).replace(

@@ -13,21 +13,21 @@
 //!
 //! - **Arrivals**, per site: the NHPP's weekday × month × hour profile by maximum likelihood
 //!   (iterative proportional fitting), the yearly volume per service with Garwood and
-//!   quasi-Poisson intervals, the index-of-dispersion test of daily counts ([`arrivals`]).
+//!   quasi-Poisson intervals, the index-of-dispersion test of daily counts (`arrivals.rs`).
 //! - **Service times**, per service and channel, pooled over sites (the scenario has one
 //!   service time per service): exponential, gamma, lognormal and Weibull by maximum
 //!   likelihood, chosen by AIC, Kolmogorov–Smirnov and Anderson–Darling with
-//!   parametric-bootstrap p-values ([`durations`]).
+//!   parametric-bootstrap p-values (`durations.rs`).
 //! - **Patience**, per segment, pooled over sites and services: Kaplan–Meier and censored
 //!   maximum likelihood (exponential, Weibull, lognormal) — an abandonment is an observed
 //!   patience, a served or sent-home wait a censored one.
 //! - **Balking**, per segment: the step rule of the scenario (threshold, probability) fitted
-//!   against the counter line each arrival saw ([`floor`]).
+//!   against the counter line each arrival saw (`floor.rs`).
 //! - **Channel shares**, per segment: the choice among the channels a site offered for the
 //!   service (Luce's choice model by the MM algorithm, Hunter 2004).
 //! - **Desks on duty** by hour of the week, per site, from the roster, else inferred from
-//!   busy periods ([`floor`]); **kiosk failures and repairs** per site and component
-//!   ([`kiosks`]).
+//!   busy periods (`floor.rs`); **kiosk failures and repairs** per site and component
+//!   (`kiosks.rs`).
 //!
 //! Nothing reads a file or a clock here: the CLI reads the records and writes the outputs.
 //!

@@ -38,6 +38,13 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// `text` without whitespace and miette's frame: miette wraps a long message at any width
+/// (a temporary path split as `…/shard-` then `│ 4 starts…`), so tests that look for a path
+/// in an error compare both sides squeezed.
+fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace() && *c != '│').collect()
+}
+
 #[test]
 fn run_json_has_every_kpi_with_a_confidence_interval() {
     let o = navbat(&["run", &path("validation/mm1.ron"), "--replications", "3", "--json"]);

@@ -5,13 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use super::{path, stderr, stdout};
-
-/// `text` without whitespace and miette's frame: its error messages wrap long paths at any
-/// width (`…/shard-` then `│ 4 starts…`), so messages are compared squeezed.
-fn squeeze(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace() && *c != '│').collect()
-}
+use super::{path, squeeze, stderr, stdout};
 
 /// A fresh scratch folder for one test.
 fn scratch(name: &str) -> PathBuf {

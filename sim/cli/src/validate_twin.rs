@@ -55,6 +55,9 @@ pub(crate) struct ValidateTwinArgs {
     /// Print the scores and every hour as JSON.
     #[arg(long)]
     json: bool,
+    /// The twin's own records of the period (one replication): `--records DIR`.
+    #[command(flatten)]
+    records: crate::records::RecordsArgs,
 }
 
 /// The records' tickets as arrivals to replay, per site of `fitted` in its order: every
@@ -169,6 +172,8 @@ pub(crate) fn validate_twin(args: &ValidateTwinArgs) -> miette::Result<()> {
     let scenario =
         navbat_scenario::from_raw_at(&format!("{name} over the other period"), &period, folder)
             .map_err(Report::new)?;
+    let mut recording = args.records.start(&scenario, args.replications)?;
+    let tap = Mutex::new(recording.as_mut().and_then(crate::records::Recording::tap));
     let (model, left_out) = Model::replaying(scenario, replayed_arrivals(&fitted, &other));
     if left_out > 0 {
         eprintln!(
@@ -176,12 +181,21 @@ pub(crate) fn validate_twin(args: &ValidateTwinArgs) -> miette::Result<()> {
              scenario lacks, and were not replayed"
         );
     }
-    let runs: Vec<HourProfile> = (0..args.replications)
+    let runs: Result<Vec<HourProfile>, String> = (0..args.replications)
         .into_par_iter()
         .map(|r| {
             let profile = Arc::new(Mutex::new(HourProfile::default()));
             let sink = Arc::clone(&profile);
+            // The replication `--records` writes hands its rows to the writer too.
+            let mut also = tap
+                .lock()
+                .ok()
+                .and_then(|mut t| t.take_if(|t| t.replication == r))
+                .map(|t| t.export);
             let export: navbat_engine::RowExporter = Box::new(move |row: &FloorRow| {
+                if let Some(also) = &mut also {
+                    also(row);
+                }
                 let FloorRow::Ticket(t) = row else { return };
                 if t.channel != TicketChannel::Counter {
                     return;
@@ -196,10 +210,29 @@ pub(crate) fn validate_twin(args: &ValidateTwinArgs) -> miette::Result<()> {
                     _ => {}
                 }
             });
-            let _ = Simulation::new(Arc::clone(&model), args.seed, r).with_rows(export).finish();
-            Arc::try_unwrap(profile).ok().and_then(|m| m.into_inner().ok()).unwrap_or_default()
+            let record =
+                Simulation::new(Arc::clone(&model), args.seed, r).with_rows(export).finish();
+            if let Some(fault) = record.fault {
+                return Err(format!("replication {r}: {fault}"));
+            }
+            Ok(Arc::try_unwrap(profile).ok().and_then(|m| m.into_inner().ok()).unwrap_or_default())
         })
         .collect();
+    // Every replication's callbacks are gone: the writer can finish (or clean up).
+    drop(tap);
+    let runs = match (runs, recording) {
+        (Ok(runs), Some(recording)) => {
+            recording.finish()?;
+            runs
+        }
+        (Ok(runs), None) => runs,
+        (Err(fault), recording) => {
+            if let Some(recording) = recording {
+                recording.abandon();
+            }
+            return Err(miette::miette!("the twin's run stopped: {fault}"));
+        }
+    };
     let observed = observed_profile(&other.tickets.rows);
     let naive = calibration.as_ref().map(|c| observed_profile(&c.tickets.rows));
     let rates = calibration.as_ref().map(|c| exponential_rates(&c.tickets.rows));

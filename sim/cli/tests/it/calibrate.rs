@@ -540,6 +540,7 @@ fn validate_twin_scores_the_twin_and_both_references() {
         "--bootstrap",
         "19",
     ]);
+    let twin_records = fresh("twin-records");
     let v: serde_json::Value = serde_json::from_str(&ok(&[
         "validate-twin",
         fitted.to_str().expect("utf-8"),
@@ -550,8 +551,19 @@ fn validate_twin_scores_the_twin_and_both_references() {
         "--replications",
         "4",
         "--json",
+        "--records",
+        twin_records.to_str().expect("utf-8"),
+        "--records-replication",
+        "2",
     ]))
     .expect("JSON");
+    // The twin's own records of the period: June's replayed arrivals, one ticket each (no
+    // pickups in this scenario, retrials off), every one in June.
+    let written = std::fs::read_to_string(twin_records.join("tickets.csv")).expect("tickets");
+    let issued: Vec<&str> =
+        written.lines().skip(1).filter_map(|l| l.split(',').nth(5)).collect();
+    assert_eq!(issued.len(), val.len() - 1, "one twin ticket per replayed ticket");
+    assert!(issued.iter().all(|t| t.starts_with("2026-06")), "outside June");
     let scores = v["scores"].as_array().expect("scores");
     assert_eq!(scores.len(), 4);
     for s in scores {

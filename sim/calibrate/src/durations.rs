@@ -19,8 +19,8 @@ pub(crate) struct DurationSettings {
     pub(crate) min_n: usize,
 }
 
-/// The scenario's distribution for a fitted one, and what was given up on the way: the
-/// scenario has no Weibull, so a Weibull is written as the gamma of the same mean and cv.
+/// The scenario's distribution for a fitted one, and what was given up on the way (a
+/// coefficient of variation over the scenario's limit is capped, the mean kept).
 pub(crate) fn to_dist(d: &Distribution) -> (Dist, Option<String>) {
     let (dist, caveat) = to_dist_uncapped(d);
     let capped = match dist {
@@ -53,17 +53,20 @@ fn to_dist_uncapped(d: &Distribution) -> (Dist, Option<String>) {
             (Dist::LogNormal { mean: (mu + s2 / 2.0).exp(), cv: cv_cap(s2.exp_m1().sqrt()) }, None)
         }
         Distribution::Weibull { shape, scale } => {
-            let g1 = statrs::function::gamma::gamma(1.0 + 1.0 / shape);
-            let g2 = statrs::function::gamma::gamma(1.0 + 2.0 / shape);
-            let mean = scale * g1;
-            let cv = ((g2 / (g1 * g1)) - 1.0).max(0.0).sqrt();
-            (
-                Dist::Gamma { mean, cv: cv_cap(cv) },
-                Some(
-                    "written as the gamma of the same mean and cv (the scenario has no Weibull)"
-                        .into(),
-                ),
-            )
+            // The scenario's shape range; past it, the closest shape with the same mean.
+            let k =
+                shape.clamp(navbat_scenario::MIN_WEIBULL_SHAPE, navbat_scenario::MAX_WEIBULL_SHAPE);
+            let g = |k: f64| statrs::function::gamma::gamma(1.0 + 1.0 / k);
+            if k == shape {
+                (Dist::Weibull { shape, scale }, None)
+            } else {
+                (
+                    Dist::Weibull { shape: k, scale: scale * g(shape) / g(k) },
+                    Some(format!(
+                        "shape {shape:.4} brought to the scenario's limit {k} (mean kept)"
+                    )),
+                )
+            }
         }
     }
 }
@@ -75,6 +78,7 @@ pub(crate) fn dist_text(d: &Dist) -> String {
         Dist::LogNormal { mean, cv } => format!("LogNormal(mean {mean:.4}, cv {cv:.4})"),
         Dist::Gamma { mean, cv } => format!("Gamma(mean {mean:.4}, cv {cv:.4})"),
         Dist::Constant { value } => format!("Constant({value:.4})"),
+        Dist::Weibull { shape, scale } => format!("Weibull(shape {shape:.4}, scale {scale:.4})"),
         other => format!("{other:?}"),
     }
 }

@@ -195,15 +195,7 @@ fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
 
 /// The mean of a duration distribution.
 fn mean_of(d: &navbat_scenario::Dist) -> f64 {
-    use navbat_scenario::Dist;
-    match d {
-        Dist::Constant { value } => *value,
-        Dist::Exponential { mean } | Dist::LogNormal { mean, .. } | Dist::Gamma { mean, .. } => {
-            *mean
-        }
-        Dist::Triangular { min, mode, max } => (min + mode + max) / 3.0,
-        Dist::Empirical { values } => values.iter().sum::<f64>() / values.len().max(1) as f64,
-    }
+    d.mean()
 }
 
 /// What the matcher needs, prepared once.

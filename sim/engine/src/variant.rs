@@ -125,6 +125,7 @@ fn scale_dist(d: &Dist, factor: f64) -> Dist {
         Dist::Exponential { mean } => Dist::Exponential { mean: mean * factor },
         Dist::LogNormal { mean, cv } => Dist::LogNormal { mean: mean * factor, cv: *cv },
         Dist::Gamma { mean, cv } => Dist::Gamma { mean: mean * factor, cv: *cv },
+        Dist::Weibull { shape, scale } => Dist::Weibull { shape: *shape, scale: scale * factor },
         Dist::Triangular { min, mode, max } => {
             Dist::Triangular { min: min * factor, mode: mode * factor, max: max * factor }
         }

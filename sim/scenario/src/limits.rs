@@ -39,6 +39,13 @@ pub const MAX_DURATION_DAYS: f64 = 3660.0;
 /// Largest coefficient of variation of a log-normal or gamma duration: past it nearly every
 /// draw is close to zero and a rare one is astronomically long, which no service time is.
 pub const MAX_CV: f64 = 10.0;
+
+/// Smallest Weibull shape a distribution may have: at 0.24 the coefficient of variation is
+/// 9.2, inside [`MAX_CV`] (it passes 10 near 0.233).
+pub const MIN_WEIBULL_SHAPE: f64 = 0.24;
+
+/// Largest Weibull shape (a near-constant duration: use `Constant`).
+pub const MAX_WEIBULL_SHAPE: f64 = 100.0;
 /// Most observed values in an empirical distribution.
 pub const MAX_EMPIRICAL_VALUES: usize = 100_000;
 

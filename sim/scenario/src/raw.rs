@@ -419,6 +419,14 @@ pub enum Dist {
         /// Standard deviation divided by mean.
         cv: f64,
     },
+    /// Weibull with shape `k` and scale `λ`: `P(X > x) = exp(−(x/λ)^k)`, mean `λ·Γ(1 + 1/k)`.
+    /// The family `navbat calibrate` fits to patience and service times beside the others.
+    Weibull {
+        /// Shape `k`: below 1 the hazard falls with time, above 1 it rises.
+        shape: f64,
+        /// Scale `λ`, in the field's unit.
+        scale: f64,
+    },
     /// Triangular on `[min, max]` with the given mode.
     Triangular {
         /// Lowest value.
@@ -433,6 +441,23 @@ pub enum Dist {
         /// Observed values.
         values: Vec<f64>,
     },
+}
+
+impl Dist {
+    /// The distribution's mean, in the field's unit.
+    pub fn mean(&self) -> f64 {
+        match self {
+            Dist::Constant { value } => *value,
+            Dist::Exponential { mean }
+            | Dist::LogNormal { mean, .. }
+            | Dist::Gamma { mean, .. } => *mean,
+            Dist::Weibull { shape, scale } => {
+                scale * statrs::function::gamma::gamma(1.0 + 1.0 / shape)
+            }
+            Dist::Triangular { min, mode, max } => (min + mode + max) / 3.0,
+            Dist::Empirical { values } => values.iter().sum::<f64>() / values.len().max(1) as f64,
+        }
+    }
 }
 
 /// Kiosk capabilities.

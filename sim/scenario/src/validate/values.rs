@@ -163,6 +163,32 @@ pub(crate) fn dist(d: &Dist, path: &Path, unit: Unit) -> Check<Dist> {
             let shape = 1.0 / (cv * cv);
             drawable(rand_distr::Gamma::new(shape, mean / shape).is_ok())?;
         }
+        Dist::Weibull { shape, scale } => {
+            if !(shape.is_finite() && (MIN_WEIBULL_SHAPE..=MAX_WEIBULL_SHAPE).contains(shape)) {
+                return problem(
+                    &path.field("shape"),
+                    format!(
+                        "expected a Weibull shape in [{MIN_WEIBULL_SHAPE}, {MAX_WEIBULL_SHAPE}], \
+                         found {shape}"
+                    ),
+                );
+            }
+            positive(*scale, "scale")?;
+            let g1 = statrs::function::gamma::gamma(1.0 + 1.0 / shape);
+            let g2 = statrs::function::gamma::gamma(1.0 + 2.0 / shape);
+            too_long(scale * g1, &path.field("scale"))?;
+            let cv = (g2 / (g1 * g1) - 1.0).max(0.0).sqrt();
+            if cv > MAX_CV {
+                return problem(
+                    &path.field("shape"),
+                    format!(
+                        "a shape of {shape} gives a coefficient of variation of {cv:.1}, over \
+                         the limit {MAX_CV}"
+                    ),
+                );
+            }
+            drawable(rand_distr::Weibull::new(*scale, *shape).is_ok())?;
+        }
         Dist::Triangular { min, mode, max } => {
             for (x, f) in [(*min, "min"), (*mode, "mode"), (*max, "max")] {
                 if !x.is_finite() || x < 0.0 {

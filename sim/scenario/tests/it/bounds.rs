@@ -81,6 +81,48 @@ fn gamma_that_rand_distr_cannot_build_is_refused() {
 }
 
 #[test]
+fn weibull_shapes_and_scales_out_of_range_are_refused_where_they_stand() {
+    let with = |dist: &str| {
+        pilot_with(
+            "counter_minutes: LogNormal(mean: 10.0, cv: 0.5),",
+            &format!("counter_minutes: {dist},"),
+        )
+    };
+    // A shape of 0.1 would give a coefficient of variation near 400.
+    check_error(
+        &with("Weibull(shape: 0.1, scale: 10.0)"),
+        "shape: 0.1",
+        &["counter_minutes.shape", "[0.24, 100]"],
+    );
+    check_error(
+        &with("Weibull(shape: NaN, scale: 10.0)"),
+        "shape: NaN",
+        &["counter_minutes.shape"],
+    );
+    check_error(
+        &with("Weibull(shape: 1.5, scale: -1.0)"),
+        "scale: -1.0",
+        &["counter_minutes.scale", "> 0"],
+    );
+    // A year-long mean (5,270,400 minutes is the limit): the scale is where it is set.
+    check_error(
+        &with("Weibull(shape: 0.3, scale: 1e6)"),
+        "scale: 1e6",
+        &["counter_minutes.scale", "at most"],
+    );
+    let text = with("Weibull(shape: 1.5, scale: 10.0)");
+    let s = crate::from_str("pilot.ron", &text).expect("valid");
+    let d = s
+        .services
+        .iter()
+        .map(|sv| &sv.counter_minutes)
+        .find(|d| matches!(d, navbat_scenario::Dist::Weibull { .. }))
+        .expect("the Weibull service");
+    // Γ(1 + 1/1.5) = 0.902745...
+    assert!((d.mean() - 10.0 * 0.902_745_292_950_934).abs() < 1e-9, "{d:?}");
+}
+
+#[test]
 fn triangular_past_the_duration_limit_is_refused() {
     let text = pilot_with(
         "kiosk_minutes: Some(Triangular(min: 5.0, mode: 7.0, max: 10.0)),",

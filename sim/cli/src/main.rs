@@ -2,6 +2,7 @@
 
 mod audit;
 mod calibrate;
+mod compare;
 mod merge;
 mod output;
 mod records;
@@ -59,6 +60,10 @@ enum Command {
     /// Fit a scenario to the pilot's records (ticket log, kiosk log, roster): every fitted
     /// block replaced and commented, the fits saved for the calibration report.
     Calibrate(calibrate::CalibrateArgs),
+    /// The seven process-simulation distances between two case logs (XES, XES.gz or OCEL
+    /// 2.0 JSON): control flow, 3-grams, absolute, circadian and relative events, cycle times
+    /// and case arrivals.
+    Compare(compare::CompareArgs),
     /// Judge a fitted scenario on records of another period, per hour of the week, beside
     /// the calibration period's profile and Erlang A.
     ValidateTwin(validate_twin::ValidateTwinArgs),
@@ -228,6 +233,7 @@ fn main() -> ExitCode {
         Command::Merge(args) => merge::merge(&args),
         Command::Calibrate(args) => calibrate::calibrate(&args),
         Command::ValidateTwin(args) => validate_twin::validate_twin(&args),
+        Command::Compare(args) => compare::compare(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -11,6 +11,7 @@ use std::process::{Command, Output};
 
 mod audit;
 mod calibrate;
+mod compare;
 mod k8s;
 mod layering;
 mod pins;

@@ -3,6 +3,7 @@
 mod audit;
 mod calibrate;
 mod compare;
+mod discover;
 mod merge;
 mod output;
 mod records;
@@ -64,6 +65,9 @@ enum Command {
     /// 2.0 JSON): control flow, 3-grams, absolute, circadian and relative events, cycle times
     /// and case arrivals.
     Compare(compare::CompareArgs),
+    /// Learn a back office from a case log: successions (rare ones filtered, reported), case
+    /// arrivals, fitted processing times, resource roles with calendars, what was not learned.
+    Discover(discover::DiscoverArgs),
     /// Judge a fitted scenario on records of another period, per hour of the week, beside
     /// the calibration period's profile and Erlang A.
     ValidateTwin(validate_twin::ValidateTwinArgs),
@@ -234,6 +238,7 @@ fn main() -> ExitCode {
         Command::Calibrate(args) => calibrate::calibrate(&args),
         Command::ValidateTwin(args) => validate_twin::validate_twin(&args),
         Command::Compare(args) => compare::compare(&args),
+        Command::Discover(args) => discover::discover(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -42,6 +42,7 @@
 
 mod assignment;
 mod error;
+pub mod learn;
 mod log;
 pub mod measures;
 mod read;
@@ -50,6 +51,7 @@ mod write;
 
 pub use assignment::min_cost_assignment;
 pub use error::DiscoverError;
+pub use learn::{Discovery, LearnOptions, learn};
 pub use log::{EventLog, Instance, Lifecycle, LogCase, LogEvent};
 pub use measures::{Measure, all_measures, damerau_levenshtein, measure, wasserstein};
 pub use read::{LogFormat, read_log, read_ocel, read_xes};

@@ -277,4 +277,32 @@ mod tests {
         assert_eq!(inst[0].end.utc_ms - inst[0].start.utc_ms, 3_600_000);
         assert_eq!(log.activity_name(inst[1].activity), "B");
     }
+
+    #[test]
+    fn the_naive_reference_is_the_last_period_moved_by_whole_weeks() {
+        let week = 7 * crate::time::DAY_MS;
+        let mut cal = EventLog::new();
+        let a = cal.activity_id("A");
+        // Calibration: one case a week for ten weeks, Mondays 09:00 UTC from 2026-03-02.
+        let t0 = parse_iso("2026-03-02T09:00:00Z").unwrap().utc_ms;
+        let case = |k: i64, at: i64| LogCase {
+            id: k.to_string(),
+            attributes: vec![],
+            events: vec![LogEvent {
+                activity: a,
+                lifecycle: Lifecycle::Complete,
+                time: Stamp { utc_ms: at, offset_s: 0 },
+                resource: None,
+            }],
+        };
+        cal.cases = (0..10).map(|k| case(k, t0 + k * week)).collect();
+        // Compared: weeks 10 to 13, on Wednesdays (two days later).
+        let mut cmp = cal.clone();
+        cmp.cases = (10..14).map(|k| case(k, t0 + k * week + 2 * crate::time::DAY_MS)).collect();
+        let naive = cal.naive_reference(&cmp).unwrap();
+        let starts: Vec<i64> = naive.cases.iter().map(|c| c.events[0].time.utc_ms).collect();
+        // The last three weeks' span (weeks 6 to 9) moved by the whole weeks nearest to
+        // week 10 + 2 days minus week 6: four weeks; Mondays stay Mondays.
+        assert_eq!(starts, (10..14).map(|k| t0 + k * week).collect::<Vec<_>>());
+    }
 }

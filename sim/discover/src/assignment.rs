@@ -32,7 +32,11 @@ pub fn min_cost_assignment(cost: &[f64], rows: usize, cols: usize) -> Vec<usize>
                         min_to[j] = cur;
                         way[j] = j0;
                     }
-                    if min_to[j] < delta {
+                    // Among columns equally near, a free one ends the search at once (logs
+                    // repeat variants, so ties are many); any nearest column keeps it exact.
+                    if min_to[j] < delta
+                        || (min_to[j] == delta && row_of[j] == 0 && row_of[j1] != 0)
+                    {
                         delta = min_to[j];
                         j1 = j;
                     }
@@ -99,14 +103,15 @@ mod tests {
     #[test]
     fn matches_brute_force_on_small_matrices() {
         let mut state = 12345u64;
-        for rows in 1..=5 {
+        // 97 values, and 3 (many ties, as repeated variants make).
+        for (modulus, rows) in [97u64, 3].into_iter().flat_map(|m| (1..=5).map(move |r| (m, r))) {
             for cols in rows..=6 {
                 let cost: Vec<f64> = (0..rows * cols)
                     .map(|_| {
                         state = state
                             .wrapping_mul(6364136223846793005)
                             .wrapping_add(1442695040888963407);
-                        ((state >> 33) % 97) as f64 / 7.0
+                        ((state >> 33) % modulus) as f64 / 7.0
                     })
                     .collect();
                 let a = min_cost_assignment(&cost, rows, cols);

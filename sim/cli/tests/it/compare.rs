@@ -1,8 +1,9 @@
 //! `navbat compare`: a log against itself is at distance zero on every measure, a log against
-//! itself a week later differs only where absolute time counts, and a bad file is an error
-//! with its line and column.
+//! itself a week later differs only where absolute time counts, the twin's own XES and OCEL
+//! exports of one run read as the same log, and a bad file is an error with its line and
+//! column.
 
-use crate::{navbat, stderr, stdout};
+use crate::{navbat, path, stderr, stdout};
 
 const LOG: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <log xes.version="1.0" xmlns="http://www.xes-standard.org/">
@@ -60,4 +61,39 @@ fn compare_names_the_line_of_a_bad_timestamp() {
     assert!(!out.status.success());
     let err = crate::squeeze(&stderr(&out));
     assert!(err.contains("bad.xes:10:") && err.contains("tomorrow"), "{err}");
+}
+
+#[test]
+fn the_twins_xes_and_ocel_exports_of_one_run_are_the_same_log() {
+    let dir = std::env::temp_dir().join(format!("navbat-compare-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let files: Vec<String> =
+        ["cases.xes", "cases.jsonocel"].iter().map(|f| dir.join(f).display().to_string()).collect();
+    for f in &files {
+        let o = navbat(&[
+            "run",
+            &path("pilot-2026.ron"),
+            "--replications",
+            "1",
+            "--set",
+            "horizon.end=\"2026-05-05\"",
+            "--set",
+            "horizon.warm_up_days=1",
+            "--set",
+            "candidates=[]",
+            "--event-log",
+            f,
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let out = navbat(&["compare", &files[0], &files[1], "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(v["real"]["cases"].as_u64().unwrap() > 10, "{v}");
+    assert_eq!(v["real"]["cases"], v["sim"]["cases"]);
+    assert_eq!(v["real"]["events"], v["sim"]["events"]);
+    for (k, x) in v["measures"].as_object().unwrap() {
+        assert_eq!(x.as_f64(), Some(0.0), "{k}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -40,6 +40,9 @@ cargo test --workspace --no-fail-fast 2>&1
 echo "== event logs load in pm4py"
 bash sim/workflow/tests/pm4py/run.sh
 
+echo "== case-log distance measures against log-distance-measures 2.2.0"
+bash sim/discover/tests/ldm/run.sh
+
 echo "== sweep shards on a one-node Slurm cluster, merged, against one machine"
 bash deploy/slurm/test.sh
 

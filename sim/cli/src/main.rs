@@ -2,6 +2,8 @@
 
 mod audit;
 mod calibrate;
+mod compare;
+mod discover;
 mod merge;
 mod output;
 mod records;
@@ -59,6 +61,13 @@ enum Command {
     /// Fit a scenario to the pilot's records (ticket log, kiosk log, roster): every fitted
     /// block replaced and commented, the fits saved for the calibration report.
     Calibrate(calibrate::CalibrateArgs),
+    /// The seven process-simulation distances between two case logs (XES, XES.gz or OCEL
+    /// 2.0 JSON): control flow, 3-grams, absolute, circadian and relative events, cycle times
+    /// and case arrivals.
+    Compare(compare::CompareArgs),
+    /// Learn a back office from a case log: successions (rare ones filtered, reported), case
+    /// arrivals, fitted processing times, resource roles with calendars, what was not learned.
+    Discover(discover::DiscoverArgs),
     /// Judge a fitted scenario on records of another period, per hour of the week, beside
     /// the calibration period's profile and Erlang A.
     ValidateTwin(validate_twin::ValidateTwinArgs),
@@ -228,6 +237,8 @@ fn main() -> ExitCode {
         Command::Merge(args) => merge::merge(&args),
         Command::Calibrate(args) => calibrate::calibrate(&args),
         Command::ValidateTwin(args) => validate_twin::validate_twin(&args),
+        Command::Compare(args) => compare::compare(&args),
+        Command::Discover(args) => discover::discover(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

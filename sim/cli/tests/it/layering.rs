@@ -32,6 +32,7 @@ const LAYERS: &[(&str, May)] = &[
         "navbat-calibrate",
         May::Only(&["navbat-fit", "navbat-records", "navbat-scenario", "navbat-record"]),
     ),
+    ("navbat-discover", May::Only(&["navbat-fit", "navbat-scenario", "navbat-workflow"])),
     ("navbat-planner", May::Only(&["navbat-scenario", "navbat-record", "navbat-engine"])),
     ("navbat", May::Any),
     ("navbat-benches", May::Any),

@@ -11,6 +11,8 @@ use std::process::{Command, Output};
 
 mod audit;
 mod calibrate;
+mod compare;
+mod discover;
 mod k8s;
 mod layering;
 mod pins;

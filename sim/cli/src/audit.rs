@@ -59,13 +59,15 @@ fn verify(log: &Path, key: Option<&Path>) -> miette::Result<()> {
     }
     .into_diagnostic()?;
     let report = verify_sealed(&sealed, key.as_ref());
+    let mut out = String::new();
     for f in report.findings.iter().take(SHOWN) {
-        println!("{f}");
+        outln!(out, "{f}");
     }
     if report.findings.len() > SHOWN {
-        println!("… and {} more findings", report.findings.len() - SHOWN);
+        outln!(out, "… and {} more findings", report.findings.len() - SHOWN);
     }
-    println!("{}", summary(&origin, &report));
+    outln!(out, "{}", summary(&origin, &report));
+    crate::emit(&out)?;
     if report.is_ok() {
         Ok(())
     } else {

@@ -34,6 +34,7 @@ pub(crate) fn read_filtered(path: &Path, prefixes: &[String]) -> miette::Result<
 }
 
 pub(crate) fn compare(args: &CompareArgs) -> miette::Result<()> {
+    let mut out = String::new();
     let real = read_filtered(&args.real, &args.activity_prefix)?;
     let sim = read_filtered(&args.sim, &args.activity_prefix)?;
     let values = all_measures(&real, &sim).into_diagnostic().wrap_err_with(|| {
@@ -42,14 +43,15 @@ pub(crate) fn compare(args: &CompareArgs) -> miette::Result<()> {
     if args.json {
         let measures: serde_json::Map<String, serde_json::Value> =
             values.iter().map(|(m, v)| (m.name().to_owned(), serde_json::json!(v))).collect();
-        let out = serde_json::json!({
+        let json = serde_json::json!({
             "real": { "file": args.real.display().to_string(), "cases": real.cases.len(), "events": real.event_count() },
             "sim": { "file": args.sim.display().to_string(), "cases": sim.cases.len(), "events": sim.event_count() },
             "measures": measures,
         });
-        println!("{out}");
+        outln!(out, "{json}");
     } else {
-        println!(
+        outln!(
+            out,
             "real: {} cases, {} events; sim: {} cases, {} events",
             real.cases.len(),
             real.event_count(),
@@ -57,10 +59,10 @@ pub(crate) fn compare(args: &CompareArgs) -> miette::Result<()> {
             sim.event_count()
         );
         for (m, v) in values {
-            println!("{:<30} {}", m.name(), format_value(m, v));
+            outln!(out, "{:<30} {}", m.name(), format_value(m, v));
         }
     }
-    Ok(())
+    crate::emit(&out)
 }
 
 /// A measure's value with its unit.

@@ -29,6 +29,7 @@ pub(crate) struct DiscoverArgs {
 }
 
 pub(crate) fn discover(args: &DiscoverArgs) -> miette::Result<()> {
+    let mut out = String::new();
     if !(0.0..1.0).contains(&args.noise_threshold) {
         miette::bail!("--noise-threshold {} is not in [0, 1)", args.noise_threshold);
     }
@@ -47,7 +48,8 @@ pub(crate) fn discover(args: &DiscoverArgs) -> miette::Result<()> {
     std::fs::rename(&tmp, &path)
         .into_diagnostic()
         .wrap_err_with(|| format!("{}", path.display()))?;
-    println!(
+    outln!(
+        out,
         "{} cases, {} activities, {} roles; successions kept {}, dropped {} below {:.0} % ({} of {} transitions, {} cases)",
         d.cases,
         d.activities.len(),
@@ -60,7 +62,8 @@ pub(crate) fn discover(args: &DiscoverArgs) -> miette::Result<()> {
         d.noise.cases_affected
     );
     for r in &d.roles {
-        println!(
+        outln!(
+            out,
             "  {}: {} members, {} h/week on duty, {}",
             r.id,
             r.members.len(),
@@ -68,10 +71,10 @@ pub(crate) fn discover(args: &DiscoverArgs) -> miette::Result<()> {
             r.activities.join(", ")
         );
     }
-    println!("not learned:");
+    outln!(out, "not learned:");
     for s in &d.not_learned {
-        println!("  - {s}");
+        outln!(out, "  - {s}");
     }
-    println!("wrote {}", path.display());
-    Ok(())
+    outln!(out, "wrote {}", path.display());
+    crate::emit(&out)
 }

@@ -1,5 +1,14 @@
 //! `navbat`: the command line of the migration-station twin.
 
+/// `writeln!` into a `String`, which cannot fail: text gathered for [`emit`] to print at once,
+/// so that a closed pipe is an error and not a panic.
+macro_rules! outln {
+    ($out:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _writing_to_a_string_cannot_fail = writeln!($out, $($arg)*);
+    }};
+}
+
 mod audit;
 mod calibrate;
 mod compare;
@@ -266,7 +275,7 @@ impl std::error::Error for ClosedPipe {}
 impl miette::Diagnostic for ClosedPipe {}
 
 /// Writes `text` to standard output; a closed pipe is [`ClosedPipe`], not a panic.
-fn emit(text: &str) -> miette::Result<()> {
+pub(crate) fn emit(text: &str) -> miette::Result<()> {
     use std::io::Write as _;
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {

@@ -304,10 +304,11 @@ pub(crate) fn validate_twin(args: &ValidateTwinArgs) -> miette::Result<()> {
             "wait_distance_min": {"twin": w_twin, "naive": w_naive},
             "hours": hours_json,
         });
-        println!("{v:#}");
-        return Ok(());
+        return crate::emit(&format!("{v:#}\n"));
     }
-    println!(
+    let mut out = String::new();
+    outln!(
+        out,
         "{name} against {} ({} replications; desks {}); errors per hour of the week, summed",
         args.against_records.display(),
         args.replications,
@@ -315,26 +316,42 @@ pub(crate) fn validate_twin(args: &ValidateTwinArgs) -> miette::Result<()> {
     );
     for (site, a) in fitted.sites.iter().zip(&availability) {
         match a {
-            Some(a) => println!(
+            Some(a) => outln!(
+                out,
                 "{}: desks on duty × {:.3} serving the line (95 % CI {:.3} to {:.3}; {}, on the calibration records)",
-                site.id, a.value, a.ci95_low, a.ci95_high, a.name
+                site.id,
+                a.value,
+                a.ci95_low,
+                a.ci95_high,
+                a.name
             ),
-            None if calibration.is_none() => println!(
+            None if calibration.is_none() => outln!(
+                out,
                 "{}: every desk on duty taken as serving the line (give --calibration-records to estimate the share)",
                 site.id
             ),
-            None => println!(
+            None => outln!(
+                out,
                 "{}: every desk on duty taken as serving the line (too few moments with a line in the calibration records)",
                 site.id
             ),
         }
     }
     let cell = |x: Option<f64>| x.map_or("—".to_owned(), |v| format!("{v:.3}"));
-    println!("{:<30} {:>6} {:>10} {:>10} {:>10}", "measure", "hours", "twin", "naive", "Erlang A");
+    outln!(
+        out,
+        "{:<30} {:>6} {:>10} {:>10} {:>10}",
+        "measure",
+        "hours",
+        "twin",
+        "naive",
+        "Erlang A"
+    );
     for (l, a, b, c, n) in &scores {
-        println!("{l:<30} {n:>6} {a:>10.3} {:>10} {:>10}", cell(*b), cell(*c));
+        outln!(out, "{l:<30} {n:>6} {a:>10.3} {:>10} {:>10}", cell(*b), cell(*c));
     }
-    println!(
+    outln!(
+        out,
         "{:<30} {:>6} {:>10} {:>10} {:>10}",
         "wait distance (W1, min)",
         "all",
@@ -343,11 +360,12 @@ pub(crate) fn validate_twin(args: &ValidateTwinArgs) -> miette::Result<()> {
         "—"
     );
     if let Some((mu, theta)) = rates {
-        println!(
+        outln!(
+            out,
             "Erlang A: mean service {:.3} min, patience rate {:.5}/min (abandonments ÷ time waited)",
             1.0 / mu,
             theta
         );
     }
-    Ok(())
+    crate::emit(&out)
 }

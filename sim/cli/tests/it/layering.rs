@@ -32,6 +32,16 @@ const LAYERS: &[(&str, May)] = &[
         May::Only(&["navbat-fit", "navbat-records", "navbat-scenario", "navbat-record"]),
     ),
     ("navbat-planner", May::Only(&["navbat-scenario", "navbat-record", "navbat-engine"])),
+    (
+        "navbat-optimise",
+        May::Only(&[
+            "navbat-scenario",
+            "navbat-record",
+            "navbat-engine",
+            "navbat-locate",
+            "navbat-select",
+        ]),
+    ),
     ("navbat", May::Any),
     ("navbat-benches", May::Any),
 ];

@@ -1,0 +1,36 @@
+//! navbat's placement optimiser: which districts, malls, leisure centres and tourist zones get
+//! stations, how many kiosks each and how many floor assistants, within a capital budget, to
+//! make the most yearly net benefit (citizen and officer hours valued as the report values
+//! them, less the plan's yearly cost), with the twin as the judge.
+//!
+//! # Brief overview
+//!
+//! 1. Read the candidates ([`Candidates::parse`]): every unit of the scenario, plus new
+//!    stations that take a share of the demand of the units they draw on.
+//! 2. Build the [`Universe`]: the scenario with every station added, checked once. A
+//!    [`Plan`] cuts from it the scenario to run (`plan_scenario`) and, for each site, the
+//!    one-site scenario an evaluation simulates (`site_scenario`).
+//!
+//! ```
+//! use navbat_optimise::{Candidates, Plan, Universe};
+//! let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/pilot-2026.ron");
+//! let text = std::fs::read_to_string(&path).unwrap();
+//! let raw = navbat_scenario::parse_raw("pilot-2026.ron", &text).unwrap();
+//! let universe = Universe::new(&raw, Candidates::units_of(&raw), path.parent().unwrap()).unwrap();
+//! let mut plan = Plan::empty(universe.len());
+//! plan.kiosks[0] = 3;
+//! let scenario = universe.plan_scenario(&plan).unwrap();
+//! assert_eq!(scenario.sites[0].kiosks[0].count, 3);
+//! assert!(scenario.sites[1].kiosks.is_empty());
+//! ```
+
+mod candidates;
+mod error;
+mod plan;
+
+pub use crate::candidates::{
+    Candidate, Candidates, Costs, DEFAULT_COSTS, DEFAULT_MAX_ASSISTANTS, DEFAULT_MAX_KIOSKS, Draw,
+    MAX_PER_SITE, RawCandidate, RawCandidates, RawDraw, Source,
+};
+pub use crate::error::OptimiseError;
+pub use crate::plan::{Plan, SiteConfig, Universe};

@@ -26,11 +26,18 @@
 
 mod candidates;
 mod error;
+mod evaluate;
 mod plan;
+mod search;
+mod surrogate;
 
 pub use crate::candidates::{
     Candidate, Candidates, Costs, DEFAULT_COSTS, DEFAULT_MAX_ASSISTANTS, DEFAULT_MAX_KIOSKS, Draw,
     MAX_PER_SITE, RawCandidate, RawCandidates, RawDraw, Source,
 };
 pub use crate::error::OptimiseError;
+pub use crate::evaluate::{Evaluator, PlanReplication, SiteOutcome};
 pub use crate::plan::{Plan, SiteConfig, Universe};
+pub use crate::search::{Found, Scored, Search, Settings, TracePoint, even_plan, scenario_plan};
+pub use crate::surrogate::{SurrogateSite, surrogate_site};
+pub use navbat_select::{Procedure, Selection};

@@ -8,4 +8,5 @@
     reason = "integration tests stop on a failed assumption"
 )]
 
+mod brute;
 mod candidates;

@@ -25,6 +25,7 @@
 //! ```
 
 mod candidates;
+mod chart;
 mod error;
 mod evaluate;
 mod plan;
@@ -35,6 +36,7 @@ pub use crate::candidates::{
     Candidate, Candidates, Costs, DEFAULT_COSTS, DEFAULT_MAX_ASSISTANTS, DEFAULT_MAX_KIOSKS, Draw,
     MAX_PER_SITE, RawCandidate, RawCandidates, RawDraw, Source,
 };
+pub use crate::chart::{Drawn, convergence, plan_map};
 pub use crate::error::OptimiseError;
 pub use crate::evaluate::{Evaluator, PlanReplication, SiteOutcome};
 pub use crate::plan::{Plan, SiteConfig, Universe};

@@ -13,6 +13,7 @@ mod audit;
 mod calibrate;
 mod k8s;
 mod layering;
+mod optimise;
 mod pins;
 mod records;
 mod safety;

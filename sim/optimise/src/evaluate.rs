@@ -71,6 +71,8 @@ pub struct Evaluator<'u> {
     pub simulated: u64,
     /// Site replications read from the cache file at start.
     pub loaded: u64,
+    /// The baseline's officer and citizen hours by replication.
+    baseline: HashMap<u32, (f64, f64)>,
 }
 
 /// A site configuration as a hashable key (the kept shares by their bits).
@@ -125,6 +127,7 @@ impl<'u> Evaluator<'u> {
             region_of,
             simulated: 0,
             loaded: 0,
+            baseline: HashMap::new(),
         };
         if let Some(path) = cache_file {
             ev.loaded = ev.read_cache(path)?;
@@ -304,13 +307,20 @@ impl<'u> Evaluator<'u> {
         let prices = self.universe.scenario.economics.as_ref();
         let (officer_price, citizen_price) =
             prices.map_or((0.0, 0.0), |e| (e.officer_hour, e.citizen_hour));
-        let base_plan = Plan::empty(self.universe.len());
-        let (mut b_off, mut b_cit) = (0.0, 0.0);
-        for cfg in self.configs(&base_plan) {
-            let o = self.outcome(&cfg, r)?;
-            b_off += o.officer_busy_hours;
-            b_cit += o.citizen_hours;
-        }
+        let (b_off, b_cit) = match self.baseline.get(&r) {
+            Some(&b) => b,
+            None => {
+                let base_plan = Plan::empty(self.universe.len());
+                let (mut b_off, mut b_cit) = (0.0, 0.0);
+                for cfg in self.configs(&base_plan) {
+                    let o = self.outcome(&cfg, r)?;
+                    b_off += o.officer_busy_hours;
+                    b_cit += o.citizen_hours;
+                }
+                self.baseline.insert(r, (b_off, b_cit));
+                (b_off, b_cit)
+            }
+        };
         let (mut p_off, mut p_cit) = (0.0, 0.0);
         let mut waits = vec![(0.0, 0.0); self.regions.len()];
         for cfg in self.configs(plan) {

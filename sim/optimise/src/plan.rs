@@ -68,6 +68,8 @@ pub struct Universe {
     pub base: PathBuf,
     /// The kiosk group given to a unit that has none.
     kiosk_template: Option<RawKiosk>,
+    /// For each site of `raw`, the (station candidate, draw) pairs that draw on it.
+    drawn_by: Vec<Vec<(usize, usize)>>,
 }
 
 impl Universe {
@@ -144,6 +146,16 @@ impl Universe {
                     message: e.to_string(),
                 }
             })?;
+        let mut drawn_by = vec![Vec::new(); universe.sites.len()];
+        for (j, cand) in candidates.sites.iter().enumerate() {
+            if let Source::New { draws, .. } = &cand.source {
+                for (d, draw) in draws.iter().enumerate() {
+                    if let Some(list) = drawn_by.get_mut(draw.unit) {
+                        list.push((j, d));
+                    }
+                }
+            }
+        }
         Ok(Self {
             raw: universe,
             scenario,
@@ -151,6 +163,7 @@ impl Universe {
             site_of,
             base: base.to_owned(),
             kiosk_template,
+            drawn_by,
         })
     }
 
@@ -182,16 +195,15 @@ impl Universe {
         if self.is_new(c) {
             return keep;
         }
-        for (j, cand) in self.candidates.sites.iter().enumerate() {
-            let Source::New { draws, .. } = &cand.source else { continue };
+        for &(j, d) in &self.drawn_by[self.site_of[c]] {
+            let Source::New { draws, .. } = &self.candidates.sites[j].source else { continue };
             if plan.kiosks[j] == 0 {
                 continue;
             }
-            for d in draws.iter().filter(|d| d.unit == self.site_of[c]) {
-                for (k, line) in site.demand.iter().enumerate() {
-                    if d.takes(&line.service) {
-                        keep[k] -= d.share;
-                    }
+            let d = &draws[d];
+            for (k, line) in site.demand.iter().enumerate() {
+                if d.takes(&line.service) {
+                    keep[k] -= d.share;
                 }
             }
         }

@@ -96,7 +96,8 @@ pub fn surrogate_site(scenario: &Scenario) -> SurrogateSite {
         for &(seg_idx, weight) in &svc.segments {
             let Some(seg) = scenario.segments.get(usize::from(seg_idx)) else { continue };
             let ch = seg.channel_at(0.5);
-            let people = d.yearly * weight;
+            // Yearly volumes are spread over 365 days from the start; the horizon takes its days.
+            let people = d.yearly * weight * (days / 365.0).min(1.0);
             let portal = if svc.portal { ch.portal } else { 0.0 };
             let came = people * (1.0 - portal);
             arrivals += came;

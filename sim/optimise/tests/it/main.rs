@@ -10,3 +10,4 @@
 
 mod brute;
 mod candidates;
+mod surrogate;

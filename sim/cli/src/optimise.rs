@@ -66,8 +66,7 @@ pub(crate) struct OptimiseArgs {
     /// Probability of correct selection the final comparison guarantees.
     #[arg(long, default_value_t = 0.95)]
     pcs: f64,
-    /// Replications of every finalist before the selection drops any (also the
-    /// comparisons' replications).
+    /// Replications of every finalist before the selection drops any.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(2..=1000))]
     first_stage: u32,
     /// Most replications of a finalist.
@@ -170,8 +169,8 @@ pub(crate) fn optimise(args: &OptimiseArgs) -> miette::Result<()> {
     };
     let found =
         pool.install(|| Search::new(&mut ev, settings, &tick).run()).map_err(optimise_error)?;
-    // Comparisons, paired by replication on the first-stage replications.
-    let reps = settings.replications.max(args.first_stage);
+    // Comparisons, paired by replication on the search's replications.
+    let reps = settings.replications;
     let even = even_plan(&universe, found.best.total_kiosks(), universe.assistants(&found.best));
     let as_is = scenario_plan(&universe);
     let others: [(&str, &Plan); 3] = [

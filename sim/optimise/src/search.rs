@@ -93,6 +93,9 @@ pub struct Search<'e, 'u> {
     on_done: &'e (dyn Fn() + Sync),
 }
 
+/// Most shortlists a greedy step tries before it stops.
+const GREEDY_ROUNDS: usize = 4;
+
 /// Excess wait penalty, in citizen hours per excess minute of each person.
 const PENALTY_CITIZEN_HOURS_PER_MIN: f64 = 10.0;
 
@@ -260,7 +263,14 @@ impl<'e, 'u> Search<'e, 'u> {
     /// its benefit alone, above any that does.
     fn ratio(&self, from: &Plan, to: &Plan, delta: f64) -> (bool, f64) {
         let capital = self.universe().capital(to) - self.universe().capital(from);
-        if capital <= 0.0 { (true, delta) } else { (false, delta / capital) }
+        if capital > 0.0 {
+            (false, delta / capital)
+        } else if delta > 0.0 {
+            (true, delta)
+        } else {
+            // A step that costs no capital and adds nothing ranks last, not first.
+            (false, f64::NEG_INFINITY)
+        }
     }
 
     /// Greedy allocation on the surrogate alone: the surrogate's own plan.
@@ -303,8 +313,13 @@ impl<'e, 'u> Search<'e, 'u> {
                 .collect();
             ranked.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
             let mut taken = None;
-            // The surrogate's shortlist first; one more shortlist if none of it adds benefit.
-            for round in 0..2 {
+            // The surrogate's shortlist first; further shortlists while none of it adds
+            // benefit and the surrogate still expects some.
+            for round in 0..GREEDY_ROUNDS {
+                if round > 0 && ranked.get(round * self.s.shortlist).is_none_or(|(k, _)| k.1 <= 0.0)
+                {
+                    break;
+                }
                 let from = round * self.s.shortlist;
                 let batch: Vec<Plan> = ranked
                     .iter()

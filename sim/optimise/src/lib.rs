@@ -10,6 +10,16 @@
 //! 2. Build the [`Universe`]: the scenario with every station added, checked once. A
 //!    [`Plan`] cuts from it the scenario to run (`plan_scenario`) and, for each site, the
 //!    one-site scenario an evaluation simulates (`site_scenario`).
+//! 3. Evaluate on the twin ([`Evaluator`]): a plan's value is the sum of its sites', each site
+//!    simulated alone with the engine (`run_units`, rayon), every site replication cached
+//!    under the SHA-256 of its one-site scenario and the seed and appended to a file, so a run
+//!    resumes and plans that share a site share its simulation (common random numbers: a
+//!    site's streams are keyed by its id and the replication).
+//! 4. Search ([`Search::run`]): the Erlang C surrogate ([`surrogate_site`]) ranks the steps and
+//!    gives its own plan; greedy marginal allocation on the twin (benefit per unit of capital,
+//!    a shortlist of the surrogate's best steps simulated each time), local search by kiosk
+//!    moves, assistants and station swaps, and KN++ (`navbat-select`) over the best few.
+//! 5. Draw the plan's map and the convergence chart ([`plan_map`], [`convergence`]).
 //!
 //! ```
 //! use navbat_optimise::{Candidates, Plan, Universe};

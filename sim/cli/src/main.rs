@@ -14,6 +14,7 @@ mod calibrate;
 mod compare;
 mod discover;
 mod merge;
+mod optimise;
 mod output;
 mod records;
 mod shard;
@@ -65,6 +66,9 @@ enum Command {
     /// Put the folders of a run's or a sweep's shards together into the results folder one
     /// machine would have written (`--first-replication`, `--shard`).
     Merge(merge::MergeArgs),
+    /// Choose sites, kiosk counts and floor assistants within a capital budget for the most
+    /// yearly net benefit, with the twin as the judge.
+    Optimise(optimise::OptimiseArgs),
     /// Verify an exported, sealed event log (`navbat audit verify LOG [--key FILE]`).
     Audit(audit::AuditArgs),
     /// Fit a scenario to the pilot's records (ticket log, kiosk log, roster): every fitted
@@ -244,6 +248,7 @@ fn main() -> ExitCode {
         Command::Validate { scenario } => validate(&scenario),
         Command::Audit(args) => audit::run(&args),
         Command::Merge(args) => merge::merge(&args),
+        Command::Optimise(args) => optimise::optimise(&args),
         Command::Calibrate(args) => calibrate::calibrate(&args),
         Command::ValidateTwin(args) => validate_twin::validate_twin(&args),
         Command::Compare(args) => compare::compare(&args),

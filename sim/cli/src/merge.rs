@@ -68,6 +68,7 @@ pub(crate) fn merge(args: &MergeArgs) -> miette::Result<()> {
     let kind = |l: &Loaded| match l.file.part {
         Part::Run { .. } => "a run's",
         Part::Sweep { .. } => "a sweep's",
+        Part::Optimise { .. } => "an optimisation's",
     };
     if let Some(other) = shards.iter().find(|s| kind(s) != kind(first)) {
         return Err(miette::miette!(
@@ -81,6 +82,7 @@ pub(crate) fn merge(args: &MergeArgs) -> miette::Result<()> {
     let units = match first.file.part {
         Part::Run { .. } => merge_run(&shards, &args.out)?,
         Part::Sweep { .. } => merge_sweep(&shards, &args.out)?,
+        Part::Optimise { .. } => merge_optimise(&shards, &args.out)?,
     };
     eprintln!(
         "merged {} shards ({units} replications) into {} in {:.2} s",
@@ -476,7 +478,7 @@ fn merge_sweep(shards: &[Loaded], out: &Path) -> miette::Result<usize> {
         .iter()
         .filter_map(|s| match &s.file.part {
             Part::Sweep { shard, grid } => Some((s, *shard, grid)),
-            Part::Run { .. } => None,
+            Part::Run { .. } | Part::Optimise { .. } => None,
         })
         .collect();
     let (head, head_shard, grid) = parts[0];
@@ -621,4 +623,58 @@ fn merge_sweep(shards: &[Loaded], out: &Path) -> miette::Result<usize> {
     crate::output::write_sweep(out, &summary.axes, &table, &summary)?;
     crate::emit(&crate::output::sweep_table(&summary.axes, &table, &summary.points))?;
     Ok(grid.units())
+}
+
+/// Puts an optimisation's shards together: every shard of the same table exactly once, their
+/// evaluations in one `evaluations.jsonl` (sorted, as `navbat optimise` writes it), beside the
+/// scenario (and candidate) text, in a folder `navbat optimise … --out` resumes from.
+fn merge_optimise(shards: &[Loaded], out: &Path) -> miette::Result<usize> {
+    let mut parts: Vec<(&Loaded, crate::shard::Shard, usize, u32)> = Vec::new();
+    for s in shards {
+        if let Part::Optimise { shard, evaluations, replications } = &s.file.part {
+            parts.push((s, *shard, *evaluations, *replications));
+        }
+    }
+    let (first, shard0, total, reps) = parts[0];
+    let mut seen = vec![false; shard0.count as usize];
+    for &(s, shard, t, r) in &parts {
+        if shard.count != shard0.count || t != total || r != reps {
+            return Err(miette::miette!(
+                "{}: shard {shard} of a table of {t} evaluations x {r} replications, but {} is \
+                 shard {shard0} of {total} x {reps}: these shards are not of one optimisation",
+                s.dir.display(),
+                first.dir.display()
+            ));
+        }
+        let slot = &mut seen[shard.index as usize];
+        if *slot {
+            return Err(miette::miette!("{}: shard {shard} is given twice", s.dir.display()));
+        }
+        *slot = true;
+    }
+    if let Some(missing) = seen.iter().position(|s| !s) {
+        return Err(miette::miette!(
+            "shard {missing}/{} is missing: merge every shard of the optimisation",
+            shard0.count
+        ));
+    }
+    let mut lines: Vec<String> = Vec::new();
+    for &(s, ..) in &parts {
+        let text = read_text(&s.dir.join("evaluations.jsonl"))?;
+        lines.extend(text.lines().filter(|l| !l.is_empty()).map(str::to_owned));
+    }
+    lines.sort();
+    lines.dedup();
+    let mut cache = lines.join("\n");
+    cache.push('\n');
+    let mut files = vec![
+        ("scenario.ron", first.scenario_text.clone().into_bytes()),
+        ("evaluations.jsonl", cache.into_bytes()),
+    ];
+    let candidates = first.dir.join("candidates.ron");
+    if candidates.exists() {
+        files.push(("candidates.ron", read_text(&candidates)?.into_bytes()));
+    }
+    crate::output::write_files(out, &files)?;
+    Ok(lines.len())
 }

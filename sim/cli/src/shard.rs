@@ -114,6 +114,16 @@ pub(crate) enum Part {
         /// The whole sweep.
         grid: Grid,
     },
+    /// Every site evaluation `k` of an optimisation's screening table with
+    /// `k % count == index` (`navbat optimise … --shard I/N`).
+    Optimise {
+        /// This shard.
+        shard: Shard,
+        /// Site evaluations in the whole table.
+        evaluations: usize,
+        /// Replications of each site configuration.
+        replications: u32,
+    },
 }
 
 /// A sweep as its merge needs it: the list of evaluations is every point's replications,

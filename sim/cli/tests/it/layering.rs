@@ -34,6 +34,16 @@ const LAYERS: &[(&str, May)] = &[
     ),
     ("navbat-discover", May::Only(&["navbat-fit", "navbat-scenario", "navbat-workflow"])),
     ("navbat-planner", May::Only(&["navbat-scenario", "navbat-record", "navbat-engine"])),
+    (
+        "navbat-optimise",
+        May::Only(&[
+            "navbat-scenario",
+            "navbat-record",
+            "navbat-engine",
+            "navbat-locate",
+            "navbat-select",
+        ]),
+    ),
     ("navbat", May::Any),
     ("navbat-benches", May::Any),
 ];

@@ -15,6 +15,7 @@ mod compare;
 mod discover;
 mod k8s;
 mod layering;
+mod optimise;
 mod pins;
 mod records;
 mod safety;

@@ -6,11 +6,13 @@ use navbat_record::calibration::{
 };
 use navbat_records::{Channel, Outcome, Records, SkipReport};
 use navbat_scenario::{
-    Capability, Dist, FieldPath, Note, RawBalking, RawChannelChoice, RawDemand, RawHorizon,
-    RawKiosk, RawProfile, RawScenario, RawSegment, RawService, RawSite, SegmentKind, SiteKind,
+    Capability, Dist, FieldPath, Note, RawAdoption, RawBalking, RawChannelChoice, RawDemand,
+    RawHorizon, RawKiosk, RawProfile, RawScenario, RawSegment, RawService, RawSite, SegmentKind,
+    SiteKind,
 };
 
 use crate::CalibrateError;
+use crate::adoption::{kiosk_adoption, trend_is_clear};
 use crate::arrivals::{fit_site, open_minutes};
 use crate::durations::{DurationSettings, count_text, dist_text, fit_complete, fit_patience};
 use crate::floor::{balking, counters, line_seen, opening_hours, staffing};
@@ -595,6 +597,15 @@ pub fn calibrate(
         }
     }
     let mut shares = Vec::new();
+    let mut adoption = Vec::new();
+    // The trend is written for the scenario's horizon (the records' own period without one).
+    let horizon = match (
+        sc.horizon.start.parse::<jiff::civil::Date>(),
+        sc.horizon.end.parse::<jiff::civil::Date>(),
+    ) {
+        (Ok(a), Ok(b)) => (day_number(a), day_number(b)),
+        _ => (data.first_day, data.last_day),
+    };
     for g in 0..data.segments.len() {
         let mut sets: std::collections::BTreeMap<(usize, usize), [u64; 3]> = Default::default();
         for o in data.rows.iter().filter(|o| o.segment == g) {
@@ -627,7 +638,51 @@ pub fn calibrate(
         let w = luce(&list);
         let ch = &mut sc.segments[g].channel;
         (ch.kiosk, ch.counter, ch.portal) = (w[0], w[1], w[2]);
-        sc.segments[g].kiosk_adoption = None;
+        let trend = kiosk_adoption(&data, g, &offered, horizon);
+        let adoption_text = match &trend {
+            Some(t) if trend_is_clear(t) => {
+                sc.segments[g].kiosk_adoption =
+                    Some(RawAdoption { start: t.start.value, end: t.end.value });
+                notes.push(Note {
+                    at: root.field("segments").index(g).field("kiosk_adoption"),
+                    text: format!(
+                        "fit: kiosk share over {} months, logistic trend by maximum likelihood: \
+                         slope {:.4} log-odds a month (95 % CI {:.4} to {:.4}); {:.4} on the \
+                         horizon's first day [{:.4}, {:.4}], {:.4} on its last [{:.4}, {:.4}], \
+                         the engine moving linearly between them",
+                        t.monthly.len(),
+                        t.parameters[1].value,
+                        t.parameters[1].ci95_low,
+                        t.parameters[1].ci95_high,
+                        t.start.value,
+                        t.start.ci95_low,
+                        t.start.ci95_high,
+                        t.end.value,
+                        t.end.ci95_low,
+                        t.end.ci95_high
+                    ),
+                });
+                "kiosk adoption: the trend below".to_owned()
+            }
+            Some(t) => {
+                sc.segments[g].kiosk_adoption = None;
+                format!(
+                    "kiosk adoption taken as constant: over {} months the trend's slope \
+                     {:.4} log-odds a month has a 95 % CI ({:.4} to {:.4}) that holds 0",
+                    t.monthly.len(),
+                    t.parameters[1].value,
+                    t.parameters[1].ci95_low,
+                    t.parameters[1].ci95_high
+                )
+            }
+            None => {
+                sc.segments[g].kiosk_adoption = None;
+                "kiosk adoption taken as constant (under two months of records, or no \
+                 trend to fit)"
+                    .to_owned()
+            }
+        };
+        adoption.extend(trend);
         let names = ["kiosk", "counter", "portal"];
         for j in 0..3 {
             let (lo, hi) = proportion_interval(
@@ -648,7 +703,7 @@ pub fn calibrate(
                 "fit: choice among the channels each site offered for the service (Luce model, \
                  MM algorithm) from {} kiosk, {} counter, {} portal tickets; {informative} \
                  tickets had a choice (approximate 95 % CIs, Wilson on them, in the report); \
-                 kiosk adoption taken as constant over the period",
+                 {adoption_text}",
                 counts[0], counts[1], counts[2]
             ),
         });
@@ -698,7 +753,7 @@ pub fn calibrate(
         patience,
         arrivals,
         shares,
-        adoption: Vec::new(),
+        adoption,
         balking: balking_fits,
         kiosks: kiosk_fits,
         staffing: staffing_fits,

@@ -41,6 +41,7 @@
 //! # }
 //! ```
 
+mod adoption;
 mod arrivals;
 mod build;
 mod durations;

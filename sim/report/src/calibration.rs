@@ -350,6 +350,27 @@ fn build(c: &CalibrationFile) -> Report {
             .map(|s| vec![s.segment.clone(), s.channel.clone(), s.count.to_string(), format!("{:.4} [{:.4}, {:.4}]", s.share.value, s.share.ci95_low, s.share.ci95_high)])
             .collect(),
     }));
+    if !c.adoption.is_empty() {
+        b.push(Block::Table(Table {
+            name: "kiosk-adoption".into(),
+            caption: "Kiosk adoption per segment: the kiosk share by month among requests where a kiosk and another channel were offered, a logistic trend by maximum likelihood (Wald 95 % CIs); the scenario gets the trend's shares on the horizon's first and last day when the slope's interval excludes 0.".into(),
+            header: vec!["segment".into(), "months (share)".into(), "slope, log-odds a month".into(), "first day".into(), "last day".into()],
+            rows: c
+                .adoption
+                .iter()
+                .map(|a| {
+                    let iv = |i: &navbat_record::calibration::Interval| format!("{:.4} [{:.4}, {:.4}]", i.value, i.ci95_low, i.ci95_high);
+                    vec![
+                        a.segment.clone(),
+                        a.monthly.iter().map(|(_, k, n)| format!("{:.3}", *k as f64 / (*n).max(1) as f64)).collect::<Vec<_>>().join(", "),
+                        a.parameters.get(1).map_or_else(String::new, iv),
+                        iv(&a.start),
+                        iv(&a.end),
+                    ]
+                })
+                .collect(),
+        }));
+    }
     b.push(Block::Table(Table {
         name: "kiosk-failures".into(),
         caption: "Kiosk failures per site and component: MTBF = kiosk-hours up ÷ failures (Garwood 95 % CI).".into(),

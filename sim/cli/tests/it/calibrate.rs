@@ -420,6 +420,44 @@ fn the_bank_month_calibrates_reports_and_runs() {
     ok(&["run", out.to_str().expect("utf-8"), "--replications", "2"]);
 }
 
+/// Kiosk adoption recovered: `known.ron` with its adults' kiosk share growing from 0.10 to
+/// 0.60 over the four months (the elderly's constant) is simulated and calibrated; the adults
+/// get a trend (logistic, its endpoints near the truth: the engine's own rule is linear in
+/// the share, so the logistic's ends sit a little inside it), the elderly none.
+#[test]
+fn kiosk_adoption_is_recovered_where_it_grows_and_left_constant_where_it_does_not() {
+    let rec = fresh("adoption-src");
+    ok(&[
+        "run",
+        known().to_str().expect("utf-8"),
+        "--replications",
+        "1",
+        "--set",
+        r#"segments.0.kiosk_adoption={"start":0.1,"end":0.6}"#,
+        "--records",
+        rec.to_str().expect("utf-8"),
+    ]);
+    let out = fresh("adoption-fit.ron");
+    ok(&[
+        "calibrate",
+        "--records",
+        rec.to_str().expect("utf-8"),
+        "--base",
+        known().to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--bootstrap",
+        "19",
+    ]);
+    let text = std::fs::read_to_string(&out).expect("fitted");
+    let raw = navbat_scenario::parse_raw("fitted", &text).expect("parses");
+    let adult = raw.segments[0].kiosk_adoption.as_ref().expect("a trend for the adults");
+    assert!((adult.start - 0.1).abs() < 0.06, "start {}", adult.start);
+    assert!((adult.end - 0.6).abs() < 0.05, "end {}", adult.end);
+    assert_eq!(raw.segments[1].kiosk_adoption, None, "the elderly's share does not move");
+    assert!(text.contains("logistic trend by maximum likelihood"), "the note says how");
+}
+
 /// The bank's month split by time (`../shared/data`; Anonymous Bank, SEE Center, Technion):
 /// fitted on 1–21 February, judged on 22–28 February with that week's arrivals replayed and
 /// its desks on duty. The twin must predict the hourly mean waits and abandonment shares

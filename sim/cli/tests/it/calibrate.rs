@@ -11,6 +11,21 @@ fn known() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/calibrate/known.ron")
 }
 
+/// `navbat calibrate` of `records` with `known.ron` as the base, 19 bootstrap replicates.
+fn calibrate_on_known(records: &Path, out: &Path) -> String {
+    ok(&[
+        "calibrate",
+        "--records",
+        records.to_str().expect("utf-8"),
+        "--base",
+        known().to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--bootstrap",
+        "19",
+    ])
+}
+
 fn fresh(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     std::fs::remove_dir_all(&dir).ok();
@@ -438,17 +453,7 @@ fn kiosk_adoption_is_recovered_where_it_grows_and_left_constant_where_it_does_no
         rec.to_str().expect("utf-8"),
     ]);
     let out = fresh("adoption-fit.ron");
-    ok(&[
-        "calibrate",
-        "--records",
-        rec.to_str().expect("utf-8"),
-        "--base",
-        known().to_str().expect("utf-8"),
-        "--out",
-        out.to_str().expect("utf-8"),
-        "--bootstrap",
-        "19",
-    ]);
+    calibrate_on_known(&rec, &out);
     let text = std::fs::read_to_string(&out).expect("fitted");
     let raw = navbat_scenario::parse_raw("fitted", &text).expect("parses");
     let adult = raw.segments[0].kiosk_adoption.as_ref().expect("a trend for the adults");
@@ -567,17 +572,7 @@ fn validate_twin_scores_the_twin_and_both_references() {
     std::fs::write(&fit_csv, fit.join("\n") + "\n").expect("write");
     std::fs::write(&val_csv, val.join("\n") + "\n").expect("write");
     let fitted = fresh("twin-fit.ron");
-    ok(&[
-        "calibrate",
-        "--records",
-        fit_csv.to_str().expect("utf-8"),
-        "--base",
-        known().to_str().expect("utf-8"),
-        "--out",
-        fitted.to_str().expect("utf-8"),
-        "--bootstrap",
-        "19",
-    ]);
+    calibrate_on_known(&fit_csv, &fitted);
     let twin_records = fresh("twin-records");
     let v: serde_json::Value = serde_json::from_str(&ok(&[
         "validate-twin",

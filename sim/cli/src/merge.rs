@@ -671,9 +671,25 @@ fn merge_optimise(shards: &[Loaded], out: &Path) -> miette::Result<usize> {
         ("scenario.ron", first.scenario_text.clone().into_bytes()),
         ("evaluations.jsonl", cache.into_bytes()),
     ];
-    let candidates = first.dir.join("candidates.ron");
-    if candidates.exists() {
-        files.push(("candidates.ron", read_text(&candidates)?.into_bytes()));
+    // The candidate file is part of what the shards evaluated: every shard must hold the
+    // same one (or none).
+    let read_candidates = |dir: &Path| -> miette::Result<Option<String>> {
+        let path = dir.join("candidates.ron");
+        if path.exists() { read_text(&path).map(Some) } else { Ok(None) }
+    };
+    let candidates = read_candidates(&first.dir)?;
+    for &(s, ..) in &parts[1..] {
+        if read_candidates(&s.dir)? != candidates {
+            return Err(miette::miette!(
+                "{}: its candidates.ron differs from that of {}: these shards are not of one \
+                 optimisation",
+                s.dir.display(),
+                first.dir.display()
+            ));
+        }
+    }
+    if let Some(text) = candidates {
+        files.push(("candidates.ron", text.into_bytes()));
     }
     crate::output::write_files(out, &files)?;
     Ok(lines.len())

@@ -119,5 +119,22 @@ fn optimise_shards_merge_into_a_folder_the_search_resumes_from() {
         serde_json::from_str(&std::fs::read_to_string(merged.join("optimise.json")).unwrap())
             .unwrap();
     assert_eq!(meta["site_replications_reused"], 28, "{meta}");
+    // A shard run on another candidate file (here the same one with a comment more) is not
+    // of this optimisation.
+    let other = dir.join("other-candidates.ron");
+    let text = std::fs::read_to_string(&candidates).unwrap();
+    std::fs::write(&other, format!("// another file\n{text}")).unwrap();
+    let odd = dir.join("shard-odd");
+    let mut args = vec!["optimise", scenario.as_str(), "--candidates", other.to_str().unwrap()];
+    args.extend(SMALL);
+    args.extend(["--shard", "1/2", "--out", odd.to_str().unwrap()]);
+    let o = navbat(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let elsewhere = dir.join("merged-odd");
+    let o =
+        navbat(&["merge", &shards[0], odd.to_str().unwrap(), "--out", elsewhere.to_str().unwrap()]);
+    assert!(!o.status.success(), "shards of two candidate files are refused");
+    assert!(super::squeeze(&stderr(&o)).contains("candidates.rondiffers"), "{}", stderr(&o));
+    assert!(!elsewhere.exists(), "nothing written");
     let _ = std::fs::remove_dir_all(&dir);
 }

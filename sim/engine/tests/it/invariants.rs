@@ -279,12 +279,7 @@ fn face_id_at_kiosks_runs_the_real_matcher() {
     s.end = s.start.checked_add(jiff::Span::new().days(59)).expect("date");
     let without = Simulation::new(navbat_engine::Model::new(s.clone()), 6, 0).finish();
     assert!(without.face.is_empty(), "Face-ID off: no rows");
-    s.face_id = Some(FaceIdSettings {
-        target_fmr: 1e-6,
-        share_female: 0.5,
-        gallery: 2_000,
-        flag_ratio: 1.25,
-    });
+    s.face_id = Some(FaceIdSettings::plain(1e-6, 0.5, 2_000, s.segments.len()));
     let model = navbat_engine::Model::new(s);
     let with = Simulation::new(model.clone(), 6, 0).finish();
     assert_eq!(with, Simulation::new(model, 6, 0).finish(), "deterministic");

@@ -13,6 +13,7 @@ mod guard;
 mod independence;
 mod invariants;
 mod returns;
+mod review;
 mod rows;
 mod timing;
 mod validation;

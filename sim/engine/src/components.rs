@@ -51,10 +51,10 @@ pub enum Event {
     ServiceDone(Server, u32),
     /// A waiting person gives up, unless they already left stay `stay` in line.
     Renege(PersonKey, u32),
-    /// A kiosk breaks down.
-    KioskFail(u16),
-    /// A kiosk is repaired.
-    KioskRepaired(u16),
+    /// A part of a kiosk breaks down: 0 the whole device, `1 + i` its `i`-th component.
+    KioskFail(u16, u8),
+    /// That part of a kiosk is repaired.
+    KioskRepaired(u16, u8),
     /// The person of a case comes back to collect their document (case id).
     Pickup(u64),
     /// A person sent here by the app's advice arrives (index in the run's transfers).

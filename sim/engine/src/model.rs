@@ -23,6 +23,8 @@ pub struct Model {
     pub segment_draws: Vec<SegmentDraws>,
     /// Per site, per kiosk group: repair time (hours).
     pub repair: Vec<Vec<Option<Sampler>>>,
+    /// Per site, per kiosk group, per component (the group's order): repair time (hours).
+    pub part_repair: Vec<Vec<Vec<Sampler>>>,
     /// Start of the horizon.
     pub start: SimTime,
     /// End of the horizon.
@@ -334,6 +336,16 @@ impl Model {
                     .collect()
             })
             .collect();
+        let part_repair = scenario
+            .sites
+            .iter()
+            .map(|site| {
+                site.kiosks
+                    .iter()
+                    .map(|k| k.components.iter().map(|c| Sampler::new(&c.repair_hours)).collect())
+                    .collect()
+            })
+            .collect();
         let start = SimTime::at_midnight(scenario.start);
         let end = horizon_end(&scenario);
         let warm_up_end = SimTime(start.0 + i64::from(scenario.warm_up_days) * DAY_MS);
@@ -480,6 +492,7 @@ impl Model {
             service_draws,
             segment_draws,
             repair,
+            part_repair,
             start,
             end,
             warm_up_end,

@@ -494,6 +494,19 @@ pub struct KioskGroup {
     pub capabilities: Capabilities,
     /// Failures: mean time between failures (hours) and repair time distribution (hours).
     pub failures: Option<KioskFailures>,
+    /// Components that fail on their own, on operating hours.
+    pub components: Vec<ComponentFailures>,
+}
+
+/// Failures of one kiosk component.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComponentFailures {
+    /// Which component.
+    pub part: crate::raw::KioskPart,
+    /// Mean time between failures, operating hours.
+    pub mtbf_operating_hours: f64,
+    /// Repair time, hours.
+    pub repair_hours: Dist,
 }
 
 /// Failure model of a kiosk.

@@ -694,6 +694,45 @@ pub struct RawKiosk {
     /// Repair time, hours.
     #[serde(default)]
     pub repair_hours: Option<Dist>,
+    /// Components that fail on their own (camera, payment, printer), each with its mean
+    /// time between failures in operating hours (the site's open hours) and its repair
+    /// time. A kiosk with a component down is out of service until it is repaired.
+    #[serde(default)]
+    pub components: Vec<RawKioskComponent>,
+}
+
+/// A kiosk component's failures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKioskComponent {
+    /// Which component.
+    pub part: KioskPart,
+    /// Mean time between failures, hours of operation (the site open).
+    pub mtbf_operating_hours: f64,
+    /// Repair time, hours of calendar time.
+    pub repair_hours: Dist,
+}
+
+/// A kiosk component that fails on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KioskPart {
+    /// The face camera.
+    Camera,
+    /// The payment terminal.
+    Payment,
+    /// The document printer.
+    Printer,
+}
+
+impl KioskPart {
+    /// The name the kiosk log gives it (`camera`, `payment`, `printer`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Camera => "camera",
+            Self::Payment => "payment",
+            Self::Printer => "printer",
+        }
+    }
 }
 
 /// Yearly demand for one service at one site.

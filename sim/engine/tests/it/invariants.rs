@@ -163,6 +163,7 @@ fn kiosk_only_scenario_never_needs_an_officer() {
     for site in &mut s.sites {
         for k in &mut site.kiosks {
             k.failures = None;
+            k.components.clear();
         }
     }
     let rec = Simulation::new(navbat_engine::Model::new(s), 3, 0).finish();
@@ -262,6 +263,7 @@ fn nobody_waits_overnight_for_an_officer() {
         }
         for k in &mut site.kiosks {
             k.failures = None;
+            k.components.clear();
         }
     }
     let rec = Simulation::new(navbat_engine::Model::new(s), 2, 0).finish();

@@ -12,6 +12,7 @@ mod facts;
 mod guard;
 mod independence;
 mod invariants;
+mod kiosk_parts;
 mod returns;
 mod review;
 mod rows;

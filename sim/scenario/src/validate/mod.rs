@@ -576,11 +576,31 @@ fn site(s: &RawSite, l: &Lookups<'_>, path: &Path) -> Check<Site> {
                 return problem(&kp.field("repair_hours"), "repairs need `mtbf_hours` too");
             }
         };
+        let mut components: Vec<crate::model::ComponentFailures> = Vec::new();
+        for (j, c) in k.components.iter().enumerate() {
+            let cp = kp.field("components").index(j);
+            if components.iter().any(|x| x.part == c.part) {
+                return problem(&cp.field("part"), format!("{:?} is listed twice", c.part));
+            }
+            let m = c.mtbf_operating_hours;
+            if !m.is_finite() || m <= 0.0 {
+                return problem(
+                    &cp.field("mtbf_operating_hours"),
+                    format!("expected a number of hours > 0, found {m}"),
+                );
+            }
+            components.push(crate::model::ComponentFailures {
+                part: c.part,
+                mtbf_operating_hours: m,
+                repair_hours: dist(&c.repair_hours, &cp.field("repair_hours"), Unit::Hours)?,
+            });
+        }
         kiosks.push(KioskGroup {
             id: k.id.clone(),
             count: k.count,
             capabilities: Capabilities::from_list(&k.capabilities),
             failures,
+            components,
         });
     }
 

@@ -164,6 +164,7 @@ fn skeleton(data: &TicketData, assumed: &mut Vec<String>) -> RawScenario {
                     ],
                     mtbf_hours: None,
                     repair_hours: None,
+                    components: Vec::new(),
                 }]
             } else {
                 Vec::new()

@@ -375,8 +375,9 @@ fn kiosk_event(k: &navbat_engine::KioskRow, names: &Names) -> Result<KioskEvent,
         kiosk: name(kiosks, usize::from(k.kiosk), "kiosk")?.to_owned(),
         at: stamp(k.at)?,
         state: if k.up { KioskState::Up } else { KioskState::Down },
-        // The twin models one kind of breakdown: the whole device.
-        component: (!k.up).then(|| "device".to_owned()),
+        // A component's breakdown names it; the kiosk group's calendar-time failures are
+        // the whole device's.
+        component: (!k.up).then(|| k.component.map_or("device", |c| c.name()).to_owned()),
     })
 }
 

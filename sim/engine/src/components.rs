@@ -51,10 +51,10 @@ pub enum Event {
     ServiceDone(Server, u32),
     /// A waiting person gives up, unless they already left stay `stay` in line.
     Renege(PersonKey, u32),
-    /// A kiosk breaks down.
-    KioskFail(u16),
-    /// A kiosk is repaired.
-    KioskRepaired(u16),
+    /// A part of a kiosk breaks down: 0 the whole device, `1 + i` its `i`-th component.
+    KioskFail(u16, u8),
+    /// That part of a kiosk is repaired.
+    KioskRepaired(u16, u8),
     /// The person of a case comes back to collect their document (case id).
     Pickup(u64),
     /// A person sent here by the app's advice arrives (index in the run's transfers).
@@ -110,7 +110,8 @@ pub struct Board {
 /// One Face-ID capture and verification of a person.
 #[derive(Debug, Clone)]
 pub struct FaceSession {
-    /// Group index: elderly × 2 + female.
+    /// Group index: segment × 8 + age band × 2 + female (bands: child, adolescent, adult,
+    /// elderly).
     pub group: usize,
     /// 0 matched, 1 failed to acquire, 2 not matched.
     pub outcome: u8,
@@ -121,6 +122,12 @@ pub struct FaceSession {
     /// When the session was made with its case's 1:N search: the best score mapped to the
     /// national gallery (`Some(None)`: nothing to search with, or no gallery).
     pub searched: Option<Option<f32>>,
+    /// The live face was an impostor's (presenting as the person).
+    pub impostor: bool,
+    /// The person is a true duplicate: already enrolled under another identity.
+    pub duplicate: bool,
+    /// A duplicate's search made with the session: their earlier enrolment's score.
+    pub mate: Option<f32>,
 }
 
 /// Where a person stands.
@@ -169,7 +176,7 @@ pub struct Applicant {
     /// The case whose document this visit collects (a pickup visit), by case id.
     pub pickup: Option<u64>,
     /// When Face-ID failed at a kiosk and sent the person on to a counter, and their group.
-    pub face_fallback: Option<(SimTime, u8)>,
+    pub face_fallback: Option<(SimTime, u16)>,
     /// Face-ID sessions asked of the worker ahead and not taken yet: bit 0 the kiosk
     /// camera's, bit 1 an officer station's.
     pub face_jobs: u8,

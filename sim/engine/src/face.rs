@@ -28,10 +28,26 @@ use std::thread::JoinHandle;
 use navbat_matching::{AgeBand, Device, Gallery, Group, PersonId, Population, Sex, Template};
 use navbat_workflow::Case;
 use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
 
 use crate::components::FaceSession;
 use crate::model::Model;
 use crate::streams::{Purpose, person_stream};
+
+/// Face-ID groups of one segment: four age bands (child, adolescent, adult, elderly) × two
+/// sexes; a group's index is `segment × 8 + band × 2 + female`.
+pub(crate) const GROUPS_PER_SEGMENT: usize = 8;
+
+/// The bit that makes an impostor's own face: the identity of `person | IMPOSTOR_BIT` is
+/// nobody's (people's ids keep bits 62 and 63 clear, the gallery's set bit 62).
+const IMPOSTOR_BIT: u64 = 1 << 63;
+
+/// What a person is to Face-ID beyond their face.
+#[derive(Debug, Clone, Copy)]
+struct Who {
+    impostor: bool,
+    duplicate: bool,
+}
 
 /// What a replication's Face-ID sessions are made from; shared with the worker thread.
 pub(crate) struct FaceContext {
@@ -71,13 +87,58 @@ impl FaceContext {
         Some(Self { population, gallery, model: model.clone(), seed, replication })
     }
 
+    /// Who person `person` of segment `segment` is to Face-ID: their group (age band, sex,
+    /// regional cohort), the group's index in the tallies, whether they are an impostor and
+    /// whether a true duplicate, and their `FaceId` stream after the draw of their sex.
+    ///
+    /// The sex is the first draw of the person's `FaceId` stream, as it always was; the age
+    /// band of a minor, the impostor and the duplicate come from their own `FaceTruth`
+    /// stream (three uniforms, always drawn when any share is set), so everyone's captures
+    /// stay the same when those shares change.
+    fn who(&self, person: u64, segment: u16) -> Option<(Group, usize, Who, ChaCha8Rng)> {
+        let face = self.model.face.as_ref()?;
+        let mut rng = person_stream(self.seed, self.replication, Purpose::FaceId, person);
+        let seg = usize::from(segment);
+        let mut age = match self.model.scenario.segments.get(seg)?.kind {
+            navbat_scenario::SegmentKind::CitizenElderly => AgeBand::Elderly,
+            _ => AgeBand::Adult,
+        };
+        let mut who = Who { impostor: false, duplicate: false };
+        if face.draws_truth {
+            let mut t = person_stream(self.seed, self.replication, Purpose::FaceTruth, person);
+            let [child, adolescent] = face.minors.get(seg).copied().unwrap_or_default();
+            let u: f64 = t.random();
+            if u < child {
+                age = AgeBand::Child;
+            } else if u < child + adolescent {
+                age = AgeBand::Adolescent;
+            }
+            who.impostor = t.random::<f64>() < face.impostors;
+            who.duplicate = t.random::<f64>() < face.duplicates;
+        }
+        let female = rng.random::<f64>() < face.share_female;
+        let mut group = Group::new(age, if female { Sex::Female } else { Sex::Male });
+        if let Some(label) = face.cohorts.get(seg).filter(|l| !l.is_empty()) {
+            group = group.with_cohort(label.clone());
+        }
+        let band = match age {
+            AgeBand::Child => 0,
+            AgeBand::Adolescent => 1,
+            AgeBand::Adult => 2,
+            AgeBand::Elderly => 3,
+        };
+        Some((group, seg * GROUPS_PER_SEGMENT + band * 2 + usize::from(female), who, rng))
+    }
+
     /// Person `person` of segment `segment` captured on `device`, verified against their
     /// record photo (taken at an officer station); with `search`, the live capture is also
-    /// searched in the gallery (see [`FaceContext::national_best`]) and not kept.
+    /// searched in the gallery (see [`FaceContext::search`]) and not kept.
     ///
     /// The person's draws come from their own stream: the first decides their sex, the next
     /// make the record photo, then the live capture, so the record photo is the same
-    /// whichever device the live capture is made on.
+    /// whichever device the live capture is made on. An impostor's live capture is of
+    /// another face of the same group (their own), compared with the claimed person's
+    /// record photo.
     pub(crate) fn session(
         &self,
         person: u64,
@@ -87,16 +148,15 @@ impl FaceContext {
     ) -> Option<FaceSession> {
         let face = self.model.face.as_ref()?;
         let population = &self.population;
-        let mut rng = person_stream(self.seed, self.replication, Purpose::FaceId, person);
-        let age = match self.model.scenario.segments.get(usize::from(segment))?.kind {
-            navbat_scenario::SegmentKind::CitizenElderly => AgeBand::Elderly,
-            _ => AgeBand::Adult,
-        };
-        let female = rng.random::<f64>() < face.share_female;
-        let group = Group::new(age, if female { Sex::Female } else { Sex::Male });
+        let (group, index, who, mut rng) = self.who(person, segment)?;
         let identity = population.identity(PersonId(person), &group);
         let record = population.capture(&identity, Device::OfficerStation, &mut rng);
-        let live = population.capture(&identity, device, &mut rng).into_capture();
+        let live = if who.impostor {
+            let own = population.identity(PersonId(person | IMPOSTOR_BIT), &group);
+            population.capture(&own, device, &mut rng).into_capture()
+        } else {
+            population.capture(&identity, device, &mut rng).into_capture()
+        };
         let (outcome, score, template) = match (record.capture(), live) {
             (Some(r), Some(l)) => {
                 match navbat_matching::verify(&l.template, &r.template, face.threshold) {
@@ -110,18 +170,58 @@ impl FaceContext {
             }
             _ => (1, 0.0, None),
         };
-        let (template, searched) = if search {
-            (None, Some(self.national_best(template.as_ref())))
+        let (template, searched, mate) = if search {
+            let (best, mate) = self.search(person, segment, template.as_ref());
+            (None, Some(best), mate)
         } else {
-            (template, None)
+            (template, None, None)
         };
         Some(FaceSession {
-            group: usize::from(age == AgeBand::Elderly) * 2 + usize::from(female),
+            group: index,
             outcome,
             score,
             template,
             searched,
+            impostor: who.impostor,
+            duplicate: who.duplicate,
+            mate,
         })
+    }
+
+    /// A 1:N search with `probe`, the live capture of person `person` (segment `segment`):
+    /// the best candidate's score (see [`FaceContext::national_best`]), and for a true
+    /// duplicate the score of their earlier enrolment, which the national gallery holds
+    /// under their other identity (`None` for anyone else). The best is the larger of the
+    /// two. The earlier enrolment is an officer-station capture of the person's face, drawn
+    /// on their `FaceTruth` stream after its three shares.
+    pub(crate) fn search(
+        &self,
+        person: u64,
+        segment: u16,
+        probe: Option<&Template>,
+    ) -> (Option<f32>, Option<f32>) {
+        let best = self.national_best(probe);
+        let Some((group, _, who, _)) = self.who(person, segment) else { return (best, None) };
+        if !who.duplicate {
+            return (best, None);
+        }
+        let mut t = person_stream(self.seed, self.replication, Purpose::FaceTruth, person);
+        for _ in 0..3 {
+            let _: f64 = t.random();
+        }
+        let identity = self.population.identity(PersonId(person), &group);
+        let enrolled = self.population.capture(&identity, Device::OfficerStation, &mut t);
+        let mate = match (enrolled.capture(), probe) {
+            (Some(e), Some(p)) => p.score(&e.template).ok(),
+            _ => None,
+        };
+        // A mate without a usable probe or enrolment cannot be found: it scores nothing.
+        let mate = Some(mate.unwrap_or(-1.0));
+        let best = match (best, mate) {
+            (Some(b), Some(m)) => Some(b.max(m)),
+            (b, m) => b.or(m),
+        };
+        (best, mate)
     }
 
     /// The best score of a 1:N search with `probe`, mapped to the national gallery: the

@@ -23,6 +23,8 @@ pub struct Model {
     pub segment_draws: Vec<SegmentDraws>,
     /// Per site, per kiosk group: repair time (hours).
     pub repair: Vec<Vec<Option<Sampler>>>,
+    /// Per site, per kiosk group, per component (the group's order): repair time (hours).
+    pub part_repair: Vec<Vec<Vec<Sampler>>>,
     /// Start of the horizon.
     pub start: SimTime,
     /// End of the horizon.
@@ -78,6 +80,9 @@ pub struct ServiceDraws {
     pub only_segment: Option<navbat_scenario::SegmentIdx>,
     /// Whether an arrival draws more than officer time for it: kiosk time or outcome.
     pub draws_more: bool,
+    /// Ms the kiosk's 1:1 check adds to a session, where the service needs a biometric
+    /// capture and Face-ID is on.
+    pub kiosk_check_ms: i64,
 }
 
 /// A segment's returns after a failed visit, ready to draw.
@@ -212,6 +217,18 @@ pub struct FaceModel {
     /// Best 1:N score in the scaled gallery → the score the same search reaches in the
     /// national gallery, tabulated (see [`FaceModel::national_score`]).
     pub national: Vec<f32>,
+    /// Share of Face-ID attempts made by an impostor.
+    pub impostors: f64,
+    /// Share of de-duplicating applications made by a true duplicate.
+    pub duplicates: f64,
+    /// Per segment: shares of children and adolescents.
+    pub minors: Vec<[f64; 2]>,
+    /// Per segment: the matcher's cohort label of its regional effect (empty: none).
+    pub cohorts: Vec<String>,
+    /// Whether a session draws anything on the person's `FaceTruth` stream.
+    pub draws_truth: bool,
+    /// The national 1:N service's time per search, µs (`None`: searches never wait).
+    pub search_us: Option<i64>,
 }
 
 /// Step of the scaled-to-national score table.
@@ -275,6 +292,16 @@ impl Model {
                     _ => None,
                 },
                 draws_more: s.kiosk_minutes.is_some() || s.kiosk_needs.is_some(),
+                kiosk_check_ms: match (&scenario.face_id, s.kiosk_needs) {
+                    (Some(f), Some(n))
+                        if n.covers(navbat_scenario::Capabilities::of(
+                            navbat_scenario::Capability::BiometricCapture,
+                        )) =>
+                    {
+                        (f.verify_seconds * 1000.0).round() as i64
+                    }
+                    _ => 0,
+                },
             })
             .collect();
         let priority_served = scenario.queue.discipline == navbat_scenario::Discipline::Priority;
@@ -323,11 +350,46 @@ impl Model {
                     .collect()
             })
             .collect();
+        let part_repair = scenario
+            .sites
+            .iter()
+            .map(|site| {
+                site.kiosks
+                    .iter()
+                    .map(|k| k.components.iter().map(|c| Sampler::new(&c.repair_hours)).collect())
+                    .collect()
+            })
+            .collect();
         let start = SimTime::at_midnight(scenario.start);
         let end = horizon_end(&scenario);
         let warm_up_end = SimTime(start.0 + i64::from(scenario.warm_up_days) * DAY_MS);
-        let face = scenario.face_id.and_then(|f| {
-            let biometrics = navbat_matching::BiometricModel::default();
+        let face = scenario.face_id.as_ref().and_then(|f| {
+            let mut biometrics = navbat_matching::BiometricModel::default();
+            // NISTIR 8280's higher false non-match rates for women: their capture noise.
+            biometrics.female.noise_factor *= f.female_noise_factor;
+            // The regional effect on false matches: a shared direction per segment.
+            let cohorts: Vec<String> = scenario
+                .segments
+                .iter()
+                .zip(&f.regional)
+                .map(|(seg, &rho)| {
+                    if rho > 0.0 {
+                        let label = format!("region:{}", seg.id);
+                        let effect = navbat_matching::GroupEffect {
+                            shared_similarity: rho,
+                            ..navbat_matching::GroupEffect::NEUTRAL
+                        };
+                        biometrics.cohorts.insert(label.clone(), effect);
+                        label
+                    } else {
+                        String::new()
+                    }
+                })
+                .collect();
+            let draws_truth = f.impostors > 0.0
+                || f.duplicates > 0.0
+                || f.minors.iter().any(|m| m[0] + m[1] > 0.0);
+            let search_us = f.searches_per_second.map(|c| ((1e6 / c).round() as i64).max(1));
             // The target was validated to (0, 0.1]; the matcher computes its exact threshold.
             navbat_matching::isotropic_threshold_for_fmr(biometrics.dimension, f.target_fmr)
                 .ok()
@@ -337,6 +399,12 @@ impl Model {
                     threshold,
                     share_female: f.share_female,
                     gallery: f.gallery,
+                    impostors: f.impostors,
+                    duplicates: f.duplicates,
+                    minors: f.minors.clone(),
+                    cohorts,
+                    draws_truth,
+                    search_us,
                 })
         });
         let servable: Vec<Vec<(bool, bool)>> = scenario
@@ -440,6 +508,7 @@ impl Model {
             service_draws,
             segment_draws,
             repair,
+            part_repair,
             start,
             end,
             warm_up_end,

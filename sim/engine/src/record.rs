@@ -39,6 +39,7 @@ pub(crate) fn replication_record(
     let mut breakdown = breakdown_rows(model, replication, tally);
     add_sla_by_service(model, &mut breakdown, &office.sla_by_service);
     crate::office::add_decrees_by_month(model, &mut breakdown, &tally.sites);
+    add_wrongful(model, &mut breakdown, tally);
     let face = if model.face.is_some() { face_rows(model, replication, tally) } else { Vec::new() };
     ReplicationRecord {
         replication,
@@ -140,6 +141,8 @@ fn breakdown_rows(model: &Model, replication: u32, tally: &Tally) -> Vec<Breakdo
                     sla_met: 0,
                     esign_certificates: 0,
                     egov_registrations: 0,
+                    wrongful_refusals: 0,
+                    wrongful_approvals: 0,
                 });
             }
         };
@@ -152,6 +155,36 @@ fn breakdown_rows(model: &Model, replication: u32, tally: &Tally) -> Vec<Breakdo
         });
     }
     breakdown
+}
+
+/// Wrongful refusals and approvals by service and by segment, from the back office, into
+/// those rows.
+fn add_wrongful(model: &Model, breakdown: &mut [BreakdownRow], tally: &Tally) {
+    let sc = &model.scenario;
+    for row in breakdown.iter_mut() {
+        let Some(t) =
+            sc.sites.iter().position(|x| x.id == row.site).and_then(|i| tally.sites.get(i))
+        else {
+            continue;
+        };
+        let cell = match row.dimension {
+            Dimension::Service => sc
+                .services
+                .iter()
+                .position(|x| x.id == row.key)
+                .and_then(|i| t.cases.wrongful_by_service.get(i)),
+            Dimension::Segment => sc
+                .segments
+                .iter()
+                .position(|x| x.id == row.key)
+                .and_then(|i| t.cases.wrongful_by_segment.get(i)),
+            _ => None,
+        };
+        if let Some(c) = cell {
+            row.wrongful_refusals = c[0];
+            row.wrongful_approvals = c[1];
+        }
+    }
 }
 
 /// SLA compliance by service, from the back office, into the by-service rows.
@@ -173,26 +206,43 @@ fn add_sla_by_service(
     }
 }
 
-/// Face-ID rows by site and group (age band × sex), those with an attempt or a search.
+/// Face-ID rows by site and group (segment × age band × sex), those with an attempt, a
+/// check or a search.
 fn face_rows(model: &Model, replication: u32, tally: &Tally) -> Vec<FaceRow> {
+    use crate::face::GROUPS_PER_SEGMENT;
+    use crate::office::fc;
+    const BANDS: [&str; 4] = ["child", "adolescent", "adult", "elderly"];
     let sc = &model.scenario;
     let mut face = Vec::new();
     for (s, t) in tally.sites.iter().enumerate() {
         for (g, cell) in t.face.iter().enumerate() {
+            let office = t.face_search.get(g).copied().unwrap_or_default();
+            let segment = sc.segments.get(g / GROUPS_PER_SEGMENT).map(|x| x.id.clone());
             face.push(FaceRow {
                 replication,
                 site: sc.sites[s].id.clone(),
-                age_band: if g / 2 == 1 { "elderly" } else { "adult" }.to_owned(),
+                age_band: BANDS[(g % GROUPS_PER_SEGMENT) / 2].to_owned(),
                 sex: if g % 2 == 1 { "female" } else { "male" }.to_owned(),
                 attempts: cell[0],
                 failed_to_acquire: cell[1],
                 false_non_matches: cell[2],
-                searches: t.face_search[g][0],
-                adjudications: t.face_search[g][1],
-                extra_min: t.face_extra_ms[g] as f64 / MINUTE_MS as f64,
+                searches: office[fc::SEARCHES],
+                adjudications: office[fc::ADJUDICATIONS],
+                extra_min: t.face_extra_ms.get(g).copied().unwrap_or(0) as f64 / MINUTE_MS as f64,
+                segment: segment.unwrap_or_default(),
+                genuine_checks: office[fc::GENUINE],
+                genuine_unmatched: office[fc::GENUINE_UNMATCHED],
+                impostor_checks: office[fc::IMPOSTORS],
+                impostors_matched: office[fc::IMPOSTORS_MATCHED],
+                mated_searches: office[fc::DUPLICATES],
+                mated_misses: office[fc::DUPLICATES_MISSED],
+                nonmated_searches: office[fc::NONMATED],
+                nonmated_candidates: office[fc::NONMATED_HITS],
             });
         }
     }
-    face.retain(|r| r.attempts > 0 || r.searches > 0);
+    face.retain(|r| {
+        r.attempts > 0 || r.searches > 0 || r.genuine_checks > 0 || r.impostor_checks > 0
+    });
     face
 }

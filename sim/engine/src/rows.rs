@@ -137,8 +137,11 @@ pub struct KioskRow {
     pub kiosk: u16,
     /// When it changed.
     pub at: SimTime,
-    /// Working from `at` on (`false`: broke down; the engine models one kind of failure).
+    /// Working from `at` on (`false`: broke down).
     pub up: bool,
+    /// What failed, for a breakdown: a component (`camera`, `payment`, `printer`), or
+    /// `None` for the whole device (the kiosk group's calendar-time failures).
+    pub component: Option<navbat_scenario::KioskPart>,
 }
 
 /// A counter's officer was present from `from` to `to` (shift, and overtime after

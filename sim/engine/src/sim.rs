@@ -113,11 +113,18 @@ impl Simulation {
             rows: None,
             guard: Default::default(),
         });
+        let face_groups = if model.face.is_some() {
+            sc.segments.len() * crate::face::GROUPS_PER_SEGMENT
+        } else {
+            0
+        };
         world.insert_resource(Tally {
             sites: (0..n)
                 .map(|_| SiteTally {
                     last_change: model.start,
                     cells: Cells::new(sc.services.len(), sc.segments.len(), model.months.len()),
+                    face: vec![[0; 3]; face_groups],
+                    face_extra_ms: vec![0; face_groups],
                     ..SiteTally::default()
                 })
                 .collect(),
@@ -282,7 +289,7 @@ impl Simulation {
             t.cases = c.clone();
         }
         for (t, f) in tally.sites.iter_mut().zip(&office.face) {
-            t.face_search = *f;
+            t.face_search.clone_from(f);
         }
         // Cases still open are censored end-to-end times (Kaplan–Meier in the record).
         for (site, age_ms) in office.open_case_ages(end) {

@@ -47,6 +47,11 @@ pub enum Purpose {
     /// Whether a person who left unserved comes back, when, and their patience and balking
     /// draw on that visit (keyed by person, one ChaCha8 stream per visit).
     Retrial = 12,
+    /// Whether a person's application is eligible and genuine (keyed by person).
+    Truth = 13,
+    /// Who a person is to Face-ID beyond their face: a minor's age band, an impostor, a true
+    /// duplicate (keyed by person, so the same at every device and in every variant).
+    FaceTruth = 14,
 }
 
 /// The purposes with a stream per site, in the order of [`Streams`]' slots.
@@ -75,7 +80,11 @@ impl Purpose {
     pub(crate) const fn site_slot(self) -> usize {
         match self {
             Purpose::Assistance => 9,
-            Purpose::FaceId | Purpose::Case | Purpose::Retrial => usize::MAX,
+            Purpose::FaceId
+            | Purpose::Case
+            | Purpose::Retrial
+            | Purpose::Truth
+            | Purpose::FaceTruth => usize::MAX,
             other => other as usize,
         }
     }

@@ -4,6 +4,7 @@
 use bevy_ecs::prelude::*;
 use navbat_record::{SiteRecord, WaitHistogram};
 
+use crate::office::fc;
 use crate::time::{HOUR_MS, MINUTE_MS, SimTime};
 
 /// Counts of one breakdown key.
@@ -155,13 +156,14 @@ pub struct SiteTally {
     pub last_change: SimTime,
     /// Breakdowns by service, segment, month and weekday-hour.
     pub(crate) cells: Cells,
-    /// Face-ID outcomes by group (age band × sex): attempts, failures to acquire, false
-    /// non-matches.
-    pub(crate) face: [[u64; 3]; FACE_GROUPS],
-    /// Face-ID by group: 1:N searches, adjudications (candidates found).
-    pub(crate) face_search: [[u64; 2]; FACE_GROUPS],
+    /// Face-ID outcomes of genuine kiosk attempts by group (segment × age band × sex, see
+    /// [`crate::face::GROUPS_PER_SEGMENT`]): attempts, failures to acquire, false
+    /// non-matches. Empty until the first attempt.
+    pub(crate) face: Vec<[u64; 3]>,
+    /// Face-ID by group: the back office's searches, adjudications and identity fraud.
+    pub(crate) face_search: Vec<crate::office::FaceCounts>,
     /// Face-ID by group: ms spent after a kiosk failure sent the person to a counter.
-    pub(crate) face_extra_ms: [i64; FACE_GROUPS],
+    pub(crate) face_extra_ms: Vec<i64>,
     /// Time counted people spent at the site, every visit, ms.
     pub citizen_ms: i64,
     /// Counted people the app sent to another site.
@@ -217,14 +219,35 @@ pub struct CaseTally {
     pub decrees: [u64; 2],
     /// The same by calendar month of issue (index into `Model::months`).
     pub decrees_by_month: Vec<[u64; 2]>,
+    /// Wrongful decisions at the end of the case: sound applications refused by a
+    /// reviewer, and unsound ones (ineligible, fraudulent) delivered.
+    pub wrongful: [u64; 2],
+    /// The same per service (scenario order).
+    pub wrongful_by_service: Vec<[u64; 2]>,
+    /// The same per segment (scenario order).
+    pub wrongful_by_segment: Vec<[u64; 2]>,
+    /// Applications opened that were ineligible; fraudulent.
+    pub unsound: [u64; 2],
+    /// Appeals against wrongful refusals (lodged, upheld), and against rightful ones.
+    pub appeals_by_truth: [[u64; 2]; 2],
+    /// 1:N searches sent to the national service, and the ms they waited for it in all.
+    pub search_waits: (u64, i64),
+}
+
+impl CaseTally {
+    /// An empty tally for `services` services and `segments` segments.
+    pub fn new(services: usize, segments: usize) -> Self {
+        Self {
+            wrongful_by_service: vec![[0; 2]; services],
+            wrongful_by_segment: vec![[0; 2]; segments],
+            ..Self::default()
+        }
+    }
 }
 
 /// Divisor that turns a duration in ms into the end-to-end histogram's unit (a day reads
 /// as a minute).
 pub(crate) const E2E_SCALE: i64 = 1_440;
-
-/// Age bands × sexes.
-pub(crate) const FACE_GROUPS: usize = 8;
 
 impl SiteTally {
     /// Advances the queue-length integral to `now`; call before changing `waiting`.
@@ -265,6 +288,7 @@ impl SiteTally {
         let div = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
         let kiosk_ms = f64::from(t.kiosks) * t.horizon_ms as f64;
         let c = &self.cases;
+        let fraud = |k: usize| self.face_search.iter().map(|g| g[k]).sum::<u64>();
         // The end-to-end histogram holds durations divided by 1,440 (`E2E_SCALE`), so its
         // minutes read as days: 0.1-day bins up to 1,440 days.
         let days = |scaled_min: f64| scaled_min;
@@ -357,6 +381,22 @@ impl SiteTally {
             cases_portal: c.by_channel[2],
             esign_certificates: c.decrees[0],
             egov_registrations: c.decrees[1],
+            applications_ineligible: c.unsound[0],
+            applications_fraudulent: c.unsound[1],
+            wrongful_refusals: c.wrongful[0],
+            wrongful_approvals: c.wrongful[1],
+            appeals_wrongful: c.appeals_by_truth[0][0],
+            appeals_wrongful_upheld: c.appeals_by_truth[0][1],
+            appeals_rightful: c.appeals_by_truth[1][0],
+            appeals_rightful_upheld: c.appeals_by_truth[1][1],
+            impostors_caught: fraud(fc::IMPOSTORS) - fraud(fc::IMPOSTORS_MATCHED),
+            impostors_missed: fraud(fc::IMPOSTORS_MATCHED),
+            duplicates_caught: fraud(fc::DUPLICATES) - fraud(fc::DUPLICATES_MISSED),
+            duplicates_missed: fraud(fc::DUPLICATES_MISSED),
+            search_wait_mean_min: div(
+                ms_min(i128::from(c.search_waits.1)),
+                c.search_waits.0 as f64,
+            ),
         }
     }
 }

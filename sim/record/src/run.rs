@@ -192,6 +192,46 @@ pub struct SiteRecord {
     /// Automatic registrations in the e-government identity system at a first ID card.
     #[serde(default)]
     pub egov_registrations: u64,
+    /// Applications (cases opened) that were ineligible.
+    #[serde(default)]
+    pub applications_ineligible: u64,
+    /// Applications that were fraudulent (the service's share, impostors, duplicates).
+    #[serde(default)]
+    pub applications_fraudulent: u64,
+    /// Sound applications (eligible, genuine) that ended refused by a reviewer's decision.
+    #[serde(default)]
+    pub wrongful_refusals: u64,
+    /// Unsound applications (ineligible or fraudulent) that ended delivered.
+    #[serde(default)]
+    pub wrongful_approvals: u64,
+    /// Appeals against wrongful refusals (a sound application a reviewer refused).
+    #[serde(default)]
+    pub appeals_wrongful: u64,
+    /// Of them, upheld.
+    #[serde(default)]
+    pub appeals_wrongful_upheld: u64,
+    /// Appeals against rightful refusals (an unsound application).
+    #[serde(default)]
+    pub appeals_rightful: u64,
+    /// Of them, upheld.
+    #[serde(default)]
+    pub appeals_rightful_upheld: u64,
+    /// Requests made by an impostor whose 1:1 check did not match them: fraud caught.
+    #[serde(default)]
+    pub impostors_caught: u64,
+    /// Requests made by an impostor whose 1:1 check matched them: fraud missed.
+    #[serde(default)]
+    pub impostors_missed: u64,
+    /// True duplicates whose 1:N search returned their earlier enrolment as a candidate.
+    #[serde(default)]
+    pub duplicates_caught: u64,
+    /// True duplicates whose earlier enrolment scored below the candidate threshold.
+    #[serde(default)]
+    pub duplicates_missed: u64,
+    /// Mean minutes a 1:N search waited for the national service (its capacity shared by
+    /// every site), over the searches of counted cases.
+    #[serde(default)]
+    pub search_wait_mean_min: f64,
 }
 
 impl SiteRecord {
@@ -256,6 +296,34 @@ pub struct FaceRow {
     /// at the counter that followed (sum over the group's people).
     #[serde(default)]
     pub extra_min: f64,
+    /// Segment id of the group (rows are per segment × age band × sex).
+    #[serde(default)]
+    pub segment: String,
+    /// Genuine 1:1 checks a case was opened with (every channel): the FNMR's denominator.
+    #[serde(default)]
+    pub genuine_checks: u64,
+    /// Of them, not matched (false non-match or failure to acquire).
+    #[serde(default)]
+    pub genuine_unmatched: u64,
+    /// 1:1 checks of impostors (someone presenting as another person): the FMR's
+    /// denominator.
+    #[serde(default)]
+    pub impostor_checks: u64,
+    /// Of them, matched: a false match, fraud missed.
+    #[serde(default)]
+    pub impostors_matched: u64,
+    /// 1:N searches of true duplicates (mated searches): the FNIR's denominator.
+    #[serde(default)]
+    pub mated_searches: u64,
+    /// Of them, the earlier enrolment below the candidate threshold: a false negative.
+    #[serde(default)]
+    pub mated_misses: u64,
+    /// 1:N searches of everyone else (non-mated): the FPIR's denominator.
+    #[serde(default)]
+    pub nonmated_searches: u64,
+    /// Of them, a candidate at or above the threshold: a false positive.
+    #[serde(default)]
+    pub nonmated_candidates: u64,
 }
 
 /// The back office of one replication: human work on cases, by skill.
@@ -377,6 +445,12 @@ pub struct BreakdownRow {
     /// By month only: e-government identity registrations at a first ID card that month.
     #[serde(default)]
     pub egov_registrations: u64,
+    /// By service and segment only: sound applications that ended refused by a reviewer.
+    #[serde(default)]
+    pub wrongful_refusals: u64,
+    /// By service and segment only: unsound applications that ended delivered.
+    #[serde(default)]
+    pub wrongful_approvals: u64,
 }
 
 /// Summary of one site over replications.
@@ -441,6 +515,24 @@ pub struct SiteSummary {
     /// E-government registrations at a first ID card.
     #[serde(default)]
     pub egov_registrations: Estimate,
+    /// Sound applications refused by a reviewer.
+    #[serde(default)]
+    pub wrongful_refusals: Estimate,
+    /// Unsound applications delivered.
+    #[serde(default)]
+    pub wrongful_approvals: Estimate,
+    /// Impostors Face-ID did not match.
+    #[serde(default)]
+    pub impostors_caught: Estimate,
+    /// Impostors Face-ID matched.
+    #[serde(default)]
+    pub impostors_missed: Estimate,
+    /// True duplicates the 1:N search found.
+    #[serde(default)]
+    pub duplicates_caught: Estimate,
+    /// True duplicates the 1:N search missed.
+    #[serde(default)]
+    pub duplicates_missed: Estimate,
 }
 
 /// Summary of a run over its replications.
@@ -504,6 +596,12 @@ impl RunSummary {
                     counter_cases: est(&|s| s.cases_counter as f64),
                     esign_certificates: est(&|s| s.esign_certificates as f64),
                     egov_registrations: est(&|s| s.egov_registrations as f64),
+                    wrongful_refusals: est(&|s| s.wrongful_refusals as f64),
+                    wrongful_approvals: est(&|s| s.wrongful_approvals as f64),
+                    impostors_caught: est(&|s| s.impostors_caught as f64),
+                    impostors_missed: est(&|s| s.impostors_missed as f64),
+                    duplicates_caught: est(&|s| s.duplicates_caught as f64),
+                    duplicates_missed: est(&|s| s.duplicates_missed as f64),
                 }
             })
             .collect();

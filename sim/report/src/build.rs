@@ -206,6 +206,7 @@ pub(crate) fn build(res: &Results) -> Report {
     }
     fairness::section(&mut blocks, &ctx);
     governance::section(&mut blocks, &ctx);
+    crate::integrity::section(&mut blocks, &ctx);
     money::section(&mut blocks, &ctx);
     expansion::section(&mut blocks, &ctx, plan.as_ref());
     method::section(&mut blocks, &ctx);

@@ -43,6 +43,7 @@ mod expansion;
 mod fairness;
 mod governance;
 mod input;
+mod integrity;
 mod method;
 mod money;
 mod site;

@@ -61,21 +61,22 @@ pub use crate::limits::{
     MIN_WEIBULL_SHAPE, MIN_YEAR,
 };
 pub use crate::model::{
-    Assistance, AtClosing, Balking, Capabilities, Capability, ChannelChoice, CounterGroup,
-    DayMinute, Demand, Discipline, Dist, Economics, FaceIdSettings, Holiday, KioskFailures,
-    KioskGroup, OpeningHours, Profile, ProfileIdx, QueuePolicy, Retrial, Routing, Scenario,
-    Segment, SegmentIdx, SegmentKind, Service, ServiceIdx, Shift, Site, SiteKind, Team, Workflows,
-    weekday_index,
+    Assistance, AtClosing, Balking, Capabilities, Capability, ChannelChoice, ComponentFailures,
+    CounterGroup, DayMinute, Demand, Discipline, Dist, Economics, FaceIdSettings, Holiday,
+    KioskFailures, KioskGroup, OpeningHours, Profile, ProfileIdx, QueuePolicy, Retrial,
+    ReviewerErrors, Routing, Scenario, Segment, SegmentIdx, SegmentKind, Service, ServiceIdx,
+    Shift, Site, SiteKind, Team, Workflows, weekday_index,
 };
 pub use crate::notes::{FieldPath, Note, to_ron_with_notes};
 pub use crate::overrides::{
     AxisValue, MAX_SWEEP_POINTS, Override, OverrideError, RawAxis, RawSweep, Sweep, apply_overrides,
 };
 pub use crate::raw::{
-    Day, RawAdoption, RawAssistance, RawBalking, RawChannelChoice, RawCounter, RawDemand,
-    RawEconomics, RawFaceId, RawFactShare, RawHoliday, RawHorizon, RawHours, RawKiosk, RawProfile,
-    RawQueuePolicy, RawRetrial, RawRouting, RawScenario, RawSegment, RawService, RawShift, RawSite,
-    RawTeam, RawWorkflows,
+    Day, KioskPart, RawAdoption, RawAssistance, RawBalking, RawChannelChoice, RawCounter,
+    RawDemand, RawEconomics, RawFaceId, RawFactShare, RawHoliday, RawHorizon, RawHours, RawKiosk,
+    RawKioskComponent, RawMinors, RawProfile, RawQueuePolicy, RawRegional, RawRetrial,
+    RawReviewerErrors, RawRouting, RawScenario, RawSegment, RawService, RawShift, RawSite, RawTeam,
+    RawTruth, RawWorkflows,
 };
 
 /// Reads and checks the scenario file at `path`.

@@ -57,7 +57,7 @@ pub struct Routing {
 }
 
 /// Face-ID at kiosks.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FaceIdSettings {
     /// False-match rate the 1:1 threshold is set for.
     pub target_fmr: f64,
@@ -67,6 +67,49 @@ pub struct FaceIdSettings {
     pub gallery: u32,
     /// Ratio between groups above which the report flags a disparity.
     pub flag_ratio: f64,
+    /// Share of Face-ID attempts made by an impostor.
+    pub impostors: f64,
+    /// Share of a de-duplicating service's applications made by a true duplicate.
+    pub duplicates: f64,
+    /// Per segment (scenario order): shares of children (0-11) and adolescents (12-17).
+    pub minors: Vec<[f64; 2]>,
+    /// Multiplier of women's capture noise (1: the matcher's default).
+    pub female_noise_factor: f64,
+    /// Per segment (scenario order): the weight of the segment's shared direction (0: none).
+    pub regional: Vec<f64>,
+    /// The national 1:N service's capacity, searches per second (`None`: never waits).
+    pub searches_per_second: Option<f64>,
+    /// Seconds the kiosk's 1:1 check takes.
+    pub verify_seconds: f64,
+}
+
+impl FaceIdSettings {
+    /// Settings with the given threshold target, women's share and gallery, and no
+    /// adversaries, minors, regional effect, capacity or check time.
+    pub fn plain(target_fmr: f64, share_female: f64, gallery: u32, segments: usize) -> Self {
+        Self {
+            target_fmr,
+            share_female,
+            gallery,
+            flag_ratio: 1.25,
+            impostors: 0.0,
+            duplicates: 0.0,
+            minors: vec![[0.0; 2]; segments],
+            female_noise_factor: 1.0,
+            regional: vec![0.0; segments],
+            searches_per_second: None,
+            verify_seconds: 0.0,
+        }
+    }
+}
+
+/// A reviewer's error rates for one skill.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ReviewerErrors {
+    /// Probability of approving an ineligible or fraudulent application.
+    pub false_approval: f64,
+    /// Probability of refusing an eligible, genuine application.
+    pub false_refusal: f64,
 }
 
 /// Case workflows, checked. Skills are `navbat-workflow` skill names.
@@ -81,8 +124,13 @@ pub struct Workflows {
     pub teams: Vec<Team>,
     /// Officer minutes per task, by skill name.
     pub task_minutes: Vec<(String, Dist)>,
-    /// Share of reviews that approve, by skill name (skills not listed approve always).
+    /// Share of reviews that approve, by skill name (skills not listed approve always), for
+    /// skills without `reviewer_errors`.
     pub approve: Vec<(String, f64)>,
+    /// Per service (scenario order): shares of ineligible and fraudulent applications.
+    pub truth: Vec<[f64; 2]>,
+    /// Reviewers' error rates by skill name: those skills decide by the case's truth.
+    pub reviewer_errors: Vec<(String, ReviewerErrors)>,
     /// Share paying the duty during the visit.
     pub pay_at_visit: f64,
     /// Days until a later payment.
@@ -95,6 +143,8 @@ pub struct Workflows {
     pub check_hit: f64,
     /// Share of checks that fail.
     pub check_failed: f64,
+    /// Share of checks of an unsound application that return a hit.
+    pub check_hit_unsound: f64,
     /// Hours until a third party answers.
     pub consent_hours: Dist,
     /// Share of third parties who refuse.
@@ -444,6 +494,19 @@ pub struct KioskGroup {
     pub capabilities: Capabilities,
     /// Failures: mean time between failures (hours) and repair time distribution (hours).
     pub failures: Option<KioskFailures>,
+    /// Components that fail on their own, on operating hours.
+    pub components: Vec<ComponentFailures>,
+}
+
+/// Failures of one kiosk component.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComponentFailures {
+    /// Which component.
+    pub part: crate::raw::KioskPart,
+    /// Mean time between failures, operating hours.
+    pub mtbf_operating_hours: f64,
+    /// Repair time, hours.
+    pub repair_hours: Dist,
 }
 
 /// Failure model of a kiosk.

@@ -82,6 +82,60 @@ pub struct RawFaceId {
     /// A ratio between groups' error rates above this is flagged in the report.
     #[serde(default = "default_flag_ratio")]
     pub flag_ratio: f64,
+    /// Share of Face-ID attempts (kiosk, counter, phone) made by an impostor: someone
+    /// presenting as another person, whose live face is compared with that person's record
+    /// photo. Caught when the 1:1 check does not match them.
+    #[serde(default)]
+    pub impostors: f64,
+    /// Share of the applications of a de-duplicating service made by someone already
+    /// enrolled under another identity (a true duplicate, whose earlier enrolment is in the
+    /// 1:N gallery). Caught when the search returns that enrolment as a candidate.
+    #[serde(default)]
+    pub duplicates: f64,
+    /// Per segment, the shares of its applicants who are minors: children (0-11) and
+    /// adolescents (12-17), whose captures use the matcher's children's and adolescents'
+    /// calibration. Segments not listed have none.
+    #[serde(default)]
+    pub minors: Vec<RawMinors>,
+    /// Multiplies women's capture noise: above 1, women have more false non-matches than
+    /// men at the same threshold (the matcher's default is 1).
+    #[serde(default)]
+    pub female_noise_factor: Option<f64>,
+    /// Per segment, the regional effect on false matches: the weight of a direction shared by
+    /// the segment's people (two of them score that much closer than strangers), so the
+    /// segment has more false matches. Segments not listed have none.
+    #[serde(default)]
+    pub regional: Vec<RawRegional>,
+    /// The national 1:N search service's capacity, searches per second: one server shared by
+    /// every site, so a search waits behind every other site's. Absent: searches never wait.
+    #[serde(default)]
+    pub searches_per_second: Option<f64>,
+    /// Seconds the kiosk's 1:1 check takes (capture to decision), added to the kiosk
+    /// session of a service that needs a biometric capture.
+    #[serde(default)]
+    pub verify_seconds: f64,
+}
+
+/// The minors among a segment's applicants.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMinors {
+    /// Segment id.
+    pub segment: String,
+    /// Share aged 0-11.
+    pub child: f64,
+    /// Share aged 12-17.
+    pub adolescent: f64,
+}
+
+/// A segment's regional effect on false matches.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRegional {
+    /// Segment id.
+    pub segment: String,
+    /// Weight of the segment's shared direction, in [0, 0.5].
+    pub shared_similarity: f64,
 }
 
 fn default_gallery() -> u32 {
@@ -103,8 +157,18 @@ pub struct RawWorkflows {
     pub back_office: Vec<RawTeam>,
     /// Officer minutes a human task takes, by skill.
     pub task_minutes: Vec<(String, Dist)>,
-    /// Share of human reviews that approve, by skill (the rest reject).
+    /// Share of human reviews that approve, by skill (the rest reject), for skills that
+    /// `reviewer_errors` does not list.
     pub approve: Vec<(String, f64)>,
+    /// Per service, the shares of applications that are ineligible and fraudulent: the
+    /// case's truth, which reviewers see through their error rates. Services not listed
+    /// have only eligible, genuine applications (impostors and duplicates aside).
+    #[serde(default)]
+    pub truth: Vec<RawTruth>,
+    /// Per skill, a reviewer's error rates: the decision then depends on the case's truth
+    /// instead of the `approve` share.
+    #[serde(default)]
+    pub reviewer_errors: Vec<RawReviewerErrors>,
     /// Share of applicants who pay the state duty during their visit.
     pub pay_at_visit: f64,
     /// Days until the others pay, when they do.
@@ -117,6 +181,10 @@ pub struct RawWorkflows {
     pub check_hit: f64,
     /// Share of checks that fail.
     pub check_failed: f64,
+    /// Share of checks of an unsound application (ineligible, fraudulent) that return a hit:
+    /// the registries know of what makes it unsound. Absent: `check_hit`, as for any other.
+    #[serde(default)]
+    pub check_hit_unsound: Option<f64>,
     /// Hours until a third party answers in E-Rozilik.
     pub consent_hours: Dist,
     /// Share of third parties who refuse.
@@ -151,6 +219,32 @@ pub struct RawWorkflows {
     /// into results.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_key: Option<String>,
+}
+
+/// The truth of a service's applications.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTruth {
+    /// Service id.
+    pub service: String,
+    /// Share of applications the rules do not allow (wrong documents, no right to the
+    /// service): a correct review refuses them.
+    pub ineligible: f64,
+    /// Share of applications that are fraudulent (false statements, forged documents): a
+    /// correct review refuses them.
+    pub fraudulent: f64,
+}
+
+/// A reviewer's error rates for one skill.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReviewerErrors {
+    /// Skill name.
+    pub skill: String,
+    /// Probability of approving an ineligible or fraudulent application.
+    pub false_approval: f64,
+    /// Probability of refusing an eligible, genuine application.
+    pub false_refusal: f64,
 }
 
 /// The share of a service's cases for which one of its facts holds.
@@ -625,6 +719,45 @@ pub struct RawKiosk {
     /// Repair time, hours.
     #[serde(default)]
     pub repair_hours: Option<Dist>,
+    /// Components that fail on their own (camera, payment, printer), each with its mean
+    /// time between failures in operating hours (the site's open hours) and its repair
+    /// time. A kiosk with a component down is out of service until it is repaired.
+    #[serde(default)]
+    pub components: Vec<RawKioskComponent>,
+}
+
+/// A kiosk component's failures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKioskComponent {
+    /// Which component.
+    pub part: KioskPart,
+    /// Mean time between failures, hours of operation (the site open).
+    pub mtbf_operating_hours: f64,
+    /// Repair time, hours of calendar time.
+    pub repair_hours: Dist,
+}
+
+/// A kiosk component that fails on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KioskPart {
+    /// The face camera.
+    Camera,
+    /// The payment terminal.
+    Payment,
+    /// The document printer.
+    Printer,
+}
+
+impl KioskPart {
+    /// The name the kiosk log gives it (`camera`, `payment`, `printer`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Camera => "camera",
+            Self::Payment => "payment",
+            Self::Printer => "printer",
+        }
+    }
 }
 
 /// Yearly demand for one service at one site.

@@ -348,7 +348,9 @@ impl More {
 #[inline(never)]
 fn draw_more(sv: &ServiceDraws, sg: &SegmentDraws, rng: &mut [StreamRng; PURPOSES]) -> More {
     let kiosk_ms = match &sv.kiosk_time {
-        Some(d) => minutes_to_ms(d.sample(&mut rng[Purpose::KioskService.site_slot()])),
+        Some(d) => {
+            minutes_to_ms(d.sample(&mut rng[Purpose::KioskService.site_slot()])) + sv.kiosk_check_ms
+        }
         None => 0,
     };
     let kiosk_ok = sv.kiosk_needs.is_none()

@@ -2,7 +2,10 @@
 
 use navbat_scenario::AtClosing;
 
-use super::{Line, SiteState, kiosks::schedule_failure};
+use super::{
+    Line, SiteState,
+    kiosks::{schedule_failure, schedule_part_failure},
+};
 use crate::components::Event;
 use crate::event_loop::Env;
 use crate::time::SimTime;
@@ -53,7 +56,12 @@ impl SiteState {
             }
         }
         for (k, st) in self.kiosks.iter().enumerate() {
-            schedule_failure(k, usize::from(st.group), env);
+            let group = usize::from(st.group);
+            schedule_failure(k, group, env);
+            let parts = env.model.scenario.sites[env.site].kiosks[group].components.len();
+            for i in 0..parts {
+                schedule_part_failure(k, group, i, env);
+            }
         }
     }
 }

@@ -75,7 +75,7 @@ impl SiteState {
             && let Some((key, f)) = &self.face_session
             && *key == p
         {
-            let group = f.group as u8;
+            let group = f.group as u16;
             if let Some(a) = self.people.get_mut(p) {
                 a.face_fallback = Some((env.now, group));
             }
@@ -101,8 +101,11 @@ impl SiteState {
         let Some(f) = face_session(a, navbat_matching::Device::KioskCamera, env) else {
             return true;
         };
-        if counted {
-            let cell = &mut env.tally.face[f.group];
+        // Genuine attempts only: an impostor's is counted by the case it opens.
+        if counted
+            && !f.impostor
+            && let Some(cell) = env.tally.face.get_mut(f.group)
+        {
             cell[0] += 1;
             if f.outcome > 0 {
                 cell[usize::from(f.outcome)] += 1;
@@ -241,8 +244,9 @@ impl SiteState {
         if !PLAIN
             && a.counted
             && let Some((since, group)) = a.face_fallback
+            && let Some(extra) = env.tally.face_extra_ms.get_mut(usize::from(group))
         {
-            env.tally.face_extra_ms[usize::from(group)] += env.now.0 - since.0;
+            *extra += env.now.0 - since.0;
         }
         Some(a)
     }
@@ -292,6 +296,7 @@ fn open_case(a: &Applicant, session: Option<FaceSession>, at_kiosk: bool, env: &
         face_jobs &= !face_job_bit(navbat_matching::Device::OfficerStation);
         face_session(a, navbat_matching::Device::OfficerStation, env)
     });
+    let face = f.as_ref().map(crate::office::FaceFacts::of).unwrap_or_default();
     let (group, score, template, searched) = match f {
         Some(f) => (f.group, f.score, f.template, f.searched),
         None => (0, 0.0, None, None),
@@ -310,6 +315,7 @@ fn open_case(a: &Applicant, session: Option<FaceSession>, at_kiosk: bool, env: &
         verify_score: score,
         template,
         searched,
+        face,
     };
     let (now, model) = (env.now, env.model);
     if let Some(office) = env.office.as_deref_mut() {

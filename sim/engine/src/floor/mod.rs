@@ -123,6 +123,7 @@ impl SiteState {
                     group: u16::try_from(g).unwrap_or(u16::MAX),
                     capabilities: group.capabilities,
                     up: true,
+                    down: 0,
                     serving: None,
                     session: 0,
                     busy_since: model.start,
@@ -213,8 +214,11 @@ pub struct KioskState {
     pub group: u16,
     /// What it can do.
     pub capabilities: Capabilities,
-    /// Working (not broken).
+    /// Working (no part broken).
     pub up: bool,
+    /// The parts broken now, a bit each: bit 0 the whole device, bit `1 + i` its group's
+    /// `i`-th component.
+    pub down: u8,
     /// Person in a session.
     pub serving: Option<PersonKey>,
     /// Session counter.
@@ -260,8 +264,8 @@ impl SiteState {
                 self.service_done::<PLAIN>(server, session, env);
             }
             Event::Renege(p, stay) => self.renege(p, stay, env),
-            Event::KioskFail(k) => self.kiosk_fail(usize::from(k), env),
-            Event::KioskRepaired(k) => self.kiosk_repaired(usize::from(k), env),
+            Event::KioskFail(k, part) => self.kiosk_fail(usize::from(k), part, env),
+            Event::KioskRepaired(k, part) => self.kiosk_repaired(usize::from(k), part, env),
             Event::Pickup(case) => self.pickup_arrive(case, env),
             Event::Transfer(index) => self.transfer_arrive(index, env),
             Event::Return(index) => self.return_visit(index, env),

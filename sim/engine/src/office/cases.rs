@@ -13,8 +13,8 @@ use rand_distr::Distribution;
 use rand_pcg::Pcg32;
 
 use super::{
-    AT_ONCE, CaseChannel, CaseStep, CheckOutcome, ConsentAnswer, Meta, Office, PickupVisit,
-    Request, ServiceInfo, meta_mut, ts,
+    AT_ONCE, CaseChannel, CaseStep, CheckOutcome, ConsentAnswer, FaceFacts, Meta, Office,
+    PickupVisit, Request, ServiceInfo, Truth, fc, meta_mut, ts,
 };
 use crate::calendar::Calendar;
 use crate::components::{Event, OFFICE};
@@ -32,19 +32,49 @@ impl Office {
         let mut rng = Pcg32::from_rng(&mut draw);
         let pay_now = rng.random::<f64>() < w.pay_at_visit;
         let pay_never = !pay_now && rng.random::<f64>() < w.never_pay;
+        let mut face = r.face;
         let candidate = if info.dedup {
             let c = match r.searched {
                 Some(c) => c,
-                None => self.matcher.as_ref().and_then(|m| m.national_best(r.template.as_ref())),
+                None => match self.matcher.as_ref() {
+                    Some(m) => {
+                        let (best, mate) = m.search(r.person, r.segment, r.template.as_ref());
+                        face.mate = mate;
+                        best
+                    }
+                    None => None,
+                },
             };
-            if r.counted {
-                let cell = &mut self.face[r.site][r.group];
-                cell[0] += 1;
+            if r.counted
+                && let Some(cell) = self.face[r.site].get_mut(r.group)
+            {
+                cell[fc::SEARCHES] += 1;
+                if face.duplicate {
+                    cell[fc::DUPLICATES] += 1;
+                    let found = face.mate.is_some_and(|m| m >= info.candidate_min);
+                    cell[fc::DUPLICATES_MISSED] += u64::from(!found);
+                } else {
+                    cell[fc::NONMATED] += 1;
+                    let hit = c.is_some_and(|b| b >= info.candidate_min);
+                    cell[fc::NONMATED_HITS] += u64::from(hit);
+                }
             }
             c
         } else {
             None
         };
+        if r.counted
+            && self.matcher.is_some()
+            && let Some(cell) = self.face[r.site].get_mut(r.group)
+        {
+            if face.impostor {
+                cell[fc::IMPOSTORS] += 1;
+                cell[fc::IMPOSTORS_MATCHED] += u64::from(face.matched);
+            } else {
+                cell[fc::GENUINE] += 1;
+                cell[fc::GENUINE_UNMATCHED] += u64::from(!face.matched);
+            }
+        }
         // The case's facts (first issue, minor applicant...) in the scenario's shares.
         let mut facts = Facts::default();
         for &(bit, share) in &info.facts {
@@ -57,6 +87,27 @@ impl Office {
         {
             facts.0 |= 1 << bit;
         }
+        // The application's truth, on the person's own stream: the same person brings the
+        // same application to every variant of the scenario.
+        let truth = if face.impostor || face.duplicate {
+            Truth::Fraudulent
+        } else {
+            match self.truth.get(usize::from(r.service)) {
+                Some(&[inel, fraud]) if inel + fraud > 0.0 => {
+                    let mut t =
+                        person_stream(self.seed, self.replication, Purpose::Truth, r.person);
+                    let u: f64 = t.random();
+                    if u < inel {
+                        Truth::Ineligible
+                    } else if u < inel + fraud {
+                        Truth::Fraudulent
+                    } else {
+                        Truth::Sound
+                    }
+                }
+                _ => Truth::Sound,
+            }
+        };
         let opened = self.store.open(info.id, Pseudonym(r.person), facts, ts(now));
         let Some(out) = self.errors.check(opened) else { return };
         let id = out.case;
@@ -73,14 +124,21 @@ impl Office {
             arrived: r.arrived,
             counted: r.counted,
             officer_contact: r.officer_contact,
-            group: r.group as u8,
+            group: r.group as u16,
             pay_now,
             pay_never,
-            verify_score: r.verify_score,
-            candidate,
+            // Cosines below 0 (an impostor's face) are inputs of 0 to the rules.
+            verify_score: r.verify_score.clamp(0.0, 1.0),
+            candidate: candidate.map(|c| c.clamp(0.0, 1.0)),
+            truth,
+            refused_by_review: false,
+            appealed: 2,
             rng,
         });
         if r.counted {
+            if truth != Truth::Sound {
+                self.sites[r.site].unsound[truth as usize - 1] += 1;
+            }
             self.sites[r.site].opened += 1;
             self.sites[r.site].by_channel[r.channel as usize] += 1;
         }
@@ -122,7 +180,22 @@ impl Office {
                 continue;
             }
             if match_ {
-                let at = SimTime(now.0 + self.match_latency_ms.max(1));
+                // A de-duplicating case's search waits for the national service, which
+                // every site's cases share: one search at a time, each taking 1/capacity.
+                let mut wait_ms = 0;
+                let dedup = self.services.get(usize::from(m.service)).is_some_and(|s| s.dedup);
+                if dedup && let Some(per_search) = self.search_us {
+                    let now_us = now.0.saturating_mul(1_000);
+                    let start = self.search_free_us.max(now_us);
+                    self.search_free_us = start + per_search;
+                    wait_ms = (start - now_us) / 1_000;
+                    if m.counted {
+                        let w = &mut self.sites[usize::from(site)].search_waits;
+                        w.0 += 1;
+                        w.1 += wait_ms;
+                    }
+                }
+                let at = SimTime(now.0 + wait_ms + self.match_latency_ms.max(1));
                 cal.schedule(at, OFFICE, Event::Case(id.0, CaseStep::Match));
                 return;
             }
@@ -146,9 +219,11 @@ impl Office {
             }
             if check {
                 let u: f64 = m.rng.random();
-                let result = if u < w.check_hit {
+                // The registries know more often of what makes an application unsound.
+                let hit = if m.truth == Truth::Sound { w.check_hit } else { w.check_hit_unsound };
+                let result = if u < hit {
                     CheckOutcome::Hit
-                } else if u < w.check_hit + w.check_failed {
+                } else if u < hit + w.check_failed {
                     CheckOutcome::Failed
                 } else {
                     CheckOutcome::Clear
@@ -252,6 +327,18 @@ impl Office {
                 t.decrees_by_month[month][k] += n;
             }
         }
+        if out.trigger == Some(Trigger::Appealed)
+            && let Some(m) = meta_mut(&mut self.meta, out.case)
+        {
+            m.appealed = match (m.truth, m.refused_by_review) {
+                (Truth::Sound, true) => 0,
+                (Truth::Sound, false) => 2,
+                _ => 1,
+            };
+            if counted && m.appealed < 2 {
+                self.sites[site].appeals_by_truth[usize::from(m.appealed)][0] += 1;
+            }
+        }
         if let Some(trigger) = out.trigger
             && counted
         {
@@ -274,7 +361,9 @@ impl Office {
             }
             if skill == Skill::BiometricAdjudication && counted {
                 self.sites[site].adjudications += 1;
-                self.face[site][group][1] += 1;
+                if let Some(cell) = self.face[site].get_mut(group) {
+                    cell[fc::ADJUDICATIONS] += 1;
+                }
             }
             self.dispatch(skill, now, cal);
         }
@@ -313,6 +402,25 @@ impl Office {
             }
             let t = &mut self.sites[usize::from(meta.site)];
             let st = &case.state;
+            // A sound application refused by a reviewer, or an unsound one delivered.
+            let wrongful = match st.resolution {
+                Some(Resolution::Refused)
+                    if meta.truth == Truth::Sound && meta.refused_by_review =>
+                {
+                    Some(0)
+                }
+                Some(Resolution::Delivered) if meta.truth != Truth::Sound => Some(1),
+                _ => None,
+            };
+            if let Some(k) = wrongful {
+                t.wrongful[k] += 1;
+                if let Some(c) = t.wrongful_by_service.get_mut(usize::from(meta.service)) {
+                    c[k] += 1;
+                }
+                if let Some(c) = t.wrongful_by_segment.get_mut(usize::from(meta.segment)) {
+                    c[k] += 1;
+                }
+            }
             match st.resolution {
                 Some(Resolution::Delivered) => {
                     t.delivered += 1;
@@ -516,6 +624,7 @@ pub(crate) fn open_online(
         .fixed
         .face
         .and_then(|f| f.session(person, segment, navbat_matching::Device::Mobile, search));
+    let face = session.as_ref().map(FaceFacts::of).unwrap_or_default();
     let (group, verify_score, template, searched) = match session {
         Some(f) => (f.group, f.score, f.template, f.searched),
         None => (0, 0.0, None, None),
@@ -533,6 +642,7 @@ pub(crate) fn open_online(
         verify_score,
         template,
         searched,
+        face,
     };
     office.open(request, env.now, env.model, env.cal);
 }

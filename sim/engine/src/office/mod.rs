@@ -41,10 +41,11 @@ use rand_pcg::Pcg32;
 
 use crate::calendar::Calendar;
 use crate::components::{Event, OFFICE};
+use crate::face::GROUPS_PER_SEGMENT;
 use crate::face::{Auditor, FaceContext};
 use crate::model::Model;
 use crate::sample::Sampler;
-use crate::tally::{CaseTally, FACE_GROUPS};
+use crate::tally::CaseTally;
 use crate::time::{HOUR_MS, SimTime};
 
 /// What a case waits for from the world, when the office has scheduled it.
@@ -149,6 +150,74 @@ pub(crate) struct Request {
     pub(crate) template: Option<Template>,
     /// The 1:N search, when it was made with the capture.
     pub(crate) searched: Option<Option<f32>>,
+    /// Who the capture showed: an impostor, a true duplicate, and whether it matched.
+    pub(crate) face: FaceFacts,
+}
+
+/// What Face-ID knew of a request's person beyond the scores.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FaceFacts {
+    /// The live face was an impostor's.
+    pub(crate) impostor: bool,
+    /// The person is a true duplicate.
+    pub(crate) duplicate: bool,
+    /// The 1:1 check matched.
+    pub(crate) matched: bool,
+    /// A duplicate's search made with the capture: the earlier enrolment's score.
+    pub(crate) mate: Option<f32>,
+}
+
+impl FaceFacts {
+    /// The facts of `session`.
+    pub(crate) fn of(session: &crate::components::FaceSession) -> Self {
+        Self {
+            impostor: session.impostor,
+            duplicate: session.duplicate,
+            matched: session.outcome == 0,
+            mate: session.mate,
+        }
+    }
+}
+
+/// Per site and Face-ID group, what the office counts of identity fraud and 1:N searches
+/// (indices into [`FaceCounts`]).
+pub(crate) mod fc {
+    /// 1:N searches.
+    pub(crate) const SEARCHES: usize = 0;
+    /// Biometric adjudication tasks opened.
+    pub(crate) const ADJUDICATIONS: usize = 1;
+    /// Requests made by an impostor.
+    pub(crate) const IMPOSTORS: usize = 2;
+    /// Of them, matched at 1:1 (a false match: fraud missed).
+    pub(crate) const IMPOSTORS_MATCHED: usize = 3;
+    /// Searches of true duplicates (mated searches).
+    pub(crate) const DUPLICATES: usize = 4;
+    /// Of them, the earlier enrolment below the candidate threshold (a false negative).
+    pub(crate) const DUPLICATES_MISSED: usize = 5;
+    /// Searches of everyone else (non-mated searches).
+    pub(crate) const NONMATED: usize = 6;
+    /// Of them, a candidate at or above the threshold (a false positive).
+    pub(crate) const NONMATED_HITS: usize = 7;
+    /// Genuine 1:1 checks at the opening of a case (every channel).
+    pub(crate) const GENUINE: usize = 8;
+    /// Of them, not matched (a false non-match or a failure to acquire).
+    pub(crate) const GENUINE_UNMATCHED: usize = 9;
+    /// Counts per group.
+    pub(crate) const N: usize = 10;
+}
+
+/// One group's counts at one site (see [`fc`]).
+pub(crate) type FaceCounts = [u64; fc::N];
+
+/// What a case truly is, which reviewers see through their error rates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Truth {
+    /// Eligible and genuine: a correct review approves it.
+    Sound = 0,
+    /// Not allowed by the rules: a correct review refuses it.
+    Ineligible = 1,
+    /// Fraudulent (false statements, forged documents, an impostor, a duplicate identity).
+    Fraudulent = 2,
 }
 
 /// A pickup visit as the floor needs it.
@@ -169,11 +238,18 @@ struct Meta {
     arrived: SimTime,
     counted: bool,
     officer_contact: bool,
-    group: u8,
+    group: u16,
     pay_now: bool,
     pay_never: bool,
     verify_score: f32,
     candidate: Option<f32>,
+    truth: Truth,
+    /// The last human decision on the case refused it (cleared when one approves).
+    refused_by_review: bool,
+    /// The refusal an appeal was lodged against: 0 wrongful (a sound case refused by a
+    /// reviewer), 1 rightful (an unsound case), 2 neither (a sound case refused by the
+    /// world: a consent refused, say).
+    appealed: u8,
     rng: Pcg32,
 }
 
@@ -197,6 +273,8 @@ struct SkillTally {
 struct ServiceInfo {
     id: ServiceId,
     dedup: bool,
+    /// The score at or above which a 1:N candidate goes to an adjudicator.
+    candidate_min: f32,
     /// Facts of the definition that hold for a share of cases: (bit, share).
     facts: Vec<(u16, f64)>,
     /// The bit of the definition's [`navbat_workflow::ONLINE`] fact, where it declares one.
@@ -223,6 +301,11 @@ pub(crate) struct Office {
     team_skills: Vec<Vec<Skill>>,
     task_time: Vec<Sampler>,
     approve: [f64; SKILLS],
+    /// Per skill, reviewers' (false approval, false refusal) rates where the scenario gives
+    /// them: those skills decide by the case's truth.
+    reviewer: [Option<(f64, f64)>; SKILLS],
+    /// Per service: shares of ineligible and fraudulent applications.
+    truth: Vec<[f64; 2]>,
     skills: [SkillTally; SKILLS],
     samplers: Samplers,
     liveness: Option<Beta<f64>>,
@@ -231,6 +314,10 @@ pub(crate) struct Office {
     /// The worker that verifies finished cases' chains, when there is one.
     auditor: Option<Auditor>,
     match_latency_ms: i64,
+    /// The national 1:N service's time per search, µs, when it has a capacity.
+    search_us: Option<i64>,
+    /// When the national 1:N service is next free, µs since the epoch of `SimTime`.
+    search_free_us: i64,
     /// When the office's one timer wake-up is scheduled.
     timer_wake: Option<SimTime>,
     warm_up_end: SimTime,
@@ -242,8 +329,8 @@ pub(crate) struct Office {
     pub(crate) sites: Vec<CaseTally>,
     /// Per site and service: finished cases with a started deadline, and of them met.
     pub(crate) sla_by_service: Vec<Vec<[u64; 2]>>,
-    /// Per site and Face-ID group: 1:N searches and adjudications.
-    pub(crate) face: Vec<[[u64; 2]; FACE_GROUPS]>,
+    /// Per site and Face-ID group: searches, adjudications and identity fraud ([`fc`]).
+    pub(crate) face: Vec<Vec<FaceCounts>>,
     export: Option<CaseExporter>,
     /// What went wrong between the office and the case store.
     pub(crate) errors: BackOfficeErrors,
@@ -352,8 +439,12 @@ impl Office {
             .filter_map(|s| {
                 let id = catalog.id(&s.id)?;
                 let def = catalog.get(id)?;
-                let dedup =
-                    def.rules.iter().any(|r| matches!(r.kind, RuleKind::DedupSearch { .. }));
+                let candidate_min = def.rules.iter().find_map(|r| match r.kind {
+                    RuleKind::DedupSearch { candidate_min } => Some(candidate_min),
+                    _ => None,
+                });
+                let dedup = candidate_min.is_some();
+                let candidate_min = candidate_min.unwrap_or(f32::INFINITY);
                 let facts = w
                     .facts
                     .iter()
@@ -373,7 +464,7 @@ impl Office {
                     .iter()
                     .position(|f| f == navbat_workflow::ONLINE)
                     .and_then(|b| u16::try_from(b).ok());
-                Some(ServiceInfo { id, dedup, facts, online, production_days })
+                Some(ServiceInfo { id, dedup, candidate_min, facts, online, production_days })
             })
             .collect::<Vec<_>>();
         if services.len() != sc.services.len() {
@@ -391,6 +482,12 @@ impl Office {
         for (name, p) in &w.approve {
             if let Some(i) = skill_index(name) {
                 approve[i] = *p;
+            }
+        }
+        let mut reviewer = [None; SKILLS];
+        for (name, e) in &w.reviewer_errors {
+            if let Some(i) = skill_index(name) {
+                reviewer[i] = Some((e.false_approval, e.false_refusal));
             }
         }
         let mut officers = Vec::new();
@@ -432,6 +529,8 @@ impl Office {
             team_skills,
             task_time,
             approve,
+            reviewer,
+            truth: w.truth.clone(),
             skills: Default::default(),
             samplers: Samplers {
                 pay_later_days: Sampler::new(&w.pay_later_days),
@@ -446,14 +545,16 @@ impl Office {
             matcher,
             auditor: None,
             match_latency_ms: i64::try_from(match_latency_ms).unwrap_or(i64::MAX),
+            search_us: model.face.as_ref().and_then(|f| f.search_us),
+            search_free_us: i64::MIN,
             timer_wake: None,
             warm_up_end: model.warm_up_end,
             months: model.months.iter().map(|(start, _)| *start).collect(),
             seed,
             replication,
-            sites: vec![CaseTally::default(); n_sites],
+            sites: vec![CaseTally::new(sc.services.len(), sc.segments.len()); n_sites],
             sla_by_service: vec![vec![[0; 2]; sc.services.len()]; n_sites],
-            face: vec![[[0; 2]; FACE_GROUPS]; n_sites],
+            face: vec![vec![[0; fc::N]; sc.segments.len() * GROUPS_PER_SEGMENT]; n_sites],
             export,
             errors: BackOfficeErrors::default(),
         })

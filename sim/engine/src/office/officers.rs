@@ -5,7 +5,7 @@ use navbat_workflow::{Decision, ReasonCode, Skill, TaskId};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg32;
 
-use super::{Office, OfficerStep, meta_mut, ts};
+use super::{Office, OfficerStep, Truth, meta_mut, ts};
 use crate::calendar::Calendar;
 use crate::components::{Event, OFFICE};
 use crate::model::Model;
@@ -139,11 +139,20 @@ impl Office {
         cal: &mut Calendar,
     ) {
         let approve_share = self.approve[skill.index()];
+        let errors = self.reviewer[skill.index()];
         // The reasons the task's step gives (its definition's shares); code 0 where it
         // gives none.
         let step = self.store.current_step(task.case).and_then(|s| s.reasons.clone());
         let Some(m) = meta_mut(&mut self.meta, task.case) else { return };
-        let approve = m.rng.random::<f64>() < approve_share;
+        let u: f64 = m.rng.random();
+        // With error rates, the reviewer sees the case's truth through them; without, a
+        // share of reviews approve.
+        let approve = match errors {
+            Some((_, false_refusal)) if m.truth == Truth::Sound => u >= false_refusal,
+            Some((false_approval, _)) => u < false_approval,
+            None => u < approve_share,
+        };
+        m.refused_by_review = !approve;
         let side = step.map(|r| if approve { r.approve } else { r.refuse }).unwrap_or_default();
         let code = pick_reason(&side, &mut m.rng);
         let decision = if approve { Decision::Approve } else { Decision::Reject };
@@ -154,8 +163,11 @@ impl Office {
             && let Some(m) = self.meta(task.case)
             && m.counted
         {
-            let site = usize::from(m.site);
+            let (site, appealed) = (usize::from(m.site), usize::from(m.appealed));
             self.sites[site].appeals[1] += 1;
+            if appealed < 2 {
+                self.sites[site].appeals_by_truth[appealed][1] += 1;
+            }
         }
         self.after(&out, now, cal);
         self.drive(task.case, now, model, cal);

@@ -4,7 +4,8 @@
 //! The one coupling left is the back office, which the pilot's sites share: a case from one
 //! site may wait behind another site's, and its pickup visit comes back later. The test
 //! staffs every back-office team amply, so no case ever waits for an officer and the shared
-//! teams couple nothing; with the pilot's own teams, back-office waits and pickup visits do
+//! teams couple nothing, and takes the national 1:N service's capacity away (searches
+//! never wait); with the pilot's own teams, back-office waits and pickup visits do
 //! depend on every site's cases (documented in ARCHITECTURE.md).
 
 use navbat_engine::{Model, Simulation, only_sites};
@@ -20,6 +21,10 @@ fn base() -> Scenario {
         for team in &mut w.teams {
             team.officers = 200;
         }
+    }
+    // The national 1:N service is shared too: without a capacity no search waits.
+    if let Some(f) = s.face_id.as_mut() {
+        f.searches_per_second = None;
     }
     s.end = s.start.checked_add(jiff::Span::new().days(20)).expect("date in range");
     s

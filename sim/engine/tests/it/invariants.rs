@@ -163,6 +163,7 @@ fn kiosk_only_scenario_never_needs_an_officer() {
     for site in &mut s.sites {
         for k in &mut site.kiosks {
             k.failures = None;
+            k.components.clear();
         }
     }
     let rec = Simulation::new(navbat_engine::Model::new(s), 3, 0).finish();
@@ -262,6 +263,7 @@ fn nobody_waits_overnight_for_an_officer() {
         }
         for k in &mut site.kiosks {
             k.failures = None;
+            k.components.clear();
         }
     }
     let rec = Simulation::new(navbat_engine::Model::new(s), 2, 0).finish();
@@ -279,12 +281,7 @@ fn face_id_at_kiosks_runs_the_real_matcher() {
     s.end = s.start.checked_add(jiff::Span::new().days(59)).expect("date");
     let without = Simulation::new(navbat_engine::Model::new(s.clone()), 6, 0).finish();
     assert!(without.face.is_empty(), "Face-ID off: no rows");
-    s.face_id = Some(FaceIdSettings {
-        target_fmr: 1e-6,
-        share_female: 0.5,
-        gallery: 2_000,
-        flag_ratio: 1.25,
-    });
+    s.face_id = Some(FaceIdSettings::plain(1e-6, 0.5, 2_000, s.segments.len()));
     let model = navbat_engine::Model::new(s);
     let with = Simulation::new(model.clone(), 6, 0).finish();
     assert_eq!(with, Simulation::new(model, 6, 0).finish(), "deterministic");

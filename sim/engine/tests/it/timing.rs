@@ -59,6 +59,9 @@ fn appeals_are_lodged_within_every_services_window() {
     for (_, p) in &mut w.approve {
         *p = 0.2;
     }
+    for (_, e) in &mut w.reviewer_errors {
+        *e = navbat_scenario::ReviewerErrors { false_approval: 0.2, false_refusal: 0.8 };
+    }
     let catalog = w.catalog.clone();
     let evisa = catalog.id("e-visa-extension").expect("service");
     let all = cases(s, 60);

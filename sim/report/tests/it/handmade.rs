@@ -125,6 +125,15 @@ fn face_rows(reps: &[u32]) -> Vec<FaceRow> {
                     searches: attempts / 2,
                     adjudications: 1,
                     extra_min: extra + f64::from(rep),
+                    segment: String::new(),
+                    genuine_checks: 0,
+                    genuine_unmatched: 0,
+                    impostor_checks: 0,
+                    impostors_matched: 0,
+                    mated_searches: 0,
+                    mated_misses: 0,
+                    nonmated_searches: 0,
+                    nonmated_candidates: 0,
                 });
             }
         }

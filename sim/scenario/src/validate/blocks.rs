@@ -135,6 +135,19 @@ pub(super) fn workflows(
         let ip = path.field("approve").index(i);
         approve.push((skill(name, &ip.index(0))?, probability(*p, &ip.index(1))?));
     }
+    let mut reviewer_errors = Vec::with_capacity(w.reviewer_errors.len());
+    for (i, e) in w.reviewer_errors.iter().enumerate() {
+        let ep = path.field("reviewer_errors").index(i);
+        let name = skill(&e.skill, &ep.field("skill"))?;
+        if reviewer_errors.iter().any(|(s, _)| *s == name) {
+            return problem(&ep.field("skill"), format!("{name:?} is listed twice"));
+        }
+        let errors = crate::model::ReviewerErrors {
+            false_approval: probability(e.false_approval, &ep.field("false_approval"))?,
+            false_refusal: probability(e.false_refusal, &ep.field("false_refusal"))?,
+        };
+        reviewer_errors.push((name, errors));
+    }
     let share = |x: f64, f: &'static str| probability(x, &path.field(f));
     if w.check_hit + w.check_failed > 1.0 {
         return problem(&path.field("check_failed"), "expected check_hit + check_failed <= 1");
@@ -176,6 +189,19 @@ pub(super) fn workflows(
         }
         facts.push((f.service.clone(), f.fact.clone(), probability(f.share, &fp.field("share"))?));
     }
+    let mut truth = vec![[0.0; 2]; services.len()];
+    for (i, t) in w.truth.iter().enumerate() {
+        let tp = path.field("truth").index(i);
+        known_service(&t.service, &tp.field("service"))?;
+        let ineligible = probability(t.ineligible, &tp.field("ineligible"))?;
+        let fraudulent = probability(t.fraudulent, &tp.field("fraudulent"))?;
+        if ineligible + fraudulent > 1.0 {
+            return problem(&tp.field("fraudulent"), "expected ineligible + fraudulent <= 1");
+        }
+        if let Some(k) = services.iter().position(|s| s.id == t.service) {
+            truth[k] = [ineligible, fraudulent];
+        }
+    }
     let audit_key = match &w.audit_key {
         None => None,
         Some(rel) => Some(audit_key(&base.join(rel), &path.field("audit_key"))?),
@@ -187,12 +213,27 @@ pub(super) fn workflows(
         teams,
         task_minutes,
         approve,
+        truth,
+        reviewer_errors,
         pay_at_visit: share(w.pay_at_visit, "pay_at_visit")?,
         pay_later_days: dist(&w.pay_later_days, &path.field("pay_later_days"), Unit::Days)?,
         never_pay: share(w.never_pay, "never_pay")?,
         check_minutes: dist(&w.check_minutes, &path.field("check_minutes"), Unit::Minutes)?,
         check_hit: share(w.check_hit, "check_hit")?,
         check_failed: share(w.check_failed, "check_failed")?,
+        check_hit_unsound: match w.check_hit_unsound {
+            None => w.check_hit,
+            Some(p) => {
+                let p = share(p, "check_hit_unsound")?;
+                if p + w.check_failed > 1.0 {
+                    return problem(
+                        &path.field("check_hit_unsound"),
+                        "expected check_hit_unsound + check_failed <= 1",
+                    );
+                }
+                p
+            }
+        },
         consent_hours: dist(&w.consent_hours, &path.field("consent_hours"), Unit::Hours)?,
         consent_refused: share(w.consent_refused, "consent_refused")?,
         consent_no_answer: share(w.consent_no_answer, "consent_no_answer")?,

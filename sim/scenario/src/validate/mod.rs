@@ -144,11 +144,75 @@ pub(crate) fn validate(raw: &RawScenario, base: &std::path::Path) -> Check<Scena
                     format!("expected a ratio of at least 1, found {}", f.flag_ratio),
                 );
             }
+            let n = raw.segments.len();
+            let segment_of = |id: &str, at: &Path| -> Check<usize> {
+                raw.segments.iter().position(|s| s.id == id).map_or_else(
+                    || problem(at, format!("expected a segment id of this scenario, found {id:?}")),
+                    Ok,
+                )
+            };
+            let mut minors = vec![[0.0; 2]; n];
+            for (i, m) in f.minors.iter().enumerate() {
+                let mp = fp.field("minors").index(i);
+                let seg = segment_of(&m.segment, &mp.field("segment"))?;
+                let child = probability(m.child, &mp.field("child"))?;
+                let adolescent = probability(m.adolescent, &mp.field("adolescent"))?;
+                if child + adolescent > 1.0 {
+                    return problem(&mp.field("adolescent"), "expected child + adolescent <= 1");
+                }
+                minors[seg] = [child, adolescent];
+            }
+            let mut regional = vec![0.0; n];
+            for (i, r) in f.regional.iter().enumerate() {
+                let rp = fp.field("regional").index(i);
+                let seg = segment_of(&r.segment, &rp.field("segment"))?;
+                let x = r.shared_similarity;
+                if !(x.is_finite() && (0.0..=0.5).contains(&x)) {
+                    return problem(
+                        &rp.field("shared_similarity"),
+                        format!("expected a weight between 0 and 0.5, found {x}"),
+                    );
+                }
+                regional[seg] = x;
+            }
+            let female_noise_factor = match f.female_noise_factor {
+                None => 1.0,
+                Some(x) if x.is_finite() && (0.5..=4.0).contains(&x) => x,
+                Some(x) => {
+                    return problem(
+                        &fp.field("female_noise_factor"),
+                        format!("expected a factor between 0.5 and 4, found {x}"),
+                    );
+                }
+            };
+            let searches_per_second = match f.searches_per_second {
+                None => None,
+                Some(x) if x.is_finite() && x > 0.0 => Some(x),
+                Some(x) => {
+                    return problem(
+                        &fp.field("searches_per_second"),
+                        format!("expected a capacity > 0 searches a second, found {x}"),
+                    );
+                }
+            };
+            if !(f.verify_seconds.is_finite() && (0.0..=600.0).contains(&f.verify_seconds)) {
+                return problem(
+                    &fp.field("verify_seconds"),
+                    format!("expected 0 to 600 seconds, found {}", f.verify_seconds),
+                );
+            }
             Some(crate::model::FaceIdSettings {
                 target_fmr: f.target_fmr,
                 share_female: probability(f.share_female, &fp.field("share_female"))?,
                 gallery: f.gallery,
                 flag_ratio: f.flag_ratio,
+                impostors: probability(f.impostors, &fp.field("impostors"))?,
+                duplicates: probability(f.duplicates, &fp.field("duplicates"))?,
+                minors,
+                female_noise_factor,
+                regional,
+                searches_per_second,
+                verify_seconds: f.verify_seconds,
             })
         }
     };
@@ -512,11 +576,31 @@ fn site(s: &RawSite, l: &Lookups<'_>, path: &Path) -> Check<Site> {
                 return problem(&kp.field("repair_hours"), "repairs need `mtbf_hours` too");
             }
         };
+        let mut components: Vec<crate::model::ComponentFailures> = Vec::new();
+        for (j, c) in k.components.iter().enumerate() {
+            let cp = kp.field("components").index(j);
+            if components.iter().any(|x| x.part == c.part) {
+                return problem(&cp.field("part"), format!("{:?} is listed twice", c.part));
+            }
+            let m = c.mtbf_operating_hours;
+            if !m.is_finite() || m <= 0.0 {
+                return problem(
+                    &cp.field("mtbf_operating_hours"),
+                    format!("expected a number of hours > 0, found {m}"),
+                );
+            }
+            components.push(crate::model::ComponentFailures {
+                part: c.part,
+                mtbf_operating_hours: m,
+                repair_hours: dist(&c.repair_hours, &cp.field("repair_hours"), Unit::Hours)?,
+            });
+        }
         kiosks.push(KioskGroup {
             id: k.id.clone(),
             count: k.count,
             capabilities: Capabilities::from_list(&k.capabilities),
             failures,
+            components,
         });
     }
 

@@ -397,6 +397,12 @@ fn outline(scenario: &Scenario, text: &str) -> ScenarioOutline {
             citizen_hour: e.citizen_hour,
         }),
         sources: SourceComment::scan(text),
+        decision: Some(navbat_record::DecisionRule {
+            abandonment_margin_points: scenario.decision.abandonment_margin_points,
+            precision: scenario.decision.precision,
+            family_alpha: scenario.decision.family_alpha,
+            stated: scenario.decision.stated,
+        }),
     }
 }
 

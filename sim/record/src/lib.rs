@@ -28,6 +28,7 @@ mod compare;
 mod estimate;
 pub mod folder;
 mod histogram;
+pub mod inference;
 mod run;
 mod saved;
 mod tables;
@@ -40,8 +41,9 @@ pub use crate::run::{
     SensitivityRow, SiteRecord, SiteSummary,
 };
 pub use crate::saved::{
-    FaceIdOutline, HolidayDate, HorizonDates, Prices, RESULTS_FORMAT, ResultsError, RunFile,
-    RunMeta, ScenarioOutline, ServiceName, SiteOutline, SourceComment, SweepPoint, SweepSummary,
+    DecisionRule, FaceIdOutline, HolidayDate, HorizonDates, Prices, RESULTS_FORMAT, ResultsError,
+    RunFile, RunMeta, ScenarioOutline, ServiceName, SiteOutline, SourceComment, SweepPoint,
+    SweepSummary,
 };
 pub use crate::tables::{
     RecordError, write_back_office_csv, write_breakdown_csv, write_face_csv, write_keyed_site_csv,

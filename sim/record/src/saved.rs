@@ -109,6 +109,29 @@ pub struct ScenarioOutline {
     pub economics: Option<Prices>,
     /// Comments of `scenario.ron` that cite a source, by line.
     pub sources: Vec<SourceComment>,
+    /// The extension rule's numbers; `None` in results written before navbat recorded them
+    /// (the report then uses [`DecisionRule::DEFAULT`] and says so).
+    #[serde(default)]
+    pub decision: Option<DecisionRule>,
+}
+
+/// The numbers of the report's extension rule, from the scenario's `decision` block.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DecisionRule {
+    /// Non-inferiority margin for abandonment: percentage points of arrivals a site may add.
+    pub abandonment_margin_points: f64,
+    /// Relative half-width of the 95 % interval the headline numbers must reach.
+    pub precision: f64,
+    /// Family-wise error rate of the verdicts across pilot sites (Holm).
+    pub family_alpha: f64,
+    /// True when the scenario stated the block; false when its defaults applied.
+    pub stated: bool,
+}
+
+impl DecisionRule {
+    /// The scenario loader's defaults (0.5 points, ±5 %, 5 %), not stated by a scenario.
+    pub const DEFAULT: Self =
+        Self { abandonment_margin_points: 0.5, precision: 0.05, family_alpha: 0.05, stated: false };
 }
 
 impl ScenarioOutline {
@@ -340,6 +363,7 @@ mod tests {
                 workflows: false,
                 economics: None,
                 sources: SourceComment::scan("// [est.] all made up"),
+                decision: Some(DecisionRule::DEFAULT),
             },
         }
     }

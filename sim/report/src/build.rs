@@ -97,7 +97,13 @@ impl Ctx<'_> {
 }
 
 pub(crate) fn est(values: &[f64]) -> Estimate {
-    Estimate::from_samples(values)
+    let e = Estimate::from_samples(values);
+    if values.len() < 2 {
+        // One replication has no spread to make an interval from: none is shown.
+        Estimate { mean: e.mean, ci95_low: f64::NAN, ci95_high: f64::NAN }
+    } else {
+        e
+    }
 }
 
 /// Mean and 95 % interval of `f` over records (one per replication).
@@ -133,6 +139,9 @@ pub(crate) fn with_ci(e: &Estimate, d: usize) -> String {
 
 /// `"x unit (95 % CI a to b)"`.
 pub(crate) fn phrase(e: &Estimate, d: usize, unit: &str) -> String {
+    if e.mean.is_finite() && !(e.ci95_low.is_finite() && e.ci95_high.is_finite()) {
+        return format!("{} {unit} (no interval: one replication)", num(e.mean, d));
+    }
     format!("{} {unit} (95 % CI {} to {})", num(e.mean, d), num(e.ci95_low, d), num(e.ci95_high, d))
 }
 

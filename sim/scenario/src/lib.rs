@@ -61,20 +61,20 @@ pub use crate::limits::{
 };
 pub use crate::model::{
     Assistance, AtClosing, Balking, Capabilities, Capability, ChannelChoice, CounterGroup,
-    DayMinute, Demand, Discipline, Dist, Economics, FaceIdSettings, Holiday, KioskFailures,
-    KioskGroup, OpeningHours, Profile, ProfileIdx, QueuePolicy, Retrial, Routing, Scenario,
-    Segment, SegmentIdx, SegmentKind, Service, ServiceIdx, Shift, Site, SiteKind, Team, Workflows,
-    weekday_index,
+    DayMinute, Decision, Demand, Discipline, Dist, Economics, FaceIdSettings, Holiday,
+    KioskFailures, KioskGroup, OpeningHours, Profile, ProfileIdx, QueuePolicy, Retrial, Routing,
+    Scenario, Segment, SegmentIdx, SegmentKind, Service, ServiceIdx, Shift, Site, SiteKind, Team,
+    Workflows, weekday_index,
 };
 pub use crate::notes::{FieldPath, Note, to_ron_with_notes};
 pub use crate::overrides::{
     AxisValue, MAX_SWEEP_POINTS, Override, OverrideError, RawAxis, RawSweep, Sweep, apply_overrides,
 };
 pub use crate::raw::{
-    Day, RawAdoption, RawAssistance, RawBalking, RawChannelChoice, RawCounter, RawDemand,
-    RawEconomics, RawFaceId, RawFactShare, RawHoliday, RawHorizon, RawHours, RawKiosk, RawProfile,
-    RawQueuePolicy, RawRetrial, RawRouting, RawScenario, RawSegment, RawService, RawShift, RawSite,
-    RawTeam, RawWorkflows,
+    Day, RawAdoption, RawAssistance, RawBalking, RawChannelChoice, RawCounter, RawDecision,
+    RawDemand, RawEconomics, RawFaceId, RawFactShare, RawHoliday, RawHorizon, RawHours, RawKiosk,
+    RawProfile, RawQueuePolicy, RawRetrial, RawRouting, RawScenario, RawSegment, RawService,
+    RawShift, RawSite, RawTeam, RawWorkflows,
 };
 
 /// Reads and checks the scenario file at `path`.

@@ -413,7 +413,10 @@ fn every_section_of_a_full_run_is_filled_and_agrees_with_its_data() {
     assert!(md.contains(
         "Proposal: Samarqand Darvoza mall: 2 kiosks; Chirchiq city migration unit: 1 kiosk."
     ));
-    assert!(md.contains("The expansion analysis below recommends, by its stated rule: Samarqand Darvoza mall: 2 kiosks; Chirchiq city migration unit: 1 kiosk."));
+    // Three replications leave the pilot's headlines wider than ±5 %: no verdict, so the
+    // expansion is not recommended from the summary either.
+    assert!(md.contains("No verdict: 2 of 2 pilot sites have insufficient evidence"));
+    assert!(!md.contains("The expansion analysis below recommends, by its stated rule"));
     let marginal = data("expansion-marginal");
     let m3 = marginal
         .iter()
@@ -468,7 +471,10 @@ fn a_run_without_baseline_or_optional_files_is_reported_and_says_what_is_missing
     }
     assert!(!md.contains("| Baseline |"), "no baseline column without a baseline");
     let headline = csv_rows(&out.join("data/headline.csv"));
-    assert_eq!(headline[0], ["Site", "Measure", "Unit", "Pilot", "95 % CI low", "95 % CI high"]);
+    assert_eq!(
+        headline[0],
+        ["Site", "Measure", "Unit", "Pilot", "95 % CI low", "95 % CI high", "Interval"]
+    );
     assert!(headline[1..].iter().any(|r| r[1] == "Cost per transaction"));
     keep(&out, &results, "bare");
     std::fs::remove_dir_all(&out).expect("clean up");

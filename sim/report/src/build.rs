@@ -106,6 +106,13 @@ pub(crate) fn est(values: &[f64]) -> Estimate {
     }
 }
 
+/// `e` with its bounds clamped to `lo..=hi` (a rate cannot be negative, a share cannot pass
+/// 100 %); NaN bounds stay NaN.
+pub(crate) fn clamped(e: Estimate, lo: f64, hi: f64) -> Estimate {
+    let c = |x: f64| if x.is_finite() { x.clamp(lo, hi) } else { x };
+    Estimate { mean: e.mean, ci95_low: c(e.ci95_low), ci95_high: c(e.ci95_high) }
+}
+
 /// Mean and 95 % interval of `f` over records (one per replication).
 pub(crate) fn over<'a>(runs: &[&'a SiteRecord], f: impl Fn(&'a SiteRecord) -> f64) -> Estimate {
     est(&runs.iter().map(|r| f(r)).collect::<Vec<_>>())

@@ -56,8 +56,7 @@ impl Range {
 
 /// `e` with its bounds inside `lo..=hi`, and whether a bound moved.
 fn clamp(e: Estimate, lo: f64, hi: f64) -> (Estimate, bool) {
-    let c = |x: f64| if x.is_finite() { x.clamp(lo, hi) } else { x };
-    let out = Estimate { mean: e.mean, ci95_low: c(e.ci95_low), ci95_high: c(e.ci95_high) };
+    let out = crate::build::clamped(e, lo, hi);
     let moved = out.ci95_low != e.ci95_low || out.ci95_high != e.ci95_high;
     (out, moved)
 }

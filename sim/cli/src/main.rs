@@ -4,6 +4,7 @@ mod audit;
 mod calibrate;
 mod merge;
 mod output;
+mod precision;
 mod records;
 mod shard;
 mod sweep;
@@ -79,6 +80,15 @@ struct RunArgs {
     /// Independent replications.
     #[arg(long, default_value_t = DEFAULT_REPLICATIONS, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     replications: u32,
+    /// Choose the number of replications by precision: run until each pilot site's mean
+    /// wait and officer busy hours have a 95 % half-width within γ/(1+γ) of the mean (Law &
+    /// Kelton's sequential procedure; 0.05 = ±5 %), from 3 replications up to
+    /// `--max-replications`.
+    #[arg(long, value_name = "GAMMA", value_parser = precision_value, conflicts_with_all = ["replications", "first_replication"])]
+    precision: Option<f64>,
+    /// The cap of `--precision`: the most replications it may run.
+    #[arg(long, default_value_t = 50, requires = "precision", value_parser = clap::value_parser!(u32).range(3..=100_000))]
+    max_replications: u32,
     /// Run replications K, K+1, … (`--replications` of them) as one shard of a larger run:
     /// `--out` then writes a shard folder for `navbat merge`. Replication numbers key the
     /// random streams, so replication K is the same wherever it runs.
@@ -199,6 +209,15 @@ struct QueueArgs {
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
+}
+
+fn precision_value(s: &str) -> Result<f64, String> {
+    let x: f64 = s.parse().map_err(|e| format!("{s:?}: {e}"))?;
+    if x.is_finite() && x > 0.0 && x < 1.0 {
+        Ok(x)
+    } else {
+        Err(format!("expected a relative half-width between 0 and 1 (0.05 = ±5 %), found {s}"))
+    }
 }
 
 fn positive(s: &str) -> Result<f64, String> {
@@ -407,9 +426,31 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
     let mut recording = args.records.start(&scenario, args.replications)?;
     let started = Instant::now();
     let tap = recording.as_mut().and_then(records::Recording::tap);
-    let mut runs = match args.first_replication {
-        None => run_all(&pool, &models, args.seed, args.replications, &name, tap),
-        Some(first) => run_range(&pool, &models, args.seed, first, args.replications, &name),
+    let mut stop = None;
+    let mut runs = match (args.precision, args.first_replication) {
+        (Some(target), _) => {
+            let mut tap = tap;
+            let (runs, s) = precision::run_to_precision(
+                &scenario,
+                target,
+                args.max_replications,
+                precision::STEP,
+                |first, count| {
+                    if first == 0 {
+                        run_all(&pool, &models, args.seed, count, &name, tap.take())
+                    } else {
+                        run_range(&pool, &models, args.seed, first, count, &name)
+                    }
+                },
+            );
+            args.replications = runs.first().map_or(0, |r| u32::try_from(r.len()).unwrap_or(0));
+            stop = Some(s);
+            runs
+        }
+        (None, None) => run_all(&pool, &models, args.seed, args.replications, &name, tap),
+        (None, Some(first)) => {
+            run_range(&pool, &models, args.seed, first, args.replications, &name)
+        }
     };
     if let Err(fault) = no_fault(runs.iter().flatten(), &name) {
         if let Some(recording) = recording {
@@ -456,6 +497,7 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
             replications: args.replications,
             baseline: args.baseline,
             overrides: args.sets.iter().map(ToString::to_string).collect(),
+            precision: stop.clone(),
         };
         match args.first_replication {
             None => output::write_run(
@@ -479,6 +521,16 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
         emit(&format!("{}\n", serde_json::to_string(&summary).into_diagnostic()?))?;
     } else {
         emit(&output::summary_table(&summary))?;
+        if let Some(s) = &stop {
+            eprintln!(
+                "--precision {}: {} replications, worst relative half-width {:.4} (stop at {:.4}){}",
+                s.target,
+                args.replications,
+                s.reached,
+                s.adjusted,
+                if s.capped { ", capped: precision not reached" } else { "" }
+            );
+        }
         let events: u64 = reps.iter().chain(baseline.iter().flatten()).map(|r| r.events).sum();
         eprintln!(
             "{} replications, {} events in {:.2} s ({:.1} M events/s)",

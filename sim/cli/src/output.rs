@@ -322,6 +322,8 @@ pub(crate) struct RunMeta {
     pub(crate) baseline: bool,
     /// `--set` overrides, as given.
     pub(crate) overrides: Vec<String>,
+    /// Where `--precision` stopped, when it chose the replications.
+    pub(crate) precision: Option<navbat_record::SequentialStop>,
 }
 
 impl RunMeta {
@@ -341,6 +343,7 @@ impl RunMeta {
                 replications: self.replications,
                 baseline: self.baseline,
                 overrides: self.overrides.clone(),
+                precision: self.precision.clone(),
             },
             scenario: outline(scenario, &self.scenario_text),
         }

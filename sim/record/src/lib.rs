@@ -42,8 +42,8 @@ pub use crate::run::{
 };
 pub use crate::saved::{
     DecisionRule, FaceIdOutline, HolidayDate, HorizonDates, Prices, RESULTS_FORMAT, ResultsError,
-    RunFile, RunMeta, ScenarioOutline, ServiceName, SiteOutline, SourceComment, SweepPoint,
-    SweepSummary,
+    RunFile, RunMeta, ScenarioOutline, SequentialStop, ServiceName, SiteOutline, SourceComment,
+    SweepPoint, SweepSummary,
 };
 pub use crate::tables::{
     RecordError, write_back_office_csv, write_breakdown_csv, write_face_csv, write_keyed_site_csv,

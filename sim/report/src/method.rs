@@ -1,6 +1,6 @@
 //! Method and assumptions, and the reproducibility footer.
 
-use crate::build::Ctx;
+use crate::build::{Ctx, num};
 use crate::doc::{Block, Table};
 use crate::input::Results;
 
@@ -24,7 +24,24 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>) {
     )));
     blocks.push(Block::List(vec![
         format!("Horizon: {} to {}; the first {} days are a warm-up whose applicants are left out of the statistics.", sc.horizon.start, sc.horizon.end, sc.horizon.warm_up_days),
-        format!("Replications: {reps} independent replications of the year from seed {}.", res.meta.seed),
+        match &res.meta.precision {
+            None => format!("Replications: {reps} independent replications of the year from seed {}, a number fixed in advance (--replications).", res.meta.seed),
+            Some(p) => format!(
+                "Replications: {reps} independent replications of the year from seed {}, chosen by Law & Kelton's sequential procedure for a relative precision of {} %: a first stage of {}, then {} more at a time until every watched measure ({}) had a 95 % half-width within γ/(1+γ) = {} of its mean, which bounds the relative error by γ; the cap was {} replications. {}",
+                res.meta.seed,
+                num(100.0 * p.target, 1),
+                p.initial,
+                p.step,
+                p.measures.join(", "),
+                num(p.adjusted, 4),
+                p.cap,
+                if p.capped {
+                    format!("The cap stopped the procedure first: the worst half-width reached {} of its mean, so the stated precision was not met.", num(p.reached, 4))
+                } else {
+                    format!("It stopped with the worst half-width at {} of its mean.", num(p.reached, 4))
+                },
+            ),
+        },
         if ctx.has_baseline {
             "Baseline: the same scenario without kiosks. Pilot and baseline share seeds and random-number streams (common random numbers), so replication r of both sees the same applicants; differences are taken pair by pair, which removes most of the noise that two independent runs would carry.".to_owned()
         } else {

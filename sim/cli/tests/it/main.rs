@@ -14,6 +14,7 @@ mod calibrate;
 mod k8s;
 mod layering;
 mod pins;
+mod precision;
 mod records;
 mod safety;
 mod shard;

@@ -386,8 +386,17 @@ pub fn calibrate(
                 at: sp.field("counters"),
                 text: format!(
                     "fit: desks on duty by hour of the week ({}), {:.1} desk-hours a week on \
-                     average, rounded per hour; desk k is on duty where at least k are",
-                    staff.source, total
+                     average, {}, rounded per hour; desk k is on duty where at least k are",
+                    staff.source,
+                    total,
+                    match &staff.availability {
+                        Some(a) => format!(
+                            "times {:.3} serving the line (95 % CI {:.3} to {:.3}; {})",
+                            a.value, a.ci95_low, a.ci95_high, a.name
+                        ),
+                        None =>
+                            "all serving the line (too few moments with a line to tell)".to_owned(),
+                    }
                 ),
             });
         } else {

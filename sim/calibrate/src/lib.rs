@@ -55,5 +55,6 @@ pub use crate::build::{Calibration, Options, calibrate};
 pub use crate::erlang_a::{ErlangA, erlang_a};
 pub use crate::error::CalibrateError;
 pub use crate::twin::{
-    HourProfile, PeriodInputs, exponential_rates, observed_profile, period_scenario,
+    HourProfile, PeriodInputs, desk_availability, exponential_rates, observed_profile,
+    period_scenario,
 };

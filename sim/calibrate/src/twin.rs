@@ -8,12 +8,13 @@
 //! of the week (roster, else inferred from busy periods as in calibration). Everything else
 //! — service times, patience, balking, channels — stays as fitted.
 
+use navbat_record::calibration::Interval;
 use navbat_records::{Channel, Outcome, Records, Ticket};
 use navbat_scenario::{RawProfile, RawScenario};
 
 use crate::CalibrateError;
 use crate::arrivals::{fit_site, open_minutes};
-use crate::floor::{counters, staffing};
+use crate::floor::{counters, effective_desks, staffing};
 use crate::tickets::{MINUTE_MS, TicketData, date_of_day, day_number, hour_of_week, local_ms};
 
 /// Outcomes of the counter line per hour of the week (Monday 0:00 = 0) of arrival.
@@ -155,12 +156,46 @@ pub struct PeriodInputs {
     pub desks_source: String,
 }
 
+/// The share of on-duty desks serving the line while someone waits, per site of `fitted`
+/// (in its order), estimated on `records` as `navbat calibrate` does; `None` where the records
+/// hold too few moments with a line.
+pub fn desk_availability(
+    fitted: &RawScenario,
+    records: &Records,
+    gap_minutes: f64,
+) -> Result<Vec<Option<Interval>>, CalibrateError> {
+    let order = (
+        fitted.sites.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
+        fitted.services.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
+        fitted.segments.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
+    );
+    let data = TicketData::new(&records.tickets.rows, Some((&order.0, &order.1, &order.2)))?;
+    let roster = records.roster.as_ref().map(|r| r.rows.as_slice());
+    Ok((0..fitted.sites.len())
+        .map(|s| {
+            if data.site_rows(s).is_empty() {
+                None
+            } else {
+                staffing(&data, s, roster, gap_minutes).availability
+            }
+        })
+        .collect())
+}
+
 /// The fitted scenario set up for the period of `records`: horizon, arrivals and desks
 /// from them, the rest as fitted. Sites of the records must be sites of `fitted`.
+///
+/// The desks on duty in `records` (roster, else inferred from busy periods) are what a
+/// planner knows in advance; how many of them serve the line is not, so the desks written
+/// are those on duty times `availability[site]`, the share estimated on the calibration
+/// period ([`desk_availability`]); 1 where it is `None` or missing. The other period's own
+/// waits are never used. Retrials are off: the records' tickets already hold every return
+/// visit, and a caller replays them (`navbat validate-twin` does).
 pub fn period_scenario(
     fitted: &RawScenario,
     records: &Records,
     gap_minutes: f64,
+    availability: &[Option<f64>],
 ) -> Result<(RawScenario, PeriodInputs), CalibrateError> {
     let order = (
         fitted.sites.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
@@ -169,6 +204,9 @@ pub fn period_scenario(
     );
     let data = TicketData::new(&records.tickets.rows, Some((&order.0, &order.1, &order.2)))?;
     let mut sc = fitted.clone();
+    for segment in &mut sc.segments {
+        segment.retrial = None;
+    }
     sc.horizon.start = date_of_day(data.first_day).to_string();
     sc.horizon.end = date_of_day(data.last_day).to_string();
     sc.horizon.warm_up_days = 0;
@@ -216,7 +254,8 @@ pub fn period_scenario(
         }
         let roster = records.roster.as_ref().map(|r| r.rows.as_slice());
         let staff = staffing(&data, s, roster, gap_minutes);
-        let mut groups = counters(&staff.written);
+        let share = availability.get(s).copied().flatten().unwrap_or(1.0);
+        let mut groups = counters(&effective_desks(&staff.mean_on_duty, share));
         if groups.is_empty() {
             groups = counters(&[1; 168]);
         }

@@ -3,8 +3,10 @@
 //! hour-of-week profile and Erlang A (M/M/n+M) hour by hour.
 //!
 //! The twin is set up for the other records' period by `navbat_calibrate::period_scenario`
-//! (their arrival rates and desks on duty; everything else as fitted), run for R
-//! replications, and each replication's ticket rows are gathered per hour of the week of
+//! (their desks on duty times the share serving the line learnt on the calibration records;
+//! everything else as fitted), their arrivals are replayed one by one (`Model::replaying`:
+//! time, service, segment and channel of every ticket but pickups; return visits are in the
+//! records, so the twin's own retrials are off), it is run for R replications, and each replication's ticket rows are gathered per hour of the week of
 //! arrival. Errors are absolute differences per hour of the week with people in both,
 //! summed; the wait distributions are compared by the Wasserstein-1 distance (the mean
 //! absolute difference of their quantile functions, minutes).
@@ -15,11 +17,12 @@ use std::sync::{Arc, Mutex};
 use clap::Args;
 use miette::{IntoDiagnostic, Report, WrapErr};
 use navbat_calibrate::{
-    HourProfile, erlang_a, exponential_rates, observed_profile, period_scenario,
+    HourProfile, desk_availability, erlang_a, exponential_rates, observed_profile, period_scenario,
 };
-use navbat_engine::{FloorRow, Model, Simulation, TicketChannel, TicketOutcome};
+use navbat_engine::{FloorRow, Model, Replayed, SimTime, Simulation, TicketChannel, TicketOutcome};
 use navbat_record::Estimate;
-use navbat_records::{Log, ReadOptions, Records, Ticket};
+use navbat_records::{Channel, Log, ReadOptions, Records, Ticket};
+use navbat_scenario::RawScenario;
 use rayon::prelude::*;
 
 /// `navbat validate-twin`'s arguments.
@@ -52,6 +55,38 @@ pub(crate) struct ValidateTwinArgs {
     /// Print the scores and every hour as JSON.
     #[arg(long)]
     json: bool,
+    /// The twin's own records of the period (one replication): `--records DIR`.
+    #[command(flatten)]
+    records: crate::records::RecordsArgs,
+}
+
+/// The records' tickets as arrivals to replay, per site of `fitted` in its order: every
+/// ticket but pickups (a pickup is the back office's doing, not an arrival), at its local
+/// issue time.
+fn replayed_arrivals(fitted: &RawScenario, records: &Records) -> Vec<Option<Vec<Replayed>>> {
+    let index = |ids: &[&String], id: &str| ids.iter().position(|x| x.as_str() == id);
+    let services: Vec<&String> = fitted.services.iter().map(|s| &s.id).collect();
+    let segments: Vec<&String> = fitted.segments.iter().map(|s| &s.id).collect();
+    let mut replay: Vec<Option<Vec<Replayed>>> = vec![Some(Vec::new()); fitted.sites.len()];
+    for t in &records.tickets.rows {
+        let channel = match t.channel {
+            Channel::Counter => TicketChannel::Counter,
+            Channel::Kiosk => TicketChannel::Kiosk,
+            Channel::Portal => TicketChannel::Portal,
+            Channel::Pickup => continue,
+        };
+        let Some(site) = fitted.sites.iter().position(|s| s.id == t.site) else { continue };
+        // Unknown services were refused when the records were read; a missing one here
+        // is left out and counted by `Model::replaying` through an impossible index.
+        let service = index(&services, &t.service).map_or(u16::MAX, |i| i as u16);
+        let segment = t.segment.as_deref().and_then(|g| index(&segments, g)).map(|i| i as u16);
+        let local =
+            t.issued_at.instant.as_millisecond() + i64::from(t.issued_at.offset.seconds()) * 1000;
+        if let Some(list) = &mut replay[site] {
+            list.push(Replayed { at: SimTime(local), service, segment, channel: Some(channel) });
+        }
+    }
+    replay
 }
 
 fn read(path: &Path, options: &ReadOptions) -> miette::Result<Records> {
@@ -113,7 +148,23 @@ pub(crate) fn validate_twin(args: &ValidateTwinArgs) -> miette::Result<()> {
         ..ReadOptions::strict()
     };
     let other = read(&args.against_records, &options)?;
-    let (period, inputs) = period_scenario(&fitted, &other, args.gap_minutes)
+    let calibration = match &args.calibration_records {
+        Some(p) => Some(read(
+            p,
+            &ReadOptions { known_sites: None, known_services: None, ..options.clone() },
+        )?),
+        None => None,
+    };
+    // How many desks on duty serve the line is learnt on the calibration period only.
+    let availability = match &calibration {
+        Some(c) => desk_availability(&fitted, c, args.gap_minutes)
+            .into_diagnostic()
+            .wrap_err("estimating the desks' availability on the calibration records")?,
+        None => vec![None; fitted.sites.len()],
+    };
+    let shares: Vec<Option<f64>> =
+        availability.iter().map(|a| a.as_ref().map(|a| a.value)).collect();
+    let (period, inputs) = period_scenario(&fitted, &other, args.gap_minutes, &shares)
         .into_diagnostic()
         .wrap_err("setting the twin up for the other period")?;
     let folder =
@@ -121,13 +172,30 @@ pub(crate) fn validate_twin(args: &ValidateTwinArgs) -> miette::Result<()> {
     let scenario =
         navbat_scenario::from_raw_at(&format!("{name} over the other period"), &period, folder)
             .map_err(Report::new)?;
-    let model = Model::new(scenario);
-    let runs: Vec<HourProfile> = (0..args.replications)
+    let mut recording = args.records.start(&scenario, args.replications)?;
+    let tap = Mutex::new(recording.as_mut().and_then(crate::records::Recording::tap));
+    let (model, left_out) = Model::replaying(scenario, replayed_arrivals(&fitted, &other));
+    if left_out > 0 {
+        eprintln!(
+            "note: {left_out} tickets fall outside the period's days or name what the fitted \
+             scenario lacks, and were not replayed"
+        );
+    }
+    let runs: Result<Vec<HourProfile>, String> = (0..args.replications)
         .into_par_iter()
         .map(|r| {
             let profile = Arc::new(Mutex::new(HourProfile::default()));
             let sink = Arc::clone(&profile);
+            // The replication `--records` writes hands its rows to the writer too.
+            let mut also = tap
+                .lock()
+                .ok()
+                .and_then(|mut t| t.take_if(|t| t.replication == r))
+                .map(|t| t.export);
             let export: navbat_engine::RowExporter = Box::new(move |row: &FloorRow| {
+                if let Some(also) = &mut also {
+                    also(row);
+                }
                 let FloorRow::Ticket(t) = row else { return };
                 if t.channel != TicketChannel::Counter {
                     return;
@@ -142,18 +210,30 @@ pub(crate) fn validate_twin(args: &ValidateTwinArgs) -> miette::Result<()> {
                     _ => {}
                 }
             });
-            let _ = Simulation::new(Arc::clone(&model), args.seed, r).with_rows(export).finish();
-            Arc::try_unwrap(profile).ok().and_then(|m| m.into_inner().ok()).unwrap_or_default()
+            let record =
+                Simulation::new(Arc::clone(&model), args.seed, r).with_rows(export).finish();
+            if let Some(fault) = record.fault {
+                return Err(format!("replication {r}: {fault}"));
+            }
+            Ok(Arc::try_unwrap(profile).ok().and_then(|m| m.into_inner().ok()).unwrap_or_default())
         })
         .collect();
-    let observed = observed_profile(&other.tickets.rows);
-    let calibration = match &args.calibration_records {
-        Some(p) => Some(read(
-            p,
-            &ReadOptions { known_sites: None, known_services: None, ..options.clone() },
-        )?),
-        None => None,
+    // Every replication's callbacks are gone: the writer can finish (or clean up).
+    drop(tap);
+    let runs = match (runs, recording) {
+        (Ok(runs), Some(recording)) => {
+            recording.finish()?;
+            runs
+        }
+        (Ok(runs), None) => runs,
+        (Err(fault), recording) => {
+            if let Some(recording) = recording {
+                recording.abandon();
+            }
+            return Err(miette::miette!("the twin's run stopped: {fault}"));
+        }
     };
+    let observed = observed_profile(&other.tickets.rows);
     let naive = calibration.as_ref().map(|c| observed_profile(&c.tickets.rows));
     let rates = calibration.as_ref().map(|c| exponential_rates(&c.tickets.rows));
     let t = args.target_min;
@@ -214,6 +294,10 @@ pub(crate) fn validate_twin(args: &ValidateTwinArgs) -> miette::Result<()> {
             "replications": args.replications,
             "target_min": t,
             "desks": inputs.desks_source,
+            "desk_availability": fitted.sites.iter().zip(&availability).map(|(site, a)| serde_json::json!({
+                "site": site.id,
+                "share": a.as_ref().map(|a| serde_json::json!({"mean": a.value, "ci95_low": a.ci95_low, "ci95_high": a.ci95_high})),
+            })).collect::<Vec<_>>(),
             "erlang_a_rates_per_min": rates.map(|(mu, theta)| serde_json::json!({"mu": mu, "theta": theta})),
             "scores": scores.iter().map(|(l, a, b, c, n)| serde_json::json!({
                 "measure": l, "hours": n, "twin": a, "naive": b, "erlang_a": c})).collect::<Vec<_>>(),
@@ -229,6 +313,22 @@ pub(crate) fn validate_twin(args: &ValidateTwinArgs) -> miette::Result<()> {
         args.replications,
         inputs.desks_source
     );
+    for (site, a) in fitted.sites.iter().zip(&availability) {
+        match a {
+            Some(a) => println!(
+                "{}: desks on duty × {:.3} serving the line (95 % CI {:.3} to {:.3}; {}, on the calibration records)",
+                site.id, a.value, a.ci95_low, a.ci95_high, a.name
+            ),
+            None if calibration.is_none() => println!(
+                "{}: every desk on duty taken as serving the line (give --calibration-records to estimate the share)",
+                site.id
+            ),
+            None => println!(
+                "{}: every desk on duty taken as serving the line (too few moments with a line in the calibration records)",
+                site.id
+            ),
+        }
+    }
     let cell = |x: Option<f64>| x.map_or("—".to_owned(), |v| format!("{v:.3}"));
     println!("{:<30} {:>6} {:>10} {:>10} {:>10}", "measure", "hours", "twin", "naive", "Erlang A");
     for (l, a, b, c, n) in &scores {

@@ -64,7 +64,7 @@ pub use crate::experiment::{
     run_units, without_kiosks,
 };
 pub use crate::floor::{CounterState, Help, KioskState, SiteState};
-pub use crate::model::{FaceModel, Model};
+pub use crate::model::{FaceModel, Model, Replayed};
 pub use crate::office::{
     BackOfficeErrors, CaseExporter, CaseStep, CheckOutcome, ConsentAnswer, OfficerStep,
 };

@@ -58,6 +58,9 @@ pub struct Model {
     /// Per site: its stable key ([`crate::site_key`] of its id), which keys its random
     /// streams and tags its people's ids.
     pub site_keys: Vec<u64>,
+    /// Per site: the arrivals replayed from records instead of drawn (see
+    /// [`Model::replaying`]); `None` where arrivals are drawn from the scenario's rates.
+    pub replay: Vec<Option<Arc<[Replayed]>>>,
 }
 
 /// What an arrival needs of its service, in one record (one lookup per arrival).
@@ -115,6 +118,21 @@ pub struct SegmentDraws {
     /// Round trip to a site, ms: what a visit that ends unserved wastes besides the time
     /// at the site (0 without a retrial block).
     pub trip_ms: i64,
+}
+
+/// One arrival replayed from a record (a ticket log of another period) instead of drawn: when,
+/// for which service and segment, and by which channel, as the record says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Replayed {
+    /// When the request was made.
+    pub at: SimTime,
+    /// Index of the service in the scenario.
+    pub service: u16,
+    /// Index of the segment in the scenario; `None`: drawn from the service's mix.
+    pub segment: Option<u16>,
+    /// The channel the record shows; `None`, or one the site does not offer for the service:
+    /// chosen as the scenario's shares say. `Pickup` is not an arrival and is never replayed.
+    pub channel: Option<crate::TicketChannel>,
 }
 
 /// How a person chose to be served.
@@ -247,6 +265,10 @@ fn national_table(dimension: usize, gallery: u32) -> Vec<f32> {
 impl Model {
     /// Prepares `scenario` for simulation.
     pub fn new(scenario: Scenario) -> Arc<Self> {
+        Arc::new(Self::build(scenario))
+    }
+
+    fn build(scenario: Scenario) -> Self {
         let plans = scenario.sites.iter().map(|s| site_plan(&scenario, s)).collect();
         let service_draws: Vec<ServiceDraws> = scenario
             .services
@@ -415,7 +437,9 @@ impl Model {
             scenario.services.iter().map(|s| mean_of(&s.counter_minutes)).sum::<f64>()
                 / scenario.services.len().max(1) as f64;
         let site_keys = scenario.sites.iter().map(|s| crate::streams::site_key(&s.id)).collect();
-        Arc::new(Self {
+        let replay = vec![None; scenario.sites.len()];
+        Self {
+            replay,
             neighbours,
             announced_min_per_person,
             site_keys,
@@ -433,7 +457,34 @@ impl Model {
             fixed_channel,
             plain,
             group_handles: handles,
-        })
+        }
+    }
+
+    /// Prepares `scenario` for simulation with the arrivals of some sites replayed: `replay[s]`
+    /// lists site `s`'s arrivals (`None`: drawn as usual). Each list is put in time order;
+    /// arrivals before the horizon's start, at or after its end, with a service or segment
+    /// the scenario lacks, or by pickup are left out, and their number is returned beside the
+    /// model, so that nothing is dropped unsaid. Everything else about a replayed person —
+    /// officer time, patience, balking — is drawn as for anyone.
+    pub fn replaying(scenario: Scenario, replay: Vec<Option<Vec<Replayed>>>) -> (Arc<Self>, u64) {
+        let mut model = Self::build(scenario);
+        let (services, segments) = (model.scenario.services.len(), model.scenario.segments.len());
+        let mut left_out = 0;
+        for (s, list) in replay.into_iter().enumerate().take(model.replay.len()) {
+            let Some(mut list) = list else { continue };
+            let before = list.len();
+            list.retain(|r| {
+                r.at >= model.start
+                    && r.at < model.end
+                    && usize::from(r.service) < services
+                    && r.segment.is_none_or(|g| usize::from(g) < segments)
+                    && r.channel != Some(crate::TicketChannel::Pickup)
+            });
+            left_out += (before - list.len()) as u64;
+            list.sort_by_key(|r| r.at);
+            model.replay[s] = Some(list.into());
+        }
+        (Arc::new(model), left_out)
     }
 
     /// Whether counter group `group` of site `site` handles `service`.

@@ -285,4 +285,9 @@ pub struct StaffingFit {
     pub written: Vec<u32>,
     /// Desks seen serving in the hour (the naive count), 168 values.
     pub seen_serving: Vec<f64>,
+    /// The share of on-duty desks serving the line while someone waited in it, with its
+    /// interval; `written` is `mean_on_duty` times this share, rounded (at least one desk
+    /// where one was on duty). `None`: too few moments with a line to tell (share 1 used).
+    #[serde(default)]
+    pub availability: Option<Interval>,
 }

@@ -196,7 +196,17 @@ fn build(c: &CalibrationFile) -> Report {
         b.push(xy(
             format!("desks-{site}"),
             format!("Desks on duty, {}", s.site),
-            format!("Desks on duty by hour of the week ({}), the rounded schedule the scenario got, and desks seen starting a service in the hour.", s.source),
+            format!(
+                "Desks on duty by hour of the week ({}), the rounded schedule the scenario got, and desks seen starting a service in the hour. {}",
+                s.source,
+                match &s.availability {
+                    Some(a) => format!(
+                        "The scenario got the desks on duty times {:.3} (95 % CI {:.3} to {:.3}), the {}.",
+                        a.value, a.ci95_low, a.ci95_high, a.name
+                    ),
+                    None => "Too few moments with a line to tell what share of the desks on duty served it: all of them were written.".to_owned(),
+                }
+            ),
             "hour of the week",
             "desks",
             vec![

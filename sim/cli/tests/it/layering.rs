@@ -20,6 +20,7 @@ const LAYERS: &[(&str, May)] = &[
     ("navbat-workflow", May::Only(&["navbat-locate"])),
     ("navbat-record", May::Only(&[])),
     ("navbat-fit", May::Only(&[])),
+    ("navbat-select", May::Only(&[])),
     ("navbat-records", May::Only(&[])),
     ("navbat-scenario", May::Only(&["navbat-workflow", "navbat-locate"])),
     (

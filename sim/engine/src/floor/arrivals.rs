@@ -19,6 +19,13 @@ impl SiteState {
         if env.fixed.limit.is_some_and(|l| *env.requests >= l.max) {
             return;
         }
+        if let Some(replay) = &env.model.replay[env.site] {
+            if let Some(r) = replay.get(self.replayed) {
+                self.replayed += 1;
+                env.schedule(r.at, Event::Arrival);
+            }
+            return;
+        }
         if self.arrivals.is_empty() {
             let plan = &env.model.plans[env.site];
             self.arrivals.draw(plan, &mut env.rng[Purpose::Arrivals.site_slot()]);
@@ -31,6 +38,11 @@ impl SiteState {
 
     pub(super) fn arrive<const PLAIN: bool>(&mut self, env: &mut Env<'_>) {
         let piece = self.piece;
+        // The replayed arrival being made now, if arrivals are replayed here.
+        let replayed = env.model.replay[env.site]
+            .as_ref()
+            .and_then(|r| r.get(self.replayed.wrapping_sub(1)))
+            .copied();
         *env.requests += 1;
         self.requests += 1;
         let id = crate::streams::person_id(env.model.site_keys[env.site], self.requests);
@@ -42,15 +54,16 @@ impl SiteState {
         let now = env.now;
         let rng = env.rng(Purpose::Choice);
         let plan = &model.plans[s];
-        let service = if plan.services.len() == 1 {
-            plan.services[0]
-        } else {
-            plan.service_at(piece, rng.random::<f64>())
+        let service = match replayed {
+            Some(r) => r.service,
+            None if plan.services.len() == 1 => plan.services[0],
+            None => plan.service_at(piece, rng.random::<f64>()),
         };
         let sv = &model.service_draws[usize::from(service)];
-        let segment = match sv.only_segment {
-            Some(only) => only,
-            None => draw_segment(&sc.services[usize::from(service)].segments, rng),
+        let segment = match (replayed.and_then(|r| r.segment), sv.only_segment) {
+            (Some(given), _) => given,
+            (None, Some(only)) => only,
+            (None, None) => draw_segment(&sc.services[usize::from(service)].segments, rng),
         };
         let sg = &model.segment_draws[usize::from(segment)];
         let (by_counter, by_kiosk) = model.servable[s][usize::from(service)];
@@ -58,9 +71,16 @@ impl SiteState {
         // `Model::fixed_channel`); the others weigh what the site offers.
         let nseg = model.segment_draws.len();
         let fixed = model.fixed_channel[s].get(usize::from(service) * nseg + usize::from(segment));
-        let channel = match fixed {
-            Some(&Some(channel)) => channel,
-            _ => {
+        let given = replayed.and_then(|r| match r.channel {
+            Some(TicketChannel::Counter) if by_counter => Some(Channel::Counter),
+            Some(TicketChannel::Kiosk) if by_kiosk => Some(Channel::Kiosk),
+            Some(TicketChannel::Portal) if sv.portal => Some(Channel::Portal),
+            _ => None,
+        });
+        let channel = match (given, fixed) {
+            (Some(channel), _) => channel,
+            (None, Some(&Some(channel))) => channel,
+            (None, _) => {
                 // Only a segment whose kiosk use grows over the horizon has shares that change.
                 let ch = match sg.channel {
                     Some(ch) => ch,

@@ -50,6 +50,8 @@ pub struct SiteState {
     next_window: usize,
     /// Rate piece of the arrival scheduled last.
     piece: usize,
+    /// Replayed arrivals scheduled so far (see [`crate::Model::replaying`]).
+    replayed: usize,
     /// Arrivals drawn ahead.
     arrivals: crate::plan::Arrivals,
     /// People who left unserved and will come back (see the `returns` module), with
@@ -134,6 +136,7 @@ impl SiteState {
             close_at: model.start,
             next_window: 0,
             piece: 0,
+            replayed: 0,
             arrivals: crate::plan::Arrivals::starting_at(model.start),
             requests: 0,
             returning: Transfers::default(),

@@ -12,6 +12,7 @@ mod facts;
 mod guard;
 mod independence;
 mod invariants;
+mod replay;
 mod returns;
 mod rows;
 mod timing;

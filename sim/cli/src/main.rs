@@ -6,6 +6,7 @@ mod merge;
 mod output;
 mod precision;
 mod records;
+mod select;
 mod shard;
 mod sweep;
 mod validate_twin;
@@ -124,6 +125,21 @@ struct RunArgs {
     /// Most kiosks tried per candidate site.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=20))]
     max_kiosks: u32,
+    /// Indifference zone of the expansion's selection, in the scenario's currency a year:
+    /// plans whose net benefits differ by less are equally good (default: a quarter of one
+    /// kiosk's yearly cost).
+    #[arg(long, value_name = "AMOUNT", value_parser = positive)]
+    indifference: Option<f64>,
+    /// Probability that every candidate site's selected kiosk count is right (within the
+    /// indifference zone), jointly.
+    #[arg(long, default_value_t = 0.95, value_parser = precision_value)]
+    pcs: f64,
+    /// Replications of the selection's first stage (then one at a time, to 50).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(2..=50))]
+    select_first_stage: u32,
+    /// Fresh replications that re-estimate the selected plans against no kiosks.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(2..=10_000))]
+    confirm_replications: u32,
     /// Replications of each expansion variant (default: `--replications`, at most 5).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     expansion_replications: Option<u32>,
@@ -178,6 +194,9 @@ struct SweepArgs {
     #[arg(long, value_name = "I/N", value_parser = shard::Shard::parse, requires = "out")]
     shard: Option<shard::Shard>,
 }
+
+/// Most replications the expansion's selection gives any plan.
+const SELECT_CAP: u32 = 50;
 
 /// Replications of a run when `--replications` is not given.
 const DEFAULT_REPLICATIONS: u32 = 10;
@@ -481,6 +500,23 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
     } else {
         None
     };
+    let selected = match (&expansion, &scenario.economics) {
+        (Some(_), Some(e)) => {
+            let settings = select::Settings {
+                indifference: args.indifference.unwrap_or(e.kiosk_per_year() / 4.0),
+                pcs: args.pcs,
+                first_stage: args.select_first_stage,
+                max_replications: SELECT_CAP,
+                confirm: args.confirm_replications,
+                max_kiosks: args.max_kiosks,
+            };
+            let s = pool
+                .install(|| select::select_expansion(&scenario, args.seed, settings))
+                .map_err(|e| miette::miette!("{e}"))?;
+            Some(s)
+        }
+        _ => None,
+    };
     if let (Some(file), Some(format)) = (&args.event_log, log_format) {
         let model = models.first().cloned().ok_or_else(|| miette::miette!("no model"))?;
         output::write_event_log(file, format, model, args.seed, args.audit_key.as_deref())?;
@@ -508,6 +544,7 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
                 &summary,
                 &meta,
                 &scenario,
+                selected.as_ref(),
             )?,
             Some(first) => {
                 output::write_run_shard(dir, &reps, baseline.as_deref(), &meta, &scenario, first)?;

@@ -419,6 +419,7 @@ fn merge_run(shards: &[Loaded], out: &Path) -> miette::Result<usize> {
         base.as_deref(),
         None,
         &summary,
+        Vec::new(),
     )?;
     crate::emit(&crate::output::summary_table(&summary))?;
     Ok(total as usize)

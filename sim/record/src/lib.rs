@@ -38,7 +38,7 @@ pub use crate::estimate::Estimate;
 pub use crate::histogram::{Quantile, WaitHistogram};
 pub use crate::run::{
     BackOfficeRow, BreakdownRow, Dimension, ExpansionRow, FaceRow, ReplicationRecord, RunSummary,
-    SensitivityRow, SiteRecord, SiteSummary,
+    SelectionRow, SensitivityRow, SiteRecord, SiteSummary,
 };
 pub use crate::saved::{
     DecisionRule, FaceIdOutline, HolidayDate, HorizonDates, Prices, RESULTS_FORMAT, ResultsError,

@@ -206,7 +206,11 @@ pub(crate) fn build(res: &Results) -> Report {
         sites,
     };
     let title = format!("One-year evaluation of the smart migration stations: {}", sc.name);
-    let plan = expansion::plan(&ctx);
+    let mut plan = expansion::plan(&ctx);
+    // With a ranking and selection in the results, its confirmed counts are the proposal.
+    if let (Some(p), Some(chosen)) = (plan.as_mut(), crate::selection::chosen(&ctx)) {
+        p.recommended = crate::selection::recommended(&chosen);
+    }
 
     let mut blocks = Vec::new();
     summary::section(&mut blocks, &ctx, plan.as_ref());

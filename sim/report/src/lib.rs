@@ -45,6 +45,7 @@ mod governance;
 mod input;
 mod method;
 mod money;
+mod selection;
 mod site;
 mod summary;
 mod write;

@@ -560,8 +560,7 @@ fn validate_twin_scores_the_twin_and_both_references() {
     // The twin's own records of the period: June's replayed arrivals, one ticket each (no
     // pickups in this scenario, retrials off), every one in June.
     let written = std::fs::read_to_string(twin_records.join("tickets.csv")).expect("tickets");
-    let issued: Vec<&str> =
-        written.lines().skip(1).filter_map(|l| l.split(',').nth(5)).collect();
+    let issued: Vec<&str> = written.lines().skip(1).filter_map(|l| l.split(',').nth(5)).collect();
     assert_eq!(issued.len(), val.len() - 1, "one twin ticket per replayed ticket");
     assert!(issued.iter().all(|t| t.starts_with("2026-06")), "outside June");
     let scores = v["scores"].as_array().expect("scores");

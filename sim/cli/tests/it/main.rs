@@ -17,6 +17,7 @@ mod pins;
 mod precision;
 mod records;
 mod safety;
+mod select;
 mod shard;
 
 fn navbat(args: &[&str]) -> Output {

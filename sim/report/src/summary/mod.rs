@@ -484,7 +484,7 @@ fn recommendation(verdicts: &[(String, Verdict)], plan: Option<&Plan>) -> String
         format!(
             "No verdict: {} of {} pilot sites have insufficient evidence for the stated \
              precision. Recommendation: neither extend nor withdraw the stations yet; run \
-             more replications (`navbat run --precision`) and report again.",
+             more replications (navbat run --precision) and report again.",
             verdicts.len(),
             verdicts.len()
         )

@@ -188,6 +188,7 @@ fn skeleton(data: &TicketData, assumed: &mut Vec<String>) -> RawScenario {
         economics: None,
         candidates: Vec::new(),
         routing: None,
+        decision: None,
     }
 }
 

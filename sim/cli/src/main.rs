@@ -16,7 +16,9 @@ mod discover;
 mod merge;
 mod optimise;
 mod output;
+mod precision;
 mod records;
+mod select;
 mod shard;
 mod sweep;
 mod validate_twin;
@@ -101,6 +103,15 @@ struct RunArgs {
     /// Independent replications.
     #[arg(long, default_value_t = DEFAULT_REPLICATIONS, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     replications: u32,
+    /// Choose the number of replications by precision: run until each pilot site's mean
+    /// wait and officer busy hours have a 95 % half-width within γ/(1+γ) of the mean (Law &
+    /// Kelton's sequential procedure; 0.05 = ±5 %), from 3 replications up to
+    /// `--max-replications`.
+    #[arg(long, value_name = "GAMMA", value_parser = precision_value, conflicts_with_all = ["replications", "first_replication"])]
+    precision: Option<f64>,
+    /// The cap of `--precision`: the most replications it may run.
+    #[arg(long, default_value_t = 50, requires = "precision", value_parser = clap::value_parser!(u32).range(3..=100_000))]
+    max_replications: u32,
     /// Run replications K, K+1, … (`--replications` of them) as one shard of a larger run:
     /// `--out` then writes a shard folder for `navbat merge`. Replication numbers key the
     /// random streams, so replication K is the same wherever it runs.
@@ -136,6 +147,21 @@ struct RunArgs {
     /// Most kiosks tried per candidate site.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=20))]
     max_kiosks: u32,
+    /// Indifference zone of the expansion's selection, in the scenario's currency a year:
+    /// plans whose net benefits differ by less are equally good (default: a quarter of one
+    /// kiosk's yearly cost).
+    #[arg(long, value_name = "AMOUNT", value_parser = positive)]
+    indifference: Option<f64>,
+    /// Probability that every candidate site's selected kiosk count is right (within the
+    /// indifference zone), jointly.
+    #[arg(long, default_value_t = 0.95, value_parser = precision_value)]
+    pcs: f64,
+    /// Replications of the selection's first stage (then one at a time, to 50).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(2..=50))]
+    select_first_stage: u32,
+    /// Fresh replications that re-estimate the selected plans against no kiosks.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(2..=10_000))]
+    confirm_replications: u32,
     /// Replications of each expansion variant (default: `--replications`, at most 5).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     expansion_replications: Option<u32>,
@@ -191,6 +217,9 @@ struct SweepArgs {
     shard: Option<shard::Shard>,
 }
 
+/// Most replications the expansion's selection gives any plan.
+const SELECT_CAP: u32 = 50;
+
 /// Replications of a run when `--replications` is not given.
 const DEFAULT_REPLICATIONS: u32 = 10;
 
@@ -221,6 +250,15 @@ struct QueueArgs {
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
+}
+
+fn precision_value(s: &str) -> Result<f64, String> {
+    let x: f64 = s.parse().map_err(|e| format!("{s:?}: {e}"))?;
+    if x.is_finite() && x > 0.0 && x < 1.0 {
+        Ok(x)
+    } else {
+        Err(format!("expected a relative half-width between 0 and 1 (0.05 = ±5 %), found {s}"))
+    }
 }
 
 fn positive(s: &str) -> Result<f64, String> {
@@ -432,9 +470,31 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
     let mut recording = args.records.start(&scenario, args.replications)?;
     let started = Instant::now();
     let tap = recording.as_mut().and_then(records::Recording::tap);
-    let mut runs = match args.first_replication {
-        None => run_all(&pool, &models, args.seed, args.replications, &name, tap),
-        Some(first) => run_range(&pool, &models, args.seed, first, args.replications, &name),
+    let mut stop = None;
+    let mut runs = match (args.precision, args.first_replication) {
+        (Some(target), _) => {
+            let mut tap = tap;
+            let (runs, s) = precision::run_to_precision(
+                &scenario,
+                target,
+                args.max_replications,
+                precision::STEP,
+                |first, count| {
+                    if first == 0 {
+                        run_all(&pool, &models, args.seed, count, &name, tap.take())
+                    } else {
+                        run_range(&pool, &models, args.seed, first, count, &name)
+                    }
+                },
+            );
+            args.replications = runs.first().map_or(0, |r| u32::try_from(r.len()).unwrap_or(0));
+            stop = Some(s);
+            runs
+        }
+        (None, None) => run_all(&pool, &models, args.seed, args.replications, &name, tap),
+        (None, Some(first)) => {
+            run_range(&pool, &models, args.seed, first, args.replications, &name)
+        }
     };
     if let Err(fault) = no_fault(runs.iter().flatten(), &name) {
         if let Some(recording) = recording {
@@ -465,6 +525,23 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
     } else {
         None
     };
+    let selected = match (&expansion, &scenario.economics) {
+        (Some(_), Some(e)) => {
+            let settings = select::Settings {
+                indifference: args.indifference.unwrap_or(e.kiosk_per_year() / 4.0),
+                pcs: args.pcs,
+                first_stage: args.select_first_stage,
+                max_replications: SELECT_CAP,
+                confirm: args.confirm_replications,
+                max_kiosks: args.max_kiosks,
+            };
+            let s = pool
+                .install(|| select::select_expansion(&scenario, args.seed, settings))
+                .map_err(|e| miette::miette!("{e}"))?;
+            Some(s)
+        }
+        _ => None,
+    };
     if let (Some(file), Some(format)) = (&args.event_log, log_format) {
         let model = models.first().cloned().ok_or_else(|| miette::miette!("no model"))?;
         output::write_event_log(file, format, model, args.seed, args.audit_key.as_deref())?;
@@ -481,6 +558,7 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
             replications: args.replications,
             baseline: args.baseline,
             overrides: args.sets.iter().map(ToString::to_string).collect(),
+            precision: stop.clone(),
         };
         match args.first_replication {
             None => output::write_run(
@@ -491,6 +569,7 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
                 &summary,
                 &meta,
                 &scenario,
+                selected.as_ref(),
             )?,
             Some(first) => {
                 output::write_run_shard(dir, &reps, baseline.as_deref(), &meta, &scenario, first)?;
@@ -504,6 +583,16 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
         emit(&format!("{}\n", serde_json::to_string(&summary).into_diagnostic()?))?;
     } else {
         emit(&output::summary_table(&summary))?;
+        if let Some(s) = &stop {
+            eprintln!(
+                "--precision {}: {} replications, worst relative half-width {:.4} (stop at {:.4}){}",
+                s.target,
+                args.replications,
+                s.reached,
+                s.adjusted,
+                if s.capped { ", capped: precision not reached" } else { "" }
+            );
+        }
         let events: u64 = reps.iter().chain(baseline.iter().flatten()).map(|r| r.events).sum();
         eprintln!(
             "{} replications, {} events in {:.2} s ({:.1} M events/s)",

@@ -421,6 +421,7 @@ fn merge_run(shards: &[Loaded], out: &Path) -> miette::Result<usize> {
         base.as_deref(),
         None,
         &summary,
+        Vec::new(),
     )?;
     crate::emit(&crate::output::summary_table(&summary))?;
     Ok(total as usize)

@@ -88,6 +88,7 @@ fn pm(e: &Estimate, digits: usize) -> String {
 /// the scenario's outline), `replications.csv`, `breakdown.csv`, `baseline.csv` (with a
 /// baseline) and `summary.json`. Each file is first written to a temporary name then renamed,
 /// so a failure leaves no half-written file.
+#[expect(clippy::too_many_arguments, reason = "one argument per part of the results folder")]
 pub(crate) fn write_run(
     dir: &Path,
     reps: &[ReplicationRecord],
@@ -96,13 +97,24 @@ pub(crate) fn write_run(
     summary: &RunSummary,
     meta: &RunMeta,
     scenario: &Scenario,
+    selected: Option<&crate::select::Selected>,
 ) -> miette::Result<()> {
     let run = meta.run_file(scenario);
-    write_run_files(dir, &meta.scenario_text, &run, reps, baseline, expansion, summary)
+    let mut extra = Vec::new();
+    if let Some(s) = selected.filter(|s| !s.plans.is_empty()) {
+        let mut csv = Vec::new();
+        navbat_record::write_rows_csv(&mut csv, &s.plans).into_diagnostic()?;
+        extra.push(("selection.csv", csv));
+        let mut csv = Vec::new();
+        navbat_record::write_rows_csv(&mut csv, &s.confirmation).into_diagnostic()?;
+        extra.push(("confirmation.csv", csv));
+    }
+    write_run_files(dir, &meta.scenario_text, &run, reps, baseline, expansion, summary, extra)
 }
 
 /// Writes the results folder of a run described by `run` (the one writer of results
 /// folders, for `navbat run` and `navbat merge` alike).
+#[expect(clippy::too_many_arguments, reason = "one argument per part of the results folder")]
 pub(crate) fn write_run_files(
     dir: &Path,
     scenario_text: &str,
@@ -111,6 +123,7 @@ pub(crate) fn write_run_files(
     baseline: Option<&[ReplicationRecord]>,
     expansion: Option<&navbat_engine::Expansion>,
     summary: &RunSummary,
+    extra: Vec<(&'static str, Vec<u8>)>,
 ) -> miette::Result<()> {
     let mut files = vec![
         ("scenario.ron", scenario_text.as_bytes().to_vec()),
@@ -125,6 +138,7 @@ pub(crate) fn write_run_files(
         navbat_record::write_rows_csv(&mut csv, &e.sensitivity).into_diagnostic()?;
         files.push(("sensitivity.csv", csv));
     }
+    files.extend(extra);
     files.push(("summary.json", serde_json::to_vec_pretty(summary).into_diagnostic()?));
     write_files(dir, &files)
 }
@@ -322,6 +336,8 @@ pub(crate) struct RunMeta {
     pub(crate) baseline: bool,
     /// `--set` overrides, as given.
     pub(crate) overrides: Vec<String>,
+    /// Where `--precision` stopped, when it chose the replications.
+    pub(crate) precision: Option<navbat_record::SequentialStop>,
 }
 
 impl RunMeta {
@@ -341,6 +357,7 @@ impl RunMeta {
                 replications: self.replications,
                 baseline: self.baseline,
                 overrides: self.overrides.clone(),
+                precision: self.precision.clone(),
             },
             scenario: outline(scenario, &self.scenario_text),
         }
@@ -397,6 +414,12 @@ fn outline(scenario: &Scenario, text: &str) -> ScenarioOutline {
             citizen_hour: e.citizen_hour,
         }),
         sources: SourceComment::scan(text),
+        decision: Some(navbat_record::DecisionRule {
+            abandonment_margin_points: scenario.decision.abandonment_margin_points,
+            precision: scenario.decision.precision,
+            family_alpha: scenario.decision.family_alpha,
+            stated: scenario.decision.stated,
+        }),
     }
 }
 

@@ -117,6 +117,7 @@ pub fn queue_scenario(spec: &QueueSpec) -> Result<Scenario, ScenarioError> {
         economics: None,
         candidates: Vec::new(),
         routing: None,
+        decision: None,
     };
     navbat_scenario::from_raw("queue", &raw)
 }

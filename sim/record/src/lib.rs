@@ -28,6 +28,7 @@ mod compare;
 mod estimate;
 pub mod folder;
 mod histogram;
+pub mod inference;
 mod run;
 mod saved;
 mod tables;
@@ -37,11 +38,12 @@ pub use crate::estimate::Estimate;
 pub use crate::histogram::{Quantile, WaitHistogram};
 pub use crate::run::{
     BackOfficeRow, BreakdownRow, Dimension, ExpansionRow, FaceRow, ReplicationRecord, RunSummary,
-    SensitivityRow, SiteRecord, SiteSummary,
+    SelectionRow, SensitivityRow, SiteRecord, SiteSummary,
 };
 pub use crate::saved::{
-    FaceIdOutline, HolidayDate, HorizonDates, Prices, RESULTS_FORMAT, ResultsError, RunFile,
-    RunMeta, ScenarioOutline, ServiceName, SiteOutline, SourceComment, SweepPoint, SweepSummary,
+    DecisionRule, FaceIdOutline, HolidayDate, HorizonDates, Prices, RESULTS_FORMAT, ResultsError,
+    RunFile, RunMeta, ScenarioOutline, SequentialStop, ServiceName, SiteOutline, SourceComment,
+    SweepPoint, SweepSummary,
 };
 pub use crate::tables::{
     RecordError, write_back_office_csv, write_breakdown_csv, write_face_csv, write_keyed_site_csv,

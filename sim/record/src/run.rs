@@ -377,6 +377,36 @@ pub struct ExpansionRow {
     pub kiosk_utilization: f64,
 }
 
+/// One plan (a candidate site with a kiosk count) of the expansion's ranking and selection:
+/// KN++ over the site's kiosk counts with common random numbers, maximising the yearly net
+/// value (officer and citizen hours at the scenario's prices, less the kiosks' yearly cost).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelectionRow {
+    /// Candidate site id.
+    pub site: String,
+    /// Kiosks of this plan.
+    pub kiosks: u32,
+    /// Replications the plan received (0..replications), common with the site's other plans.
+    pub replications: u32,
+    /// Mean net benefit against no kiosks over the replications both had, currency a year.
+    pub mean_net_benefit: f64,
+    /// Replications after which the plan was eliminated; empty for the selected plan and for
+    /// plans left when the cap stopped the procedure.
+    pub eliminated_after: Option<u32>,
+    /// True for the site's selected plan.
+    pub selected: bool,
+    /// True when the cap stopped the site's procedure (no guarantee).
+    pub capped: bool,
+    /// Indifference zone, currency a year.
+    pub indifference: f64,
+    /// Probability of correct selection guaranteed for this site.
+    pub pcs: f64,
+    /// Replications of the first stage.
+    pub first_stage: u32,
+    /// Most replications allowed.
+    pub max_replications: u32,
+}
+
 /// The proposal's totals when one assumption is moved to its low or high value, one
 /// replication: the rows behind the tornado chart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -78,6 +78,33 @@ pub struct RunMeta {
     pub baseline: bool,
     /// `--set` overrides, as given (`path=value`).
     pub overrides: Vec<String>,
+    /// How the number of replications was chosen when `--precision` chose it; absent for a
+    /// fixed `--replications`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<SequentialStop>,
+}
+
+/// Where Law & Kelton's sequential procedure stopped: replications were added until every
+/// headline measure's 95 % half-width was within `adjusted` = γ/(1+γ) of its mean (so the
+/// relative error is at most γ = `target`), or the cap was reached.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SequentialStop {
+    /// γ, the relative precision asked for (`--precision`).
+    pub target: f64,
+    /// γ/(1+γ), the half-width over the mean the procedure stops at.
+    pub adjusted: f64,
+    /// Replications of the first stage.
+    pub initial: u32,
+    /// Replications added at a time after it.
+    pub step: u32,
+    /// The most replications allowed (`--max-replications`).
+    pub cap: u32,
+    /// The worst relative half-width at the stop.
+    pub reached: f64,
+    /// True when the cap stopped the procedure before the precision was met.
+    pub capped: bool,
+    /// The measures watched, as `site: measure`.
+    pub measures: Vec<String>,
 }
 
 /// What a results folder records of its scenario: names, places, prices and switches that a
@@ -109,6 +136,29 @@ pub struct ScenarioOutline {
     pub economics: Option<Prices>,
     /// Comments of `scenario.ron` that cite a source, by line.
     pub sources: Vec<SourceComment>,
+    /// The extension rule's numbers; `None` in results written before navbat recorded them
+    /// (the report then uses [`DecisionRule::DEFAULT`] and says so).
+    #[serde(default)]
+    pub decision: Option<DecisionRule>,
+}
+
+/// The numbers of the report's extension rule, from the scenario's `decision` block.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DecisionRule {
+    /// Non-inferiority margin for abandonment: percentage points of arrivals a site may add.
+    pub abandonment_margin_points: f64,
+    /// Relative half-width of the 95 % interval the headline numbers must reach.
+    pub precision: f64,
+    /// Family-wise error rate of the verdicts across pilot sites (Holm).
+    pub family_alpha: f64,
+    /// True when the scenario stated the block; false when its defaults applied.
+    pub stated: bool,
+}
+
+impl DecisionRule {
+    /// The scenario loader's defaults (0.5 points, ±5 %, 5 %), not stated by a scenario.
+    pub const DEFAULT: Self =
+        Self { abandonment_margin_points: 0.5, precision: 0.05, family_alpha: 0.05, stated: false };
 }
 
 impl ScenarioOutline {
@@ -312,6 +362,7 @@ mod tests {
                 replications: 3,
                 baseline: true,
                 overrides: vec!["sites.a.kiosks.k.count=2".to_owned()],
+                precision: None,
             },
             scenario: ScenarioOutline {
                 name: "s".to_owned(),
@@ -340,6 +391,7 @@ mod tests {
                 workflows: false,
                 economics: None,
                 sources: SourceComment::scan("// [est.] all made up"),
+                decision: Some(DecisionRule::DEFAULT),
             },
         }
     }

@@ -97,7 +97,20 @@ impl Ctx<'_> {
 }
 
 pub(crate) fn est(values: &[f64]) -> Estimate {
-    Estimate::from_samples(values)
+    let e = Estimate::from_samples(values);
+    if values.len() < 2 {
+        // One replication has no spread to make an interval from: none is shown.
+        Estimate { mean: e.mean, ci95_low: f64::NAN, ci95_high: f64::NAN }
+    } else {
+        e
+    }
+}
+
+/// `e` with its bounds clamped to `lo..=hi` (a rate cannot be negative, a share cannot pass
+/// 100 %); NaN bounds stay NaN.
+pub(crate) fn clamped(e: Estimate, lo: f64, hi: f64) -> Estimate {
+    let c = |x: f64| if x.is_finite() { x.clamp(lo, hi) } else { x };
+    Estimate { mean: e.mean, ci95_low: c(e.ci95_low), ci95_high: c(e.ci95_high) }
 }
 
 /// Mean and 95 % interval of `f` over records (one per replication).
@@ -133,6 +146,9 @@ pub(crate) fn with_ci(e: &Estimate, d: usize) -> String {
 
 /// `"x unit (95 % CI a to b)"`.
 pub(crate) fn phrase(e: &Estimate, d: usize, unit: &str) -> String {
+    if e.mean.is_finite() && !(e.ci95_low.is_finite() && e.ci95_high.is_finite()) {
+        return format!("{} {unit} (no interval: one replication)", num(e.mean, d));
+    }
     format!("{} {unit} (95 % CI {} to {})", num(e.mean, d), num(e.ci95_low, d), num(e.ci95_high, d))
 }
 
@@ -190,7 +206,11 @@ pub(crate) fn build(res: &Results) -> Report {
         sites,
     };
     let title = format!("One-year evaluation of the smart migration stations: {}", sc.name);
-    let plan = expansion::plan(&ctx);
+    let mut plan = expansion::plan(&ctx);
+    // With a ranking and selection in the results, its confirmed counts are the proposal.
+    if let (Some(p), Some(chosen)) = (plan.as_mut(), crate::selection::chosen(&ctx)) {
+        p.recommended = crate::selection::recommended(&chosen);
+    }
 
     let mut blocks = Vec::new();
     summary::section(&mut blocks, &ctx, plan.as_ref());

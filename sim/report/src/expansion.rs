@@ -198,6 +198,7 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, plan: Option<&Plan
         )));
         return;
     };
+    crate::selection::section(blocks, ctx);
     blocks.push(Block::Para(format!(
         "Each candidate site is simulated as it is (0 kiosks) and with each kiosk count, with \
          the same random numbers, over {} replications; every change below is paired against \
@@ -304,7 +305,12 @@ fn valued(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, m: &Money<'_>, plan: &Plan<'_>
          cover its yearly cost."
             .to_owned()
     } else {
-        format!("Proposal: {}.", plan.recommended.join("; "))
+        let by = if ctx.res.selection.is_some() {
+            " (by the ranking and selection above, not by the marginal rule of this table)"
+        } else {
+            ""
+        };
+        format!("Proposal{by}: {}.", plan.recommended.join("; "))
     }));
     blocks.push(Block::Chart(Chart {
         name: "candidates-net-benefit-per-kiosk".to_owned(),

@@ -3,9 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use navbat_record::{BackOfficeRow, Estimate, FaceRow};
+use navbat_record::inference::ratio_of_means;
+use navbat_record::{BackOfficeRow, Dimension, Estimate, FaceRow};
 
-use crate::build::{Ctx, est, num, ratio, with_ci};
+use crate::build::{Ctx, clamped, est, num, ratio, with_ci};
 use crate::chart::{Chart, ChartKind};
 use crate::doc::{Block, Table};
 
@@ -91,29 +92,61 @@ pub(crate) fn groups(ctx: &Ctx<'_>, rows: &[FaceRow]) -> Vec<(String, BTreeMap<u
     out
 }
 
-/// Ratios of each group's pooled rate to the lowest group's (groups with a denominator);
-/// `INFINITY` when the best group's rate is 0 and this one's is not, NaN when undefined.
-pub(crate) fn ratios(totals: &[Counts], m: Measure) -> Vec<f64> {
-    let rates: Vec<f64> = totals.iter().map(|c| m.of(c)).collect();
-    let best = rates.iter().copied().filter(|r| r.is_finite()).fold(f64::INFINITY, f64::min);
-    rates
+/// The index of the group with the lowest pooled rate of `m` above zero (the reference of
+/// the ratios), among groups whose rate is defined.
+pub(crate) fn reference(totals: &[Counts], m: Measure) -> Option<usize> {
+    lowest(&totals.iter().map(|c| m.of(c)).collect::<Vec<_>>())
+}
+
+/// The index of the lowest rate above zero (a ratio to zero is undefined), or of a zero
+/// when every rate is zero; `None` when no rate is defined.
+fn lowest(rates: &[f64]) -> Option<usize> {
+    let pick = |keep: &dyn Fn(f64) -> bool| {
+        rates
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.is_finite() && keep(**r))
+            .min_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(i, _)| i)
+    };
+    pick(&|r| r > 0.0).or_else(|| pick(&|_| true))
+}
+
+/// Each group's rate of `m` over the reference group's, as a ratio of the two groups' mean
+/// rates over the replications both have, with its delta-method 95 % interval
+/// ([`ratio_of_means`]); NaN where undefined (no reference, or the reference's rate is 0).
+pub(crate) fn ratios(
+    groups: &[&BTreeMap<u32, Counts>],
+    totals: &[Counts],
+    m: Measure,
+) -> Vec<Estimate> {
+    let nan = Estimate { mean: f64::NAN, ci95_low: f64::NAN, ci95_high: f64::NAN };
+    let Some(best) = reference(totals, m) else { return vec![nan; groups.len()] };
+    groups
         .iter()
-        .map(|&r| {
-            if !r.is_finite() || !best.is_finite() {
-                f64::NAN
-            } else if best > 0.0 {
-                r / best
-            } else if r > 0.0 {
-                f64::INFINITY
-            } else {
-                1.0
+        .map(|g| {
+            let (mut num, mut den) = (Vec::new(), Vec::new());
+            for (rep, c) in g.iter() {
+                let Some(b) = groups[best].get(rep) else { continue };
+                let (x, y) = (m.of(c), m.of(b));
+                if x.is_finite() && y.is_finite() {
+                    num.push(x);
+                    den.push(y);
+                }
             }
+            ratio_of_means(&num, &den)
         })
         .collect()
 }
 
-fn ratio_cell(x: f64) -> String {
-    if x == f64::INFINITY { "inf (best group 0)".to_owned() } else { num(x, 2) }
+/// A ratio with its interval, or why there is none.
+fn ratio_cell(e: &Estimate) -> String {
+    if e.mean.is_nan() { "n/a (every group at 0)".to_owned() } else { with_ci(e, 2) }
+}
+
+/// True when the whole interval lies beyond `flag`: the only way a ratio is flagged.
+fn beyond(e: &Estimate, flag: f64) -> bool {
+    e.ci95_low.is_finite() && e.ci95_low > flag
 }
 
 pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>) {
@@ -131,6 +164,8 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>) {
         )),
         Some(rows) => face(blocks, ctx, rows),
     }
+    let (flag, _) = flag_ratio(ctx);
+    segments(blocks, ctx, flag, "the Face-ID threshold, used for segments too");
     blocks.push(Block::Heading { level: 3, text: "Human review load".to_owned() });
     match ctx.res.back_office.as_deref() {
         None if !ctx.workflows => blocks.push(Block::Note(
@@ -150,6 +185,14 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>) {
     }
 }
 
+/// The threshold for a ratio between groups, and where it comes from.
+fn flag_ratio(ctx: &Ctx<'_>) -> (f64, &'static str) {
+    match &ctx.res.scenario.face_id {
+        Some(f) => (f.flag_ratio, "the scenario's face_id.flag_ratio"),
+        None => (DEFAULT_FLAG_RATIO, "the default, as the scenario sets none"),
+    }
+}
+
 fn face(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, rows: &[FaceRow]) {
     let groups = groups(ctx, rows);
     let groups: Vec<_> =
@@ -162,10 +205,7 @@ fn face(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, rows: &[FaceRow]) {
         ));
         return;
     }
-    let (flag, flag_source) = match &ctx.res.scenario.face_id {
-        Some(f) => (f.flag_ratio, "the scenario's face_id.flag_ratio"),
-        None => (DEFAULT_FLAG_RATIO, "the default, as the scenario sets none"),
-    };
+    let (flag, flag_source) = flag_ratio(ctx);
     let reps = ctx.reps.max(1) as f64;
     let totals: Vec<Counts> = groups
         .iter()
@@ -177,8 +217,14 @@ fn face(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, rows: &[FaceRow]) {
             t
         })
         .collect();
+    // Rates in percent stay within 0–100; extra minutes at zero or more.
     let per_rep = |g: &BTreeMap<u32, Counts>, m: Measure| -> Estimate {
-        est(&g.values().map(|c| m.of(c)).filter(|v| v.is_finite()).collect::<Vec<_>>())
+        let top = if m == Measure::ExtraMinutes { f64::INFINITY } else { 100.0 };
+        clamped(
+            est(&g.values().map(|c| m.of(c)).filter(|v| v.is_finite()).collect::<Vec<_>>()),
+            0.0,
+            top,
+        )
     };
     blocks.push(Block::Para(format!(
         "Outcomes of genuine Face-ID attempts at the pilot sites' kiosks, by age band and sex, \
@@ -231,30 +277,17 @@ fn face(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, rows: &[FaceRow]) {
         rows: rows_out,
     }));
 
-    let ratio_cols: Vec<Vec<f64>> = Measure::ALL.iter().map(|&m| ratios(&totals, m)).collect();
-    let mut flagged = Vec::new();
-    let mut ratio_rows = Vec::new();
-    for (i, (label, _)) in groups.iter().enumerate() {
-        let mut row = vec![label.clone()];
-        let mut marks = Vec::new();
-        for (m, col) in Measure::ALL.iter().zip(&ratio_cols) {
-            row.push(ratio_cell(col[i]));
-            if col[i] > flag {
-                marks.push(m.name());
-                flagged.push(format!("{label} ({}, ratio {})", m.name(), ratio_cell(col[i])));
-            }
-        }
-        row.push(if marks.is_empty() {
-            "no".to_owned()
-        } else {
-            format!("yes: {}", marks.join(", "))
-        });
-        ratio_rows.push(row);
-    }
+    let group_reps: Vec<&BTreeMap<u32, Counts>> = groups.iter().map(|(_, g)| g).collect();
+    let ratio_cols: Vec<Vec<Estimate>> =
+        Measure::ALL.iter().map(|&m| ratios(&group_reps, &totals, m)).collect();
+    let labels: Vec<String> = groups.iter().map(|(l, _)| l.clone()).collect();
+    let (ratio_rows, flagged, near) = ratio_table(&labels, &ratio_cols, flag);
     blocks.push(Block::Table(Table {
         name: "face-ratios".to_owned(),
         caption: format!(
-            "Each group's rate over the lowest group's rate (pooled counts); flagged above {}",
+            "Each group's rate over the lowest group's above zero: ratio of mean rates over \
+             replications (95 % CI, delta method, clamped at 0); flagged only when the whole \
+             interval lies above {}",
             num(flag, 2)
         ),
         header: [
@@ -269,18 +302,7 @@ fn face(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, rows: &[FaceRow]) {
         .to_vec(),
         rows: ratio_rows,
     }));
-    blocks.push(Block::Para(if flagged.is_empty() {
-        format!("No ratio between groups exceeds {} ({flag_source}).", num(flag, 2))
-    } else {
-        format!(
-            "{} ratios exceed {} ({flag_source}): {}. A flag is a prompt for an audit, not a \
-             finding: where the group's interval in the table above overlaps the best group's, \
-             the difference is within replication noise.",
-            flagged.len(),
-            num(flag, 2),
-            flagged.join("; ")
-        )
-    }));
+    blocks.push(Block::Para(flag_words(&flagged, &near, flag, flag_source)));
     blocks.push(Block::Para(format!(
         "In all, Face-ID failures at the pilot sites cost people {extra_hours} hours a year of \
          extra waiting and counter time."
@@ -322,6 +344,203 @@ fn face(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, rows: &[FaceRow]) {
             reference: None,
         },
     }));
+}
+
+/// The ratio table's rows, the flagged ratios (whole interval above `flag`) and those whose
+/// point estimate is above `flag` but whose interval reaches below it.
+fn ratio_table(
+    labels: &[String],
+    cols: &[Vec<Estimate>],
+    flag: f64,
+) -> (Vec<Vec<String>>, Vec<String>, Vec<String>) {
+    let (mut rows, mut flagged, mut near) = (Vec::new(), Vec::new(), Vec::new());
+    let names: Vec<&str> = Measure::ALL.iter().map(|m| m.name()).collect();
+    for (i, label) in labels.iter().enumerate() {
+        let mut row = vec![label.clone()];
+        let mut marks = Vec::new();
+        for (name, col) in names.iter().zip(cols) {
+            let e = &col[i];
+            row.push(ratio_cell(e));
+            if beyond(e, flag) {
+                marks.push(*name);
+                flagged.push(format!("{label} ({name}, ratio {})", ratio_cell(e)));
+            } else if e.mean > flag {
+                near.push(format!("{label} ({name}, ratio {})", ratio_cell(e)));
+            }
+        }
+        row.push(if marks.is_empty() {
+            "no".to_owned()
+        } else {
+            format!("yes: {}", marks.join(", "))
+        });
+        rows.push(row);
+    }
+    (rows, flagged, near)
+}
+
+fn flag_words(flagged: &[String], near: &[String], flag: f64, source: &str) -> String {
+    let mut text = if flagged.is_empty() {
+        format!("No ratio between groups lies wholly above {} ({source}).", num(flag, 2))
+    } else {
+        format!(
+            "{} ratios lie wholly above {} ({source}), so replication noise does not explain \
+             them: {}. A flag is a prompt for an audit.",
+            flagged.len(),
+            num(flag, 2),
+            flagged.join("; ")
+        )
+    };
+    if !near.is_empty() {
+        text.push_str(&format!(
+            " Above {} in the mean but with an interval reaching below it, so not flagged: {}.",
+            num(flag, 2),
+            near.join("; ")
+        ));
+    }
+    text
+}
+
+/// One segment's rate from its sums (served, wait × served, arrivals, abandoned).
+type SegmentRate = fn(&[f64; 4]) -> f64;
+
+/// Waits and abandonment by applicant segment at the pilot sites, each segment's over the
+/// lowest segment's with intervals over replications (from breakdown.csv).
+fn segments(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, flag: f64, source: &str) {
+    // Per segment and replication: (served, wait × served, arrivals, abandoned).
+    let mut by: Vec<(String, BTreeMap<u32, [f64; 4]>)> = Vec::new();
+    for r in ctx
+        .res
+        .breakdown
+        .iter()
+        .filter(|r| r.dimension == Dimension::Segment && !ctx.res.is_candidate(&r.site))
+    {
+        let i = match by.iter().position(|(k, _)| *k == r.key) {
+            Some(i) => i,
+            None => {
+                by.push((r.key.clone(), BTreeMap::new()));
+                by.len() - 1
+            }
+        };
+        let c = by[i].1.entry(r.replication).or_default();
+        c[0] += r.served as f64;
+        c[1] += r.mean_wait_min * r.served as f64;
+        c[2] += r.arrivals as f64;
+        c[3] += r.abandoned as f64;
+    }
+    by.retain(|(_, reps)| reps.values().any(|c| c[2] > 0.0));
+    if by.len() < 2 {
+        blocks.push(Block::Note(
+            "The results hold fewer than two applicant segments at the pilot sites, so there \
+             is nothing to compare between segments."
+                .to_owned(),
+        ));
+        return;
+    }
+    fn wait(c: &[f64; 4]) -> f64 {
+        ratio(c[1], c[0])
+    }
+    fn aband(c: &[f64; 4]) -> f64 {
+        100.0 * ratio(c[3], c[2])
+    }
+    let measures: [(&str, SegmentRate); 2] = [("mean wait", wait), ("abandoned share", aband)];
+    let mut rows = Vec::new();
+    let (mut flagged, mut near) = (Vec::new(), Vec::new());
+    let mut cols: Vec<Vec<Estimate>> = Vec::new();
+    for (_, f) in measures {
+        let pooled: Vec<f64> = by
+            .iter()
+            .map(|(_, reps)| {
+                let mut t = [0.0; 4];
+                for c in reps.values() {
+                    for (a, b) in t.iter_mut().zip(c) {
+                        *a += b;
+                    }
+                }
+                f(&t)
+            })
+            .collect();
+        let best = lowest(&pooled);
+        cols.push(
+            by.iter()
+                .map(|(_, reps)| {
+                    let Some(b) = best else {
+                        return ratio_of_means(&[], &[]);
+                    };
+                    let (mut x, mut y) = (Vec::new(), Vec::new());
+                    for (rep, c) in reps {
+                        if let Some(d) = by[b].1.get(rep) {
+                            let (p, q) = (f(c), f(d));
+                            if p.is_finite() && q.is_finite() {
+                                x.push(p);
+                                y.push(q);
+                            }
+                        }
+                    }
+                    ratio_of_means(&x, &y)
+                })
+                .collect(),
+        );
+    }
+    for (i, (label, reps)) in by.iter().enumerate() {
+        let levels: Vec<Estimate> = measures
+            .iter()
+            .zip([f64::INFINITY, 100.0])
+            .map(|((_, f), top)| {
+                let v: Vec<f64> = reps.values().map(f).filter(|v| v.is_finite()).collect();
+                clamped(est(&v), 0.0, top)
+            })
+            .collect();
+        let mut row = vec![
+            label.clone(),
+            with_ci(&levels[0], 2),
+            ratio_cell(&cols[0][i]),
+            with_ci(&levels[1], 2),
+            ratio_cell(&cols[1][i]),
+        ];
+        let mut marks = Vec::new();
+        for ((name, _), col) in measures.iter().zip(&cols) {
+            if beyond(&col[i], flag) {
+                marks.push(*name);
+                flagged.push(format!("{label} ({name}, ratio {})", ratio_cell(&col[i])));
+            } else if col[i].mean > flag {
+                near.push(format!("{label} ({name}, ratio {})", ratio_cell(&col[i])));
+            }
+        }
+        row.push(if marks.is_empty() {
+            "no".to_owned()
+        } else {
+            format!("yes: {}", marks.join(", "))
+        });
+        rows.push(row);
+    }
+    blocks.push(Block::Heading { level: 3, text: "Waits and abandonment by segment".to_owned() });
+    blocks.push(Block::Table(Table {
+        name: "segment-ratios".to_owned(),
+        caption: format!(
+            "Per applicant segment at the pilot sites: mean wait of the served and share of \
+             arrivals who left unserved, mean (95 % CI, clamped to the range) over \
+             replications, and each over the lowest segment's above zero (ratio of means, 95 % \
+             CI, delta method, clamped at 0); flagged only when the whole interval lies above {}",
+            num(flag, 2)
+        ),
+        header: [
+            "Segment",
+            "Mean wait (min)",
+            "Wait ratio",
+            "Abandoned (% of arrivals)",
+            "Abandonment ratio",
+            "Flagged",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        rows,
+    }));
+    blocks.push(Block::Para(flag_words(&flagged, &near, flag, source)));
+    blocks.push(Block::Note(
+        "Refusals, appeals and end-to-end days are recorded per site, not per segment, in \
+         these results, so they are not compared between segments here."
+            .to_owned(),
+    ));
 }
 
 fn back_office(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, rows: &[BackOfficeRow]) {
@@ -418,18 +637,59 @@ mod tests {
         Counts { attempts, fta, fnm, ..Counts::default() }
     }
 
+    fn reps(list: &[Counts]) -> BTreeMap<u32, Counts> {
+        list.iter().enumerate().map(|(i, c)| (i as u32, *c)).collect()
+    }
+
+    fn total(list: &[Counts]) -> Counts {
+        let mut t = Counts::default();
+        for c in list {
+            t.sum(c);
+        }
+        t
+    }
+
     #[test]
-    fn ratios_are_against_the_lowest_group() {
-        let t = [counts(100.0, 2.0, 0.0), counts(100.0, 4.0, 0.0), counts(0.0, 0.0, 0.0)];
-        let r = ratios(&t, Measure::FailedToAcquire);
-        assert_eq!(r[0], 1.0);
-        assert_eq!(r[1], 2.0);
-        assert!(r[2].is_nan(), "a group with no attempts has no ratio");
-        // Everyone at zero: ratio 1; a group above a zero best: infinite, so it is flagged.
-        assert_eq!(ratios(&t, Measure::FalseNonMatch)[..2], [1.0, 1.0]);
-        let z = [counts(100.0, 0.0, 0.0), counts(100.0, 1.0, 0.0)];
-        assert_eq!(ratios(&z, Measure::FailedToAcquire)[1], f64::INFINITY);
-        assert_eq!(ratio_cell(f64::INFINITY), "inf (best group 0)");
+    fn ratios_are_against_the_lowest_group_with_intervals() {
+        let a = [counts(100.0, 2.0, 0.0), counts(100.0, 2.0, 0.0), counts(100.0, 2.0, 0.0)];
+        let b = [counts(100.0, 4.0, 0.0), counts(100.0, 4.0, 0.0), counts(100.0, 4.0, 0.0)];
+        let (ga, gb) = (reps(&a), reps(&b));
+        let r = ratios(&[&ga, &gb], &[total(&a), total(&b)], Measure::FailedToAcquire);
+        assert_eq!((r[0].mean, r[0].ci95_low), (1.0, 1.0));
+        assert_eq!((r[1].mean, r[1].ci95_low, r[1].ci95_high), (2.0, 2.0, 2.0));
+        // The lowest group at zero everywhere: no ratio rather than an infinite one.
+        let fnm = ratios(&[&ga, &gb], &[total(&a), total(&b)], Measure::FalseNonMatch);
+        assert!(fnm[1].mean.is_nan());
+        assert_eq!(ratio_cell(&fnm[1]), "n/a (every group at 0)");
+    }
+
+    #[test]
+    fn a_ratio_is_flagged_only_when_its_whole_interval_is_beyond_the_threshold() {
+        // Issue 19: a rate whose interval runs from −0.32 % to 3.61 % was flagged. Here the
+        // second group's rate is 2 % on average but swings 0–4 % between replications.
+        let a = [counts(100.0, 1.0, 0.0); 4];
+        let b = [
+            counts(100.0, 0.0, 0.0),
+            counts(100.0, 4.0, 0.0),
+            counts(100.0, 0.0, 0.0),
+            counts(100.0, 4.0, 0.0),
+        ];
+        let (ga, gb) = (reps(&a), reps(&b));
+        let r = ratios(&[&ga, &gb], &[total(&a), total(&b)], Measure::FailedToAcquire);
+        assert_eq!(r[1].mean, 2.0);
+        assert!(r[1].ci95_low < 1.25 && !beyond(&r[1], 1.25), "{:?}", r[1]);
+        let (_, flagged, near) = ratio_table(&["a".into(), "b".into()], &vec![r.clone(); 4], 1.25);
+        assert!(flagged.is_empty());
+        assert_eq!(near.len(), 4);
+        let tight = [
+            counts(100.0, 2.0, 0.0),
+            counts(100.0, 2.1, 0.0),
+            counts(100.0, 1.9, 0.0),
+            counts(100.0, 2.0, 0.0),
+        ];
+        let gt = reps(&tight);
+        let r = ratios(&[&ga, &gt], &[total(&a), total(&tight)], Measure::FailedToAcquire);
+        assert!(beyond(&r[1], 1.25), "{:?}", r[1]);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use navbat_record::{
     BackOfficeRow, BreakdownRow, ExpansionRow, FaceRow, RunFile, RunMeta, ScenarioOutline,
-    SensitivityRow, SiteRecord,
+    SelectionRow, SensitivityRow, SiteRecord,
 };
 
 use crate::ReportError;
@@ -30,6 +30,10 @@ pub(crate) struct Results {
     pub(crate) expansion: Option<Vec<ExpansionRow>>,
     /// `sensitivity.csv`, absent without a sensitivity experiment.
     pub(crate) sensitivity: Option<Vec<SensitivityRow>>,
+    /// `selection.csv`, the expansion's ranking and selection, absent without it.
+    pub(crate) selection: Option<Vec<SelectionRow>>,
+    /// `confirmation.csv`, the selected counts on fresh replications.
+    pub(crate) confirmation: Option<Vec<ExpansionRow>>,
     /// Every file of the results directory with its CSV header (empty for files that are not
     /// CSV), sorted by name: the personal-data statement lists them.
     pub(crate) columns: Vec<(String, Vec<String>)>,
@@ -137,6 +141,8 @@ pub(crate) fn load(dir: &Path) -> Result<Results, ReportError> {
     let back_office: Option<Vec<BackOfficeRow>> = read_optional_csv(dir.join("backoffice.csv"))?;
     let expansion: Option<Vec<ExpansionRow>> = read_optional_csv(dir.join("expansion.csv"))?;
     let sensitivity: Option<Vec<SensitivityRow>> = read_optional_csv(dir.join("sensitivity.csv"))?;
+    let selection: Option<Vec<SelectionRow>> = read_optional_csv(dir.join("selection.csv"))?;
+    let confirmation: Option<Vec<ExpansionRow>> = read_optional_csv(dir.join("confirmation.csv"))?;
     let columns = csv_headers(dir)?;
     let inconsistent =
         |file: &str, message: String| ReportError::Inconsistent { path: dir.join(file), message };
@@ -174,6 +180,12 @@ pub(crate) fn load(dir: &Path) -> Result<Results, ReportError> {
     if let Some(c) = scenario.candidates.iter().find(|c| !known(c)) {
         return Err(unknown("run.json", c));
     }
+    if let Some(e) = confirmation.iter().flatten().find(|e| !known(&e.site)) {
+        return Err(unknown("confirmation.csv", &e.site));
+    }
+    if let Some(e) = selection.iter().flatten().find(|e| !known(&e.site)) {
+        return Err(unknown("selection.csv", &e.site));
+    }
     if let Some(e) = expansion.iter().flatten().find(|e| !known(&e.site)) {
         return Err(unknown("expansion.csv", &e.site));
     }
@@ -195,6 +207,8 @@ pub(crate) fn load(dir: &Path) -> Result<Results, ReportError> {
         back_office,
         expansion,
         sensitivity,
+        selection,
+        confirmation,
         columns,
     })
 }

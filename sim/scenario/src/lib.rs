@@ -62,8 +62,8 @@ pub use crate::limits::{
 };
 pub use crate::model::{
     Assistance, AtClosing, Balking, Capabilities, Capability, ChannelChoice, ComponentFailures,
-    CounterGroup, DayMinute, Demand, Discipline, Dist, Economics, FaceIdSettings, Holiday,
-    KioskFailures, KioskGroup, OpeningHours, Profile, ProfileIdx, QueuePolicy, Retrial,
+    CounterGroup, DayMinute, Decision, Demand, Discipline, Dist, Economics, FaceIdSettings,
+    Holiday, KioskFailures, KioskGroup, OpeningHours, Profile, ProfileIdx, QueuePolicy, Retrial,
     ReviewerErrors, Routing, Scenario, Segment, SegmentIdx, SegmentKind, Service, ServiceIdx,
     Shift, Site, SiteKind, Team, Workflows, weekday_index,
 };
@@ -73,10 +73,10 @@ pub use crate::overrides::{
 };
 pub use crate::raw::{
     Day, KioskPart, RawAdoption, RawAssistance, RawBalking, RawChannelChoice, RawCounter,
-    RawDemand, RawEconomics, RawFaceId, RawFactShare, RawHoliday, RawHorizon, RawHours, RawKiosk,
-    RawKioskComponent, RawMinors, RawProfile, RawQueuePolicy, RawRegional, RawRetrial,
-    RawReviewerErrors, RawRouting, RawScenario, RawSegment, RawService, RawShift, RawSite, RawTeam,
-    RawTruth, RawWorkflows,
+    RawDecision, RawDemand, RawEconomics, RawFaceId, RawFactShare, RawHoliday, RawHorizon,
+    RawHours, RawKiosk, RawKioskComponent, RawMinors, RawProfile, RawQueuePolicy, RawRegional,
+    RawRetrial, RawReviewerErrors, RawRouting, RawScenario, RawSegment, RawService, RawShift,
+    RawSite, RawTeam, RawTruth, RawWorkflows,
 };
 
 /// Reads and checks the scenario file at `path`.

@@ -43,6 +43,9 @@ pub struct Scenario {
     pub candidates: Vec<usize>,
     /// The mobile app's least-loaded-unit advice, when on.
     pub routing: Option<Routing>,
+    /// The report's extension rule (the defaults of [`crate::RawDecision`] when the file
+    /// gives none).
+    pub decision: Decision,
 }
 
 /// The app's advice, checked.
@@ -203,6 +206,20 @@ pub struct Economics {
     pub officer_hour: f64,
     /// Value of one citizen hour.
     pub citizen_hour: f64,
+}
+
+/// The extension rule's numbers, checked: margin ≥ 0 percentage points, precision in
+/// (0, 1), family-wise error in (0, 1).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    /// Non-inferiority margin for abandonment, percentage points of arrivals.
+    pub abandonment_margin_points: f64,
+    /// Relative half-width of the 95 % interval the headline numbers must reach.
+    pub precision: f64,
+    /// Family-wise error rate across pilot sites (Holm).
+    pub family_alpha: f64,
+    /// True when the scenario file gave the block (false: the defaults apply).
+    pub stated: bool,
 }
 
 impl Economics {

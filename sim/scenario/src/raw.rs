@@ -50,6 +50,55 @@ pub struct RawScenario {
     /// The mobile app's "least loaded unit" advice, when switched on.
     #[serde(default)]
     pub routing: Option<RawRouting>,
+    /// The report's extension rule: the abandonment margin, the precision the headline
+    /// numbers must reach and the family-wise error across sites; absent means
+    /// [`RawDecision::default`].
+    #[serde(default)]
+    pub decision: Option<RawDecision>,
+}
+
+/// The extension rule's numbers, as written; every field may be left out for its default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDecision {
+    /// Non-inferiority margin for abandonment, percentage points of arrivals: a site may
+    /// extend only if its share of arrivals who leave unserved rises by less than this.
+    #[serde(default = "default_abandonment_margin")]
+    pub abandonment_margin_points: f64,
+    /// Relative half-width of the 95 % interval the headline numbers must reach before a
+    /// verdict is given (0.05 = ±5 % of the mean).
+    #[serde(default = "default_precision")]
+    pub precision: f64,
+    /// Family-wise error rate of the extension verdicts across the pilot sites (Holm).
+    #[serde(default = "default_family_alpha")]
+    pub family_alpha: f64,
+}
+
+impl Default for RawDecision {
+    fn default() -> Self {
+        Self {
+            abandonment_margin_points: default_abandonment_margin(),
+            precision: default_precision(),
+            family_alpha: default_family_alpha(),
+        }
+    }
+}
+
+/// [est.] Half a percentage point of arrivals: at the pilot's volumes about one person in
+/// two hundred, below the day-to-day swing of abandonment at a site, and small beside the
+/// several points a kiosk that sheds its users to the counters would add.
+fn default_abandonment_margin() -> f64 {
+    0.5
+}
+
+/// The issue's ±5 % relative precision for the headline numbers.
+fn default_precision() -> f64 {
+    0.05
+}
+
+/// The conventional 5 % family-wise error.
+fn default_family_alpha() -> f64 {
+    0.05
 }
 
 /// The mobile app's advice: a share of people check the announced waits of nearby sites

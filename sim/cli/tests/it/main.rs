@@ -17,8 +17,10 @@ mod k8s;
 mod layering;
 mod optimise;
 mod pins;
+mod precision;
 mod records;
 mod safety;
+mod select;
 mod shard;
 
 fn navbat(args: &[&str]) -> Output {

@@ -1,11 +1,16 @@
 //! The numbers of the executive summary: the measures pooled per replication over sites
 //! ([`Pooled`]), each measure's pilot level and paired difference against the baseline
-//! ([`Headline`]), and the extension rule over them ([`Verdict`]). The words are in the
-//! parent module.
+//! ([`Headline`]), and the extension rule over them ([`Verdict`], [`decide`]): one-sided
+//! paired t tests joined per site as an intersection-union test, Holm's adjustment across
+//! sites, and no verdict before the headline numbers reach the stated precision. The words
+//! are in the parent module.
 
 use std::collections::BTreeMap;
 
-use navbat_record::{Estimate, SiteRecord};
+use navbat_record::inference::{
+    Side, holm_adjusted, minimal_detectable_difference, one_sided_p, relative_half_width,
+};
+use navbat_record::{DecisionRule, Estimate, SiteRecord};
 
 use crate::build::{Ctx, SiteRuns, est, num, phrase};
 
@@ -21,6 +26,39 @@ pub(crate) enum Key {
     HoursFreed,
     KioskShare,
     Abandoned,
+    AbandonedShare,
+}
+
+/// The range a measure's level lives in; intervals are clamped to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Range {
+    /// Counts, hours, minutes, money: never below zero.
+    NonNegative,
+    /// Shares in percent: 0 to 100 (a difference of shares: −100 to 100).
+    Percent,
+}
+
+impl Range {
+    fn clamp_level(self, e: Estimate) -> (Estimate, bool) {
+        let (lo, hi) = match self {
+            Self::NonNegative => (0.0, f64::INFINITY),
+            Self::Percent => (0.0, 100.0),
+        };
+        clamp(e, lo, hi)
+    }
+    fn clamp_difference(self, e: Estimate) -> (Estimate, bool) {
+        match self {
+            Self::NonNegative => (e, false),
+            Self::Percent => clamp(e, -100.0, 100.0),
+        }
+    }
+}
+
+/// `e` with its bounds inside `lo..=hi`, and whether a bound moved.
+fn clamp(e: Estimate, lo: f64, hi: f64) -> (Estimate, bool) {
+    let out = crate::build::clamped(e, lo, hi);
+    let moved = out.ci95_low != e.ci95_low || out.ci95_high != e.ci95_high;
+    (out, moved)
 }
 
 impl Key {
@@ -46,6 +84,12 @@ pub(crate) struct Headline {
     pub(crate) baseline: Option<f64>,
     /// Paired difference, in the direction the measure names.
     pub(crate) difference: Option<Estimate>,
+    /// The pilot's value per replication.
+    pub(crate) samples: Vec<f64>,
+    /// The paired differences per replication, in the direction the measure names.
+    pub(crate) diffs: Option<Vec<f64>>,
+    /// True when the shown interval was clamped to the measure's range.
+    pub(crate) clamped: bool,
 }
 
 impl Headline {
@@ -60,6 +104,7 @@ impl Headline {
                 num(diff.mean, d),
                 num(diff.ci95_low, d),
                 num(diff.ci95_high, d),
+                num(self.detectable(), d),
             ]),
             _ => row.extend([
                 num(self.pilot.mean, d),
@@ -67,7 +112,25 @@ impl Headline {
                 num(self.pilot.ci95_high, d),
             ]),
         }
+        row.push(self.how());
         row
+    }
+
+    /// How the interval was made, for the table's last column.
+    pub(crate) fn how(&self) -> String {
+        let n = self.samples.len();
+        if n < 2 {
+            return "none: one replication".to_owned();
+        }
+        let kind = if self.diffs.is_some() { "paired t" } else { "t" };
+        let clamped = if self.clamped { ", clamped to range" } else { "" };
+        format!("{kind}, {n} replications{clamped}")
+    }
+
+    /// The smallest true difference a paired test at 5 % finds with power 0.8 (NaN without
+    /// a baseline or below two replications).
+    pub(crate) fn detectable(&self) -> f64 {
+        self.diffs.as_deref().map_or(f64::NAN, minimal_detectable_difference)
     }
 
     /// The difference (or without a baseline, the level) with its interval, as a phrase.
@@ -84,6 +147,7 @@ impl Headline {
 /// Per replication, the aggregate of one or more sites.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Pooled {
+    arrivals: f64,
     served: f64,
     served_kiosk: f64,
     wait_sum_min: f64,
@@ -98,6 +162,7 @@ pub(crate) struct Pooled {
 
 impl Pooled {
     fn add(&mut self, r: &SiteRecord, kiosks: f64, citizen_hours: f64) {
+        self.arrivals += r.arrivals as f64;
         self.served += r.served as f64;
         self.served_kiosk += r.served_kiosk as f64;
         self.wait_sum_min += r.mean_wait_min * r.served as f64;
@@ -138,18 +203,29 @@ struct Spec {
     decimals: usize,
     /// True when the difference is pilot − baseline; false for savings (baseline − pilot).
     pilot_minus_baseline: bool,
+    range: Range,
 }
 
 fn headline(spec: Spec, pilot: &[f64], baseline: Option<&[f64]>) -> Headline {
-    let difference = baseline.map(|b| {
-        let diffs: Vec<f64> = pilot
+    let diffs: Option<Vec<f64>> = baseline.map(|b| {
+        pilot
             .iter()
             .zip(b)
             .map(|(p, b)| if spec.pilot_minus_baseline { p - b } else { b - p })
-            .collect();
-        est(&diffs)
+            .collect()
     });
+    let (level, level_clamped) = spec.range.clamp_level(est(pilot));
+    let (difference, diff_clamped) = match &diffs {
+        Some(d) => {
+            let (e, c) = spec.range.clamp_difference(est(d));
+            (Some(e), c)
+        }
+        None => (None, false),
+    };
     Headline {
+        samples: pilot.to_vec(),
+        diffs,
+        clamped: if difference.is_some() { diff_clamped } else { level_clamped },
         key: spec.key,
         measure: if baseline.is_some() {
             format!("{} ({})", spec.level, spec.change)
@@ -158,7 +234,7 @@ fn headline(spec: Spec, pilot: &[f64], baseline: Option<&[f64]>) -> Headline {
         },
         unit: spec.unit,
         decimals: spec.decimals,
-        pilot: est(pilot),
+        pilot: level,
         baseline: baseline.map(|b| est(b).mean),
         difference,
     }
@@ -172,6 +248,7 @@ fn spec(key: Key, level: &str, change: &str, unit: &str, decimals: usize, pmb: b
         unit: unit.to_owned(),
         decimals,
         pilot_minus_baseline: pmb,
+        range: if unit == "%" { Range::Percent } else { Range::NonNegative },
     }
 }
 
@@ -256,6 +333,9 @@ pub(super) fn headlines(
         );
     }
     push(spec(Key::Abandoned, "Abandoned", PMB, "people", 0, true), &|p| p.abandoned);
+    push(spec(Key::AbandonedShare, "Abandoned, share of arrivals", PMB, "%", 2, true), &|p| {
+        if p.arrivals > 0.0 { 100.0 * p.abandoned / p.arrivals } else { 0.0 }
+    });
     out
 }
 
@@ -266,24 +346,99 @@ pub(crate) enum Verdict {
     ExtendWithCare,
     Inconclusive,
     DoNotExtend,
+    /// Too few replications for the stated precision (or one replication): no verdict.
+    InsufficientEvidence,
+}
+
+/// The tests behind one site's verdict.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Decision {
+    pub(crate) verdict: Verdict,
+    /// Paired replications.
+    pub(crate) n: usize,
+    /// The worst relative half-width of the pilot's mean wait and officer busy hours.
+    pub(crate) precision: f64,
+    /// One-sided p-values: shorter waits, hours freed, abandonment within the margin.
+    pub(crate) p_wait: f64,
+    pub(crate) p_freed: f64,
+    pub(crate) p_abandonment: f64,
+    /// The intersection-union p-value (the largest of the three) and its Holm adjustment.
+    pub(crate) p_site: f64,
+    pub(crate) p_holm: f64,
+}
+
+/// The verdicts of every site's headlines under `rule`: a site is extended when all three
+/// one-sided tests reject (waits shorter, hours freed, abandonment not worse by the margin),
+/// their intersection-union p-value (the largest) survives Holm's adjustment across the
+/// sites at the rule's family-wise α, and the pilot's mean wait and officer busy hours have
+/// reached the rule's relative precision.
+pub(crate) fn decide(sites: &[&[Headline]], rule: &DecisionRule) -> Vec<Decision> {
+    let samples = |h: &[Headline], k: Key| -> (Vec<f64>, Option<Vec<f64>>) {
+        h.iter()
+            .find(|x| x.key == k)
+            .map_or((Vec::new(), None), |x| (x.samples.clone(), x.diffs.clone()))
+    };
+    let mut out: Vec<Decision> = sites
+        .iter()
+        .map(|h| {
+            let (wait, wait_d) = samples(h, Key::MeanWait);
+            let (busy, freed_d) = samples(h, Key::HoursFreed);
+            let (_, aband_d) = samples(h, Key::AbandonedShare);
+            let precision = relative_half_width(&wait).max(relative_half_width(&busy));
+            let p = |d: &Option<Vec<f64>>, null: f64, side: Side| {
+                d.as_deref().map_or(1.0, |d| one_sided_p(d, null, side))
+            };
+            let p_wait = p(&wait_d, 0.0, Side::Below);
+            let p_freed = p(&freed_d, 0.0, Side::Above);
+            let p_abandonment = p(&aband_d, rule.abandonment_margin_points, Side::Below);
+            let harm = wait_d.as_deref().map(est).is_some_and(|e| e.ci95_low > 0.0);
+            let verdict = if wait_d.is_none() || freed_d.is_none() || aband_d.is_none() {
+                Verdict::Inconclusive
+            } else if wait.len() < 2 {
+                Verdict::InsufficientEvidence
+            } else if harm {
+                Verdict::DoNotExtend
+            } else if precision.is_nan() || precision > rule.precision {
+                Verdict::InsufficientEvidence
+            } else {
+                Verdict::Inconclusive
+            };
+            Decision {
+                verdict,
+                n: wait.len(),
+                precision,
+                p_wait,
+                p_freed,
+                p_abandonment,
+                p_site: p_wait.max(p_freed).max(p_abandonment),
+                p_holm: 1.0,
+            }
+        })
+        .collect();
+    let holm = holm_adjusted(&out.iter().map(|d| d.p_site).collect::<Vec<_>>());
+    let holm_wait = holm_adjusted(&out.iter().map(|d| d.p_wait).collect::<Vec<_>>());
+    for ((d, adj), adj_wait) in out.iter_mut().zip(holm).zip(holm_wait) {
+        d.p_holm = adj;
+        if d.verdict == Verdict::Inconclusive && d.n >= 2 {
+            if adj <= rule.family_alpha {
+                d.verdict = Verdict::Extend;
+            } else if adj_wait <= rule.family_alpha {
+                d.verdict = Verdict::ExtendWithCare;
+            }
+        }
+    }
+    out
 }
 
 impl Verdict {
-    pub(crate) fn of(h: &[Headline]) -> Self {
-        let find = |k: Key| h.iter().find(|x| x.key == k).and_then(|x| x.difference);
-        let (Some(wait), Some(freed), Some(aband)) =
-            (find(Key::MeanWait), find(Key::HoursFreed), find(Key::Abandoned))
-        else {
-            return Self::Inconclusive;
-        };
-        if wait.ci95_low > 0.0 {
-            Self::DoNotExtend
-        } else if wait.ci95_high < 0.0 && freed.ci95_low > 0.0 && aband.ci95_low <= 0.0 {
-            Self::Extend
-        } else if wait.ci95_high < 0.0 {
-            Self::ExtendWithCare
-        } else {
-            Self::Inconclusive
+    /// The verdict in a few words, for tables.
+    pub(super) fn short(self) -> &'static str {
+        match self {
+            Self::Extend => "extend",
+            Self::ExtendWithCare => "extend with changes",
+            Self::Inconclusive => "inconclusive",
+            Self::DoNotExtend => "do not extend",
+            Self::InsufficientEvidence => "insufficient evidence",
         }
     }
 
@@ -292,12 +447,15 @@ impl Verdict {
         match self {
             Self::Extend => "meets the extension rule",
             Self::ExtendWithCare => {
-                "shorter waits, but fewer officer hours freed or more people abandoning than the rule allows: extend only with changes"
+                "shorter waits, but the officer hours freed or the abandonment within its margin are not shown at the family-wise level: extend only with changes"
             }
             Self::Inconclusive => {
-                "inconclusive: the interval for the change in mean wait includes zero"
+                "inconclusive: shorter waits are not shown at the family-wise level"
             }
             Self::DoNotExtend => "waits are longer with kiosks: do not extend as configured",
+            Self::InsufficientEvidence => {
+                "insufficient evidence: too few replications for the stated precision, so no verdict"
+            }
         }
     }
 }
@@ -306,39 +464,115 @@ impl Verdict {
 mod tests {
     use super::*;
 
-    fn headline(key: Key, low: f64, high: f64) -> Headline {
-        let e = Estimate { mean: (low + high) / 2.0, ci95_low: low, ci95_high: high };
-        Headline {
-            key,
-            measure: String::new(),
-            unit: String::new(),
-            decimals: 0,
-            pilot: e,
-            baseline: Some(0.0),
-            difference: Some(e),
-        }
+    /// A headline of `key` whose pilot values are `pilot` and paired differences `diffs`.
+    fn h(key: Key, pilot: &[f64], diffs: &[f64]) -> Headline {
+        let unit = if key == Key::AbandonedShare { "%" } else { "x" };
+        let baseline: Vec<f64> = pilot.iter().zip(diffs).map(|(p, d)| p - d).collect();
+        let mut x = super::headline(spec(key, "m", "c", unit, 2, true), pilot, Some(&baseline));
+        // Savings are baseline − pilot: keep the differences as given.
+        x.diffs = Some(diffs.to_vec());
+        x
     }
 
-    fn verdict(wait: (f64, f64), freed: (f64, f64), abandoned: (f64, f64)) -> Verdict {
-        Verdict::of(&[
-            headline(Key::MeanWait, wait.0, wait.1),
-            headline(Key::HoursFreed, freed.0, freed.1),
-            headline(Key::Abandoned, abandoned.0, abandoned.1),
-        ])
+    /// A site: mean wait around 10 min (spread `spread`), wait change `wait`, hours freed
+    /// `freed`, abandonment share change `aband` (percentage points), each ± a little noise.
+    fn site(n: usize, spread: f64, wait: f64, freed: f64, aband: f64) -> Vec<Headline> {
+        let noise: Vec<f64> = (0..n).map(|i| if i % 2 == 0 { -1.0 } else { 1.0 }).collect();
+        let at = |c: f64, s: f64| noise.iter().map(|e| c + s * e).collect::<Vec<f64>>();
+        vec![
+            h(Key::MeanWait, &at(10.0, spread), &at(wait, 0.5)),
+            h(Key::HoursFreed, &at(1000.0, spread * 100.0), &at(freed, 10.0)),
+            h(Key::AbandonedShare, &at(2.0, 0.1), &at(aband, 0.05)),
+        ]
+    }
+
+    fn verdicts(sites: &[Vec<Headline>], rule: &DecisionRule) -> Vec<Verdict> {
+        let refs: Vec<&[Headline]> = sites.iter().map(Vec::as_slice).collect();
+        decide(&refs, rule).into_iter().map(|d| d.verdict).collect()
+    }
+
+    const RULE: DecisionRule = DecisionRule::DEFAULT;
+
+    #[test]
+    fn one_replication_is_insufficient_evidence_never_extend() {
+        // Issue 19: one replication printed "95 % CI -13.20 to -13.20 … extend".
+        let one = site(1, 0.0, -13.2, 500.0, 0.0);
+        assert_eq!(verdicts(&[one], &RULE), [Verdict::InsufficientEvidence]);
     }
 
     #[test]
-    fn the_extension_rule_needs_all_three_conditions() {
-        assert_eq!(verdict((-3.0, -1.0), (10.0, 20.0), (-5.0, 5.0)), Verdict::Extend);
-        assert_eq!(verdict((-3.0, -1.0), (-10.0, 20.0), (-5.0, 5.0)), Verdict::ExtendWithCare);
-        assert_eq!(verdict((-3.0, -1.0), (10.0, 20.0), (1.0, 5.0)), Verdict::ExtendWithCare);
-        assert_eq!(verdict((-3.0, 1.0), (10.0, 20.0), (-5.0, 5.0)), Verdict::Inconclusive);
-        assert_eq!(verdict((0.5, 1.0), (10.0, 20.0), (-5.0, 5.0)), Verdict::DoNotExtend);
-        assert_eq!(Verdict::of(&[]), Verdict::Inconclusive);
+    fn imprecise_headlines_give_no_verdict() {
+        // Mean wait 10 ± 3 over four replications: a half-width far above 5 %.
+        let loose = site(4, 3.0, -5.0, 500.0, 0.0);
+        assert_eq!(verdicts(&[loose], &RULE), [Verdict::InsufficientEvidence]);
+        let tight = site(20, 0.1, -5.0, 500.0, 0.0);
+        assert_eq!(verdicts(&[tight], &RULE), [Verdict::Extend]);
     }
 
     #[test]
-    fn without_a_baseline_a_headline_shows_the_level_and_no_verdict() {
+    fn abandonment_must_stay_within_the_margin() {
+        // +0.3 points is within the 0.5-point margin; +0.8 points is not (the old rule asked
+        // only that the interval not lie wholly above zero, so both failed, or both passed).
+        let within = site(20, 0.1, -5.0, 500.0, 0.3);
+        let beyond = site(20, 0.1, -5.0, 500.0, 0.8);
+        assert_eq!(verdicts(&[within, beyond], &RULE), [Verdict::Extend, Verdict::ExtendWithCare]);
+    }
+
+    #[test]
+    fn holm_controls_the_error_across_sites() {
+        // Each site's p-value is about 0.03 alone; Holm over two asks 0.025 of the smaller.
+        let borderline = || {
+            let wait = [-0.2, 0.2, -1.4, 0.1, -0.9, -0.4, 0.3, -1.1, 0.0, -0.7];
+            let mut s = site(10, 0.1, 0.0, 500.0, 0.0);
+            s[0] =
+                h(Key::MeanWait, &[10.0, 10.1, 9.9, 10.0, 10.1, 9.9, 10.0, 10.1, 9.9, 10.0], &wait);
+            s
+        };
+        let p = one_sided_p(
+            &[-0.2, 0.2, -1.4, 0.1, -0.9, -0.4, 0.3, -1.1, 0.0, -0.7],
+            0.0,
+            Side::Below,
+        );
+        assert!(p < 0.05 && p > 0.025, "fixture p = {p}");
+        assert_eq!(verdicts(&[borderline()], &RULE), [Verdict::Extend]);
+        assert_eq!(
+            verdicts(&[borderline(), borderline()], &RULE),
+            [Verdict::Inconclusive, Verdict::Inconclusive]
+        );
+    }
+
+    #[test]
+    fn longer_waits_are_do_not_extend_and_missing_baseline_inconclusive() {
+        assert_eq!(verdicts(&[site(20, 0.1, 3.0, 500.0, 0.0)], &RULE), [Verdict::DoNotExtend]);
+        let no_base =
+            vec![super::headline(spec(Key::MeanWait, "m", "c", "min", 1, true), &[2.0, 4.0], None)];
+        assert_eq!(verdicts(&[no_base], &RULE), [Verdict::Inconclusive]);
+    }
+
+    #[test]
+    fn intervals_stay_in_their_range_and_say_how_they_were_made() {
+        // A share near zero: 0.1, 0.1, 0.1, 3.9 % has a t interval reaching below zero.
+        let x = super::headline(
+            spec(Key::AbandonedShare, "Abandoned", "c", "%", 2, true),
+            &[0.1, 0.1, 0.1, 3.9],
+            None,
+        );
+        assert_eq!(x.pilot.ci95_low, 0.0);
+        assert!(x.how().contains("clamped"), "{}", x.how());
+        let one =
+            super::headline(spec(Key::MeanWait, "m", "c", "min", 1, true), &[2.0], Some(&[3.0]));
+        assert_eq!(one.how(), "none: one replication");
+        assert!(one.phrase().contains("no interval"), "{}", one.phrase());
+        let n = super::headline(
+            spec(Key::MeanWait, "m", "c", "min", 1, true),
+            &[2.0, 3.0],
+            Some(&[3.0, 3.5]),
+        );
+        assert_eq!(n.how(), "paired t, 2 replications");
+    }
+
+    #[test]
+    fn without_a_baseline_a_headline_shows_the_level() {
         let h = super::headline(
             spec(Key::MeanWait, "Mean wait", "pilot − baseline", "min", 1, true),
             &[2.0, 4.0],
@@ -346,8 +580,7 @@ mod tests {
         );
         assert_eq!(h.measure, "Mean wait");
         assert_eq!(h.row("A")[..4], ["A", "Mean wait", "min", "3.0"]);
-        assert_eq!(h.row("A").len(), 6);
-        assert_eq!(Verdict::of(&[h]), Verdict::Inconclusive);
+        assert_eq!(h.row("A").len(), 7);
         let paired = super::headline(
             spec(Key::HoursFreed, "Officer busy hours", "freed", "h", 0, false),
             &[10.0, 12.0],

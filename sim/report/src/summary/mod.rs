@@ -1,7 +1,7 @@
 //! The executive summary: the five headline numbers, pilot against baseline with paired
 //! confidence intervals, the per-site sentences and the recommendation by stated rules.
 
-use navbat_record::Estimate;
+use navbat_record::{DecisionRule, Estimate};
 
 use crate::build::{Ctx, SiteRuns, num, over, phrase, short_label};
 use crate::chart::{Chart, ChartKind};
@@ -10,8 +10,8 @@ use crate::expansion::Plan;
 
 mod headline;
 
-use headline::{Headline, Key, Verdict};
-use headline::{headlines, pool};
+use headline::{Decision, Headline, Key, Verdict};
+use headline::{decide, headlines, pool};
 
 /// Label of the pooled rows.
 const ALL: &str = "All pilot sites";
@@ -27,15 +27,11 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, plan: Option<&Plan
     let verdicts = sentences(blocks, ctx, &per_site, all.as_deref());
     blocks.push(Block::Heading { level: 3, text: "Recommendation".to_owned() });
     if ctx.has_baseline {
-        blocks.push(Block::Para(
-            "The recommendation follows fixed rules applied to the table below. A site meets the \
-             extension rule when (1) the 95 % CI of the change in mean wait lies wholly below \
-             zero, (2) the CI of officer hours freed lies wholly above zero and (3) the CI of the \
-             change in abandonment does not lie wholly above zero. A site whose mean-wait CI lies \
-             wholly above zero is not to be extended as configured; a site whose mean-wait CI \
-             includes zero is inconclusive."
-                .to_owned(),
-        ));
+        let rule = rule(ctx);
+        blocks.push(Block::Para(rule_words(&rule)));
+        evidence(blocks, &verdicts);
+        let verdicts: Vec<(String, Verdict)> =
+            verdicts.into_iter().map(|(n, d)| (n, d.verdict)).collect();
         let mut text = recommendation(&verdicts, plan);
         if let Some(clause) = money_clause(ctx) {
             text.push(' ');
@@ -129,14 +125,93 @@ fn header(ctx: &Ctx<'_>) -> Vec<String> {
             "Difference",
             "95 % CI low",
             "95 % CI high",
+            "Detectable difference",
+            "Interval",
         ]
         .map(str::to_owned)
         .to_vec()
     } else {
-        ["Site", "Measure", "Unit", "Pilot", "95 % CI low", "95 % CI high"]
+        ["Site", "Measure", "Unit", "Pilot", "95 % CI low", "95 % CI high", "Interval"]
             .map(str::to_owned)
             .to_vec()
     }
+}
+
+/// The run's extension rule: the scenario's, or the defaults for results that predate it.
+fn rule(ctx: &Ctx<'_>) -> DecisionRule {
+    ctx.res.scenario.decision.unwrap_or(DecisionRule::DEFAULT)
+}
+
+fn rule_words(rule: &DecisionRule) -> String {
+    let source = if rule.stated {
+        "as the scenario states them"
+    } else {
+        "the defaults, as the results record no rule of the scenario's"
+    };
+    format!(
+        "The recommendation follows fixed rules ({source}). A site meets the extension rule \
+         when three one-sided paired t tests over the replications all reject: (1) the mean \
+         wait is shorter with kiosks, (2) officer hours are freed and (3) the share of arrivals \
+         who leave unserved rises by less than the non-inferiority margin of {} percentage \
+         points. The site's p-value is the largest of the three (an intersection-union test), \
+         and the sites' p-values are adjusted by Holm's step-down method so that the chance of \
+         extending any site wrongly is at most {} %. No verdict is given before the pilot's \
+         mean wait and officer busy hours are known within ±{} % (relative half-width of the \
+         95 % CI), nor from one replication: such a site has insufficient evidence. A site \
+         whose mean-wait CI lies wholly above zero is not to be extended as configured; a site \
+         with shorter waits at the family-wise level that fails another test is to be extended \
+         only with changes; the rest are inconclusive.",
+        num(rule.abandonment_margin_points, 2),
+        num(100.0 * rule.family_alpha, 1),
+        num(100.0 * rule.precision, 1),
+    )
+}
+
+/// The tests behind each site's verdict, as a table.
+fn evidence(blocks: &mut Vec<Block>, decisions: &[(String, Decision)]) {
+    let p = |x: f64| if x < 0.0001 { format!("{x:.1e}") } else { num(x, 4) };
+    let rows = decisions
+        .iter()
+        .map(|(name, d)| {
+            vec![
+                name.clone(),
+                d.n.to_string(),
+                if d.precision.is_finite() {
+                    format!("{} %", num(100.0 * d.precision, 1))
+                } else {
+                    "n/a".to_owned()
+                },
+                p(d.p_wait),
+                p(d.p_freed),
+                p(d.p_abandonment),
+                p(d.p_site),
+                p(d.p_holm),
+                d.verdict.short().to_owned(),
+            ]
+        })
+        .collect();
+    blocks.push(Block::Table(Table {
+        name: "verdict-evidence".to_owned(),
+        caption: "The tests behind each verdict: replications, the relative half-width reached \
+                  (worst of mean wait and officer busy hours), one-sided p-values of the three \
+                  conditions, the site's intersection-union p-value and its Holm adjustment \
+                  across sites"
+            .to_owned(),
+        header: [
+            "Site",
+            "Replications",
+            "Precision reached",
+            "p shorter wait",
+            "p hours freed",
+            "p abandonment within margin",
+            "p site",
+            "p Holm",
+            "Verdict",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        rows,
+    }));
 }
 
 fn five_numbers(
@@ -187,13 +262,13 @@ fn five_numbers(
     }
 }
 
-/// One sentence per site; returns the verdicts (with a baseline).
+/// One sentence per site; returns the decisions (with a baseline).
 fn sentences(
     blocks: &mut Vec<Block>,
     ctx: &Ctx<'_>,
     per_site: &[(&SiteRuns<'_>, Vec<Headline>)],
     all: Option<&[Headline]>,
-) -> Vec<(String, Verdict)> {
+) -> Vec<(String, Decision)> {
     // Sentences per site.
     let mut sentences = Vec::new();
     let mut verdicts = Vec::new();
@@ -209,6 +284,7 @@ fn sentences(
             (Key::CitizenHours, "citizen hours at the site"),
             (Key::CostPerTransaction, "cost per transaction"),
             (Key::Abandoned, "abandonment"),
+            (Key::AbandonedShare, "abandoned share of arrivals"),
         ] {
             let Some(x) = find(k) else { continue };
             let verb = match (x.difference.is_some(), k) {
@@ -219,13 +295,17 @@ fn sentences(
             };
             parts.push(verb);
         }
-        let mut sentence = format!("{} ({}): {}.", s.site.name, s.site.district, parts.join("; "));
-        if ctx.has_baseline {
-            let v = Verdict::of(h);
-            verdicts.push((s.site.name.clone(), v));
-            sentence.push_str(&format!(" Verdict: {}.", v.words()));
-        }
+        let sentence = format!("{} ({}): {}.", s.site.name, s.site.district, parts.join("; "));
         sentences.push(sentence);
+    }
+    if ctx.has_baseline {
+        let sites: Vec<&[Headline]> = per_site.iter().map(|(_, h)| h.as_slice()).collect();
+        for ((s, _), (sentence, d)) in
+            per_site.iter().zip(sentences.iter_mut().zip(decide(&sites, &rule(ctx))))
+        {
+            sentence.push_str(&format!(" Verdict: {}.", d.verdict.words()));
+            verdicts.push((s.site.name.clone(), d));
+        }
     }
     blocks.push(Block::List(sentences));
     if let Some(h) = &all
@@ -399,6 +479,14 @@ fn recommendation(verdicts: &[(String, Verdict)], plan: Option<&Plan>) -> String
         format!(
             "{all} the extension rule. Recommendation: keep the kiosks at every pilot site and \
              extend the stations. {whereto}"
+        )
+    } else if verdicts.iter().all(|(_, v)| *v == Verdict::InsufficientEvidence) {
+        format!(
+            "No verdict: {} of {} pilot sites have insufficient evidence for the stated \
+             precision. Recommendation: neither extend nor withdraw the stations yet; run \
+             more replications (navbat run --precision) and report again.",
+            verdicts.len(),
+            verdicts.len()
         )
     } else if extend.is_empty() {
         format!(

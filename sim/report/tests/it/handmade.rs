@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use navbat_record::{
-    BackOfficeRow, ExpansionRow, FaceIdOutline, FaceRow, Prices, RunFile, SensitivityRow,
-    SiteOutline, SiteRecord,
+    BackOfficeRow, ExpansionRow, FaceIdOutline, FaceRow, Prices, RunFile, SelectionRow,
+    SensitivityRow, SiteOutline, SiteRecord,
 };
 use navbat_report::write_report;
 
@@ -208,6 +208,56 @@ fn expansion_rows(reps: &[u32]) -> Vec<ExpansionRow> {
     out
 }
 
+/// KN++ picked 1 kiosk at chirchiq and 3 at the mall (not the marginal rule's 2, so the
+/// report must quote the selection); fresh replications 10 to 12 confirm them. At 50,000 and
+/// 20,000 UZS an hour and 40 M a kiosk: chirchiq 25 + 20 − 40 = 5 M, mall 95 + 84 − 120 =
+/// 59 M, each ± 0.7 M between replications.
+fn selection_rows() -> (Vec<SelectionRow>, Vec<ExpansionRow>) {
+    let mut plans = Vec::new();
+    let mut fresh = Vec::new();
+    for (site, best) in [("chirchiq", 1u32), ("mall", 3)] {
+        for k in 0..=3u32 {
+            plans.push(SelectionRow {
+                site: site.to_owned(),
+                kiosks: k,
+                replications: if k == best { 14 } else { 10 },
+                mean_net_benefit: 1e6 * f64::from(k),
+                eliminated_after: (k != best).then_some(10),
+                selected: k == best,
+                capped: false,
+                indifference: 10_000_000.0,
+                pcs: 0.975,
+                first_stage: 10,
+                max_replications: 50,
+            });
+        }
+        let levels = CANDIDATES.iter().find(|(s, _)| *s == site).expect("candidate").1;
+        for rep in 10..=12u32 {
+            let noise = (f64::from(rep) - 11.0) * 10.0;
+            for k in [0, best] {
+                let (freed, saved) = if k == 0 { (0.0, 0.0) } else { levels[k as usize - 1] };
+                let (freed, saved) =
+                    if k == 0 { (freed, saved) } else { (freed + noise, saved + noise) };
+                fresh.push(ExpansionRow {
+                    replication: rep,
+                    site: site.to_owned(),
+                    kiosks: k,
+                    arrivals: 10_000,
+                    served: 9_800,
+                    served_kiosk: 0,
+                    abandoned: 200,
+                    mean_wait_min: 10.0,
+                    p90_wait_min: 25.0,
+                    citizen_hours: 9000.0 - saved,
+                    officer_busy_hours: 3000.0 - freed,
+                    kiosk_utilization: 0.4,
+                });
+            }
+        }
+    }
+    (plans, fresh)
+}
+
 /// As the engine writes it: one shared base run, then each assumption low and high.
 fn sensitivity_rows(reps: &[u32]) -> Vec<SensitivityRow> {
     let mut out = Vec::new();
@@ -275,6 +325,9 @@ pub(crate) fn full_results(name: &str) -> PathBuf {
     write_csv(&dir.join("backoffice.csv"), &back_office_rows(&reps));
     write_csv(&dir.join("expansion.csv"), &expansion_rows(&reps));
     write_csv(&dir.join("sensitivity.csv"), &sensitivity_rows(&reps));
+    let (selection, confirmation) = selection_rows();
+    write_csv(&dir.join("selection.csv"), &selection);
+    write_csv(&dir.join("confirmation.csv"), &confirmation);
     navbat_record::folder::seal_folder(&dir).expect("manifest");
     dir
 }
@@ -366,10 +419,11 @@ fn every_section_of_a_full_run_is_filled_and_agrees_with_its_data() {
     // Fairness: elderly women's FTA ratio is 3 / 1 = 3 (> 1.5), flagged; adult men are best.
     let ratios = data("face-ratios");
     let ef = row_starting(&ratios, "elderly female");
-    assert_eq!(ef[1], "3.00");
+    // Every replication has the same rates: the interval has no width and lies above 1.5.
+    assert_eq!(ef[1], "3.00 (3.00 to 3.00)");
     assert!(ef[5].starts_with("yes") && ef[5].contains("failure to acquire"), "{ef:?}");
-    assert_eq!(row_starting(&ratios, "adult male")[1], "1.00");
-    assert!(md.contains("elderly female (failure to acquire, ratio 3.00)"));
+    assert_eq!(row_starting(&ratios, "adult male")[1], "1.00 (1.00 to 1.00)");
+    assert!(md.contains("elderly female (failure to acquire, ratio 3.00 (3.00 to 3.00))"));
     // Candidate sites' Face-ID rows are left out: attempts are the two pilot sites' only.
     let outcomes = data("face-outcomes");
     assert_eq!(row_starting(&outcomes, "adult female")[1], "2000");
@@ -419,10 +473,22 @@ fn every_section_of_a_full_run_is_filled_and_agrees_with_its_data() {
     assert!(ranking[1][4].starts_with("35.00"), "{ranking:?}");
     assert_eq!(ranking[2][1..4], ["Chirchiq city migration unit", "1", "1"]);
     assert!(ranking[2][4].starts_with("5.00"), "{ranking:?}");
+    // The proposal is the ranking and selection's, confirmed on fresh replications.
     assert!(md.contains(
-        "Proposal: Samarqand Darvoza mall: 2 kiosks; Chirchiq city migration unit: 1 kiosk."
+        "Proposal (by the ranking and selection above, not by the marginal rule of this table): Chirchiq city migration unit: 1 kiosk; Samarqand Darvoza mall: 3 kiosks."
     ));
-    assert!(md.contains("The expansion analysis below recommends, by its stated rule: Samarqand Darvoza mall: 2 kiosks; Chirchiq city migration unit: 1 kiosk."));
+    let confirmed = data("expansion-confirmation");
+    assert_eq!(confirmed[1][..3], ["Chirchiq city migration unit", "1", "10 to 12"]);
+    assert!(confirmed[1][3].starts_with("5.00 ("), "{confirmed:?}");
+    assert!(confirmed[2][3].starts_with("59.00 ("), "{confirmed:?}");
+    assert!(md.contains("all 2 are right together with probability at least 95.0 %"));
+    assert!(md.contains(
+        "Samarqand Darvoza mall: 3 kiosks, confirmed net benefit 59.00 million UZS (95 % CI"
+    ));
+    // Three replications leave the pilot's headlines wider than ±5 %: no verdict, so the
+    // expansion is not recommended from the summary either.
+    assert!(md.contains("No verdict: 2 of 2 pilot sites have insufficient evidence"));
+    assert!(!md.contains("The expansion analysis below recommends, by its stated rule"));
     let marginal = data("expansion-marginal");
     let m3 = marginal
         .iter()
@@ -477,7 +543,10 @@ fn a_run_without_baseline_or_optional_files_is_reported_and_says_what_is_missing
     }
     assert!(!md.contains("| Baseline |"), "no baseline column without a baseline");
     let headline = csv_rows(&out.join("data/headline.csv"));
-    assert_eq!(headline[0], ["Site", "Measure", "Unit", "Pilot", "95 % CI low", "95 % CI high"]);
+    assert_eq!(
+        headline[0],
+        ["Site", "Measure", "Unit", "Pilot", "95 % CI low", "95 % CI high", "Interval"]
+    );
     assert!(headline[1..].iter().any(|r| r[1] == "Cost per transaction"));
     keep(&out, &results, "bare");
     std::fs::remove_dir_all(&out).expect("clean up");

@@ -224,7 +224,9 @@ fn numbers_in_the_text_equal_those_in_the_data_files() {
             "Baseline",
             "Difference",
             "95 % CI low",
-            "95 % CI high"
+            "95 % CI high",
+            "Detectable difference",
+            "Interval"
         ]
     );
     let mut phrases = 0;

@@ -1,5 +1,5 @@
 //! The scenario-level blocks beyond the floor: the back office (`workflows`, its teams and
-//! skills) and the prices (`economics`).
+//! skills) the prices (`economics`) and the extension rule (`decision`).
 
 use super::*;
 
@@ -284,5 +284,34 @@ pub(super) fn economics(
         kiosk_running_per_year: amount(e.kiosk_running_per_year, "kiosk_running_per_year")?,
         officer_hour: amount(e.officer_hour, "officer_hour")?,
         citizen_hour: amount(e.citizen_hour, "citizen_hour")?,
+    })
+}
+
+pub(super) fn decision(
+    d: Option<&crate::raw::RawDecision>,
+    path: &Path,
+) -> Check<crate::model::Decision> {
+    let stated = d.is_some();
+    let d = d.cloned().unwrap_or_default();
+    let m = d.abandonment_margin_points;
+    if !(m.is_finite() && (0.0..100.0).contains(&m)) {
+        return problem(
+            &path.field("abandonment_margin_points"),
+            format!("expected percentage points from 0 to below 100, found {m}"),
+        );
+    }
+    for (x, f) in [(d.precision, "precision"), (d.family_alpha, "family_alpha")] {
+        if !(x.is_finite() && x > 0.0 && x < 1.0) {
+            return problem(
+                &path.field(f),
+                format!("expected a number between 0 and 1, found {x}"),
+            );
+        }
+    }
+    Ok(crate::model::Decision {
+        abandonment_margin_points: m,
+        precision: d.precision,
+        family_alpha: d.family_alpha,
+        stated,
     })
 }

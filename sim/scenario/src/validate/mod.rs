@@ -268,6 +268,7 @@ pub(crate) fn validate(raw: &RawScenario, base: &std::path::Path) -> Check<Scena
             })
         }
     };
+    let decision = blocks::decision(raw.decision.as_ref(), &root.field("decision"))?;
     Ok(Scenario {
         name: raw.name.clone(),
         description: raw.description.clone(),
@@ -285,6 +286,7 @@ pub(crate) fn validate(raw: &RawScenario, base: &std::path::Path) -> Check<Scena
         economics,
         candidates,
         routing,
+        decision,
     })
 }
 

@@ -163,6 +163,41 @@ fn duplicate_id_is_an_error() {
 }
 
 #[test]
+fn pilot_states_its_decision_rule() {
+    let s = from_str("pilot.ron", PILOT).expect("pilot loads");
+    assert!(s.decision.stated);
+    assert_eq!(s.decision.abandonment_margin_points, 0.5);
+    assert_eq!(s.decision.precision, 0.05);
+    assert_eq!(s.decision.family_alpha, 0.05);
+}
+
+#[test]
+fn decision_left_out_takes_the_defaults() {
+    let start = PILOT.find("    decision: Some((").expect("decision block");
+    let end = start + PILOT[start..].find(")),\n").expect("block end") + 4;
+    let text = format!("{}{}", &PILOT[..start], &PILOT[end..]);
+    let s = from_str("pilot.ron", &text).expect("loads without the block");
+    assert!(!s.decision.stated);
+    assert_eq!(s.decision.abandonment_margin_points, 0.5);
+    let text = pilot_with("        precision: 0.05,\n", "");
+    let s = from_str("pilot.ron", &text).expect("loads without one field");
+    assert!(s.decision.stated);
+    assert_eq!(s.decision.precision, 0.05);
+}
+
+#[test]
+fn bad_decision_numbers_are_located_errors() {
+    let text = pilot_with("abandonment_margin_points: 0.5", "abandonment_margin_points: -1.0");
+    check_error(&text, "abandonment_margin_points: -1.0", &["decision", "percentage points"]);
+    let text = pilot_with("        precision: 0.05,", "        precision: 1.5,");
+    check_error(&text, "precision: 1.5", &["precision", "between 0 and 1"]);
+    let text = pilot_with("family_alpha: 0.05", "family_alpha: 0.0");
+    check_error(&text, "family_alpha: 0.0", &["family_alpha"]);
+    let text = pilot_with("family_alpha: 0.05", "family_alpha: 0.05, margin: 1.0");
+    check_error(&text, "margin: 1.0", &["margin"]);
+}
+
+#[test]
 fn probability_out_of_range_is_an_error() {
     let text = pilot_with("kiosk_success: 0.945", "kiosk_success: 1.92");
     check_error(&text, "kiosk_success: 1.92", &["probability"]);

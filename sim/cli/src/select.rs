@@ -1,0 +1,147 @@
+//! The expansion proposal by ranking and selection: for each candidate site, KN++
+//! (`navbat-select`) picks the kiosk count (0 to `--max-kiosks`) with the largest yearly net
+//! benefit against no kiosks, with common random numbers (replication r of every count sees
+//! the same people) and an indifference zone in the scenario's currency a year. Sites do not
+//! interact, so the best plan over sites × counts is the best count per site; each site's
+//! selection is made at 1 − (1 − PCS)/sites, so all of them are right together with
+//! probability at least PCS (Bonferroni). The chosen counts are then re-estimated against no
+//! kiosks on fresh replications, numbered after every replication the selection used.
+
+use std::sync::Arc;
+
+use navbat_engine::{Model, Unit, only_sites, run_units, with_kiosk_count};
+use navbat_record::{ExpansionRow, ReplicationRecord, SelectionRow};
+use navbat_scenario::Scenario;
+use navbat_select::{Procedure, kn_plus_plus};
+
+/// What the selection and its confirmation found.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Selected {
+    /// Every plan of every candidate site.
+    pub(crate) plans: Vec<SelectionRow>,
+    /// The chosen count and no kiosks, per candidate site, on fresh replications.
+    pub(crate) confirmation: Vec<ExpansionRow>,
+}
+
+/// The settings: indifference zone (currency a year), joint PCS, first stage, cap, and the
+/// replications of the confirmation.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Settings {
+    pub(crate) indifference: f64,
+    pub(crate) pcs: f64,
+    pub(crate) first_stage: u32,
+    pub(crate) max_replications: u32,
+    pub(crate) confirm: u32,
+    pub(crate) max_kiosks: u32,
+}
+
+/// Net benefit of `plan` against `none`, one replication, at the scenario's prices: officer
+/// hours freed and citizen hours saved, valued, less the plan's kiosks' yearly cost.
+fn net_benefit(s: &Scenario, plan: &ReplicationRecord, none: &ReplicationRecord, k: u32) -> f64 {
+    let Some(e) = &s.economics else { return 0.0 };
+    let sum = |r: &ReplicationRecord, f: fn(&navbat_record::SiteRecord) -> f64| -> f64 {
+        r.sites.iter().map(f).sum()
+    };
+    (sum(none, |x| x.officer_busy_hours) - sum(plan, |x| x.officer_busy_hours)) * e.officer_hour
+        + (sum(none, |x| x.citizen_hours) - sum(plan, |x| x.citizen_hours)) * e.citizen_hour
+        - f64::from(k) * e.kiosk_per_year()
+}
+
+fn row(rep: &ReplicationRecord, k: u32) -> Vec<ExpansionRow> {
+    rep.sites
+        .iter()
+        .map(|s| ExpansionRow {
+            replication: rep.replication,
+            site: s.site.clone(),
+            kiosks: k,
+            arrivals: s.arrivals,
+            served: s.served,
+            served_kiosk: s.served_kiosk,
+            abandoned: s.abandoned(),
+            mean_wait_min: s.mean_wait_min,
+            p90_wait_min: s.p90_wait_min,
+            citizen_hours: s.citizen_hours,
+            officer_busy_hours: s.officer_busy_hours,
+            kiosk_utilization: s.kiosk_utilization,
+        })
+        .collect()
+}
+
+/// Selects a kiosk count per candidate site of `scenario` and confirms it; empty without
+/// candidates or prices. Runs on the current rayon pool.
+pub(crate) fn select_expansion(
+    scenario: &Scenario,
+    seed: u64,
+    settings: Settings,
+) -> Result<Selected, String> {
+    if scenario.candidates.is_empty() || scenario.economics.is_none() {
+        return Ok(Selected::default());
+    }
+    let sites = scenario.candidates.len();
+    let per_site_pcs = 1.0 - (1.0 - settings.pcs) / sites as f64;
+    let procedure = Procedure {
+        delta: settings.indifference,
+        pcs: per_site_pcs,
+        first_stage: settings.first_stage,
+        max_replications: settings.max_replications,
+    };
+    let mut out = Selected::default();
+    for &c in &scenario.candidates {
+        let alone = only_sites(scenario, &[c]);
+        let id = scenario.sites[c].id.clone();
+        let counts = settings.max_kiosks + 1;
+        let models: Vec<Arc<Model>> =
+            (0..counts).map(|k| Model::new(with_kiosk_count(&alone, k))).collect();
+        // Replication r of every plan still in contention, and of no kiosks (the reference of
+        // the net benefit), run together.
+        let sample = |alive: &[usize], r: u32| -> Result<Vec<f64>, String> {
+            let mut units: Vec<Unit> =
+                alive.iter().map(|&m| Unit { model: m, replication: r }).collect();
+            if !alive.contains(&0) {
+                units.push(Unit { model: 0, replication: r });
+            }
+            let records = run_units(&models, seed, &units, &|| {});
+            let none = units
+                .iter()
+                .position(|u| u.model == 0)
+                .and_then(|i| records.get(i))
+                .ok_or_else(|| format!("{id}: replication {r} of no kiosks is missing"))?;
+            let values: Vec<f64> = alive
+                .iter()
+                .zip(&records)
+                .map(|(&m, rec)| {
+                    net_benefit(&alone, rec, none, u32::try_from(m).unwrap_or(u32::MAX))
+                })
+                .collect();
+            Ok(values)
+        };
+        let sel = kn_plus_plus(counts as usize, &procedure, sample)
+            .map_err(|e| format!("expansion selection at {id}: {e}"))?;
+        for k in 0..counts as usize {
+            out.plans.push(SelectionRow {
+                site: id.clone(),
+                kiosks: u32::try_from(k).unwrap_or(u32::MAX),
+                replications: sel.replications[k],
+                mean_net_benefit: sel.means[k],
+                eliminated_after: sel.eliminated_after[k],
+                selected: k == sel.best,
+                capped: sel.capped,
+                indifference: settings.indifference,
+                pcs: per_site_pcs,
+                first_stage: settings.first_stage,
+                max_replications: settings.max_replications,
+            });
+        }
+        // Fresh replications: numbered after every one the selection used at this site.
+        let used = sel.replications.iter().copied().max().unwrap_or(0);
+        let confirm: Vec<usize> = if sel.best == 0 { vec![0] } else { vec![0, sel.best] };
+        let units: Vec<Unit> = (used..used + settings.confirm)
+            .flat_map(|r| confirm.iter().map(move |&m| Unit { model: m, replication: r }))
+            .collect();
+        let records = run_units(&models, seed, &units, &|| {});
+        for (u, rec) in units.iter().zip(&records) {
+            out.confirmation.extend(row(rec, u32::try_from(u.model).unwrap_or(u32::MAX)));
+        }
+    }
+    Ok(out)
+}

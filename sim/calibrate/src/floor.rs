@@ -63,7 +63,7 @@ pub(crate) fn staffing(
     }
     let (source, presence) = presence(data, s, roster, gap_minutes);
     let mut on = vec![0.0; 168];
-    for &(a, b) in &presence {
+    for &(_, a, b) in &presence {
         spread(&mut on, a, b);
     }
     per_date(&mut on, per_wd);
@@ -91,14 +91,15 @@ pub(crate) fn effective_desks(on: &[f64], share: f64) -> Vec<u32> {
         .collect()
 }
 
-/// The on-duty spells of site `s`'s desks (local ms), from the roster or inferred from busy
-/// periods, with how they were found.
+/// The on-duty spells of site `s`'s desks (desk index where the desk served in the tickets,
+/// start and end in local ms), from the roster or inferred from busy periods, with how they
+/// were found.
 fn presence(
     data: &TicketData,
     s: usize,
     roster: Option<&[RosterShift]>,
     gap_minutes: f64,
-) -> (String, Vec<(i64, i64)>) {
+) -> (String, Vec<(Option<usize>, i64, i64)>) {
     let site = &data.sites.list[s];
     let (lo, hi) =
         (data.first_day * crate::tickets::DAY_MS, (data.last_day + 1) * crate::tickets::DAY_MS);
@@ -108,7 +109,7 @@ fn presence(
             for r in shifts.iter().filter(|r| &r.site == site) {
                 let (a, b) = (local_ms(&r.on_duty_from).max(lo), local_ms(&r.on_duty_to).min(hi));
                 if a < b {
-                    spells.push((a, b));
+                    spells.push((data.desks[s].get(&r.desk), a, b));
                 }
             }
             "roster".to_owned()
@@ -121,7 +122,7 @@ fn presence(
                     by_desk[d].push((st, f.max(st)));
                 }
             }
-            for busy in &mut by_desk {
+            for (d, busy) in by_desk.iter_mut().enumerate() {
                 busy.sort_unstable();
                 let mut cur: Option<(i64, i64)> = None;
                 for &(a, b) in busy.iter() {
@@ -129,14 +130,14 @@ fn presence(
                         Some((ca, cb)) if a - cb <= gap && day_of(a) == day_of(cb) => {
                             Some((ca, cb.max(b)))
                         }
-                        Some(spell) => {
-                            spells.push(spell);
+                        Some((ca, cb)) => {
+                            spells.push((Some(d), ca, cb));
                             Some((a, b))
                         }
                         None => Some((a, b)),
                     };
                 }
-                spells.extend(cur);
+                spells.extend(cur.map(|(a, b)| (Some(d), a, b)));
             }
             format!("inferred from busy periods (gaps up to {gap_minutes} min count as present)")
         }
@@ -153,26 +154,54 @@ const WAITED_MS: i64 = 10 * 1000;
 /// The share of on-duty desks that serve the line while someone waits in it.
 ///
 /// A desk on duty is not always a desk taking the next person: officers also do back-office
-/// work, take breaks, or serve only some services. When a request has waited at least 10 s
-/// (served later, or abandoned), there was a line at its arrival, and every desk then free to
-/// serve the line was serving it. At 5 s after each such arrival the desks serving are
-/// counted against the desks on duty; the share is the ratio of the two sums, with a 95 %
-/// interval by the delta method over dates as clusters (waiting moments on one day are not
-/// independent). `None` with fewer than 30 such moments.
-fn availability(rows: &[crate::tickets::Obs], presence: &[(i64, i64)]) -> Option<Interval> {
-    let counting = |spells: &mut dyn Iterator<Item = (i64, i64)>| {
-        let (mut starts, mut ends): (Vec<i64>, Vec<i64>) = spells.unzip();
-        starts.sort_unstable();
-        ends.sort_unstable();
-        move |t: i64| starts.partition_point(|&a| a <= t) - ends.partition_point(|&b| b <= t)
-    };
-    let busy = counting(
-        &mut rows
+/// work or take breaks. When a request has waited at least 10 s (served later, or abandoned),
+/// there was a line at its arrival, and every desk then free to serve that request was
+/// serving someone. At 5 s after each such arrival, the desks that can serve its service (they
+/// served it somewhere in the records: a desk of other services is not idle for this line)
+/// and are on duty are counted, and so are those of them serving; the share is the ratio of
+/// the two sums, with a 95 % interval by the delta method over dates as clusters (waiting
+/// moments on one day are not independent). `None` with fewer than 30 such moments.
+fn availability(
+    rows: &[crate::tickets::Obs],
+    presence: &[(Option<usize>, i64, i64)],
+) -> Option<Interval> {
+    let desks = rows.iter().filter_map(|o| o.desk).max().map_or(0, |d| d + 1);
+    let services = rows.iter().map(|o| o.service).max().map_or(0, |k| k + 1);
+    // Per desk: the services it served and the spells it served them in.
+    let mut serves = vec![vec![false; services]; desks];
+    let mut busy: Vec<Vec<(i64, i64)>> = vec![Vec::new(); desks];
+    for o in rows.iter().filter(|o| o.counter_line) {
+        if let (Some(st), Some(f), Some(d)) = (o.started, o.finished, o.desk) {
+            serves[d][o.service] = true;
+            busy[d].push((st, f.max(st)));
+        }
+    }
+    let mut on: Vec<Vec<(i64, i64)>> = vec![Vec::new(); desks];
+    for &(d, a, b) in presence {
+        if let Some(d) = d.filter(|&d| d < desks) {
+            on[d].push((a, b));
+        }
+    }
+    // Each desk's spells as (starts, running maximum of the ends), so that whether an instant
+    // falls in one of them is a binary search, overlapping spells included.
+    let reach = |mut spells: Vec<(i64, i64)>| -> (Vec<i64>, Vec<i64>) {
+        spells.sort_unstable();
+        let starts = spells.iter().map(|s| s.0).collect();
+        let ends = spells
             .iter()
-            .filter(|o| o.counter_line)
-            .filter_map(|o| Some((o.started?, o.finished?.max(o.started?)))),
-    );
-    let present = counting(&mut presence.iter().copied());
+            .scan(i64::MIN, |m, s| {
+                *m = (*m).max(s.1);
+                Some(*m)
+            })
+            .collect();
+        (starts, ends)
+    };
+    let busy: Vec<(Vec<i64>, Vec<i64>)> = busy.into_iter().map(reach).collect();
+    let on: Vec<(Vec<i64>, Vec<i64>)> = on.into_iter().map(reach).collect();
+    let covers = |(starts, ends): &(Vec<i64>, Vec<i64>), t: i64| {
+        let k = starts.partition_point(|&a| a <= t);
+        k > 0 && ends[k - 1] > t
+    };
     // Per date: (desks serving, desks on duty) summed over its waiting moments.
     let mut days: std::collections::BTreeMap<i64, (f64, f64)> = Default::default();
     let mut moments = 0;
@@ -186,13 +215,19 @@ fn availability(rows: &[crate::tickets::Obs], presence: &[(i64, i64)]) -> Option
             continue;
         }
         let t = o.issued + 5 * 1000;
-        let p = present(t);
-        if p == 0 {
+        let (mut present, mut serving) = (0u32, 0u32);
+        for d in (0..desks).filter(|&d| serves[d][o.service]) {
+            if covers(&on[d], t) {
+                present += 1;
+                serving += u32::from(covers(&busy[d], t));
+            }
+        }
+        if present == 0 {
             continue;
         }
         let cell = days.entry(day_of(t)).or_default();
-        cell.0 += busy(t).min(p) as f64;
-        cell.1 += p as f64;
+        cell.0 += f64::from(serving);
+        cell.1 += f64::from(present);
         moments += 1;
     }
     if moments < MIN_WAITING_MOMENTS || days.len() < 2 {
@@ -206,7 +241,8 @@ fn availability(rows: &[crate::tickets::Obs], presence: &[(i64, i64)]) -> Option
     let se = (ss / (n * (n - 1.0))).sqrt() / p_mean;
     Some(Interval {
         name: format!(
-            "share of desks on duty serving while someone waits ({moments} moments, {} dates)",
+            "share of the desks on duty that serve the waiting request's service, serving while \
+             it waits ({moments} moments, {} dates)",
             days.len()
         ),
         value: ratio,

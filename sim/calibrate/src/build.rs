@@ -6,9 +6,8 @@ use navbat_record::calibration::{
 };
 use navbat_records::{Channel, Outcome, Records, SkipReport};
 use navbat_scenario::{
-    Capability, Dist, FieldPath, Note, RawAdoption, RawBalking, RawChannelChoice, RawDemand,
-    RawHorizon, RawKiosk, RawProfile, RawScenario, RawSegment, RawService, RawSite, SegmentKind,
-    SiteKind,
+    Capability, Dist, FieldPath, Note, RawAdoption, RawBalking, RawDemand, RawHorizon, RawKiosk,
+    RawProfile, RawScenario, RawSegment, RawService, RawSite, SiteKind,
 };
 
 use crate::CalibrateError;
@@ -101,20 +100,9 @@ fn skeleton(data: &TicketData, assumed: &mut Vec<String>) -> RawScenario {
         .segments
         .list
         .iter()
-        .map(|id| RawSegment {
-            id: id.clone(),
-            kind: SegmentKind::CitizenAdult,
-            channel: RawChannelChoice { kiosk: 0.0, counter: 1.0, portal: 0.0 },
-            kiosk_success: 1.0,
-            priority: false,
-            patience_min: None,
-            balking: None,
-            kiosk_adoption: None,
-            assistance: None,
-            // Without a base, nobody comes back: the ticket log does not link a person's
-            // visits, so a return share cannot be fitted (listed as assumed).
-            retrial: None,
-        })
+        // Without a base, nobody comes back: the ticket log does not link a person's visits,
+        // so a return share cannot be fitted (listed as assumed).
+        .map(|id| RawSegment::counter_only(id))
         .collect();
     let services = (0..data.services.len())
         .map(|k| {

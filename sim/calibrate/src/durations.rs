@@ -83,6 +83,15 @@ pub(crate) fn dist_text(d: &Dist) -> String {
     }
 }
 
+/// The families as fitted, best first, and the AIC gap to the runner-up as the note says it.
+fn ranked(fits: &[Fit]) -> (Vec<FamilyFit>, String) {
+    let fits: Vec<FamilyFit> = fits.iter().map(family_fit).collect();
+    let runner = fits
+        .get(1)
+        .map_or(String::new(), |r| format!("; ΔAIC to {} {:.1}", r.family, r.aic - fits[0].aic));
+    (fits, runner)
+}
+
 fn family_fit(f: &Fit) -> FamilyFit {
     FamilyFit {
         family: f.distribution.family().name().to_owned(),
@@ -180,10 +189,7 @@ pub(crate) fn fit_complete(
         (1..=100).map(|i| top * f64::from(i) / 100.0).map(|x| (x, best.ln_pdf(x).exp())).collect();
     let qq = (1..=99).map(|i| f64::from(i) / 100.0).map(|p| (best.quantile(p), q(p))).collect();
     let (dist, caveat) = to_dist(&best);
-    let fits: Vec<FamilyFit> = selection.fits.iter().map(family_fit).collect();
-    let runner = fits
-        .get(1)
-        .map_or(String::new(), |r| format!("; ΔAIC to {} {:.1}", r.family, r.aic - fits[0].aic));
+    let (fits, runner) = ranked(&selection.fits);
     let written_as = format!(
         "{}{}; n = {} ({scope}), KS p = {:.3}, AD p = {:.3} (bootstrap B = {}, tested n = {}){runner}{}",
         parameters_text(&fits[0]),
@@ -272,10 +278,7 @@ pub(crate) fn fit_patience(
     let fitted_survival =
         (0..=100).map(|i| top * f64::from(i) / 100.0).map(|t| (t, best.sf(t))).collect();
     let (dist, caveat) = to_dist(&best);
-    let fits: Vec<FamilyFit> = selection.fits.iter().map(family_fit).collect();
-    let runner = fits
-        .get(1)
-        .map_or(String::new(), |r| format!("; ΔAIC to {} {:.1}", r.family, r.aic - fits[0].aic));
+    let (fits, runner) = ranked(&selection.fits);
     let written_as = format!(
         "censored {} → {} min; {} waits, {} abandoned ({scope}); Kaplan–Meier median {}{runner}{}",
         parameters_text(&fits[0]),

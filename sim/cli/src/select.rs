@@ -48,23 +48,7 @@ fn net_benefit(s: &Scenario, plan: &ReplicationRecord, none: &ReplicationRecord,
 }
 
 fn row(rep: &ReplicationRecord, k: u32) -> Vec<ExpansionRow> {
-    rep.sites
-        .iter()
-        .map(|s| ExpansionRow {
-            replication: rep.replication,
-            site: s.site.clone(),
-            kiosks: k,
-            arrivals: s.arrivals,
-            served: s.served,
-            served_kiosk: s.served_kiosk,
-            abandoned: s.abandoned(),
-            mean_wait_min: s.mean_wait_min,
-            p90_wait_min: s.p90_wait_min,
-            citizen_hours: s.citizen_hours,
-            officer_busy_hours: s.officer_busy_hours,
-            kiosk_utilization: s.kiosk_utilization,
-        })
-        .collect()
+    rep.sites.iter().map(|s| ExpansionRow::of(rep.replication, s, k)).collect()
 }
 
 /// Selects a kiosk count per candidate site of `scenario` and confirms it; empty without

@@ -188,20 +188,11 @@ pub fn run_expansion(
     for (k, reps) in runs.iter().take(first_pair).enumerate() {
         for rep in reps {
             for s in &rep.sites {
-                rows.push(navbat_record::ExpansionRow {
-                    replication: rep.replication,
-                    site: s.site.clone(),
-                    kiosks: u32::try_from(k).unwrap_or(u32::MAX),
-                    arrivals: s.arrivals,
-                    served: s.served,
-                    served_kiosk: s.served_kiosk,
-                    abandoned: s.abandoned(),
-                    mean_wait_min: s.mean_wait_min,
-                    p90_wait_min: s.p90_wait_min,
-                    citizen_hours: s.citizen_hours,
-                    officer_busy_hours: s.officer_busy_hours,
-                    kiosk_utilization: s.kiosk_utilization,
-                });
+                rows.push(navbat_record::ExpansionRow::of(
+                    rep.replication,
+                    s,
+                    u32::try_from(k).unwrap_or(u32::MAX),
+                ));
             }
         }
     }

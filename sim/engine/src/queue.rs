@@ -1,9 +1,8 @@
 //! The staffing calculator's model: one site, always open, one service, `c` officers.
 
 use navbat_scenario::{
-    Dist, RawChannelChoice, RawCounter, RawDemand, RawHorizon, RawHours, RawProfile,
-    RawQueuePolicy, RawScenario, RawSegment, RawService, RawShift, RawSite, Scenario,
-    ScenarioError, SegmentKind, SiteKind,
+    Dist, RawCounter, RawDemand, RawHorizon, RawHours, RawProfile, RawQueuePolicy, RawScenario,
+    RawSegment, RawService, RawShift, RawSite, Scenario, ScenarioError, SiteKind,
 };
 
 /// A one-site queue: Poisson arrivals, `servers` officers, service time with mean
@@ -62,18 +61,7 @@ pub fn queue_scenario(spec: &QueueSpec) -> Result<Scenario, ScenarioError> {
             weekday: vec![1.0; 7],
             month: vec![1.0; 12],
         }],
-        segments: vec![RawSegment {
-            id: "everyone".to_owned(),
-            kind: SegmentKind::CitizenAdult,
-            channel: RawChannelChoice { kiosk: 0.0, counter: 1.0, portal: 0.0 },
-            kiosk_success: 1.0,
-            priority: false,
-            patience_min: None,
-            balking: None,
-            kiosk_adoption: None,
-            assistance: None,
-            retrial: None,
-        }],
+        segments: vec![RawSegment::counter_only("everyone")],
         services: vec![RawService {
             id: "service".to_owned(),
             name: "Service".to_owned(),

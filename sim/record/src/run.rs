@@ -377,6 +377,26 @@ pub struct ExpansionRow {
     pub kiosk_utilization: f64,
 }
 
+impl ExpansionRow {
+    /// The row of `site` in replication `replication` with `kiosks` kiosks.
+    pub fn of(replication: u32, site: &SiteRecord, kiosks: u32) -> Self {
+        Self {
+            replication,
+            site: site.site.clone(),
+            kiosks,
+            arrivals: site.arrivals,
+            served: site.served,
+            served_kiosk: site.served_kiosk,
+            abandoned: site.abandoned(),
+            mean_wait_min: site.mean_wait_min,
+            p90_wait_min: site.p90_wait_min,
+            citizen_hours: site.citizen_hours,
+            officer_busy_hours: site.officer_busy_hours,
+            kiosk_utilization: site.kiosk_utilization,
+        }
+    }
+}
+
 /// One plan (a candidate site with a kiosk count) of the expansion's ranking and selection:
 /// KN++ over the site's kiosk counts with common random numbers, maximising the yearly net
 /// value (officer and citizen hours at the scenario's prices, less the kiosks' yearly cost).

@@ -472,6 +472,25 @@ pub struct RawSegment {
     pub retrial: Option<RawRetrial>,
 }
 
+impl RawSegment {
+    /// A segment of adults who all go to a counter and do nothing else the scenario can
+    /// describe: no patience, balking, kiosk, assistance or returns.
+    pub fn counter_only(id: &str) -> Self {
+        Self {
+            id: id.to_owned(),
+            kind: SegmentKind::CitizenAdult,
+            channel: RawChannelChoice { kiosk: 0.0, counter: 1.0, portal: 0.0 },
+            kiosk_success: 1.0,
+            priority: false,
+            patience_min: None,
+            balking: None,
+            kiosk_adoption: None,
+            assistance: None,
+            retrial: None,
+        }
+    }
+}
+
 /// People who leave unserved come back: with a probability, after a delay, up to a number
 /// of visits; the rest are lost demand.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -185,8 +185,8 @@ pub fn from_raw(name: &str, raw: &RawScenario) -> Result<Scenario, ScenarioError
 /// Checks a raw scenario built in code whose relative paths start from `base` (the folder
 /// of the file it came from).
 pub fn from_raw_at(name: &str, raw: &RawScenario, base: &Path) -> Result<Scenario, ScenarioError> {
-    let text = to_ron(raw);
-    validate_with_text(name, &text, raw, base)
+    // The text is only needed to locate a problem: print it then, not for every accepted one.
+    validate::validate(raw, base).map_err(|p| invalid(name, &to_ron(raw), p))
 }
 
 /// Writes a raw scenario as pretty RON; loading the result gives the same scenario.

@@ -14,7 +14,7 @@ use crate::CalibrateError;
 use crate::adoption::{kiosk_adoption, trend_is_clear};
 use crate::arrivals::{fit_site, open_minutes};
 use crate::durations::{DurationSettings, count_text, dist_text, fit_complete, fit_patience};
-use crate::floor::{balking, counters, line_seen, opening_hours, staffing};
+use crate::floor::{balking, counters, grouped_counters, line_seen, opening_hours, staffing};
 use crate::kiosks::site_kiosks;
 use crate::tickets::{HALF_SECOND_MIN, TicketData, date_of_day, day_number};
 
@@ -366,8 +366,22 @@ pub fn calibrate(
         let roster = records.roster.as_ref().map(|r| r.rows.as_slice());
         let staff = staffing(&data, s, roster, options.gap_minutes);
         if roster.is_some() || base.is_none() {
-            let mut groups = counters(&staff.written);
-            if groups.is_empty() {
+            let share = staff.availability.as_ref().map_or(1.0, |a| a.value);
+            let grouped = grouped_counters(
+                &data,
+                s,
+                roster,
+                options.gap_minutes,
+                &sc.sites[s].counters,
+                share,
+            )
+            .unwrap_or_else(|why| {
+                remarks.push(format!("site {site_id}: desks pooled: {why}"));
+                None
+            });
+            let by_group = grouped.is_some();
+            let mut groups = grouped.unwrap_or_else(|| counters(&staff.written));
+            if groups.iter().all(|c| c.shifts.is_empty()) {
                 remarks.push(format!("site {site_id}: no desk on duty found; one desk added"));
                 groups = counters(&vec![1; 168]);
             }
@@ -377,9 +391,15 @@ pub fn calibrate(
                 at: sp.field("counters"),
                 text: format!(
                     "fit: desks on duty by hour of the week ({}), {:.1} desk-hours a week on \
-                     average, {}, rounded per hour; desk k is on duty where at least k are",
+                     average{}, {}, rounded per hour; desk k is on duty where at least k are",
                     staff.source,
                     total,
+                    if by_group {
+                        " in the base's counter groups (each desk in the narrowest group \
+                         offering every service it served)"
+                    } else {
+                        ""
+                    },
                     match &staff.availability {
                         Some(a) => format!(
                             "times {:.3} serving the line (95 % CI {:.3} to {:.3}; {})",

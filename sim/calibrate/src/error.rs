@@ -25,6 +25,16 @@ pub enum CalibrateError {
         /// Why.
         source: navbat_fit::FitError,
     },
+    /// The records' desks do not fit the scenario's counter groups.
+    #[error(
+        "site {site}: {why}; give the scenario's counters of this site no service lists to pool its desks"
+    )]
+    Desks {
+        /// The site.
+        site: String,
+        /// Which desk, and what it served.
+        why: String,
+    },
     /// The horizon of the base scenario could not be read.
     #[error("the base scenario's horizon start {start:?} is not a date")]
     Horizon {

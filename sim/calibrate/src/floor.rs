@@ -260,6 +260,104 @@ fn hhmm(h: usize) -> String {
 /// Counter groups of one desk each, desk `k` on duty in the hours where at least `k` desks
 /// are written: the hour-of-week staffing as the scenario's shifts.
 pub(crate) fn counters(written: &[u32]) -> Vec<RawCounter> {
+    counters_of("desk", &[], written)
+}
+
+/// Desks on duty by group when the base scenario's counters are specialised.
+///
+/// A desk of the records belongs to the base group whose services cover every service it
+/// served there, the narrowest such group (a desk of foreigners' services is not a desk of
+/// every service); a desk on the roster that served nobody goes to the broadest group. Each
+/// group's desks on duty by hour of the week, times `share` (the desks' availability to the
+/// line, [`effective_desks`]), become counters of that group's services, named after it
+/// (`foreigners-1`, `foreigners-2`, …; a base name's own trailing desk number is dropped, so
+/// a calibrated scenario used as a base keeps its names).
+///
+/// `Ok(None)` where the base has no specialised group (every group serves everything): the
+/// desks are pooled as before. `Err` names a desk whose services no one group covers.
+pub(crate) fn grouped_counters(
+    data: &TicketData,
+    s: usize,
+    roster: Option<&[RosterShift]>,
+    gap_minutes: f64,
+    base: &[RawCounter],
+    share: f64,
+) -> Result<Option<Vec<RawCounter>>, String> {
+    if base.iter().all(|c| c.services.is_empty()) {
+        return Ok(None);
+    }
+    // Base groups with one service list each, in the base's order; `None` serves everything.
+    let mut groups: Vec<(String, Option<std::collections::BTreeSet<&str>>)> = Vec::new();
+    for c in base {
+        let services = (!c.services.is_empty()).then(|| {
+            c.services.iter().map(String::as_str).collect::<std::collections::BTreeSet<_>>()
+        });
+        if !groups.iter().any(|g| g.1 == services) {
+            groups.push((family(&c.id).to_owned(), services));
+        }
+    }
+    let width =
+        |g: &Option<std::collections::BTreeSet<&str>>| g.as_ref().map_or(usize::MAX, |x| x.len());
+    let broadest = (0..groups.len()).max_by_key(|&g| (width(&groups[g].1), std::cmp::Reverse(g)));
+    let desks = &data.desks[s];
+    let mut served = vec![std::collections::BTreeSet::new(); desks.len()];
+    for o in data.site_rows(s).iter().filter(|o| o.counter_line) {
+        if let (Some(_), Some(d)) = (o.started, o.desk) {
+            served[d].insert(data.services.list[o.service].as_str());
+        }
+    }
+    let mut group_of = Vec::with_capacity(desks.len());
+    for (d, seen) in served.iter().enumerate() {
+        let fits = (0..groups.len())
+            .filter(|&g| groups[g].1.as_ref().is_none_or(|list| seen.is_subset(list)))
+            .min_by_key(|&g| (width(&groups[g].1), g));
+        match if seen.is_empty() { broadest } else { fits } {
+            Some(g) => group_of.push(g),
+            None => {
+                return Err(format!(
+                    "desk {} served {} but no counter group of the base offers them all",
+                    desks.list[d],
+                    seen.iter().copied().collect::<Vec<_>>().join(", ")
+                ));
+            }
+        }
+    }
+    let per_wd = data.dates_per_weekday();
+    let (_, presence) = presence(data, s, roster, gap_minutes);
+    let mut on = vec![vec![0.0; 168]; groups.len()];
+    for &(d, a, b) in &presence {
+        let g = match d {
+            Some(d) => group_of.get(d).copied(),
+            None => broadest,
+        };
+        if let Some(g) = g {
+            spread(&mut on[g], a, b);
+        }
+    }
+    let mut out = Vec::new();
+    for (g, (name, services)) in groups.iter().enumerate() {
+        per_date(&mut on[g], per_wd);
+        let services: Vec<String> = services.iter().flatten().map(|x| (*x).to_owned()).collect();
+        out.extend(counters_of(name, &services, &effective_desks(&on[g], share)));
+    }
+    Ok(Some(out))
+}
+
+/// A counter group's name without a trailing desk number (`foreigners-2` → `foreigners`).
+fn family(id: &str) -> &str {
+    match id.rsplit_once('-') {
+        Some((head, n))
+            if !head.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            head
+        }
+        _ => id,
+    }
+}
+
+/// Counters named `{name}-{k}` serving `services` (empty: all), desk `k` on duty in the hours
+/// where at least `k` desks are written.
+fn counters_of(name: &str, services: &[String], written: &[u32]) -> Vec<RawCounter> {
     let top = written.iter().copied().max().unwrap_or(0);
     (1..=top)
         .map(|k| {
@@ -280,9 +378,9 @@ pub(crate) fn counters(written: &[u32]) -> Vec<RawCounter> {
                 }
             }
             RawCounter {
-                id: format!("desk-{k}"),
+                id: format!("{name}-{k}"),
                 count: 1,
-                services: Vec::new(),
+                services: services.to_vec(),
                 shifts: runs
                     .into_iter()
                     .map(|((a, b), days)| RawShift {

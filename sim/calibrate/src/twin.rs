@@ -14,7 +14,7 @@ use navbat_scenario::{RawProfile, RawScenario};
 
 use crate::CalibrateError;
 use crate::arrivals::{fit_site, open_minutes};
-use crate::floor::{counters, effective_desks, staffing};
+use crate::floor::{counters, effective_desks, grouped_counters, staffing};
 use crate::tickets::{MINUTE_MS, TicketData, date_of_day, day_number, hour_of_week, local_ms};
 
 /// Outcomes of the counter line per hour of the week (Monday 0:00 = 0) of arrival.
@@ -255,8 +255,11 @@ pub fn period_scenario(
         let roster = records.roster.as_ref().map(|r| r.rows.as_slice());
         let staff = staffing(&data, s, roster, gap_minutes);
         let share = availability.get(s).copied().flatten().unwrap_or(1.0);
-        let mut groups = counters(&effective_desks(&staff.mean_on_duty, share));
-        if groups.is_empty() {
+        let grouped = grouped_counters(&data, s, roster, gap_minutes, &site.counters, share)
+            .map_err(|why| CalibrateError::Desks { site: site.id.clone(), why })?;
+        let mut groups =
+            grouped.unwrap_or_else(|| counters(&effective_desks(&staff.mean_on_duty, share)));
+        if groups.iter().all(|c| c.shifts.is_empty()) {
             groups = counters(&[1; 168]);
         }
         site.counters = groups;

@@ -240,22 +240,27 @@ pub(crate) fn validate_twin(args: &ValidateTwinArgs) -> miette::Result<()> {
     // Per measure: (name, twin error, naive error, Erlang A error, hours scored).
     let mut scores = Vec::new();
     let mut hours_json = Vec::new();
+    let mut unpredicted = [0usize; MEASURES.len()];
     for (m, (label, f)) in MEASURES.iter().enumerate() {
         let (mut e_twin, mut e_naive, mut e_erlang, mut hours) = (0.0, 0.0, 0.0, 0usize);
-        let mut naive_ok = naive.is_some();
         for h in 0..168 {
             let Some(obs) = f(&observed, h, t) else { continue };
             let samples: Vec<f64> = runs.iter().filter_map(|p| f(p, h, t)).collect();
             if samples.is_empty() {
                 continue;
             }
+            let nv = naive.as_ref().and_then(|n| f(n, h, t));
+            if naive.is_some() && nv.is_none() {
+                // The calibration period saw nobody in this hour: the profile predicts
+                // nothing here, so no reference is scored on it (counted, said below).
+                unpredicted[m] += 1;
+                continue;
+            }
             let twin = Estimate::from_samples(&samples);
             hours += 1;
             e_twin += (twin.mean - obs).abs();
-            let nv = naive.as_ref().and_then(|n| f(n, h, t));
-            match nv {
-                Some(v) => e_naive += (v - obs).abs(),
-                None => naive_ok = false,
+            if let Some(v) = nv {
+                e_naive += (v - obs).abs();
             }
             let ea = rates.and_then(|(mu, theta)| {
                 let lambda = inputs.arrivals_per_hour[h] / 60.0;
@@ -279,7 +284,7 @@ pub(crate) fn validate_twin(args: &ValidateTwinArgs) -> miette::Result<()> {
         scores.push((
             *label,
             e_twin,
-            naive_ok.then_some(e_naive),
+            naive.is_some().then_some(e_naive),
             erlang.then_some(e_erlang),
             hours,
         ));
@@ -299,8 +304,9 @@ pub(crate) fn validate_twin(args: &ValidateTwinArgs) -> miette::Result<()> {
                 "share": a.as_ref().map(|a| serde_json::json!({"mean": a.value, "ci95_low": a.ci95_low, "ci95_high": a.ci95_high})),
             })).collect::<Vec<_>>(),
             "erlang_a_rates_per_min": rates.map(|(mu, theta)| serde_json::json!({"mu": mu, "theta": theta})),
-            "scores": scores.iter().map(|(l, a, b, c, n)| serde_json::json!({
-                "measure": l, "hours": n, "twin": a, "naive": b, "erlang_a": c})).collect::<Vec<_>>(),
+            "scores": scores.iter().zip(&unpredicted).map(|((l, a, b, c, n), u)| serde_json::json!({
+                "measure": l, "hours": n, "twin": a, "naive": b, "erlang_a": c,
+                "hours_left_out_no_calibration_data": u})).collect::<Vec<_>>(),
             "wait_distance_min": {"twin": w_twin, "naive": w_naive},
             "hours": hours_json,
         });
@@ -359,6 +365,19 @@ pub(crate) fn validate_twin(args: &ValidateTwinArgs) -> miette::Result<()> {
         cell(w_naive),
         "—"
     );
+    if unpredicted.iter().any(|&u| u > 0) {
+        outln!(
+            out,
+            "left out of every score: hours of the week in which the calibration records saw nobody \
+             (no profile to compare): {}",
+            MEASURES
+                .iter()
+                .zip(&unpredicted)
+                .map(|((l, _), u)| format!("{l} {u}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     if let Some((mu, theta)) = rates {
         outln!(
             out,

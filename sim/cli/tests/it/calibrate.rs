@@ -606,3 +606,47 @@ fn validate_twin_scores_the_twin_and_both_references() {
     assert!(scores[0]["erlang_a"].as_f64().expect("Erlang A mean wait").is_finite());
     assert!(v["wait_distance_min"]["twin"].as_f64().expect("W1") >= 0.0);
 }
+
+#[test]
+fn specialised_counters_of_the_base_keep_their_services_with_desks_from_the_records() {
+    // North gets a desk of every service and two passport-only desks on a shorter day.
+    let text = std::fs::read_to_string(known()).expect("known.ron").replacen(
+        r#"counters: [(id: "c", count: 2, shifts: [(days: [Mon, Tue, Wed, Thu, Fri, Sat], time: "09:00-18:00")])],"#,
+        r#"counters: [(id: "c", count: 1, shifts: [(days: [Mon, Tue, Wed, Thu, Fri, Sat], time: "09:00-18:00")]),
+                   (id: "pass", count: 2, services: ["passport"], shifts: [(days: [Mon, Tue, Wed, Thu, Fri], time: "10:00-16:00")])],"#,
+        1,
+    );
+    let base = fresh("specialised.ron");
+    std::fs::write(&base, &text).expect("write");
+    let (rec, fitted) = (fresh("specialised-rec"), fresh("specialised-fit.ron"));
+    let path = |p: &Path| p.to_str().expect("utf-8").to_owned();
+    ok(&["run", &path(&base), "--replications", "1", "--records", &path(&rec)]);
+    ok(&["calibrate", "--records", &path(&rec), "--base", &path(&base), "--out", &path(&fitted)]);
+    let raw = navbat_scenario::parse_raw(
+        "fitted",
+        &std::fs::read_to_string(&fitted).expect("fitted scenario"),
+    )
+    .expect("the fitted scenario parses");
+    let north = &raw.sites[0].counters;
+    let ids: Vec<(&str, &[String])> =
+        north.iter().map(|c| (c.id.as_str(), c.services.as_slice())).collect();
+    let passport = ["passport".to_owned()];
+    assert_eq!(ids, [("c-1", &[][..]), ("pass-1", &passport[..]), ("pass-2", &passport[..])]);
+    // The passport desks' hours are theirs, not the pooled site's: from 10:00, to 16:00 or
+    // the next hour (a service running past the shift's end keeps its officer on duty).
+    for c in &north[1..] {
+        for shift in &c.shifts {
+            assert!(
+                ["10:00-16:00", "10:00-17:00"].contains(&shift.time.as_str()),
+                "{}: {}",
+                c.id,
+                shift.time
+            );
+            assert!(!shift.days.contains(&navbat_scenario::Day::Sat), "{}", c.id);
+        }
+    }
+    // South's desks serve everything: pooled as before.
+    assert!(
+        raw.sites[1].counters.iter().all(|c| c.id.starts_with("desk-") && c.services.is_empty())
+    );
+}

@@ -254,6 +254,21 @@ impl SiteState {
     /// kiosks, Face-ID, the back office, the app or impatient people need is left out when
     /// the handlers are compiled; the outcome is the same either way.
     pub(crate) fn handle<const PLAIN: bool>(&mut self, event: Event, env: &mut Env<'_>) {
+        if !self.open
+            && matches!(
+                event,
+                Event::Arrival | Event::Return(_) | Event::Pickup(_) | Event::Transfer(_)
+            )
+            && self.opens_now(env)
+        {
+            // Whoever comes at the very instant the site opens walks in once it has opened
+            // and its officers have started: those events, already on the calendar for this
+            // instant, go first, whatever order they were scheduled in. Before, a return
+            // booked for the next opening could be seen before the opening and sent home at
+            // the door.
+            env.schedule(env.now, event);
+            return;
+        }
         match event {
             Event::Arrival => self.arrive::<PLAIN>(env),
             Event::Open => self.open_window(env),
@@ -277,6 +292,13 @@ impl SiteState {
             Event::Case(..) | Event::Officer(..) => {}
         }
         self.debug_check_idle_counters();
+    }
+}
+
+impl SiteState {
+    /// Whether the site's next window opens at this very instant.
+    fn opens_now(&self, env: &Env<'_>) -> bool {
+        env.model.plans[env.site].open.get(self.next_window).is_some_and(|w| w.0 == env.now.0)
     }
 }
 

@@ -41,3 +41,33 @@ fn every_visit_ends_served_lost_returning_or_still_inside() {
     }
     assert!(returns > 100 && lost > 10, "returns {returns}, lost {lost}");
 }
+
+#[test]
+fn a_return_booked_for_the_next_opening_walks_in_and_is_not_sent_home_at_the_door() {
+    use std::sync::{Arc, Mutex};
+
+    use navbat_engine::{FloorRow, RowExporter, TicketNumber, TicketOutcome};
+
+    // The no-kiosk baseline sends many home at closing; their returns mostly fall outside
+    // opening hours and so come at the next opening, at the instant the site opens.
+    let model = shortened(without_kiosks(&pilot()), 30);
+    let rows: Arc<Mutex<Vec<FloorRow>>> = Arc::default();
+    let sink = rows.clone();
+    let export: RowExporter = Box::new(move |row| sink.lock().expect("not poisoned").push(*row));
+    Simulation::new(model.clone(), 9, 1).with_rows(export).finish();
+    let rows = std::mem::take(&mut *rows.lock().expect("not poisoned"));
+    let opens: Vec<std::collections::BTreeSet<i64>> =
+        model.plans.iter().map(|p| p.open.iter().map(|w| w.0).collect()).collect();
+    let (mut at_opening, mut turned_away) = (0, 0);
+    for row in &rows {
+        let FloorRow::Ticket(t) = row else { continue };
+        if matches!(t.number, TicketNumber::Return(..)) && opens[t.site].contains(&t.issued.0) {
+            at_opening += 1;
+            if t.outcome == TicketOutcome::SentHome && t.finished == t.issued {
+                turned_away += 1;
+            }
+        }
+    }
+    assert!(at_opening > 100, "{at_opening} returns at an opening");
+    assert_eq!(turned_away, 0, "of {at_opening} returns at an opening");
+}

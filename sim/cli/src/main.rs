@@ -19,6 +19,7 @@ mod output;
 mod precision;
 mod records;
 mod select;
+mod selfcheck;
 mod shard;
 mod sweep;
 mod validate_twin;
@@ -86,6 +87,10 @@ enum Command {
     /// Judge a fitted scenario on records of another period, per hour of the week, beside
     /// the calibration period's profile and Erlang A.
     ValidateTwin(validate_twin::ValidateTwinArgs),
+    /// Put this build's engine against queueing theory (Erlang C mean and P90, Erlang A,
+    /// Cobham's priority formula, a time-varying M(t)/M/c), each check with the replications
+    /// to detect a 5 % bias with power 0.9; saves `selfcheck.json` for `run --selfcheck`.
+    Selfcheck(selfcheck::SelfcheckArgs),
     /// Check a scenario file and print what it holds.
     Validate {
         /// Scenario file (RON).
@@ -139,6 +144,10 @@ struct RunArgs {
     /// or beside the report in `DIR.results`).
     #[arg(long)]
     report: Option<PathBuf>,
+    /// A `selfcheck.json` written by `navbat selfcheck --out DIR`: saved with the results
+    /// (needs `--out` or `--report`), where the report's method section cites it.
+    #[arg(long, value_name = "FILE", conflicts_with = "first_replication")]
+    selfcheck: Option<PathBuf>,
     /// Also run the expansion experiment on the scenario's candidate sites: each with 0 to
     /// `--max-kiosks` kiosks, and the proposal's sensitivity to demand, adoption, kiosk
     /// success and session length (written to `expansion.csv` and `sensitivity.csv`).
@@ -291,6 +300,7 @@ fn main() -> ExitCode {
         Command::ValidateTwin(args) => validate_twin::validate_twin(&args),
         Command::Compare(args) => compare::compare(&args),
         Command::Discover(args) => discover::discover(&args),
+        Command::Selfcheck(args) => selfcheck::selfcheck(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -460,6 +470,10 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
         }
     }
     check_outputs(&args)?;
+    if args.selfcheck.is_some() && args.out.is_none() {
+        miette::bail!("--selfcheck saves the self-check with the results: give --out or --report");
+    }
+    let selfcheck = args.selfcheck.as_deref().map(selfcheck::read).transpose()?;
     let scenario = navbat_scenario::load_with(&args.scenario, &args.sets).map_err(Report::new)?;
     let name = scenario.name.clone();
     let mut models = vec![Model::new(scenario.clone())];
@@ -570,6 +584,7 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
                 &meta,
                 &scenario,
                 selected.as_ref(),
+                selfcheck.as_ref(),
             )?,
             Some(first) => {
                 output::write_run_shard(dir, &reps, baseline.as_deref(), &meta, &scenario, first)?;

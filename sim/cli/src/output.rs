@@ -98,9 +98,15 @@ pub(crate) fn write_run(
     meta: &RunMeta,
     scenario: &Scenario,
     selected: Option<&crate::select::Selected>,
+    selfcheck: Option<&navbat_record::SelfcheckFile>,
 ) -> miette::Result<()> {
     let run = meta.run_file(scenario);
     let mut extra = Vec::new();
+    if let Some(file) = selfcheck {
+        let mut json = serde_json::to_vec_pretty(file).into_diagnostic()?;
+        json.push(b'\n');
+        extra.push(("selfcheck.json", json));
+    }
     if let Some(s) = selected.filter(|s| !s.plans.is_empty()) {
         let mut csv = Vec::new();
         navbat_record::write_rows_csv(&mut csv, &s.plans).into_diagnostic()?;

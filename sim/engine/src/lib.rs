@@ -45,18 +45,20 @@ mod queue;
 mod record;
 mod rows;
 mod sample;
+mod selfcheck;
 mod sim;
 mod streams;
 mod tally;
 mod time;
+mod transient;
 mod variant;
 
 pub use crate::components::{
     Applicant, Board, Clock, Event, People, PersonKey, Server, StepTarget, Whereabouts,
 };
 pub use crate::erlang::{
-    erlang_b, erlang_c_mean_wait, erlang_c_wait_probability, erlang_c_wait_quantile, mg1_mean_wait,
-    mmck_blocking,
+    ErlangA, cobham_mean_waits, erlang_a, erlang_b, erlang_c_mean_wait, erlang_c_wait_probability,
+    erlang_c_wait_quantile, mg1_mean_wait, mmck_blocking,
 };
 pub use crate::event_loop::{MAX_EVENTS_WAITING, MAX_PEOPLE_AT_ONCE};
 pub use crate::experiment::{
@@ -73,10 +75,15 @@ pub use crate::queue::{QueueSpec, queue_scenario};
 pub use crate::rows::{
     DutyRow, FloorRow, KioskRow, RowExporter, TicketChannel, TicketNumber, TicketOutcome, TicketRow,
 };
+pub use crate::selfcheck::{
+    SelfcheckDesign, SelfcheckError, replications_needed, run_selfcheck, run_selfcheck_against,
+    t_test_power,
+};
 pub use crate::sim::{Advance, Simulation};
 pub use crate::streams::{
     PERSON_NUMBER_BITS, Purpose, StreamRng, person_id, person_stream, site_key, stream,
 };
 pub use crate::tally::Keys;
 pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SimTime};
+pub use crate::transient::{PeriodicQueue, periodic_mmc};
 pub use crate::variant::{Assumption, only_sites, scaled, with_kiosk_count};

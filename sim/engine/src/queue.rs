@@ -27,6 +27,11 @@ const HORIZON_DAYS: i64 = 3650;
 /// The scenario of `spec`: open round the clock every day, flat demand of exactly
 /// `arrivals_per_hour`, no warm-up by date (the calculator drops the first customers instead).
 pub fn queue_scenario(spec: &QueueSpec) -> Result<Scenario, ScenarioError> {
+    navbat_scenario::from_raw("queue", &queue_raw(spec))
+}
+
+/// The raw form of [`queue_scenario`], for the self-checks to vary.
+pub(crate) fn queue_raw(spec: &QueueSpec) -> RawScenario {
     let all_days = vec![
         navbat_scenario::Day::Mon,
         navbat_scenario::Day::Tue,
@@ -46,7 +51,7 @@ pub fn queue_scenario(spec: &QueueSpec) -> Result<Scenario, ScenarioError> {
     };
     let start = jiff::civil::date(2026, 1, 1);
     let end = start.checked_add(jiff::Span::new().days(HORIZON_DAYS - 1)).unwrap_or(start);
-    let raw = RawScenario {
+    RawScenario {
         name: format!(
             "queue: {} per hour, {} min, {} servers",
             spec.arrivals_per_hour, spec.service_minutes, spec.servers
@@ -106,6 +111,5 @@ pub fn queue_scenario(spec: &QueueSpec) -> Result<Scenario, ScenarioError> {
         candidates: Vec::new(),
         routing: None,
         decision: None,
-    };
-    navbat_scenario::from_raw("queue", &raw)
+    }
 }

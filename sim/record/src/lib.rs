@@ -31,6 +31,7 @@ mod histogram;
 pub mod inference;
 mod run;
 mod saved;
+mod selfcheck;
 mod tables;
 
 pub use crate::compare::{SiteComparison, compare_paired};
@@ -45,6 +46,7 @@ pub use crate::saved::{
     RunFile, RunMeta, ScenarioOutline, SequentialStop, ServiceName, SiteOutline, SourceComment,
     SweepPoint, SweepSummary,
 };
+pub use crate::selfcheck::{CheckRow, SELFCHECK_FORMAT, SelfcheckFile};
 pub use crate::tables::{
     RecordError, write_back_office_csv, write_breakdown_csv, write_face_csv, write_keyed_site_csv,
     write_replication_csv, write_rows_csv, write_sweep_csv,

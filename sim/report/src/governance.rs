@@ -258,6 +258,7 @@ fn personal_data(blocks: &mut Vec<Block>, ctx: &Ctx<'_>) {
                     "run.json" => "how the run was made: navbat version, command, scenario file and SHA-256, seed, replications, overrides".to_owned(),
                     "scenario.ron" => "the scenario as run (sites, services, demand, parameters)".to_owned(),
                     "summary.json" => "means and 95 % intervals of the replications, per site".to_owned(),
+                    "selfcheck.json" => "the engine's self-checks against queueing theory on the build that made the run (navbat selfcheck)".to_owned(),
                     _ => "not read by this report".to_owned(),
                 }
             };

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use navbat_record::{
-    BackOfficeRow, BreakdownRow, ExpansionRow, FaceRow, RunFile, RunMeta, ScenarioOutline,
-    SelectionRow, SensitivityRow, SiteRecord,
+    BackOfficeRow, BreakdownRow, ExpansionRow, FaceRow, RunFile, RunMeta, SELFCHECK_FORMAT,
+    ScenarioOutline, SelectionRow, SelfcheckFile, SensitivityRow, SiteRecord,
 };
 
 use crate::ReportError;
@@ -34,6 +34,9 @@ pub(crate) struct Results {
     pub(crate) selection: Option<Vec<SelectionRow>>,
     /// `confirmation.csv`, the selected counts on fresh replications.
     pub(crate) confirmation: Option<Vec<ExpansionRow>>,
+    /// `selfcheck.json`: the engine's self-checks on the build that made the run, when the
+    /// run was given one (`navbat run --selfcheck FILE`).
+    pub(crate) selfcheck: Option<SelfcheckFile>,
     /// Every file of the results directory with its CSV header (empty for files that are not
     /// CSV), sorted by name: the personal-data statement lists them.
     pub(crate) columns: Vec<(String, Vec<String>)>,
@@ -85,6 +88,30 @@ fn csv_headers(dir: &Path) -> Result<Vec<(String, Vec<String>)>, ReportError> {
     }
     out.sort();
     Ok(out)
+}
+
+/// Reads `selfcheck.json` when it exists: of this layout, with checks.
+fn read_selfcheck(path: PathBuf) -> Result<Option<SelfcheckFile>, ReportError> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = read_text(path.clone())?;
+    let file: SelfcheckFile =
+        serde_json::from_str(&text).map_err(|e| ReportError::Inconsistent {
+            path: path.clone(),
+            message: format!("line {}, column {}: {e}", e.line(), e.column()),
+        })?;
+    if file.format != SELFCHECK_FORMAT || file.checks.is_empty() {
+        return Err(ReportError::Inconsistent {
+            path,
+            message: format!(
+                "layout {} with {} checks; this report reads layout {SELFCHECK_FORMAT} with checks",
+                file.format,
+                file.checks.len()
+            ),
+        });
+    }
+    Ok(Some(file))
 }
 
 fn read_csv<T: serde::de::DeserializeOwned>(path: PathBuf) -> Result<Vec<T>, ReportError> {
@@ -143,6 +170,7 @@ pub(crate) fn load(dir: &Path) -> Result<Results, ReportError> {
     let sensitivity: Option<Vec<SensitivityRow>> = read_optional_csv(dir.join("sensitivity.csv"))?;
     let selection: Option<Vec<SelectionRow>> = read_optional_csv(dir.join("selection.csv"))?;
     let confirmation: Option<Vec<ExpansionRow>> = read_optional_csv(dir.join("confirmation.csv"))?;
+    let selfcheck = read_selfcheck(dir.join("selfcheck.json"))?;
     let columns = csv_headers(dir)?;
     let inconsistent =
         |file: &str, message: String| ReportError::Inconsistent { path: dir.join(file), message };
@@ -209,6 +237,7 @@ pub(crate) fn load(dir: &Path) -> Result<Results, ReportError> {
         sensitivity,
         selection,
         confirmation,
+        selfcheck,
         columns,
     })
 }

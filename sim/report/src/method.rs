@@ -61,6 +61,7 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>) {
         "Verdicts: per pilot site, three one-sided paired t tests — shorter mean wait, officer hours freed, and the change in the share of arrivals who leave unserved below the non-inferiority margin — joined as an intersection-union test (the site's p-value is the largest of the three; no adjustment is needed within a site), then Holm's step-down adjustment across the sites at the rule's family-wise error. A site whose pilot mean wait or officer busy hours are not yet known within the rule's relative precision (half-width of the 95 % CI over the mean), or that has one replication, gets \"insufficient evidence\" and no verdict.".to_owned(),
         "Wait: minutes a person served spent in line (kiosk line, counter line, or both after a kiosk attempt sent on to a counter). Citizen hours at the site: all time counted people spent at the site, every visit (request, return, pickup) and whether served or not, plus the round trip of every visit that ended unserved (the segment's trip minutes), so wasted trips count in the costs; where the results do not hold it, the time spent in line. Returns and lost demand: a person who balks, reneges, is sent home or cannot be served comes back with their segment's retrial probability after its delay, up to its number of visits; a return is a later visit, counted among arrivals; those who do not come back are lost demand.".to_owned(),
         "End-to-end days: for delivered cases, from the request to the document in hand (or the decision when there is nothing to collect), calendar days; the tables' mean, P50 and P90 are of cases delivered within the horizon. The results also hold Kaplan–Meier P50 and P90 with the cases still open at the end censored at their age (end_to_end_km_p50_days, end_to_end_km_p90_days in replications.csv), so slow cases the year did not finish are not dropped; where too many are still open for the survival to fall to 10 %, the P90 is marked not reached. Waits of days and weeks are binned 1 % wide up to 4,000 days, so no percentile is cut off at a maximum. Officer-free share: delivered cases in which no officer took part (kiosk request, automated decisions, pickup at a terminal or nothing to collect); without case workflows, the share served at a kiosk. SLA compliance: finished cases with a statutory deadline that met it, in working days.".to_owned(),
+        selfcheck(res),
         "Cost per transaction: (officer busy hours × officer hour cost + kiosks × one kiosk's yearly cost) / people served, per replication; back-office hours are reported separately and not included. Kiosk yearly cost: capital / life in years + running cost. Net benefit: officer hours freed × officer hour cost + citizen hours saved × citizen hour value − kiosks' yearly cost.".to_owned(),
     ]));
     blocks.push(Block::Para(
@@ -93,6 +94,35 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>) {
             rows,
         }));
     }
+}
+
+/// The method's line on the engine's self-checks: what `selfcheck.json` says, or that the
+/// results hold none.
+fn selfcheck(res: &Results) -> String {
+    let Some(f) = &res.selfcheck else {
+        return "Engine self-check: none saved with these results. `navbat selfcheck --out DIR` puts the build's engine against queueing theory (Erlang C mean and P90 wait, Erlang A, Cobham's priority formula, a time-varying M(t)/M/c against its forward equations), each check with the replications to detect a 5 % bias with power 0.9; `navbat run … --selfcheck DIR/selfcheck.json` saves its result with the run and this line cites it.".to_owned();
+    };
+    let failed = f.failed();
+    let level = f.checks.first().map_or(0.0, |c| c.level);
+    let min_power = f.checks.iter().map(|c| c.power).fold(f64::INFINITY, f64::min);
+    format!(
+        "Engine self-check (selfcheck.json: navbat {}, {} mode, seed {}): {} of {} checks passed{}. Each check compares a statistic estimated over independent replications with its queueing-theory value (Erlang C mean and P90 wait, Erlang A mean wait and abandonment, Cobham's two priority classes, a time-varying M(t)/M/c against the periodic solution of its forward equations); each interval has level {} % ({} % for all together, Bonferroni), and the replications were chosen from a pilot's spread so that a {} % bias would be detected with power {} or more (lowest power reached: {}).",
+        f.version,
+        f.mode,
+        f.seed,
+        f.checks.len() - failed.len(),
+        f.checks.len(),
+        if failed.is_empty() {
+            String::new()
+        } else {
+            format!(" — failed: {}", failed.join(", "))
+        },
+        num(100.0 * level, 2),
+        num(100.0 * (1.0 - f.family_alpha), 0),
+        num(100.0 * f.relative_bias, 0),
+        num(f.target_power, 2),
+        num(min_power, 3),
+    )
 }
 
 /// The reproducibility footer: how the results were made.

@@ -21,6 +21,7 @@ mod precision;
 mod records;
 mod safety;
 mod select;
+mod selfcheck;
 mod shard;
 
 fn navbat(args: &[&str]) -> Output {

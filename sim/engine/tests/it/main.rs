@@ -17,6 +17,7 @@ mod replay;
 mod returns;
 mod review;
 mod rows;
+mod selfcheck;
 mod timing;
 mod validation;
 

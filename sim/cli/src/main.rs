@@ -792,6 +792,7 @@ fn plan(args: PlanArgs) -> miette::Result<()> {
         screenshot: args.screenshot,
         frames,
         sim_hours: args.sim_hours,
+        suggest: false,
     })
     .map_err(|e| miette::miette!("{e}"))
 }

@@ -56,4 +56,11 @@ pub enum OptimiseError {
     /// The options are out of range (a budget that is not a positive amount, say).
     #[error("{0}")]
     Options(String),
+    /// The caller asked the evaluator to stop (see [`crate::Evaluator::with_cancel`]); what was
+    /// simulated before stays cached.
+    #[error("cancelled after {simulated} site replications")]
+    Cancelled {
+        /// Site replications simulated by this evaluator before it stopped.
+        simulated: u64,
+    },
 }

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use navbat_engine::{Model, Unit, run_units};
 use serde::{Deserialize, Serialize};
@@ -73,6 +74,8 @@ pub struct Evaluator<'u> {
     pub loaded: u64,
     /// The baseline's officer and citizen hours by replication.
     baseline: HashMap<u32, (f64, f64)>,
+    /// Set by another thread to stop before the next batch of simulations.
+    cancel: Option<Arc<AtomicBool>>,
 }
 
 /// A site configuration as a hashable key (the kept shares by their bits).
@@ -128,6 +131,7 @@ impl<'u> Evaluator<'u> {
             simulated: 0,
             loaded: 0,
             baseline: HashMap::new(),
+            cancel: None,
         };
         if let Some(path) = cache_file {
             ev.loaded = ev.read_cache(path)?;
@@ -139,6 +143,14 @@ impl<'u> Evaluator<'u> {
             ev.file = Some((path.to_owned(), file));
         }
         Ok(ev)
+    }
+
+    /// The evaluator that stops with [`OptimiseError::Cancelled`] before its next batch of
+    /// simulations once `flag` is set (a window's "cancel"). With a flag, batches are as
+    /// large as the rayon pool has threads, so a cancel waits for at most one simulation per
+    /// thread.
+    pub fn with_cancel(self, flag: Arc<AtomicBool>) -> Self {
+        Self { cancel: Some(flag), ..self }
     }
 
     /// Adds the lines of `path` (if it exists) to the cache; returns how many were read.
@@ -228,7 +240,11 @@ impl<'u> Evaluator<'u> {
     ) -> Result<(), OptimiseError> {
         // One model per configuration, built a batch at a time so memory stays bounded.
         const BATCH: usize = 256;
-        for chunk in work.chunks(BATCH) {
+        let batch = if self.cancel.is_some() { rayon::current_num_threads().max(1) } else { BATCH };
+        for chunk in work.chunks(batch) {
+            if self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+                return Err(OptimiseError::Cancelled { simulated: self.simulated });
+            }
             let mut configs: Vec<&SiteConfig> = Vec::new();
             let mut units = Vec::with_capacity(chunk.len());
             for (cfg, r) in chunk {

@@ -519,6 +519,20 @@ impl<'e, 'u> Search<'e, 'u> {
         })
     }
 
+    /// Scores `plan` on the search's replications (simulating what is missing), so that local
+    /// search can start from it: a layout's own plan, say. Counts as an evaluation when new.
+    pub fn score_plan(&mut self, plan: &Plan) -> Result<Scored, OptimiseError> {
+        let scored = self.evaluate(vec![plan.clone()], "start")?;
+        scored.into_iter().next().map(|(_, s)| s).ok_or_else(|| {
+            OptimiseError::Options("no evaluations left to score the starting plan".to_owned())
+        })
+    }
+
+    /// Plans evaluated so far.
+    pub fn evaluations(&self) -> usize {
+        self.seen.len()
+    }
+
     /// The score of a plan seen by the search.
     pub fn scored(&self, plan: &Plan) -> Option<&Scored> {
         self.seen.get(plan)

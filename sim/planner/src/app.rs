@@ -63,6 +63,9 @@ pub fn run(options: PlanOptions) -> Result<(), PlannerError> {
         let to = SimTime(planner.twin.start().0 + ms);
         planner.twin.advance_to(to);
     }
+    if options.suggest {
+        planner.start_suggestion();
+    }
     let title = format!("navbat planner — {}", planner.layout.scenario().name);
     let captured = Arc::new(AtomicBool::new(false));
     let mode = RunMode {
@@ -130,13 +133,19 @@ fn advance_twin(time: Res<Time<Real>>, mut planner: ResMut<PlannerRes>) {
     let step_ms = t0.elapsed().as_secs_f64() * 1000.0;
     p.perf.record(frame_s, step_ms);
     p.poll_comparison();
+    p.poll_suggestion();
+    p.poll_report();
 }
 
 /// Redraws continuously while the twin moves; when it stands still and nothing runs in the
 /// background, redraws only on input (or four times a second) to spare the CPU.
 fn pace_updates(planner: Res<PlannerRes>, mode: Res<RunMode>, mut winit: ResMut<WinitSettings>) {
     let p = &planner.0;
-    let idle = p.clock.paused && p.twin.jump_target().is_none() && p.compare.is_none();
+    let idle = p.clock.paused
+        && p.twin.jump_target().is_none()
+        && p.compare.is_none()
+        && p.suggest.is_none()
+        && p.report.is_none();
     let wanted = if idle && mode.screenshot.is_none() && mode.frames == 0 {
         UpdateMode::reactive(Duration::from_millis(250))
     } else {
@@ -221,6 +230,11 @@ fn drive_run_mode(
         mode.cpu_ms_at_skip = process_cpu_ms();
     }
     if let Some(path) = mode.screenshot.clone() {
+        // A suggestion asked for on the command line is waited for, and drawn for a few
+        // frames (new glyphs reach the font atlas a frame or two later).
+        if planner.0.suggest.is_some() {
+            mode.frames = mode.frames.max(frame + 10);
+        }
         if frame >= mode.frames && mode.requested_at.is_none() {
             let captured = mode.captured.clone();
             commands

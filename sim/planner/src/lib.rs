@@ -17,7 +17,12 @@
 //! 3. the Situation Centre — [`SiteReading`]s of each floor (queues, waits, utilisation,
 //!    [`SlaState`]) and their [`History`] for sparklines; a [`CompareJob`] runs replications
 //!    of the layout and the saved baseline on background threads and gives a [`Comparison`]
-//!    with paired 95 % intervals.
+//!    with paired 95 % intervals;
+//! 4. the suggestion — a [`SuggestJob`] runs the placement optimiser (`navbat-optimise`) on the
+//!    layout and a budget off the window's thread and gives a [`Suggestion`]: the sites whose
+//!    kiosks change, new stations, and the paired benefit against the layout; applying it is
+//!    one undoable [`Edit`]. A [`ReportJob`] writes the layout's full evaluation report through
+//!    `navbat run --report`; [`place_cards`] keeps each site's card beside its site.
 //!
 //! [`run`] wires these into the window; [`PlanOptions`] adds a screenshot mode for CI.
 //!
@@ -45,7 +50,9 @@ mod clock;
 mod compare;
 mod direct;
 mod error;
+mod export;
 mod fills;
+mod labels;
 mod layout;
 mod live;
 mod map;
@@ -53,18 +60,27 @@ mod options;
 mod planner;
 mod situation;
 mod sprites;
+mod suggest;
 mod ui;
 
 pub use crate::app::run;
 pub use crate::clock::{MAX_FRAME_S, SPEEDS, SimClock, speed_label};
 pub use crate::compare::{Changes, CompareJob, Comparison, SiteDifference};
 pub use crate::error::PlannerError;
+pub use crate::export::{ReportJob, navbat_binary, report_command};
+pub use crate::labels::{leader_anchor, place_cards};
 pub use crate::layout::{CandidateKind, Edit, HoursText, Layout};
 pub use crate::live::{JUMP_PER_FRAME_MS, LiveTwin, StepReport};
 pub use crate::map::{BaseMap, CountryRing, MapView};
 pub use crate::options::PlanOptions;
-pub use crate::planner::{COMPARE_REPLICATIONS, FramePerf, Planner, parse_when};
+pub use crate::planner::{
+    COMPARE_REPLICATIONS, FramePerf, Planner, SUGGEST_MAX_EVALUATIONS, SUGGEST_REPLICATIONS,
+    parse_when,
+};
 pub use crate::situation::{
     History, LONG_DAYS, SAMPLE_EVERY_MS, SHORT_SAMPLES, SiteHistory, SiteReading, SlaState,
     Sparkline, WaitBand,
+};
+pub use crate::suggest::{
+    SiteChange, SuggestJob, SuggestSettings, Suggestion, layout_capital, suggest,
 };

@@ -18,6 +18,8 @@ pub struct PlanOptions {
     pub frames: u32,
     /// Simulated hours to advance before the window opens.
     pub sim_hours: f64,
+    /// Start "Suggest placement" at once (screenshot mode waits for its answer).
+    pub suggest: bool,
 }
 
 impl PlanOptions {
@@ -32,6 +34,7 @@ impl PlanOptions {
             screenshot: None,
             frames: 0,
             sim_hours: 0.0,
+            suggest: false,
         };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -53,6 +56,7 @@ impl PlanOptions {
                     let v = value("--frames")?;
                     options.frames = v.parse().map_err(|_| number("--frames", v))?;
                 }
+                "--suggest" => options.suggest = true,
                 "--sim-hours" => {
                     let v = value("--sim-hours")?;
                     options.sim_hours = v.parse().map_err(|_| number("--sim-hours", v))?;
@@ -62,7 +66,7 @@ impl PlanOptions {
                         option: "arguments",
                         message: format!(
                             "unknown option {flag:?}; expected [SCENARIO] [--seed N] \
-                             [--screenshot FILE.png] [--frames N] [--sim-hours H]"
+                             [--screenshot FILE.png] [--frames N] [--sim-hours H] [--suggest]"
                         ),
                     });
                 }
@@ -107,6 +111,8 @@ mod tests {
         assert_eq!(o.screenshot, Some(PathBuf::from("a.png")));
         assert_eq!((o.frames, o.sim_hours, o.seed), (5, 11.5, 42));
         assert_eq!(parse(&[]).unwrap().scenario, PathBuf::from(PlanOptions::DEFAULT_SCENARIO));
+        assert!(parse(&["--suggest"]).unwrap().suggest);
+        assert!(!parse(&[]).unwrap().suggest);
     }
 
     #[test]

@@ -9,12 +9,18 @@ use navbat_engine::{DAY_MS, MINUTE_MS, SimTime};
 use crate::clock::SimClock;
 use crate::compare::{CompareJob, Comparison};
 use crate::error::PlannerError;
+use crate::export::{ReportJob, navbat_binary};
 use crate::layout::{CandidateKind, Edit, Layout};
 use crate::live::{LiveTwin, StepReport};
 use crate::map::{BaseMap, MapView};
+use crate::suggest::{SuggestJob, SuggestSettings, Suggestion, layout_capital};
 
 /// Replications per layout in a comparison.
 pub const COMPARE_REPLICATIONS: u32 = 20;
+/// Replications each plan of a suggestion is scored on (and the benefit's pairs).
+pub const SUGGEST_REPLICATIONS: u32 = 5;
+/// Most plans a suggestion evaluates on the twin.
+pub const SUGGEST_MAX_EVALUATIONS: usize = 40;
 /// Messages kept for the status bar and log.
 const MESSAGES: usize = 6;
 
@@ -110,14 +116,30 @@ pub struct Planner {
     pub jump_text: String,
     /// Where "save" writes.
     pub save_path: String,
+    /// The folder "Export report" writes the evaluation report into.
+    pub report_dir: String,
+    /// A report being written.
+    pub report: Option<ReportJob>,
     /// Help overlay shown.
     pub help_open: bool,
     /// Recent messages, newest last.
     pub messages: VecDeque<String>,
+    /// Why the last edit was rejected (cleared by the next accepted one), shown beside the
+    /// settings.
+    pub last_rejection: Option<String>,
     /// A comparison in progress.
     pub compare: Option<CompareJob>,
     /// The last finished comparison.
     pub comparison: Option<Comparison>,
+    /// Capital budget of a suggestion, in the scenario's currency (starts at what the
+    /// layout's kiosks cost).
+    pub suggest_budget: f64,
+    /// Candidate file with new stations a suggestion may open (empty: the layout's sites).
+    pub suggest_candidates: String,
+    /// A suggestion being searched.
+    pub suggest: Option<SuggestJob>,
+    /// The last suggestion, shown on the map until applied or dismissed.
+    pub suggestion: Option<Suggestion>,
     /// Frame timings.
     pub perf: FramePerf,
     twin_revision: u64,
@@ -130,6 +152,8 @@ impl Planner {
         let jump_text = layout.scenario().start.to_string();
         let save_path = default_save_path(layout.file()).display().to_string();
         let twin_revision = layout.revision();
+        let suggest_budget = layout_capital(layout.raw());
+        let report_dir = default_report_dir(layout.file()).display().to_string();
         Self {
             layout,
             twin,
@@ -143,11 +167,18 @@ impl Planner {
             catchment_share: 0.15,
             sla_target_min: 30.0,
             jump_text,
+            report_dir,
+            report: None,
             save_path,
             help_open: false,
             messages: VecDeque::new(),
+            last_rejection: None,
             compare: None,
             comparison: None,
+            suggest_budget,
+            suggest_candidates: String::new(),
+            suggest: None,
+            suggestion: None,
             perf: FramePerf::default(),
             twin_revision,
         }
@@ -167,14 +198,22 @@ impl Planner {
             Ok(()) => {
                 let text = self.layout.history().last().unwrap_or_default().to_owned();
                 self.say(format!("Done: {text}."));
+                self.last_rejection = None;
                 self.after_edit();
                 true
             }
             Err(e) => {
-                self.say(e.to_string());
+                self.reject(e.to_string());
                 false
             }
         }
+    }
+
+    /// Says why something the planner asked for was not done, and keeps it beside the
+    /// settings.
+    pub fn reject(&mut self, why: String) {
+        self.say(why.clone());
+        self.last_rejection = Some(why);
     }
 
     /// Undoes the last edit.
@@ -305,6 +344,80 @@ impl Planner {
         }
     }
 
+    /// Starts searching a placement for the layout within the budget, in the background.
+    pub fn start_suggestion(&mut self) {
+        if self.suggest.is_some() {
+            self.say("A suggestion is already being searched.");
+            return;
+        }
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1));
+        let candidates = self.suggest_candidates.trim();
+        let settings = SuggestSettings {
+            budget: self.suggest_budget,
+            replications: SUGGEST_REPLICATIONS,
+            max_evaluations: SUGGEST_MAX_EVALUATIONS,
+            candidates: (!candidates.is_empty()).then(|| PathBuf::from(candidates)),
+        };
+        self.suggest = Some(SuggestJob::start(
+            self.layout.raw(),
+            self.layout.base(),
+            self.layout.revision(),
+            self.seed,
+            settings,
+            threads.max(1),
+        ));
+        self.suggestion = None;
+        self.say(format!(
+            "Searching a placement within {:.0} million in the background (the optimiser on the twin).",
+            self.suggest_budget / 1e6
+        ));
+    }
+
+    /// Asks a running search to stop.
+    pub fn cancel_suggestion(&mut self) {
+        if let Some(job) = &self.suggest {
+            job.cancel();
+            self.say("Cancelling the search…");
+        }
+    }
+
+    /// Collects a finished search.
+    pub fn poll_suggestion(&mut self) {
+        let finished = match self.suggest.as_mut().and_then(SuggestJob::poll) {
+            Some(r) => r.clone(),
+            None => return,
+        };
+        self.suggest = None;
+        match finished {
+            Ok(s) => {
+                self.say(format!(
+                    "Suggestion: {} (benefit {:+.0} million a year [{:+.0}, {:+.0}]).",
+                    s.summary(),
+                    s.benefit.mean / 1e6,
+                    s.benefit.ci95_low / 1e6,
+                    s.benefit.ci95_high / 1e6
+                ));
+                self.suggestion = Some(s);
+            }
+            Err(e) => self.say(format!("No suggestion: {e}.")),
+        }
+    }
+
+    /// Applies the shown suggestion as one edit (undoable); refused when the layout changed
+    /// since the search started.
+    pub fn apply_suggestion(&mut self) -> bool {
+        let Some(s) = self.suggestion.take() else {
+            self.say("No suggestion to apply.");
+            return false;
+        };
+        if s.revision != self.layout.revision() {
+            self.say("The layout changed since the search: suggest again.");
+            return false;
+        }
+        let edit = Edit::ApplySuggestion { summary: s.summary(), raw: Box::new(s.raw) };
+        self.edit(&edit)
+    }
+
     /// Saves the layout to the save path.
     pub fn save(&mut self) -> Result<PathBuf, PlannerError> {
         let path = PathBuf::from(self.save_path.trim());
@@ -319,8 +432,42 @@ impl Planner {
         self.twin.finish()
     }
 
-    /// Writes the last comparison as a Markdown evaluation report beside the save path.
-    pub fn export_report(&mut self) -> Result<PathBuf, PlannerError> {
+    /// Starts writing the full evaluation report of the layout as edited into the report
+    /// folder, through `navbat run --report` on a background thread.
+    pub fn export_report(&mut self) {
+        if self.report.is_some() {
+            self.say("A report is already being written.");
+            return;
+        }
+        let text = match self.layout.to_ron_anywhere() {
+            Ok(t) => t,
+            Err(e) => return self.reject(e.to_string()),
+        };
+        let out = PathBuf::from(self.report_dir.trim());
+        let navbat = navbat_binary();
+        self.say(format!(
+            "Writing the evaluation report of the layout into {} ({} run --report, in the background).",
+            out.display(),
+            navbat.display()
+        ));
+        self.report = Some(ReportJob::start(text, out, self.seed, navbat));
+    }
+
+    /// Collects a finished report.
+    pub fn poll_report(&mut self) {
+        let finished = match self.report.as_mut().and_then(ReportJob::poll) {
+            Some(r) => r.clone(),
+            None => return,
+        };
+        self.report = None;
+        match finished {
+            Ok(index) => self.say(format!("Report written: {}.", index.display())),
+            Err(e) => self.reject(format!("Report not written: {e}")),
+        }
+    }
+
+    /// Writes the last comparison as a Markdown evaluation beside the save path.
+    pub fn export_comparison(&mut self) -> Result<PathBuf, PlannerError> {
         let Some(c) = &self.comparison else {
             self.say("Run a comparison first (E): the report shows its estimates.");
             return Err(PlannerError::Option {
@@ -332,9 +479,14 @@ impl Planner {
         let path = PathBuf::from(self.save_path.trim()).with_extension("evaluation.md");
         std::fs::write(&path, text)
             .map_err(|source| PlannerError::Write { path: path.clone(), source })?;
-        self.say(format!("Wrote the evaluation report {}.", path.display()));
+        self.say(format!("Wrote the comparison {}.", path.display()));
         Ok(path)
     }
+}
+
+fn default_report_dir(file: &Path) -> PathBuf {
+    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("scenario");
+    PathBuf::from(format!("{stem}-report"))
 }
 
 fn default_save_path(file: &Path) -> PathBuf {

@@ -33,7 +33,10 @@ const LAYERS: &[(&str, May)] = &[
         May::Only(&["navbat-fit", "navbat-records", "navbat-scenario", "navbat-record"]),
     ),
     ("navbat-discover", May::Only(&["navbat-fit", "navbat-scenario", "navbat-workflow"])),
-    ("navbat-planner", May::Only(&["navbat-scenario", "navbat-record", "navbat-engine"])),
+    (
+        "navbat-planner",
+        May::Only(&["navbat-scenario", "navbat-record", "navbat-engine", "navbat-optimise"]),
+    ),
     (
         "navbat-optimise",
         May::Only(&[

@@ -10,4 +10,5 @@
 
 mod brute;
 mod candidates;
+mod search;
 mod surrogate;

@@ -57,6 +57,24 @@ pub(super) fn apply_to(raw: &mut RawScenario, edit: &Edit) -> Result<(), String>
             }
             seg.channel.kiosk = share * others / (1.0 - share);
         }
+        Edit::ScaleDemand { site, factor } => {
+            if !(factor.is_finite() && *factor > 0.0) {
+                return Err(format!("expected a demand factor above 0, found {factor}"));
+            }
+            for d in &mut site_mut(raw, *site)?.demand {
+                d.yearly *= factor;
+            }
+        }
+        Edit::SetFaceIdFmr { target_fmr } => {
+            let face = raw
+                .face_id
+                .as_mut()
+                .ok_or_else(|| "this scenario has no Face-ID block to set".to_owned())?;
+            // The loader checks the range, with the field's path.
+            face.target_fmr = *target_fmr;
+        }
+        Edit::SetRouting { routing } => raw.routing = routing.clone(),
+        Edit::ApplySuggestion { raw: suggested, .. } => *raw = (**suggested).clone(),
     }
     Ok(())
 }

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use navbat_scenario::{
-    Day, RawCounter, RawDemand, RawHours, RawKiosk, RawScenario, RawShift, RawSite, Scenario,
-    SiteKind,
+    Day, RawCounter, RawDemand, RawHours, RawKiosk, RawRouting, RawScenario, RawShift, RawSite,
+    Scenario, SiteKind,
 };
 
 use crate::error::PlannerError;
@@ -158,6 +158,32 @@ pub enum Edit {
         /// Probability of choosing a kiosk, 0 to 0.95.
         share: f64,
     },
+    /// Multiply every demand line of a site by a factor (more or fewer requests a year).
+    ScaleDemand {
+        /// Site index.
+        site: usize,
+        /// Factor, above 0 (the loader's limits apply to the result).
+        factor: f64,
+    },
+    /// Set the false-match rate the Face-ID 1:1 threshold is set for (a lower rate is a
+    /// stricter threshold: fewer impostors matched, more genuine people not matched).
+    SetFaceIdFmr {
+        /// Target false-match rate, in (0, 0.1].
+        target_fmr: f64,
+    },
+    /// Switch the app's "least loaded unit" advice on with these settings, or off.
+    SetRouting {
+        /// The advice, or `None` for none.
+        routing: Option<RawRouting>,
+    },
+    /// Take the optimiser's suggested placement: the layout becomes the suggestion's (units'
+    /// kiosks, assistants and demand; new stations added).
+    ApplySuggestion {
+        /// The suggested layout, raw.
+        raw: Box<RawScenario>,
+        /// What it changes, in words.
+        summary: String,
+    },
 }
 
 impl Edit {
@@ -196,6 +222,20 @@ impl Edit {
                 raw.segments.get(*segment).map_or("?", |s| s.id.as_str()),
                 share * 100.0
             ),
+            Self::ScaleDemand { site: s, factor } => {
+                format!("scale demand at {} by ×{factor:.2}", site(s))
+            }
+            Self::SetFaceIdFmr { target_fmr } => {
+                format!("set the Face-ID threshold for a false-match rate of {target_fmr:.0e}")
+            }
+            Self::SetRouting { routing: None } => "switch the app's routing off".to_owned(),
+            Self::SetRouting { routing: Some(r) } => format!(
+                "set the app's routing: {:.0} % follow it, within {:.0} km at {:.0} km/h",
+                r.app_share * 100.0,
+                r.radius_km,
+                r.km_per_hour
+            ),
+            Self::ApplySuggestion { summary, .. } => format!("apply the suggestion: {summary}"),
         }
     }
 }
@@ -290,6 +330,11 @@ impl Layout {
         &self.file
     }
 
+    /// The folder the scenario's relative paths (`workflows.services`) start from.
+    pub fn base(&self) -> &Path {
+        &self.base
+    }
+
     /// Changes with every applied edit, undo and redo (for redrawing and restarting the twin).
     pub fn revision(&self) -> u64 {
         self.revision
@@ -363,20 +408,36 @@ impl Layout {
         navbat_scenario::to_ron(&self.raw)
     }
 
-    /// Writes the layout to `path` as RON; it becomes the file and the baseline.
-    pub fn save(&mut self, path: &Path) -> Result<(), PlannerError> {
-        // A relative services folder is relative to the file: saved in another folder, the
-        // layout names the folder it came from by its absolute path.
-        let folder = folder_of(path);
+    /// The layout as raw with a relative services folder written as an absolute path (for a
+    /// file written as `path` in another folder).
+    fn raw_with_absolute_services(&self, path: &Path) -> Result<RawScenario, PlannerError> {
         let mut raw = self.raw.clone();
-        if folder != self.base
-            && let Some(w) = raw.workflows.as_mut()
+        if let Some(w) = raw.workflows.as_mut()
             && Path::new(&w.services).is_relative()
         {
             let services = std::path::absolute(self.base.join(&w.services))
                 .map_err(|source| PlannerError::Write { path: path.to_path_buf(), source })?;
             w.services = services.display().to_string();
         }
+        Ok(raw)
+    }
+
+    /// The layout as RON text that loads the same from any folder (a relative services
+    /// folder written as an absolute path): what a temporary copy for `navbat run` holds.
+    pub fn to_ron_anywhere(&self) -> Result<String, PlannerError> {
+        Ok(navbat_scenario::to_ron(&self.raw_with_absolute_services(&self.file)?))
+    }
+
+    /// Writes the layout to `path` as RON; it becomes the file and the baseline.
+    pub fn save(&mut self, path: &Path) -> Result<(), PlannerError> {
+        // A relative services folder is relative to the file: saved in another folder, the
+        // layout names the folder it came from by its absolute path.
+        let folder = folder_of(path);
+        let raw = if folder == self.base {
+            self.raw.clone()
+        } else {
+            self.raw_with_absolute_services(path)?
+        };
         std::fs::write(path, navbat_scenario::to_ron(&raw))
             .map_err(|source| PlannerError::Write { path: path.to_path_buf(), source })?;
         self.raw = raw;

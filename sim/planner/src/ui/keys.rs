@@ -67,6 +67,9 @@ pub(super) fn shortcuts(ctx: &egui::Context, p: &mut Planner) {
     if pressed(Modifiers::NONE, Key::E) {
         p.start_comparison();
     }
+    if pressed(Modifiers::NONE, Key::G) {
+        p.start_suggestion();
+    }
     if pressed(Modifiers::NONE, Key::R) {
         p.view = crate::map::MapView::default();
     }
@@ -100,6 +103,10 @@ pub(super) fn help_overlay(ctx: &egui::Context, p: &mut Planner) {
                     ("Ctrl+Z / Ctrl+Y", "undo / redo"),
                     ("Ctrl+S", "save the layout (it becomes the baseline)"),
                     ("E", "compare the layout with the baseline (20 replications each)"),
+                    (
+                        "G",
+                        "suggest a placement within the budget (the optimiser, in the background)",
+                    ),
                     ("wheel / drag", "zoom / pan the map;  R resets the view"),
                     ("Jump to", "type 2026-06-15 or 2026-06-15 10:30 in the top bar, Enter"),
                     ("F1 or H", "this help;  Esc closes it"),

@@ -3,44 +3,31 @@
 
 use super::*;
 
-/// Places each site's card beside its point: the first of a ring of candidate offsets that
-/// stays inside the map and clear of the cards and points already placed.
-pub(super) fn glyphs(p: &Planner, rect: Rect) -> Vec<SiteGlyph> {
+/// Places each site's card beside its point with [`crate::labels::place_cards`]: no card on
+/// another, none on another site's point, each as near its own as the others allow.
+/// The placement is kept between frames while the sites' points and the map stay put.
+pub(super) fn glyphs(ctx: &egui::Context, p: &Planner, rect: Rect) -> Vec<SiteGlyph> {
     let points: Vec<Pos2> =
         p.layout.scenario().sites.iter().map(|s| p.view.project(rect, s.lat, s.lon)).collect();
-    let (w, h) = (CARD_SIZE.x, CARD_SIZE.y);
-    let mut offsets = Vec::new();
-    for step in 0..4 {
-        let dy = step as f32 * (h + 6.0);
-        for (x, y) in [
-            (14.0, -h / 2.0 + dy),
-            (-14.0 - w, -h / 2.0 + dy),
-            (14.0, -h / 2.0 - dy),
-            (-14.0 - w, -h / 2.0 - dy),
-        ] {
-            offsets.push(vec2(x, y));
+    let id = egui::Id::new("navbat-planner-cards");
+    let memo: Option<(Vec<Pos2>, Rect, Vec<Rect>)> = ctx.data(|d| d.get_temp(id));
+    let cards = match memo {
+        Some((pts, r, cards)) if pts == points && r == rect => cards,
+        _ => {
+            let cards = crate::labels::place_cards(&points, CARD_SIZE, rect.shrink(4.0));
+            ctx.data_mut(|d| d.insert_temp(id, (points.clone(), rect, cards.clone())));
+            cards
         }
-    }
-    offsets.extend([vec2(-w / 2.0, 14.0), vec2(-w / 2.0, -14.0 - h)]);
-    let inner = rect.shrink(4.0);
-    let mut placed: Vec<Rect> = Vec::new();
-    let mut glyphs = Vec::new();
-    for (i, &point) in points.iter().enumerate() {
-        let free = |card: &Rect| {
-            inner.contains_rect(*card)
-                && placed.iter().all(|c| !c.expand(3.0).intersects(*card))
-                && points.iter().enumerate().all(|(j, q)| j == i || !card.expand(6.0).contains(*q))
-        };
-        let card = offsets
-            .iter()
-            .map(|o| Rect::from_min_size(point + *o, CARD_SIZE))
-            .find(|c| free(c))
-            .unwrap_or_else(|| Rect::from_min_size(point + offsets[0], CARD_SIZE));
-        placed.push(card);
-        let kiosk_row = Rect::from_min_size(card.min + vec2(6.0, 36.0), vec2(w - 12.0, 12.0));
-        glyphs.push(SiteGlyph { point, card, kiosk_row });
-    }
-    glyphs
+    };
+    points
+        .into_iter()
+        .zip(cards)
+        .map(|(point, card)| {
+            let kiosk_row =
+                Rect::from_min_size(card.min + vec2(6.0, 36.0), vec2(CARD_SIZE.x - 12.0, 12.0));
+            SiteGlyph { point, card, kiosk_row }
+        })
+        .collect()
 }
 
 pub(super) fn map(ui: &mut Ui, p: &mut Planner) {
@@ -49,12 +36,13 @@ pub(super) fn map(ui: &mut Ui, p: &mut Planner) {
     let painter = ui.painter_at(rect);
     painter.rect_stroke(rect, 0.0, Stroke::new(1.0, palette::OFF), StrokeKind::Inside);
     base_map(&painter, p, rect);
-    let glyphs = glyphs(p, rect);
+    let glyphs = glyphs(ui.ctx(), p, rect);
     catchments(&painter, p, rect);
     let points: Vec<Pos2> = glyphs.iter().map(|g| g.point).collect();
     for (i, g) in glyphs.iter().enumerate() {
         site_card(&painter, p, i, g);
     }
+    suggestion_diff(&painter, p, rect, &glyphs);
     map_interaction(ui, p, rect, &response, &glyphs, &points);
     legend(&painter, p, rect);
     if p.placing {
@@ -66,6 +54,153 @@ pub(super) fn map(ui: &mut Ui, p: &mut Planner) {
             palette::SELECT,
         );
     }
+}
+
+/// The shown suggestion as a change on the map: each changed site ringed, its change on a
+/// badge above its card (cards stay apart where sites crowd), kiosks moved as arrows from the
+/// cards of the sites that give them to those that take them, new stations as dashed rings.
+fn suggestion_diff(painter: &egui::Painter, p: &Planner, rect: Rect, glyphs: &[SiteGlyph]) {
+    let Some(s) = &p.suggestion else { return };
+    const GAIN: Color32 = Color32::from_rgb(20, 150, 70);
+    const LOSS: Color32 = Color32::from_rgb(200, 60, 40);
+    let sites = &p.layout.scenario().sites;
+    let card = |c: &crate::suggest::SiteChange| {
+        sites.iter().position(|x| x.id == c.id).and_then(|i| glyphs.get(i)).map(|g| g.card)
+    };
+    // Where a change is shown: its site's card, or its point for a new station.
+    let at = |c: &crate::suggest::SiteChange| {
+        card(c).map_or_else(|| p.view.project(rect, c.lat, c.lon), |r| r.center())
+    };
+    let point = |c: &crate::suggest::SiteChange| p.view.project(rect, c.lat, c.lon);
+    // Arrows: donors' kiosks to receivers, largest first, as a transport plan.
+    let mut give: Vec<(Pos2, u32)> = s
+        .changes
+        .iter()
+        .filter(|c| c.kiosks_before > c.kiosks_after)
+        .map(|c| (at(c), c.kiosks_before - c.kiosks_after))
+        .collect();
+    let mut take: Vec<(Pos2, u32)> = s
+        .changes
+        .iter()
+        .filter(|c| c.kiosks_after > c.kiosks_before)
+        .map(|c| (at(c), c.kiosks_after - c.kiosks_before))
+        .collect();
+    let (mut i, mut j) = (0, 0);
+    while i < give.len() && j < take.len() {
+        let n = give[i].1.min(take[j].1);
+        let (a, b) = (give[i].0, take[j].0);
+        if a.distance(b) > 16.0 {
+            let stroke = Stroke::new(2.5, palette::SELECT);
+            let dir = (b - a).normalized();
+            // From the edge of the giving card to the edge of the taking one (a card's half
+            // size along the direction; a new station's point has none).
+            let half = |v: Pos2| {
+                s.changes.iter().find(|c| at(c) == v).and_then(card).map_or(0.0, |r| {
+                    (r.width() / 2.0 / dir.x.abs().max(1e-3))
+                        .min(r.height() / 2.0 / dir.y.abs().max(1e-3))
+                })
+            };
+            let (from, to) = (a + dir * (half(a) + 4.0), b - dir * (half(b) + 6.0));
+            painter.line_segment([from, to], stroke);
+            let side = vec2(-dir.y, dir.x) * 5.0;
+            painter.add(Shape::convex_polygon(
+                vec![to, to - dir * 10.0 + side, to - dir * 10.0 - side],
+                palette::SELECT,
+                Stroke::NONE,
+            ));
+            painter.text(
+                from.lerp(to, 0.5) + side * 2.0,
+                Align2::CENTER_CENTER,
+                format!("{n} kiosk{}", if n == 1 { "" } else { "s" }),
+                FontId::proportional(11.0),
+                palette::SELECT,
+            );
+        }
+        give[i].1 -= n;
+        take[j].1 -= n;
+        if give[i].1 == 0 {
+            i += 1;
+        }
+        if take[j].1 == 0 {
+            j += 1;
+        }
+    }
+    for c in &s.changes {
+        let q = point(c);
+        let delta = i64::from(c.kiosks_after) - i64::from(c.kiosks_before);
+        let colour = if delta >= 0 { GAIN } else { LOSS };
+        if c.new_site {
+            // Dashed ring: a station the layout does not have.
+            let r = 13.0;
+            for k in 0..12 {
+                let a0 = k as f32 * std::f32::consts::TAU / 12.0;
+                let a1 = a0 + std::f32::consts::TAU / 24.0;
+                painter.line_segment(
+                    [q + vec2(a0.cos(), a0.sin()) * r, q + vec2(a1.cos(), a1.sin()) * r],
+                    Stroke::new(2.5, GAIN),
+                );
+            }
+            painter.circle_filled(q, 5.0, GAIN);
+        } else {
+            painter.circle_stroke(q, 14.0, Stroke::new(2.5, colour));
+        }
+        let assistants = i64::from(c.assistants_after) - i64::from(c.assistants_before);
+        let mut text = if c.new_site {
+            format!("new: {} kiosks", c.kiosks_after)
+        } else if delta != 0 {
+            format!("{delta:+} kiosks, {} in all", c.kiosks_after)
+        } else {
+            String::new()
+        };
+        if assistants != 0 {
+            if !text.is_empty() {
+                text.push_str(", ");
+            }
+            text.push_str(&format!("{assistants:+} assistant"));
+        }
+        let galley = painter.layout_no_wrap(text, FontId::proportional(11.5), Color32::WHITE);
+        let badge = match card(c) {
+            Some(r) => {
+                painter.rect_stroke(
+                    r.expand(2.0),
+                    6.0,
+                    Stroke::new(2.5, colour),
+                    StrokeKind::Outside,
+                );
+                Rect::from_min_size(
+                    r.left_top() + vec2(8.0, -galley.size().y - 6.0),
+                    galley.size() + vec2(8.0, 4.0),
+                )
+            }
+            None => Rect::from_min_size(
+                q + vec2(-galley.size().x / 2.0 - 4.0, 17.0),
+                galley.size() + vec2(8.0, 4.0),
+            ),
+        };
+        fill_rounded(painter, badge, [3.0; 4], colour);
+        painter.galley(badge.min + vec2(4.0, 2.0), galley, Color32::WHITE);
+    }
+    let b = &s.benefit;
+    let title = if s.revision == p.layout.revision() {
+        format!(
+            "Suggestion: {} · {:+.1} million {} a year [{:+.1}, {:+.1}] against the layout",
+            s.summary(),
+            b.mean / 1e6,
+            s.currency,
+            b.ci95_low / 1e6,
+            b.ci95_high / 1e6
+        )
+    } else {
+        "Suggestion for an earlier layout: suggest again".to_owned()
+    };
+    let galley = painter.layout_no_wrap(title, FontId::proportional(13.0), palette::INK);
+    let banner = Rect::from_min_size(
+        rect.center_top() + vec2(-galley.size().x / 2.0 - 8.0, 34.0),
+        galley.size() + vec2(16.0, 10.0),
+    );
+    fill_rounded(painter, banner, [4.0; 4], Color32::from_rgb(232, 241, 253));
+    painter.rect_stroke(banner, 4.0, Stroke::new(1.0, palette::SELECT), StrokeKind::Inside);
+    painter.galley(banner.min + vec2(8.0, 5.0), galley, palette::INK);
 }
 
 /// Shortest screen step kept when drawing the base map's outlines, pixels.
@@ -226,10 +361,7 @@ fn site_card(painter: &egui::Painter, p: &Planner, i: usize, g: &SiteGlyph) {
     // The site's point.
     let marker =
         if site.kind == SiteKind::DistrictOffice { palette::OFFICER } else { palette::KIOSK };
-    let anchor = pos2(
-        g.point.x.clamp(g.card.left(), g.card.right()),
-        g.point.y.clamp(g.card.top(), g.card.bottom()),
-    );
+    let anchor = crate::labels::leader_anchor(g.point, g.card);
     painter.line_segment([g.point, anchor], Stroke::new(1.0, palette::MUTED));
     painter.circle_filled(g.point, 6.0, marker);
     painter.circle_stroke(g.point, 6.0, Stroke::new(2.0, Color32::WHITE));

@@ -239,6 +239,8 @@ fn layout_panel(ui: &mut Ui, p: &mut Planner) {
     }
     candidate_site(ui, p);
     ui.separator();
+    suggest_panel(ui, p);
+    ui.separator();
     demand_and_policy(ui, p);
     ui.separator();
     files(ui, p);
@@ -251,7 +253,16 @@ fn selected_site(ui: &mut Ui, p: &mut Planner, site: usize) {
     ui.label(RichText::new(&s.name).strong().size(15.0));
     ui.label(format!("{}, {} · {:.2}°N {:.2}°E", s.district, s.region, s.lat, s.lon));
     let yearly: f64 = s.demand.iter().map(|d| d.yearly).sum();
-    ui.label(format!("Demand {yearly:.0} requests a year"));
+    ui.horizontal(|ui| {
+        ui.label(format!("Demand {yearly:.0} requests a year"));
+        let key = ui.make_persistent_id(("demand-factor", site, p.layout.revision()));
+        let mut factor: f64 = ui.data_mut(|d| d.get_temp(key)).unwrap_or(1.0);
+        ui.add(egui::DragValue::new(&mut factor).speed(0.01).range(0.05..=10.0).prefix("×"));
+        if ui.add_enabled(factor != 1.0, egui::Button::new("Scale")).clicked() {
+            p.edit(&Edit::ScaleDemand { site, factor });
+        }
+        ui.data_mut(|d| d.insert_temp(key, factor));
+    });
     let kiosks: u32 = s.kiosks.iter().map(|k| k.count).sum();
     ui.horizontal(|ui| {
         ui.label(format!("Kiosks: {kiosks}"));
@@ -372,13 +383,152 @@ fn demand_and_policy(ui: &mut Ui, p: &mut Planner) {
             p.edit(&Edit::SetKioskShare { segment: i, share: v });
         }
     }
-    ui.label(
-        RichText::new(
-            "Face-ID match threshold and the app's routing policy appear here once the engine \
-             reads them from the scenario.",
-        )
-        .color(palette::MUTED),
+    face_id_and_routing(ui, p);
+}
+
+fn face_id_and_routing(ui: &mut Ui, p: &mut Planner) {
+    ui.label(RichText::new("Face-ID threshold").strong());
+    match p.layout.raw().face_id.as_ref().map(|f| f.target_fmr) {
+        Some(current) => {
+            let key = ui.make_persistent_id(("fmr", p.layout.revision()));
+            let mut text: String =
+                ui.data_mut(|d| d.get_temp(key)).unwrap_or_else(|| format!("{current:e}"));
+            ui.horizontal(|ui| {
+                ui.label("false-match rate");
+                ui.add(egui::TextEdit::singleline(&mut text).desired_width(70.0));
+                if ui.button("Apply").clicked() {
+                    match text.trim().parse::<f64>() {
+                        Ok(v) => {
+                            p.edit(&Edit::SetFaceIdFmr { target_fmr: v });
+                        }
+                        Err(_) => p.reject(format!(
+                            "Face-ID: expected a false-match rate such as 1e-6, found {text:?}"
+                        )),
+                    }
+                }
+            });
+            ui.data_mut(|d| d.insert_temp(key, text));
+            ui.label(
+                RichText::new("Lower is stricter: fewer impostors matched, more people not.")
+                    .small()
+                    .color(palette::MUTED),
+            );
+        }
+        None => {
+            ui.label(
+                RichText::new("This scenario has no Face-ID block (kiosk success rates decide).")
+                    .color(palette::MUTED),
+            );
+        }
+    }
+    ui.label(RichText::new("The app's routing (least-loaded advice)").strong());
+    let current = p.layout.raw().routing.clone();
+    let key = ui.make_persistent_id(("routing", p.layout.revision()));
+    let mut r: (bool, f64, f64, f64) = ui.data_mut(|d| d.get_temp(key)).unwrap_or_else(|| {
+        current
+            .as_ref()
+            .map_or((false, 0.2, 15.0, 30.0), |r| (true, r.app_share, r.radius_km, r.km_per_hour))
+    });
+    ui.checkbox(&mut r.0, "on: some people follow the app to a less loaded unit");
+    ui.add_enabled_ui(r.0, |ui| {
+        egui::Grid::new("routing").num_columns(2).show(ui, |ui| {
+            ui.label("share who follow");
+            ui.add(egui::DragValue::new(&mut r.1).speed(0.01).max_decimals(2));
+            ui.end_row();
+            ui.label("radius, km");
+            ui.add(egui::DragValue::new(&mut r.2).speed(0.5));
+            ui.end_row();
+            ui.label("travel, km/h");
+            ui.add(egui::DragValue::new(&mut r.3).speed(0.5));
+            ui.end_row();
+        });
+    });
+    let wanted = r.0.then_some(navbat_scenario::RawRouting {
+        app_share: r.1,
+        radius_km: r.2,
+        km_per_hour: r.3,
+    });
+    if ui.add_enabled(wanted != current, egui::Button::new("Apply routing")).clicked() {
+        p.edit(&Edit::SetRouting { routing: wanted });
+    }
+    ui.data_mut(|d| d.insert_temp(key, r));
+    if let Some(why) = &p.last_rejection {
+        ui.label(RichText::new(why).color(wait_colour(WaitBand::Severe)));
+    }
+}
+
+fn suggest_panel(ui: &mut Ui, p: &mut Planner) {
+    ui.label(RichText::new("Suggest placement").strong());
+    let currency = p.layout.raw().economics.as_ref().map_or("", |e| e.currency.as_str()).to_owned();
+    let mut millions = p.suggest_budget / 1e6;
+    ui.horizontal(|ui| {
+        ui.label("budget");
+        ui.add(egui::DragValue::new(&mut millions).speed(10.0).range(0.0..=1e9).max_decimals(0));
+        ui.label(format!("million {currency}"));
+    });
+    p.suggest_budget = millions * 1e6;
+    ui.horizontal(|ui| {
+        ui.label("candidates");
+        ui.add(
+            egui::TextEdit::singleline(&mut p.suggest_candidates)
+                .desired_width(190.0)
+                .hint_text("the layout's sites"),
+        );
+    });
+    match p.suggest.as_ref().map(|job| (job.progress(), job.cancelling())) {
+        Some((done, cancelling)) => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(format!("{done} site replications simulated"));
+                let label = if cancelling { "Cancelling…" } else { "Cancel" };
+                if ui.add_enabled(!cancelling, egui::Button::new(label)).clicked() {
+                    p.cancel_suggestion();
+                }
+            });
+        }
+        None => {
+            if ui
+                .button("Suggest placement (G)")
+                .on_hover_text("The optimiser on the twin, in the background")
+                .clicked()
+            {
+                p.start_suggestion();
+            }
+        }
+    }
+    let Some(s) = &p.suggestion else { return };
+    let stale = s.revision != p.layout.revision();
+    let b = s.benefit;
+    let summary = s.summary();
+    let benefit = format!(
+        "benefit {:+.1} million {} a year, 95 % CI [{:+.1}, {:+.1}]",
+        b.mean / 1e6,
+        s.currency,
+        b.ci95_low / 1e6,
+        b.ci95_high / 1e6
     );
+    let how = format!(
+        "suggestion minus layout, paired over {} replications (each site simulated alone); \
+         capital {:.0} → {:.0} million; {} plans evaluated",
+        s.replications,
+        s.layout_capital / 1e6,
+        s.capital / 1e6,
+        s.evaluations
+    );
+    ui.label(RichText::new(summary).color(palette::SELECT));
+    ui.label(benefit);
+    ui.label(RichText::new(how).small().color(palette::MUTED));
+    ui.horizontal(|ui| {
+        if ui.add_enabled(!stale, egui::Button::new("Apply")).clicked() {
+            p.apply_suggestion();
+        }
+        if ui.button("Dismiss").clicked() {
+            p.suggestion = None;
+        }
+        if stale {
+            ui.label(RichText::new("layout edited since").color(palette::MUTED));
+        }
+    });
 }
 
 fn files(ui: &mut Ui, p: &mut Planner) {
@@ -390,10 +540,29 @@ fn files(ui: &mut Ui, p: &mut Planner) {
         {
             p.say(e.to_string());
         }
-        if ui.add_enabled(p.comparison.is_some(), egui::Button::new("Export report")).clicked()
-            && let Err(e) = p.export_report()
+        if ui.add_enabled(p.comparison.is_some(), egui::Button::new("Export comparison")).clicked()
+            && let Err(e) = p.export_comparison()
         {
             p.say(e.to_string());
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.label("report folder");
+        ui.add(egui::TextEdit::singleline(&mut p.report_dir).desired_width(190.0));
+    });
+    ui.horizontal(|ui| match &p.report {
+        Some(job) => {
+            ui.spinner();
+            ui.label(format!("writing {}…", job.out.display()));
+        }
+        None => {
+            if ui
+                .button("Export report")
+                .on_hover_text("The full one-year evaluation of the layout (navbat run --report)")
+                .clicked()
+            {
+                p.export_report();
+            }
         }
     });
     ui.label(RichText::new("History").strong());

@@ -84,6 +84,7 @@ pub fn queue_scenario(spec: &QueueSpec) -> Result<Scenario, ScenarioError> {
                 saturday: round_the_clock.clone(),
                 sunday: round_the_clock.clone(),
                 open_on_holidays: true,
+                days: Vec::new(),
             },
             counters: vec![RawCounter {
                 id: "officers".to_owned(),

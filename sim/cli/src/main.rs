@@ -13,6 +13,7 @@ mod audit;
 mod calibrate;
 mod compare;
 mod discover;
+mod discovered;
 mod merge;
 mod optimise;
 mod output;
@@ -21,6 +22,7 @@ mod records;
 mod select;
 mod shard;
 mod sweep;
+mod validate_log;
 mod validate_twin;
 
 use std::io::IsTerminal;

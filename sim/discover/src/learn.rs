@@ -131,6 +131,21 @@ pub struct ActivityTimes {
     pub fit: Option<navbat_fit::Fit>,
     /// The role that performs it most.
     pub role: Option<String>,
+    /// Every instance's duration, minutes (zeros included), ascending: the empirical
+    /// distribution, for where no fitted family keeps the sample's mean.
+    pub durations: Vec<f64>,
+}
+
+impl ActivityTimes {
+    /// The AIC-chosen fit when its mean lies within `tolerance` (relative) of the positive
+    /// durations' mean and at most `tolerance` of the instances take no time; `None`
+    /// otherwise (the fitted family would not reproduce the work the log shows).
+    pub fn faithful_fit(&self, tolerance: f64) -> Option<&navbat_fit::Fit> {
+        let fit = self.fit.as_ref()?;
+        let mean = fit.distribution.mean();
+        let close = (mean - self.mean_minutes).abs() <= tolerance * self.mean_minutes;
+        (close && self.zero_share <= tolerance).then_some(fit)
+    }
 }
 
 /// A resource role.
@@ -470,7 +485,8 @@ fn activity_times(
     }
     durations
         .into_iter()
-        .map(|(a, all)| {
+        .map(|(a, mut all)| {
+            all.sort_by(f64::total_cmp);
             let positive: Vec<f64> = all.iter().copied().filter(|m| *m > 0.0).collect();
             #[expect(clippy::cast_precision_loss, reason = "counts far below 2^52")]
             let zero_share = 1.0 - positive.len() as f64 / all.len().max(1) as f64;
@@ -500,6 +516,7 @@ fn activity_times(
                 zero_share,
                 fit,
                 role,
+                durations: all,
             }
         })
         .collect()

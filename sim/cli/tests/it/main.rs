@@ -22,6 +22,7 @@ mod records;
 mod safety;
 mod select;
 mod shard;
+mod twin_log;
 
 fn navbat(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_navbat")).args(args).output().expect("navbat runs")

@@ -219,13 +219,19 @@ pub(crate) fn validate(raw: &RawScenario, base: &std::path::Path) -> Check<Scena
     let workflows = match &raw.workflows {
         None => None,
         Some(w) => {
-            if face_id.is_none() {
+            let checked = workflows(w, base, &raw.services, &root.field("workflows"))?;
+            // Definitions whose rules match faces need the matcher; a back office of named
+            // tasks alone (a discovered one) does not.
+            let matches_faces = checked.catalog.iter().any(|(_, s)| {
+                s.rules.iter().any(|r| !matches!(r.kind, navbat_workflow::RuleKind::RegistryCheck))
+            });
+            if face_id.is_none() && matches_faces {
                 return problem(
                     &root.field("workflows"),
                     "expected `face_id` to be set as well: the cases' identity checks run the matcher",
                 );
             }
-            Some(workflows(w, base, &raw.services, &root.field("workflows"))?)
+            Some(checked)
         }
     };
     let economics = match &raw.economics {

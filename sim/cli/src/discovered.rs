@@ -17,6 +17,14 @@
 //!   is flat: a log of a few months cannot say how the year varies.
 //! - **Teams**: each role's members are its officers, on duty in its on-duty hours of the
 //!   week; it performs the activities of its profile and those it performs most.
+//! - **Extraneous delays**: where an activity has start events, the wait before each
+//!   instance that neither the case (its previous instance still running) nor the resource
+//!   (busy with another instance) explains (`ActivityTimes::delays`) is a step `wait: A`
+//!   before the activity `A` (not before a case's first one): a named task of the team
+//!   `extraneous-delays`, always on duty and with more officers than cases can wait at once
+//!   (an infinite server, [`DELAY_SERVERS`]), whose minutes are the delays' empirical
+//!   distribution. Its instances are no activity of the log. An activity whose delays are all
+//!   zero has no such step.
 //! - **Task minutes**: the AIC-chosen family (`navbat-fit`, mapped as `navbat calibrate`
 //!   maps its fits) where its mean is within 10 % of the positive durations' mean and at
 //!   most 10 % of instances take no time; otherwise the empirical distribution (at most 2,000
@@ -36,6 +44,12 @@ pub(crate) const SERVICE: &str = "discovered";
 pub(crate) const ROUTE: &str = "route";
 /// A fitted family is kept when its mean is within this share of the sample's.
 const FAITHFUL: f64 = 0.10;
+/// Officers of the `extraneous-delays` team: more than the cases a discovered back office
+/// keeps waiting at once, so that a delay never queues.
+pub(crate) const DELAY_SERVERS: u32 = 5_000;
+/// The prefix of a delay step's name and its named task.
+pub(crate) const WAIT: &str = "wait: ";
+
 /// One millisecond, the simulator's tick, in minutes: the time of a task that takes none.
 const TICK_MINUTES: f64 = 1.0 / 60_000.0;
 /// Most values an empirical task time keeps.
@@ -216,6 +230,20 @@ pub(crate) fn model_files(d: &Discovery, log: &EventLog, source: &str) -> ModelF
     }
     let step_name = |a: &str| if a == END { "end".to_owned() } else { a.to_owned() };
     let tasks: Vec<&str> = reached.iter().copied().collect();
+    // Extraneous delays by activity, where any is positive.
+    let delays: BTreeMap<&str, &[f64]> = d
+        .activities
+        .iter()
+        .filter(|a| {
+            reached.contains(a.activity.as_str())
+                && order_statistics(&a.delays, EMPIRICAL_VALUES).iter().any(|x| *x > 0.0)
+        })
+        .map(|a| (a.activity.as_str(), a.delays.as_slice()))
+        .collect();
+    // A task's successor step: its delay step where it has one.
+    let next_step = |a: &str| {
+        if delays.contains_key(a) { format!("{WAIT}{a}") } else { step_name(a) }
+    };
     let dropped: Vec<&str> =
         d.activities.iter().map(|a| a.activity.as_str()).filter(|a| !reached.contains(a)).collect();
     if !dropped.is_empty() {
@@ -248,6 +276,7 @@ pub(crate) fn model_files(d: &Discovery, log: &EventLog, source: &str) -> ModelF
     if routed {
         task_names.push(quoted(ROUTE));
     }
+    task_names.extend(delays.keys().map(|a| quoted(&format!("{WAIT}{a}"))));
     let _ = writeln!(svc, "    tasks: [{}],", task_names.join(", "));
     let _ = writeln!(svc, "    initial: \"arrival\", withdrawn: \"withdrawn\",");
     let _ = writeln!(svc, "    steps: [");
@@ -280,12 +309,23 @@ pub(crate) fn model_files(d: &Discovery, log: &EventLog, source: &str) -> ModelF
             ));
             branches = vec![(END, 1.0)];
         }
-        let list: Vec<String> = branches.iter().map(|(to, p)| done(to, *p)).collect();
+        let list: Vec<String> = branches
+            .iter()
+            .map(|(to, p)| format!("(on: Done, to: {}, share: Some({p}))", quoted(&next_step(to))))
+            .collect();
         let _ = writeln!(
             svc,
             "        (name: {n}, task: Some({n}), on: [{}]),",
             list.join(", "),
             n = quoted(t)
+        );
+    }
+    for a in delays.keys() {
+        let _ = writeln!(
+            svc,
+            "        (name: {w}, task: Some({w}), on: [(on: Done, to: {}, share: Some(1))]),",
+            quoted(a),
+            w = quoted(&format!("{WAIT}{a}"))
         );
     }
     let _ = writeln!(svc, "        (name: \"end\", outcome: Some(Delivered)),");
@@ -356,7 +396,31 @@ pub(crate) fn model_files(d: &Discovery, log: &EventLog, source: &str) -> ModelF
             quoted(ROUTE)
         );
     }
+    if !delays.is_empty() {
+        let list: Vec<String> = delays.keys().map(|a| quoted(&format!("{WAIT}{a}"))).collect();
+        let _ = writeln!(
+            teams,
+            "            // Extraneous delays: waiting no resource explains (an infinite server).\n            (id: \"extraneous-delays\", officers: {DELAY_SERVERS}, skills: [{}],\n             hours: (weekdays: [\"00:00-24:00\"], saturday: [\"00:00-24:00\"], sunday: [\"00:00-24:00\"], open_on_holidays: true)),",
+            list.join(", ")
+        );
+    }
     let mut minutes = String::new();
+    for (a, values) in &delays {
+        let values = order_statistics(values, EMPIRICAL_VALUES);
+        #[expect(clippy::cast_precision_loss, reason = "counts far below 2^52")]
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        let _ = writeln!(
+            minutes,
+            "            // {WAIT}{a}: extraneous delays, empirical ({} values, mean {mean:.1} min)",
+            values.len()
+        );
+        let _ = writeln!(
+            minutes,
+            "            ({}, {}),",
+            quoted(&format!("{WAIT}{a}")),
+            dist_ron(&Dist::Empirical { values })
+        );
+    }
     for a in d.activities.iter().filter(|a| reached.contains(a.activity.as_str())) {
         let (dist, why) = task_time(a);
         let _ = writeln!(minutes, "            // {}: {why}", a.activity);

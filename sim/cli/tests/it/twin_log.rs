@@ -73,7 +73,10 @@ fn a_discovered_back_office_runs_and_is_judged_on_a_later_log() {
         assert!(out.join(f).is_file(), "{f} missing");
     }
     let service = std::fs::read_to_string(out.join("services/discovered.ron")).unwrap();
-    assert!(service.contains(r#"(on: Done, to: "Decide", share: Some(0.71"#), "{service}");
+    // The hour between registering and deciding is no officer's doing: an extraneous delay
+    // before `Decide` (and `Refuse`), drawn by the team that is never short of hands.
+    assert!(service.contains(r#"(on: Done, to: "wait: Decide", share: Some(0.71"#), "{service}");
+    assert!(service.contains(r#"(name: "wait: Decide", task: Some("wait: Decide")"#), "{service}");
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

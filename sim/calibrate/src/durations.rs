@@ -21,7 +21,7 @@ pub(crate) struct DurationSettings {
 
 /// The scenario's distribution for a fitted one, and what was given up on the way (a
 /// coefficient of variation over the scenario's limit is capped, the mean kept).
-pub(crate) fn to_dist(d: &Distribution) -> (Dist, Option<String>) {
+pub fn to_dist(d: &Distribution) -> (Dist, Option<String>) {
     let (dist, caveat) = to_dist_uncapped(d);
     let capped = match dist {
         Dist::Gamma { mean, cv } | Dist::LogNormal { mean, cv }

@@ -415,6 +415,7 @@ pub(crate) fn opening_hours(data: &TicketData, s: usize) -> RawHours {
         saturday: range(&mean[5..6]),
         sunday: range(&mean[6..7]),
         open_on_holidays: true,
+        days: Vec::new(),
     }
 }
 

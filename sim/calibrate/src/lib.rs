@@ -53,6 +53,8 @@ mod tickets;
 mod twin;
 
 pub use crate::build::{Calibration, Options, calibrate};
+/// The scenario's distribution for a fitted one (also `navbat discover`'s task times).
+pub use crate::durations::to_dist as scenario_dist;
 pub use crate::erlang_a::{ErlangA, erlang_a};
 pub use crate::error::CalibrateError;
 pub use crate::twin::{

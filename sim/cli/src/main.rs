@@ -13,6 +13,7 @@ mod audit;
 mod calibrate;
 mod compare;
 mod discover;
+mod discovered;
 mod merge;
 mod optimise;
 mod output;
@@ -22,6 +23,7 @@ mod select;
 mod selfcheck;
 mod shard;
 mod sweep;
+mod validate_log;
 mod validate_twin;
 
 use std::io::IsTerminal;

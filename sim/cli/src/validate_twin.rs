@@ -28,11 +28,36 @@ use rayon::prelude::*;
 /// `navbat validate-twin`'s arguments.
 #[derive(Args, Debug)]
 pub(crate) struct ValidateTwinArgs {
-    /// The fitted scenario (`navbat calibrate --out`).
+    /// The fitted scenario (`navbat calibrate --out`), or a discovered one (`navbat
+    /// discover`'s `DIR/scenario.ron`) with `--against`.
     fitted: PathBuf,
     /// Records of another period: a folder or a ticket log alone.
-    #[arg(long, value_name = "DIR|TICKETS.csv[.gz]")]
-    against_records: PathBuf,
+    #[arg(
+        long,
+        value_name = "DIR|TICKETS.csv[.gz]",
+        required_unless_present = "against",
+        conflicts_with = "against"
+    )]
+    against_records: Option<PathBuf>,
+    /// A case log of another period (`.xes`, `.xes.gz`, `.jsonocel`) to judge a discovered
+    /// back office on, by the seven log-distance measures (`crate::validate_log`).
+    #[arg(long, value_name = "LOG")]
+    against: Option<PathBuf>,
+    /// With `--against`: the log the twin was discovered from, for the naive reference
+    /// (default: `discovery.json`'s `source` beside the scenario).
+    #[arg(long, value_name = "LOG", requires = "against")]
+    calibration: Option<PathBuf>,
+    /// With `--against`: keep only activities with this prefix (repeatable; default:
+    /// `discovery.json`'s).
+    #[arg(long, value_name = "PREFIX", requires = "against")]
+    activity_prefix: Vec<String>,
+    /// With `--against`: days simulated before the log's first day.
+    #[arg(long, default_value_t = 28)]
+    warm_up_days: u32,
+    /// With `--against`: keep the first replication's simulated log, as compared (XES, gzip
+    /// when the name ends in `.gz`).
+    #[arg(long, value_name = "SIM.xes[.gz]", requires = "against")]
+    event_log: Option<PathBuf>,
     /// The records the twin was calibrated on, for the two references (the calibration
     /// period's hour-of-week profile; Erlang A's service and patience rates).
     #[arg(long, value_name = "DIR|TICKETS.csv[.gz]")]
@@ -136,6 +161,28 @@ const MEASURES: [(&str, Measure); 4] = [
 ];
 
 pub(crate) fn validate_twin(args: &ValidateTwinArgs) -> miette::Result<()> {
+    let against_records = match (&args.against_records, &args.against) {
+        (Some(records), _) => records,
+        (None, Some(log)) => {
+            if args.replications == 0 {
+                miette::bail!("--replications must be at least 1");
+            }
+            return crate::validate_log::validate_against_log(
+                &crate::validate_log::LogValidation {
+                    scenario: &args.fitted,
+                    real: log,
+                    calibration: args.calibration.as_deref(),
+                    prefixes: &args.activity_prefix,
+                    replications: args.replications,
+                    seed: args.seed,
+                    warm_up_days: args.warm_up_days,
+                    event_log: args.event_log.as_deref(),
+                    json: args.json,
+                },
+            );
+        }
+        (None, None) => miette::bail!("give --against-records or --against"),
+    };
     let text = std::fs::read_to_string(&args.fitted)
         .into_diagnostic()
         .wrap_err_with(|| format!("cannot read {}", args.fitted.display()))?;
@@ -147,7 +194,7 @@ pub(crate) fn validate_twin(args: &ValidateTwinArgs) -> miette::Result<()> {
         known_services: Some(fitted.services.iter().map(|s| s.id.clone()).collect()),
         ..ReadOptions::strict()
     };
-    let other = read(&args.against_records, &options)?;
+    let other = read(against_records, &options)?;
     let calibration = match &args.calibration_records {
         Some(p) => Some(read(
             p,
@@ -295,7 +342,7 @@ pub(crate) fn validate_twin(args: &ValidateTwinArgs) -> miette::Result<()> {
     if args.json {
         let v = serde_json::json!({
             "fitted": name,
-            "against": args.against_records.display().to_string(),
+            "against": against_records.display().to_string(),
             "replications": args.replications,
             "target_min": t,
             "desks": inputs.desks_source,
@@ -316,7 +363,7 @@ pub(crate) fn validate_twin(args: &ValidateTwinArgs) -> miette::Result<()> {
     outln!(
         out,
         "{name} against {} ({} replications; desks {}); errors per hour of the week, summed",
-        args.against_records.display(),
+        against_records.display(),
         args.replications,
         inputs.desks_source
     );

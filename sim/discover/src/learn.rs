@@ -131,6 +131,29 @@ pub struct ActivityTimes {
     pub fit: Option<navbat_fit::Fit>,
     /// The role that performs it most.
     pub role: Option<String>,
+    /// Every instance's duration, minutes (zeros included), ascending: the empirical
+    /// distribution, for where no fitted family keeps the sample's mean.
+    pub durations: Vec<f64>,
+    /// Extraneous delays before the activity, minutes, ascending (zeros included): for each
+    /// instance that follows another in its case, the time from the first instant after the
+    /// case was ready (its previous instance ended) at which the resource was free (no
+    /// instance of any case in hand) and on duty (its role's calendar) to the instance's
+    /// start — waiting no resource explains. Only
+    /// activities with start events have them (without, that wait is inside the
+    /// processing time).
+    pub delays: Vec<f64>,
+}
+
+impl ActivityTimes {
+    /// The AIC-chosen fit when its mean lies within `tolerance` (relative) of the positive
+    /// durations' mean and at most `tolerance` of the instances take no time; `None`
+    /// otherwise (the fitted family would not reproduce the work the log shows).
+    pub fn faithful_fit(&self, tolerance: f64) -> Option<&navbat_fit::Fit> {
+        let fit = self.fit.as_ref()?;
+        let mean = fit.distribution.mean();
+        let close = (mean - self.mean_minutes).abs() <= tolerance * self.mean_minutes;
+        (close && self.zero_share <= tolerance).then_some(fit)
+    }
 }
 
 /// A resource role.
@@ -417,6 +440,40 @@ fn on_duty_ms(on_duty: &[[bool; 24]; 7], from: i64, to: i64) -> i64 {
     total
 }
 
+/// A resource's busy intervals (local ms, by start) and the running latest end.
+type Busy = (Vec<(i64, i64)>, Vec<i64>);
+
+/// The first instant from `t` on (before `until`) at which a resource is neither busy with
+/// an instance (`busy`, by start, with `reach[k]` the latest end among the first `k + 1`)
+/// nor off duty by its role's calendar; `until` when there is none before it.
+fn first_free(
+    mut t: i64,
+    until: i64,
+    busy: &[(i64, i64)],
+    reach: &[i64],
+    on_duty: &[[bool; 24]; 7],
+) -> i64 {
+    // At most a year of hours skipped: past that the calendar explains nothing.
+    for _ in 0..24 * 366 {
+        if t >= until {
+            return until;
+        }
+        let k = busy.partition_point(|(s, _)| *s <= t);
+        if k > 0 && reach[k - 1] > t {
+            t = reach[k - 1];
+            continue;
+        }
+        let d = usize::try_from((t.div_euclid(DAY_MS) + 3).rem_euclid(7)).unwrap_or(0);
+        let h = usize::try_from(t.rem_euclid(DAY_MS) / HOUR_MS).unwrap_or(0);
+        if !on_duty[d][h] {
+            t = (t.div_euclid(HOUR_MS) + 1) * HOUR_MS;
+            continue;
+        }
+        return t;
+    }
+    until
+}
+
 fn activity_times(
     log: &EventLog,
     cases: &[Vec<Instance>],
@@ -438,7 +495,26 @@ fn activity_times(
     for v in by_resource.values_mut() {
         v.sort_unstable();
     }
+    // Each resource's busy intervals by start, with the running latest end.
+    let mut busy: HashMap<u32, Busy> = HashMap::new();
+    for i in cases.iter().flatten() {
+        if let Some(r) = i.resource {
+            busy.entry(r).or_default().0.push((i.start.local_ms(), i.end.local_ms()));
+        }
+    }
+    for (v, reach) in busy.values_mut() {
+        v.sort_unstable();
+        let mut latest = i64::MIN;
+        *reach = v
+            .iter()
+            .map(|(_, e)| {
+                latest = latest.max(*e);
+                latest
+            })
+            .collect();
+    }
     let mut durations: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
+    let mut delays: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
     let mut performed_by: HashMap<u32, HashMap<usize, u64>> = HashMap::new();
     let always = [[true; 24]; 7];
     for c in cases {
@@ -449,6 +525,17 @@ fn activity_times(
                 *performed_by.entry(i.activity).or_default().entry(k).or_default() += 1;
             }
             let ms = if paired.contains(&i.activity) {
+                if let Some(case_ready) = case_free {
+                    let start = i.start.local_ms();
+                    let calendar = role.and_then(|k| roles.get(k)).map_or(&always, |r| &r.on_duty);
+                    let ready = match i.resource.and_then(|r| busy.get(&r)) {
+                        Some((v, reach)) => first_free(case_ready, start, v, reach, calendar),
+                        None => case_ready,
+                    };
+                    #[expect(clippy::cast_precision_loss, reason = "milliseconds far below 2^52")]
+                    let minutes = (start - ready).max(0) as f64 / 60_000.0;
+                    delays.entry(i.activity).or_default().push(minutes);
+                }
                 i.end.utc_ms - i.start.utc_ms
             } else {
                 let end = i.end.local_ms();
@@ -470,7 +557,8 @@ fn activity_times(
     }
     durations
         .into_iter()
-        .map(|(a, all)| {
+        .map(|(a, mut all)| {
+            all.sort_by(f64::total_cmp);
             let positive: Vec<f64> = all.iter().copied().filter(|m| *m > 0.0).collect();
             #[expect(clippy::cast_precision_loss, reason = "counts far below 2^52")]
             let zero_share = 1.0 - positive.len() as f64 / all.len().max(1) as f64;
@@ -500,6 +588,12 @@ fn activity_times(
                 zero_share,
                 fit,
                 role,
+                durations: all,
+                delays: {
+                    let mut d = delays.remove(&a).unwrap_or_default();
+                    d.sort_by(f64::total_cmp);
+                    d
+                },
             }
         })
         .collect()

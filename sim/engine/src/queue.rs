@@ -89,6 +89,7 @@ pub(crate) fn queue_raw(spec: &QueueSpec) -> RawScenario {
                 saturday: round_the_clock.clone(),
                 sunday: round_the_clock.clone(),
                 open_on_holidays: true,
+                days: Vec::new(),
             },
             counters: vec![RawCounter {
                 id: "officers".to_owned(),

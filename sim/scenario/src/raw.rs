@@ -719,6 +719,11 @@ pub struct RawHours {
     /// Open on public holidays with the hours of that weekday.
     #[serde(default)]
     pub open_on_holidays: bool,
+    /// Hours of single days that replace what `weekdays`, `saturday` or `sunday` give that
+    /// day (each day at most once): a week whose days differ, such as a back-office team's
+    /// weekday × hour calendar.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub days: Vec<(Day, Vec<String>)>,
 }
 
 /// Weekdays.

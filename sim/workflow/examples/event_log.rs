@@ -23,6 +23,8 @@ fn weight(t: Trigger) -> u32 {
         Trigger::Rejected => 25,
         Trigger::Appealed => 30,
         Trigger::Timeout => 4,
+        // The ten services have no named tasks.
+        Trigger::Done => 0,
         Trigger::MatchInconclusive | Trigger::CheckHit | Trigger::CheckFailed => 6,
         Trigger::MatchFail | Trigger::ConsentRefused | Trigger::ConsentTimeout => 3,
     }

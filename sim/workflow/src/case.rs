@@ -79,13 +79,32 @@ impl CheckResult {
     }
 }
 
-/// A human reviewer's decision.
+/// A human reviewer's decision, or a named task's completion.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
     /// Approve (identity confirmed, application granted, appeal upheld...).
     Approve,
     /// Reject.
     Reject,
+    /// A named task was performed and the case leaves along the step's `branch`-th `Done`
+    /// transition (in the order the definition lists them; the caller draws it by their
+    /// shares).
+    Done {
+        /// Index among the step's `Done` transitions.
+        branch: u8,
+    },
+}
+
+impl Decision {
+    /// The decision's code in the audit encoding: 0 approve, 1 reject, 2 done (followed by
+    /// the branch).
+    pub(crate) fn code(self) -> u8 {
+        match self {
+            Decision::Approve => 0,
+            Decision::Reject => 1,
+            Decision::Done { .. } => 2,
+        }
+    }
 }
 
 /// Up to four reason codes given with a human decision.

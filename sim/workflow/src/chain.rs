@@ -8,7 +8,7 @@
 use sha2::compress256;
 use sha2::digest::generic_array::GenericArray;
 
-use crate::case::{CaseId, Event, Hash, Input, LogEntry, Reason};
+use crate::case::{CaseId, Decision, Event, Hash, Input, LogEntry, Reason};
 
 /// SHA-256 initial hash value (FIPS 180-4, 5.3.3).
 const SHA256_INIT: [u32; 8] = [
@@ -153,7 +153,10 @@ fn encode_event(out: &mut Message, ev: Event) {
         Event::CheckReturned(r) => out.put([r.code()]),
         Event::Reviewed(r) => {
             out.put(r.officer.0.to_le_bytes());
-            out.put([r.decision as u8]);
+            out.put([r.decision.code()]);
+            if let Decision::Done { branch } = r.decision {
+                out.put([branch]);
+            }
         }
         _ => {}
     }

@@ -20,8 +20,9 @@ pub struct ReasonCode(pub u16);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RuleId(pub u16);
 
-/// What a human task needs from the officer who takes it. A closed list: the simulator staffs
-/// officers by these.
+/// What a human task needs from the officer who takes it: one of the built-in review skills
+/// the simulator staffs officers by, or a named task a service declares (a discovered
+/// back office's activities).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Skill {
     /// Front-desk officer: recapture, document check, assisted application.
@@ -38,6 +39,10 @@ pub enum Skill {
     Appeal,
     /// The citizenship commission.
     Commission,
+    /// A named task: index `i` into the declaring service's `tasks` list. In a
+    /// [`ServiceCatalog`] every service's `tasks` is the catalogue's list, so the same name in
+    /// two services is one task with one queue.
+    Named(u16),
 }
 
 impl Skill {
@@ -52,7 +57,11 @@ impl Skill {
         Skill::Commission,
     ];
 
-    /// Kebab-case name used in service files.
+    /// How many built-in skills come before the named tasks in [`Skill::index`].
+    pub const BUILT_IN: usize = Skill::ALL.len();
+
+    /// Kebab-case name used in service files (`named-task` for a named task: its own name
+    /// is its service's `tasks[i]`, or [`ServiceCatalog::skill_name`]).
     pub fn name(self) -> &'static str {
         match self {
             Skill::Intake => "intake",
@@ -62,6 +71,7 @@ impl Skill {
             Skill::CaseDecision => "case-decision",
             Skill::Appeal => "appeal",
             Skill::Commission => "commission",
+            Skill::Named(_) => "named-task",
         }
     }
 
@@ -70,9 +80,24 @@ impl Skill {
         Skill::ALL.into_iter().find(|s| s.name() == name)
     }
 
-    /// Dense index (0..7).
+    /// Dense index: the built-in skills 0..7, then named task `i` at `7 + i`.
     pub fn index(self) -> usize {
-        self as usize
+        match self {
+            Skill::Intake => 0,
+            Skill::BiometricAdjudication => 1,
+            Skill::RegistryReconciliation => 2,
+            Skill::ConsentFollowUp => 3,
+            Skill::CaseDecision => 4,
+            Skill::Appeal => 5,
+            Skill::Commission => 6,
+            Skill::Named(i) => Skill::BUILT_IN + usize::from(i),
+        }
+    }
+
+    /// Whether this is a named task (performed, then branching by shares) rather than a
+    /// review (approved or rejected).
+    pub fn is_named(self) -> bool {
+        matches!(self, Skill::Named(_))
     }
 }
 
@@ -113,6 +138,8 @@ pub enum Trigger {
     Appealed,
     /// The step's timer expired.
     Timeout,
+    /// A named task was performed; the step's `Done` transitions share its cases.
+    Done,
 }
 
 impl Trigger {
@@ -137,12 +164,14 @@ impl Trigger {
             Trigger::Produced => Event::Produced,
             Trigger::Collected => Event::Collected,
             Trigger::Appealed => Event::Appealed,
-            Trigger::Approved | Trigger::Rejected | Trigger::Timeout => return None,
+            Trigger::Approved | Trigger::Rejected | Trigger::Timeout | Trigger::Done => {
+                return None;
+            }
         })
     }
 
     /// Every trigger, in code order.
-    pub const ALL: [Trigger; 17] = [
+    pub const ALL: [Trigger; 18] = [
         Trigger::Captured,
         Trigger::MatchPass,
         Trigger::MatchFail,
@@ -160,6 +189,7 @@ impl Trigger {
         Trigger::Collected,
         Trigger::Appealed,
         Trigger::Timeout,
+        Trigger::Done,
     ];
 
     /// Activity label used in logs and exports.
@@ -182,6 +212,7 @@ impl Trigger {
             Trigger::Collected => "Collect document",
             Trigger::Appealed => "Appeal",
             Trigger::Timeout => "Deadline expired",
+            Trigger::Done => "Task done",
         }
     }
 
@@ -331,6 +362,9 @@ pub struct Transition {
     pub to: StepId,
     /// Side effects to carry out.
     pub effects: Effects,
+    /// The share of a named task's cases that leave along this `Done` transition (the
+    /// shares of a step's `Done` transitions sum to 1); `None` on every other trigger.
+    pub share: Option<f64>,
 }
 
 /// A validated step.
@@ -399,6 +433,9 @@ pub struct Service {
     pub rules: Vec<Rule>,
     /// Reason codes a human reviewer may give.
     pub review_reasons: Vec<String>,
+    /// Named tasks ([`Skill::Named`] `i` is `tasks[i]`); in a catalogue, the catalogue's
+    /// list.
+    pub tasks: Vec<String>,
     /// The step a case opens in.
     pub initial: StepId,
     /// The terminal step a withdrawal leads to (from any open step).
@@ -462,25 +499,84 @@ impl Service {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceCatalog {
     services: Vec<Service>,
+    /// Every named task of every service, in order of first declaration.
+    tasks: Vec<String>,
 }
 
 impl ServiceCatalog {
-    /// A catalogue of services; names must be distinct.
-    pub fn new(services: Vec<Service>) -> Result<Self, WorkflowError> {
+    /// A catalogue of services; names must be distinct. Named tasks are pooled: a task name
+    /// declared by two services is one task (one queue), and every service's `tasks` becomes
+    /// the catalogue's list, its steps' [`Skill::Named`] indices renumbered to match.
+    pub fn new(mut services: Vec<Service>) -> Result<Self, WorkflowError> {
+        let too_many = |what: &str| WorkflowError::InvalidDefinition {
+            service: "-".into(),
+            step: "-".into(),
+            problem: format!("too many {what}"),
+            at: None,
+        };
         for (i, s) in services.iter().enumerate() {
             if services[..i].iter().any(|o| o.name == s.name) {
                 return Err(WorkflowError::DuplicateService { service: s.name.clone() });
             }
         }
         if services.len() > usize::from(u16::MAX) {
-            return Err(WorkflowError::InvalidDefinition {
-                service: "-".into(),
-                step: "-".into(),
-                problem: "too many services".into(),
-                at: None,
-            });
+            return Err(too_many("services"));
         }
-        Ok(ServiceCatalog { services })
+        let mut tasks: Vec<String> = Vec::new();
+        for s in &services {
+            for t in &s.tasks {
+                if !tasks.contains(t) {
+                    tasks.push(t.clone());
+                }
+            }
+        }
+        if tasks.len() > usize::from(u16::MAX) - Skill::BUILT_IN {
+            return Err(too_many("named tasks"));
+        }
+        for s in &mut services {
+            let map: Vec<u16> = s
+                .tasks
+                .iter()
+                .map(|t| tasks.iter().position(|x| x == t).map_or(0, |i| i as u16))
+                .collect();
+            for step in &mut s.steps {
+                if let Some(Skill::Named(i)) = step.task {
+                    step.task = Some(Skill::Named(map.get(usize::from(i)).copied().unwrap_or(i)));
+                }
+            }
+            s.tasks.clone_from(&tasks);
+        }
+        Ok(ServiceCatalog { services, tasks })
+    }
+
+    /// The named tasks of every service, in [`Skill::Named`] order.
+    pub fn tasks(&self) -> &[String] {
+        &self.tasks
+    }
+
+    /// How many skills the catalogue's cases can ask for: the built-in ones and the named
+    /// tasks; every [`Skill::index`] of the catalogue is below it.
+    pub fn skill_count(&self) -> usize {
+        Skill::BUILT_IN + self.tasks.len()
+    }
+
+    /// The name of a skill: a built-in skill's kebab-case name or a named task's own.
+    pub fn skill_name(&self, skill: Skill) -> &str {
+        match skill {
+            Skill::Named(i) => self.tasks.get(usize::from(i)).map_or("?", String::as_str),
+            other => other.name(),
+        }
+    }
+
+    /// The skill of a name: a built-in skill, else a named task of the catalogue.
+    pub fn skill(&self, name: &str) -> Option<Skill> {
+        Skill::from_name(name)
+            .or_else(|| self.tasks.iter().position(|t| t == name).map(|i| Skill::Named(i as u16)))
+    }
+
+    /// Every skill of the catalogue, in [`Skill::index`] order.
+    pub fn skills(&self) -> impl Iterator<Item = Skill> + '_ {
+        Skill::ALL.into_iter().chain((0..self.tasks.len()).map(|i| Skill::Named(i as u16)))
     }
 
     /// The service with this id.

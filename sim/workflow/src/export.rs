@@ -11,15 +11,31 @@ use crate::error::WorkflowError;
 use crate::seal::{self, AuditKey, CaseHead, RunSeal};
 use crate::store::Case;
 
-/// The activity name of a log entry, as process-mining tools see it.
+/// The activity name of a log entry, as process-mining tools see it. A named task is logged
+/// under its step's name: started when claimed ([`lifecycle`] `start`), completed when done.
 pub fn activity(service: &Service, e: &LogEntry) -> String {
-    activity_from(service.step_name(e.from), e)
+    let from = service.step_name(e.from);
+    if named_claim(service, e) { from.to_string() } else { activity_from(from, e) }
 }
 
-/// [`activity`], given the name of the step the entry left.
+/// The XES `lifecycle:transition` of a log entry: `start` for the claim of a named task,
+/// `complete` for everything else.
+pub fn lifecycle(service: &Service, e: &LogEntry) -> &'static str {
+    if named_claim(service, e) { "start" } else { "complete" }
+}
+
+/// Whether `e` claims a named task (the start of the activity).
+fn named_claim(service: &Service, e: &LogEntry) -> bool {
+    matches!(e.input, Input::Claim { .. })
+        && service.step(e.from).and_then(|s| s.task).is_some_and(crate::Skill::is_named)
+}
+
+/// [`activity`], given the name of the step the entry left; a claim is `Claim task: STEP`
+/// (a named task's claim, which [`activity`] names `STEP`, is told apart by the caller).
 pub(crate) fn activity_from(from: &str, e: &LogEntry) -> String {
     match (e.input, e.trigger) {
         (Input::Open { .. }, _) => "Open case".to_string(),
+        (_, Some(Trigger::Done)) => from.to_string(),
         (Input::Claim { .. }, _) => format!("Claim task: {from}"),
         (Input::Release, _) => format!("Release task: {from}"),
         (Input::Event(Event::Withdrawn), _) => "Withdraw".to_string(),
@@ -70,6 +86,14 @@ pub fn reasons_text(service: &Service, e: &LogEntry) -> String {
         }
     }
     parts.join("; ")
+}
+
+/// A skill's name as a service knows it (a named task's own name).
+fn skill_name(s: &Service, skill: crate::Skill) -> &str {
+    match skill {
+        crate::Skill::Named(i) => s.tasks.get(usize::from(i)).map_or("?", String::as_str),
+        other => other.name(),
+    }
 }
 
 fn io_err(e: std::io::Error) -> WorkflowError {
@@ -166,7 +190,7 @@ fn write_trace<W: Write>(
         )
         .map_err(io_err)?;
         writeln!(w, r#"      <date key="time:timestamp" value="{}"/>"#, e.at).map_err(io_err)?;
-        writeln!(w, r#"      <string key="lifecycle:transition" value="complete"/>"#)
+        writeln!(w, r#"      <string key="lifecycle:transition" value="{}"/>"#, lifecycle(s, e))
             .map_err(io_err)?;
         writeln!(w, r#"      <string key="org:resource" value="{}"/>"#, resource(e))
             .map_err(io_err)?;
@@ -338,7 +362,7 @@ pub fn ocel_json<'a>(
                     let id = format!("task-{}-{}", c.id.0, e.seq);
                     objects.push(json!({
                         "id": id, "type": "task",
-                        "attributes": [{"name": "skill", "time": e.at.to_string(), "value": skill.name()}],
+                        "attributes": [{"name": "skill", "time": e.at.to_string(), "value": skill_name(s, skill)}],
                         "relationships": [{"objectId": case_obj, "qualifier": "of case"}],
                     }));
                     rel.push(json!({"objectId": id, "qualifier": "opens task"}));

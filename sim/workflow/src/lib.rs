@@ -120,7 +120,7 @@ pub use definition::{
 };
 pub use error::{Position, WorkflowError};
 pub use export::{
-    XesWriter, activity, ocel_json, reasons_text, seal_cases, write_ocel_json, write_xes,
+    XesWriter, activity, lifecycle, ocel_json, reasons_text, seal_cases, write_ocel_json, write_xes,
 };
 pub use load::{
     MAX_DEADLINE_WORKING_DAYS, MAX_TIMER_DAYS, load_service, load_services, load_services_shared,

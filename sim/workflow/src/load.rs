@@ -26,6 +26,10 @@ struct RawService {
     rules: Vec<RawRule>,
     #[serde(default)]
     review_reasons: Vec<String>,
+    /// Named tasks: activities the service's steps name as `task` besides the built-in
+    /// skills.
+    #[serde(default)]
+    tasks: Vec<String>,
     initial: String,
     withdrawn: String,
     steps: Vec<RawStep>,
@@ -86,6 +90,8 @@ struct RawTransition {
     to: String,
     #[serde(default)]
     effects: Vec<Effect>,
+    #[serde(default)]
+    share: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -248,6 +254,17 @@ fn validate(origin: &str, text: &str, raw: &RawService) -> Result<Service, Workf
     check_unique(&cx, raw.rules.iter().map(|r| r.id.as_str()), "rule")?;
     check_unique(&cx, raw.facts.iter().map(String::as_str), "fact")?;
     check_unique(&cx, raw.review_reasons.iter().map(String::as_str), "reason")?;
+    check_unique(&cx, raw.tasks.iter().map(String::as_str), "task")?;
+    if raw.tasks.len() > 4096 {
+        return Err(cx.err_in("-", "tasks", "at most 4096 named tasks"));
+    }
+    if let Some(t) = raw.tasks.iter().find(|t| Skill::from_name(t).is_some()) {
+        return Err(cx.err_in(
+            "-",
+            "tasks",
+            format!("`{t}` is a built-in skill, not a named task"),
+        ));
+    }
 
     let step_of = |from: &str, name: &str| -> Result<StepId, WorkflowError> {
         raw.steps
@@ -275,7 +292,7 @@ fn validate(origin: &str, text: &str, raw: &RawService) -> Result<Service, Workf
 
     let mut steps = Vec::with_capacity(raw.steps.len());
     for s in &raw.steps {
-        steps.push(validate_step(&cx, s, &raw.review_reasons, &rules, &step_of, &fact_of)?);
+        steps.push(validate_step(&cx, s, &rules, &step_of, &fact_of)?);
     }
 
     let initial = step_of("-", &raw.initial)?;
@@ -340,6 +357,7 @@ fn validate(origin: &str, text: &str, raw: &RawService) -> Result<Service, Workf
         deadline,
         rules,
         review_reasons: raw.review_reasons.clone(),
+        tasks: raw.tasks.clone(),
         initial,
         withdrawn,
         steps,
@@ -386,7 +404,6 @@ fn check_rule(cx: &Ctx<'_>, r: &RawRule) -> Result<(), WorkflowError> {
 fn validate_step(
     cx: &Ctx<'_>,
     s: &RawStep,
-    review_reasons: &[String],
     rules: &[Rule],
     step_of: &dyn Fn(&str, &str) -> Result<StepId, WorkflowError>,
     fact_of: &dyn Fn(&str, &str) -> Result<u8, WorkflowError>,
@@ -396,9 +413,19 @@ fn validate_step(
         None => None,
         Some(t) => Some(
             Skill::from_name(t)
-                .ok_or_else(|| cx.err_in(name, "task", format!("unknown skill `{t}`")))?,
+                .or_else(|| {
+                    cx.raw.tasks.iter().position(|x| x == t).map(|i| Skill::Named(i as u16))
+                })
+                .ok_or_else(|| {
+                    cx.err_in(
+                        name,
+                        "task",
+                        format!("unknown skill `{t}` (nor a named task of `tasks`)"),
+                    )
+                })?,
         ),
     };
+    let review_reasons = &cx.raw.review_reasons;
     let rule_ids: Vec<RuleId> = s
         .rules
         .iter()
@@ -430,7 +457,19 @@ fn validate_step(
             Some(RawGuard::NotFact(f)) => Guard::NotFact(fact_of(name, f)?),
         };
         let effects = Effects(t.effects.iter().fold(0, |m, e| m | e.bit()));
-        on.push(Transition { trigger: t.on, guard, to: step_of(name, &t.to)?, effects });
+        if t.share.is_some() != (t.on == Trigger::Done) {
+            return Err(cx.err(name, "a transition has a share exactly when it is on Done"));
+        }
+        if let Some(share) = t.share
+            && !(share.is_finite() && share > 0.0 && share <= 1.0)
+        {
+            return Err(cx.err(name, format!("a Done share of {share} is not in (0, 1]")));
+        }
+        if t.on == Trigger::Done && guard != Guard::Always {
+            return Err(cx.err(name, "Done transitions branch by share, not by facts"));
+        }
+        let to = step_of(name, &t.to)?;
+        on.push(Transition { trigger: t.on, guard, to, effects, share: t.share });
     }
     if s.outcome.is_some() {
         if !on.is_empty() || task.is_some() || s.timer.is_some() || !rule_ids.is_empty() {
@@ -452,12 +491,32 @@ fn validate_step(
     if has(Trigger::is_check) && !rule_kind(|k| matches!(k, RuleKind::RegistryCheck)) {
         return Err(cx.err(name, "handles check results but names no RegistryCheck rule"));
     }
-    if has(Trigger::is_review) != task.is_some() {
+    let named = task.is_some_and(Skill::is_named);
+    let done: Vec<f64> = on.iter().filter_map(|t| t.share).collect();
+    if named {
+        if has(Trigger::is_review) || done.is_empty() {
+            return Err(cx.err(name, "a named task step handles Done, not Approved/Rejected"));
+        }
+        let total: f64 = done.iter().sum();
+        if done.len() > usize::from(u8::MAX) + 1 || (total - 1.0).abs() > 1e-6 {
+            return Err(cx.err(
+                name,
+                format!("the Done shares sum to {total}, not 1 (at most 256 branches)"),
+            ));
+        }
+        if s.reasons.is_some() {
+            return Err(cx.err(name, "a named task gives no review reasons"));
+        }
+    } else if !done.is_empty() {
+        return Err(cx.err(name, "only a named task step handles Done"));
+    }
+    if !named && has(Trigger::is_review) != task.is_some() {
         return Err(
             cx.err(name, "a step has a human task exactly when it handles Approved/Rejected")
         );
     }
     if task.is_some()
+        && !named
         && !(on.iter().any(|t| t.trigger == Trigger::Approved)
             && on.iter().any(|t| t.trigger == Trigger::Rejected))
     {
@@ -479,7 +538,7 @@ fn validate_step(
             refuse: task_reasons(cx, name, "refuse", &r.refuse, review_reasons)?,
         }),
     };
-    for trig in Trigger::ALL {
+    for trig in Trigger::ALL.into_iter().filter(|t| *t != Trigger::Done) {
         let ts: Vec<&Transition> = on.iter().filter(|t| t.trigger == trig).collect();
         if ts.len() > 1 && !guards_exhaustive(&ts) {
             return Err(cx.err(

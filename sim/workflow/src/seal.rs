@@ -324,6 +324,7 @@ fn decode_event(tag: u8, d: &mut Decoder<'_>) -> Result<Event, &'static str> {
             let decision = match d.u8()? {
                 0 => Decision::Approve,
                 1 => Decision::Reject,
+                2 => Decision::Done { branch: d.u8()? },
                 _ => return Err("unknown decision"),
             };
             Event::Reviewed(Review { officer, decision, reasons: ReviewReasons::default() })

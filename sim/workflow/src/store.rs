@@ -75,8 +75,9 @@ pub struct CaseStore {
     free: Vec<u32>,
     open_cases: usize,
     timers: BinaryHeap<Reverse<(Timestamp, CaseId, u32)>>,
-    queues: [VecDeque<TaskId>; 7],
-    unclaimed: [usize; 7],
+    /// Per [`Skill::index`] of the catalogue (built-in skills, then named tasks).
+    queues: Vec<VecDeque<TaskId>>,
+    unclaimed: Vec<usize>,
     sink: Option<FinishedSink>,
     finished: u64,
     /// Where `case::open` and `case::advance` write a step before it is committed.
@@ -102,16 +103,18 @@ impl CaseStore {
         calendar: WorkCalendar,
         config: StoreConfig,
     ) -> Self {
+        let catalog: Arc<ServiceCatalog> = catalog.into();
+        let skills = catalog.skill_count();
         CaseStore {
-            catalog: catalog.into(),
+            catalog,
             calendar,
             config,
             slots: Vec::new(),
             free: Vec::new(),
             open_cases: 0,
             timers: BinaryHeap::new(),
-            queues: Default::default(),
-            unclaimed: [0; 7],
+            queues: vec![VecDeque::new(); skills],
+            unclaimed: vec![0; skills],
             sink: None,
             finished: 0,
             scratch: Advance::scratch(),
@@ -355,7 +358,7 @@ impl CaseStore {
     /// Entries held in the queue of `skill` (waiting tasks plus not yet discarded closed
     /// ones), for memory accounting.
     pub fn queued_entries(&self, skill: Skill) -> usize {
-        self.queues[skill.index()].len()
+        self.queues.get(skill.index()).map_or(0, VecDeque::len)
     }
 
     /// Heap entries held for timers (live and not yet discarded), for memory accounting.
@@ -394,7 +397,7 @@ impl CaseStore {
 
     /// Unclaimed open tasks needing `skill`.
     pub fn queue_len(&self, skill: Skill) -> usize {
-        self.unclaimed[skill.index()]
+        self.unclaimed.get(skill.index()).copied().unwrap_or(0)
     }
 
     fn task_is_waiting(&self, t: TaskId) -> bool {
@@ -405,7 +408,8 @@ impl CaseStore {
 
     /// Unclaimed tasks needing `skill`, oldest first.
     pub fn waiting_tasks(&self, skill: Skill) -> impl Iterator<Item = TaskId> + '_ {
-        self.queues[skill.index()].iter().copied().filter(|t| self.task_is_waiting(*t))
+        let queue = self.queues.get(skill.index()).map(VecDeque::iter);
+        queue.into_iter().flatten().copied().filter(|t| self.task_is_waiting(*t))
     }
 
     /// Give the oldest waiting task needing `skill` that `officer` may take to `officer`.
@@ -417,6 +421,9 @@ impl CaseStore {
         at: Timestamp,
     ) -> Result<Option<TaskId>, WorkflowError> {
         let q = skill.index();
+        if q >= self.queues.len() {
+            return Ok(None);
+        }
         let mut i = 0;
         while i < self.queues[q].len() {
             let t = self.queues[q][i];

@@ -23,6 +23,7 @@ mod safety;
 mod select;
 mod selfcheck;
 mod shard;
+mod twin_log;
 
 fn navbat(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_navbat")).args(args).output().expect("navbat runs")

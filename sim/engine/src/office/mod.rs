@@ -99,9 +99,6 @@ pub enum ConsentAnswer {
     NoAnswer,
 }
 
-/// Skills a back-office officer may have: the length of the tables kept per skill.
-const SKILLS: usize = Skill::ALL.len();
-
 /// The most events [`Office::drive`] applies to a case at once, one after another (a capture
 /// at the desk, the duty paid during the visit). A definition takes one or two in a row;
 /// the bound only stops a definition whose steps lead from one such event back to another
@@ -295,18 +292,20 @@ pub(crate) struct Office {
     /// Officers on duty with no task in hand, a bit each (officer `o` is bit `o % 64` of
     /// word `o / 64`).
     free: Vec<u64>,
-    /// Per skill, the officers whose team has it, in the same bits.
-    skilled: [Vec<u64>; SKILLS],
+    /// Per skill (by [`Skill::index`]: the built-in skills, then the catalogue's named
+    /// tasks; every per-skill table has the catalogue's `skill_count` rows), the officers
+    /// whose team has it, in the same bits.
+    skilled: Vec<Vec<u64>>,
     windows: Vec<Vec<(i64, i64)>>,
     team_skills: Vec<Vec<Skill>>,
     task_time: Vec<Sampler>,
-    approve: [f64; SKILLS],
+    approve: Vec<f64>,
     /// Per skill, reviewers' (false approval, false refusal) rates where the scenario gives
     /// them: those skills decide by the case's truth.
-    reviewer: [Option<(f64, f64)>; SKILLS],
+    reviewer: Vec<Option<(f64, f64)>>,
     /// Per service: shares of ineligible and fraudulent applications.
     truth: Vec<[f64; 2]>,
-    skills: [SkillTally; SKILLS],
+    skills: Vec<SkillTally>,
     samplers: Samplers,
     liveness: Option<Beta<f64>>,
     /// Face-ID's population and gallery, when the scenario has Face-ID.
@@ -470,21 +469,21 @@ impl Office {
         if services.len() != sc.services.len() {
             return None;
         }
-        let skill_index = |name: &str| Skill::from_name(name).map(Skill::index);
-        let mut task_time: Vec<Sampler> =
-            Skill::ALL.iter().map(|_| Sampler::Constant(10.0)).collect();
+        let n_skills = catalog.skill_count();
+        let skill_index = |name: &str| catalog.skill(name).map(Skill::index);
+        let mut task_time: Vec<Sampler> = vec![Sampler::Constant(10.0); n_skills];
         for (name, d) in &w.task_minutes {
             if let Some(i) = skill_index(name) {
                 task_time[i] = Sampler::new(d);
             }
         }
-        let mut approve = [1.0; SKILLS];
+        let mut approve = vec![1.0; n_skills];
         for (name, p) in &w.approve {
             if let Some(i) = skill_index(name) {
                 approve[i] = *p;
             }
         }
-        let mut reviewer = [None; SKILLS];
+        let mut reviewer = vec![None; n_skills];
         for (name, e) in &w.reviewer_errors {
             if let Some(i) = skill_index(name) {
                 reviewer[i] = Some((e.false_approval, e.false_refusal));
@@ -495,7 +494,7 @@ impl Office {
         let mut team_skills: Vec<Vec<Skill>> = Vec::new();
         for (t, team) in w.teams.iter().enumerate() {
             windows.push(crate::plan::windows(sc, &team.hours));
-            team_skills.push(team.skills.iter().filter_map(|s| Skill::from_name(s)).collect());
+            team_skills.push(team.skills.iter().filter_map(|s| catalog.skill(s)).collect());
             for _ in 0..team.officers {
                 let id = OfficerId(u32::try_from(officers.len() + 1).unwrap_or(u32::MAX));
                 officers.push(Officer { id, team: t, on_duty: false, task: None, next_window: 0 });
@@ -510,7 +509,7 @@ impl Office {
         let liveness = Beta::new(20.0 * m, 20.0 * (1.0 - m)).ok();
         let n_sites = sc.sites.len();
         let words = officers.len().div_ceil(64);
-        let mut skilled: [Vec<u64>; SKILLS] = std::array::from_fn(|_| vec![0; words]);
+        let mut skilled: Vec<Vec<u64>> = vec![vec![0; words]; n_skills];
         for (o, off) in officers.iter().enumerate() {
             for skill in &team_skills[off.team] {
                 skilled[skill.index()][o / 64] |= 1 << (o % 64);
@@ -531,7 +530,7 @@ impl Office {
             approve,
             reviewer,
             truth: w.truth.clone(),
-            skills: Default::default(),
+            skills: (0..n_skills).map(|_| SkillTally::default()).collect(),
             samplers: Samplers {
                 pay_later_days: Sampler::new(&w.pay_later_days),
                 check_minutes: Sampler::new(&w.check_minutes),
@@ -616,13 +615,14 @@ impl Office {
 
     /// Back-office rows by skill, and the cases still open per site, at the end.
     pub(crate) fn finish(&mut self, n_sites: usize) -> (Vec<BackOfficeRow>, Vec<u64>) {
-        let rows = Skill::ALL
-            .iter()
-            .map(|&skill| {
+        let catalog = self.store.catalog();
+        let rows = catalog
+            .skills()
+            .map(|skill| {
                 let s = &self.skills[skill.index()];
                 BackOfficeRow {
                     replication: self.replication,
-                    skill: skill.name().to_owned(),
+                    skill: catalog.skill_name(skill).to_owned(),
                     tasks_opened: s.opened,
                     tasks_done: s.done,
                     mean_wait_hours: s.waits.mean_min() / 60.0,

@@ -138,6 +138,10 @@ impl Office {
         model: &Model,
         cal: &mut Calendar,
     ) {
+        if skill.is_named() {
+            self.perform(task, now, model, cal);
+            return;
+        }
         let approve_share = self.approve[skill.index()];
         let errors = self.reviewer[skill.index()];
         // The reasons the task's step gives (its definition's shares); code 0 where it
@@ -169,6 +173,36 @@ impl Office {
                 self.sites[site].appeals_by_truth[appealed][1] += 1;
             }
         }
+        self.after(&out, now, cal);
+        self.drive(task.case, now, model, cal);
+    }
+}
+
+impl Office {
+    /// A named task was performed: the case leaves along one of its step's `Done`
+    /// transitions, drawn by their shares from the case's own stream.
+    fn perform(&mut self, task: TaskId, now: SimTime, model: &Model, cal: &mut Calendar) {
+        let shares: Vec<f64> = self
+            .store
+            .current_step(task.case)
+            .map_or_else(Vec::new, |s| s.on.iter().filter_map(|t| t.share).collect());
+        let Some(m) = meta_mut(&mut self.meta, task.case) else { return };
+        let branch = match shares.len() {
+            0 | 1 => 0,
+            n => {
+                let mut u: f64 = m.rng.random();
+                shares
+                    .iter()
+                    .position(|&p| {
+                        u -= p;
+                        u < 0.0
+                    })
+                    .unwrap_or(n - 1)
+            }
+        };
+        let decision = Decision::Done { branch: u8::try_from(branch).unwrap_or(u8::MAX) };
+        let completed = self.store.complete(task, decision, &[ReasonCode(0)], ts(now));
+        let Some(out) = self.errors.check(completed) else { return };
         self.after(&out, now, cal);
         self.drive(task.case, now, model, cal);
     }

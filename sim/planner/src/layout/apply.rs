@@ -203,6 +203,7 @@ pub(super) fn add_site(
             saturday: vec![hours.clone()],
             sunday: vec![hours],
             open_on_holidays: true,
+            days: Vec::new(),
         },
         counters: Vec::new(),
         kiosks: vec![RawKiosk { count: 2, ..kiosk }],

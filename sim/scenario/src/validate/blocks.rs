@@ -11,6 +11,25 @@ pub(super) fn skill(name: &str, path: &Path) -> Check<String> {
     }
 }
 
+/// A built-in skill or a named task of the loaded service definitions.
+fn skill_or_task(
+    name: &str,
+    catalog: &navbat_workflow::ServiceCatalog,
+    path: &Path,
+) -> Check<String> {
+    if SKILLS.contains(&name) || catalog.tasks().iter().any(|t| t == name) {
+        Ok(name.to_owned())
+    } else {
+        problem(
+            path,
+            format!(
+                "expected a skill ({}) or a named task of the service definitions, found {name:?}",
+                SKILLS.join(", ")
+            ),
+        )
+    }
+}
+
 /// The audit key file: it must exist and hold at least 32 bytes (its bytes are not kept).
 pub(super) fn audit_key(file: &std::path::Path, path: &Path) -> Check<std::path::PathBuf> {
     match std::fs::metadata(file) {
@@ -74,8 +93,10 @@ pub(super) fn workflows(
     // Reviewers' reasons come from the definitions: every human task step gives them.
     for (i, s) in services.iter().enumerate() {
         let def = catalog.id(&s.id).and_then(|id| catalog.get(id));
+        // A named task is performed, not decided: it gives none.
+        let reviews = |st: &&navbat_workflow::Step| st.task.is_some_and(|t| !t.is_named());
         if let Some(step) =
-            def.and_then(|d| d.steps.iter().find(|st| st.task.is_some() && st.reasons.is_none()))
+            def.and_then(|d| d.steps.iter().filter(reviews).find(|st| st.reasons.is_none()))
         {
             return problem(
                 &Path::default().field("services").index(i).field("id"),
@@ -108,7 +129,7 @@ pub(super) fn workflows(
             .skills
             .iter()
             .enumerate()
-            .map(|(j, s)| skill(s, &tp.field("skills").index(j)))
+            .map(|(j, s)| skill_or_task(s, &catalog, &tp.field("skills").index(j)))
             .collect::<Check<Vec<_>>>()?;
         teams.push(crate::model::Team {
             id: t.id.clone(),
@@ -120,13 +141,23 @@ pub(super) fn workflows(
     let mut task_minutes = Vec::with_capacity(w.task_minutes.len());
     for (i, (name, d)) in w.task_minutes.iter().enumerate() {
         let ip = path.field("task_minutes").index(i);
-        task_minutes.push((skill(name, &ip.index(0))?, dist(d, &ip.index(1), Unit::Minutes)?));
+        let name = skill_or_task(name, &catalog, &ip.index(0))?;
+        task_minutes.push((name, dist(d, &ip.index(1), Unit::Minutes)?));
     }
-    for name in SKILLS {
+    for name in SKILLS.iter().copied().chain(catalog.tasks().iter().map(String::as_str)) {
         if !task_minutes.iter().any(|(s, _)| s == name) {
             return problem(
                 &path.field("task_minutes"),
                 format!("expected officer minutes for every skill; {name:?} has none"),
+            );
+        }
+    }
+    // A named task nobody may perform would leave its cases waiting for ever.
+    for name in catalog.tasks() {
+        if !teams.iter().any(|t| t.skills.contains(name)) {
+            return problem(
+                &path.field("back_office"),
+                format!("expected a team that performs the named task {name:?}; none does"),
             );
         }
     }

@@ -219,13 +219,19 @@ pub(crate) fn validate(raw: &RawScenario, base: &std::path::Path) -> Check<Scena
     let workflows = match &raw.workflows {
         None => None,
         Some(w) => {
-            if face_id.is_none() {
+            let checked = workflows(w, base, &raw.services, &root.field("workflows"))?;
+            // Definitions whose rules match faces need the matcher; a back office of named
+            // tasks alone (a discovered one) does not.
+            let matches_faces = checked.catalog.iter().any(|(_, s)| {
+                s.rules.iter().any(|r| !matches!(r.kind, navbat_workflow::RuleKind::RegistryCheck))
+            });
+            if face_id.is_none() && matches_faces {
                 return problem(
                     &root.field("workflows"),
                     "expected `face_id` to be set as well: the cases' identity checks run the matcher",
                 );
             }
-            Some(workflows(w, base, &raw.services, &root.field("workflows"))?)
+            Some(checked)
         }
     };
     let economics = match &raw.economics {
@@ -461,14 +467,21 @@ fn hours(h: &RawHours, path: &Path) -> Check<OpeningHours> {
     let weekdays = ranges(&h.weekdays, &path.field("weekdays"))?;
     let saturday = ranges(&h.saturday, &path.field("saturday"))?;
     let sunday = ranges(&h.sunday, &path.field("sunday"))?;
-    if weekdays.is_empty() && saturday.is_empty() && sunday.is_empty() {
+    let w = weekdays;
+    let mut by_weekday = [w.clone(), w.clone(), w.clone(), w.clone(), w, saturday, sunday];
+    let mut seen = 0u8;
+    for (i, (day, list)) in h.days.iter().enumerate() {
+        let at = path.field("days").index(i);
+        if seen & day_bit(*day) != 0 {
+            return problem(&at, format!("{day:?} is given twice"));
+        }
+        seen |= day_bit(*day);
+        by_weekday[day_bit(*day).trailing_zeros() as usize] = ranges(list, &at.index(1))?;
+    }
+    if by_weekday.iter().all(Vec::is_empty) {
         return problem(path, "expected at least one opening window in the week");
     }
-    let w = weekdays;
-    Ok(OpeningHours {
-        by_weekday: [w.clone(), w.clone(), w.clone(), w.clone(), w, saturday, sunday],
-        open_on_holidays: h.open_on_holidays,
-    })
+    Ok(OpeningHours { by_weekday, open_on_holidays: h.open_on_holidays })
 }
 
 fn day_bit(d: Day) -> u8 {

@@ -466,3 +466,23 @@ fn the_audit_key_must_exist_and_hold_32_bytes() {
     assert!(plain.workflows.as_ref().is_some_and(|w| w.audit_key.is_none()));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn hours_of_single_days_replace_the_weekday_ranges() {
+    let text = pilot_with(
+        r#"hours: (weekdays: ["09:00-18:00"], saturday: ["09:00-15:00"]),"#,
+        r#"hours: (weekdays: ["09:00-18:00"], saturday: ["09:00-15:00"], days: [(Wed, ["10:00-12:00", "13:00-14:00"]), (Sun, ["08:00-09:00"])]),"#,
+    );
+    let sc = from_str("pilot.ron", &text).expect("loads");
+    let week = &sc.sites[0].hours.by_weekday;
+    assert_eq!(week[0], [(540, 1080)], "Monday keeps the weekday hours");
+    assert_eq!(week[2], [(600, 720), (780, 840)], "Wednesday has its own");
+    assert_eq!(week[5], [(540, 900)]);
+    assert_eq!(week[6], [(480, 540)], "Sunday opens for an hour");
+    let twice = pilot_with(
+        r#"hours: (weekdays: ["09:00-18:00"], saturday: ["09:00-15:00"]),"#,
+        r#"hours: (weekdays: ["09:00-18:00"], saturday: ["09:00-15:00"], days: [(Wed, [])
+            , (Wed, ["10:00-11:00"])]),"#,
+    );
+    check_error(&twice, ", (Wed,", &["Wed", "twice"]);
+}

@@ -5,7 +5,7 @@
 
 use super::{
     CaseId, CaseState, CheckResult, Decision, Event, Hash, Input, LogEntry, MatchInputs, Pseudonym,
-    Reason, Reasons, RuleInput, TaskId, TaskState, TimerState,
+    Reason, Reasons, Review, RuleInput, TaskId, TaskState, TimerState,
 };
 use crate::chain::{chain_hash, genesis};
 use crate::definition::{
@@ -163,11 +163,14 @@ pub(crate) fn advance(
                 .map_err(|e| e.unwrap_or_else(|| not_expected(ev.label())))?
         }
     };
-    let transition = step
-        .on
-        .iter()
-        .find(|t| t.trigger == trigger && t.guard.holds(old.facts))
-        .ok_or_else(|| not_expected(input_label(&input)))?;
+    let transition = match input {
+        // A named task's completion names its branch among the step's `Done` transitions.
+        Input::Event(Event::Reviewed(Review { decision: Decision::Done { branch }, .. })) => {
+            step.on.iter().filter(|t| t.trigger == Trigger::Done).nth(usize::from(branch))
+        }
+        _ => step.on.iter().find(|t| t.trigger == trigger && t.guard.holds(old.facts)),
+    }
+    .ok_or_else(|| not_expected(input_label(&input)))?;
     let state = &mut out.state;
     match input {
         Input::Event(Event::Reviewed(review)) => {
@@ -269,6 +272,7 @@ fn classify(
             match review.decision {
                 Decision::Approve => Trigger::Approved,
                 Decision::Reject => Trigger::Rejected,
+                Decision::Done { .. } => Trigger::Done,
             }
         }
     })

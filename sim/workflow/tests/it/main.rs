@@ -12,6 +12,7 @@ mod definitions;
 mod drive;
 mod engine;
 mod export;
+mod named;
 mod random;
 mod sealed;
 mod tidy;

@@ -176,7 +176,9 @@ pub(crate) fn fill_then<const SUM: bool>(
             // A copy first: `base` may not be assumed apart from `out` by the compiler, and
             // loads interleaved with stores would not vectorise.
             let base: [f32; VALUES] = base_blocks[k];
-            values = std::array::from_fn(|i| base[i] + scale * values[i]);
+            for (value, x) in values.iter_mut().zip(base) {
+                *value = x + scale * *value;
+            }
         }
         if SUM {
             for eight in values.as_chunks::<8>().0 {
@@ -228,8 +230,16 @@ fn box_muller(draws: &[u64; DRAWS]) -> [f32; VALUES] {
         u1[i] = ((high >> 8) + 1) as i32 as f32 * INV_2_24;
         turn[i] = (low >> 8) as i32 as f32 * INV_2_24 - 0.5;
     }
-    let radius: [f32; DRAWS] = std::array::from_fn(|i| (-2.0 * ln(u1[i])).sqrt());
-    let angles: [(f32, f32); DRAWS] = std::array::from_fn(|i| sin_cos_turn(turn[i]));
+    // Plain loops, not `array::from_fn`: its closure stays a call compiled without the
+    // caller's wide vectors (the profile showed it on 128-bit registers).
+    let mut radius = [0.0_f32; DRAWS];
+    let mut angles = [(0.0_f32, 0.0_f32); DRAWS];
+    for (radius, &u1) in radius.iter_mut().zip(&u1) {
+        *radius = (-2.0 * ln(u1)).sqrt();
+    }
+    for (angle, &turn) in angles.iter_mut().zip(&turn) {
+        *angle = sin_cos_turn(turn);
+    }
     let mut out = [0.0_f32; VALUES];
     for i in 0..DRAWS {
         let (block, lane) = (i / PAIRS, i % PAIRS);

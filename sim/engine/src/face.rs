@@ -171,7 +171,7 @@ impl FaceContext {
             _ => (1, 0.0, None),
         };
         let (template, searched, mate) = if search {
-            let (best, mate) = self.search(person, segment, template.as_ref());
+            let (best, mate) = self.search(person, segment, who.duplicate, template.as_ref());
             (None, Some(best), mate)
         } else {
             (template, None, None)
@@ -188,19 +188,27 @@ impl FaceContext {
         })
     }
 
-    /// A 1:N search with `probe`, the live capture of person `person` (segment `segment`):
-    /// the best candidate's score (see [`FaceContext::national_best`]), and for a true
-    /// duplicate the score of their earlier enrolment, which the national gallery holds
-    /// under their other identity (`None` for anyone else). The best is the larger of the
-    /// two. The earlier enrolment is an officer-station capture of the person's face, drawn
-    /// on their `FaceTruth` stream after its three shares.
+    /// A 1:N search with `probe`, the live capture of person `person` (segment `segment`),
+    /// who is a true `duplicate` or not (as their session found): the best candidate's
+    /// score (see [`FaceContext::national_best`]), and for a true duplicate the score of
+    /// their earlier enrolment, which the national gallery holds under their other identity
+    /// (`None` for anyone else). The best is the larger of the two. The earlier enrolment is
+    /// an officer-station capture of the person's face, drawn on their `FaceTruth` stream
+    /// after its three shares.
+    ///
+    /// The flag comes from the caller, who has it, so that everyone else's search (all but
+    /// 1 in 2,000 in the pilot) does not set up their two person streams again.
     pub(crate) fn search(
         &self,
         person: u64,
         segment: u16,
+        duplicate: bool,
         probe: Option<&Template>,
     ) -> (Option<f32>, Option<f32>) {
         let best = self.national_best(probe);
+        if !duplicate {
+            return (best, None);
+        }
         let Some((group, _, who, _)) = self.who(person, segment) else { return (best, None) };
         if !who.duplicate {
             return (best, None);

@@ -14,7 +14,7 @@
 
 use rand_pcg::Pcg64Mcg;
 
-use crate::kernels::SquareSum;
+use crate::kernels::sum_of_squares_widest;
 
 /// Pairs that make one block of 32 values (16 cosines, then 16 sines).
 const PAIRS: usize = 16;
@@ -149,16 +149,19 @@ pub(crate) fn fill(rng: &mut Pcg64Mcg, out: &mut [f32]) {
 /// with `around = Some((x, s))`, the values become `x[i] + s × value` (a point and the noise
 /// around it; `x` as long as `out`), and with `SUM` the `sum_of_squares` of the final values
 /// is returned (the same bits; 0 without `SUM`), with whether they are all finite.
+///
+/// The squares are summed in a second pass over `out` (2 KB at 512 values, still in the L1
+/// cache), in AVX-512 registers where the CPU has them: summed while each block was in
+/// registers, the compiler split the conversions to f64 into 128-bit pieces, and the fused
+/// pass was slower than the two.
 #[inline(always)]
 pub(crate) fn fill_then<const SUM: bool>(
     rng: &mut Pcg64Mcg,
     out: &mut [f32],
     around: Option<(&[f32], f32)>,
 ) -> (f64, bool) {
-    let mut squares = SquareSum::default();
-    let mut finite = true;
     if out.is_empty() {
-        return (squares.finish(&[]), finite);
+        return (0.0, true);
     }
     let mut lanes = Lanes::new(rng.state());
     let (blocks, rest) = out.as_chunks_mut::<VALUES>();
@@ -176,17 +179,12 @@ pub(crate) fn fill_then<const SUM: bool>(
             // A copy first: `base` may not be assumed apart from `out` by the compiler, and
             // loads interleaved with stores would not vectorise.
             let base: [f32; VALUES] = base_blocks[k];
-            values = std::array::from_fn(|i| base[i] + scale * values[i]);
-        }
-        if SUM {
-            for eight in values.as_chunks::<8>().0 {
-                squares.add(eight);
-                finite &= eight.iter().fold(true, |f, v| f & v.is_finite());
+            for (value, x) in values.iter_mut().zip(base) {
+                *value = x + scale * *value;
             }
         }
         *block = values;
     }
-    let mut tail: &[f32] = &[];
     // `rand_pcg`'s state after the last draw used (whole blocks of sixteen).
     let last = if rest.is_empty() {
         lanes.state(0).wrapping_mul(INVERSE)
@@ -202,17 +200,15 @@ pub(crate) fn fill_then<const SUM: bool>(
                 *value = x + scale * *value;
             }
         }
-        if SUM {
-            let (eights, past) = rest.as_chunks::<8>();
-            for eight in eights {
-                squares.add(eight);
-            }
-            finite &= rest.iter().fold(true, |f, v| f & v.is_finite());
-            tail = past;
-        }
     }
     *rng = Pcg64Mcg::new(last);
-    if SUM { (squares.finish(tail), finite) } else { (0.0, finite) }
+    if !SUM {
+        return (0.0, true);
+    }
+    // Every square is finite (below 2²⁵⁶ in f64) and so is their sum, unless a value is
+    // infinite or NaN: the sum tells whether all values are finite.
+    let sum = sum_of_squares_widest(out);
+    (sum, sum.is_finite())
 }
 
 /// The values of a pass from its draws: block `b` (draws `16b … 16b + 15`) gives 16
@@ -228,8 +224,16 @@ fn box_muller(draws: &[u64; DRAWS]) -> [f32; VALUES] {
         u1[i] = ((high >> 8) + 1) as i32 as f32 * INV_2_24;
         turn[i] = (low >> 8) as i32 as f32 * INV_2_24 - 0.5;
     }
-    let radius: [f32; DRAWS] = std::array::from_fn(|i| (-2.0 * ln(u1[i])).sqrt());
-    let angles: [(f32, f32); DRAWS] = std::array::from_fn(|i| sin_cos_turn(turn[i]));
+    // Plain loops, not `array::from_fn`: its closure stays a call compiled without the
+    // caller's wide vectors (the profile showed it on 128-bit registers).
+    let mut radius = [0.0_f32; DRAWS];
+    let mut angles = [(0.0_f32, 0.0_f32); DRAWS];
+    for (radius, &u1) in radius.iter_mut().zip(&u1) {
+        *radius = (-2.0 * ln(u1)).sqrt();
+    }
+    for (angle, &turn) in angles.iter_mut().zip(&turn) {
+        *angle = sin_cos_turn(turn);
+    }
     let mut out = [0.0_f32; VALUES];
     for i in 0..DRAWS {
         let (block, lane) = (i / PAIRS, i % PAIRS);

@@ -38,7 +38,10 @@ impl Office {
                 Some(c) => c,
                 None => match self.matcher.as_ref() {
                     Some(m) => {
-                        let (best, mate) = m.search(r.person, r.segment, r.template.as_ref());
+                        // Whether the person is a true duplicate, as their session found (no session: not).
+                        let duplicate = face.duplicate;
+                        let (best, mate) =
+                            m.search(r.person, r.segment, duplicate, r.template.as_ref());
                         face.mate = mate;
                         best
                     }

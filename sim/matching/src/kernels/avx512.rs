@@ -31,3 +31,19 @@ pub(super) fn dot(_token: X64V4Token, a: &[f32], b: &[f32]) -> f32 {
     let tail: f32 = a_rest.iter().zip(b_rest).map(|(x, y)| x * y).sum();
     super::reduce_f32(lanes) + tail
 }
+
+/// [`super::sum_of_squares`] in one 512-bit accumulator of f64: the same eight lanes, each
+/// adding its squares in the same order, the same fold and tail, so the same bits. (LLVM
+/// turned the portable loop into two-lane code, inlined or not.)
+#[arcane(import_intrinsics)]
+pub(super) fn sum_of_squares(_token: X64V4Token, values: &[f32]) -> f64 {
+    let (blocks, rest) = values.as_chunks::<8>();
+    let mut acc = _mm512_setzero_pd();
+    for block in blocks {
+        let wide = _mm512_cvtps_pd(_mm256_loadu_ps(block));
+        acc = _mm512_add_pd(acc, _mm512_mul_pd(wide, wide));
+    }
+    let mut lanes = [0.0_f64; 8];
+    _mm512_storeu_pd(&mut lanes, acc);
+    super::SquareSum::from_lanes(lanes).finish(rest)
+}

@@ -64,6 +64,19 @@ pub(crate) fn with_widest_vectors<R>(f: impl FnOnce() -> R) -> R {
     with_wide_vectors(f)
 }
 
+/// [`sum_of_squares`] with the widest vectors the CPU has (the same bits on every path).
+#[inline(always)]
+pub(crate) fn sum_of_squares_widest(values: &[f32]) -> f64 {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(token) = avx512::token() {
+        return avx512::sum_of_squares(token, values);
+    }
+    with_wide_vectors(
+        #[inline(always)]
+        || sum_of_squares(values),
+    )
+}
+
 /// [`dot_f32`] of two slices of equal length with the widest vectors the CPU has (the same
 /// bits on every path).
 #[inline(always)]

@@ -189,6 +189,28 @@ fn widest_f32_dot_gives_the_portable_bits() {
 }
 
 #[test]
+fn widest_sum_of_squares_gives_the_portable_bits_and_flags_non_finite_values() {
+    for d in [0, 1, 7, 8, 9, 37, 512, 515] {
+        let mut a: Vec<f32> = (0..d).map(|i| ((i * 13 + d) as f32 * 0.37).sin() * 1e3).collect();
+        let widest = sum_of_squares_widest(&a);
+        assert_eq!(widest.to_bits(), sum_of_squares(&a).to_bits(), "d={d}");
+        assert!(widest.is_finite());
+        if d > 0 {
+            // `normal::fill_then` reads finiteness off the sum: largest values, then each
+            // kind of non-finite value, in a whole block and in the tail.
+            a[d - 1] = f32::MAX;
+            a[0] = -f32::MAX;
+            assert!(sum_of_squares_widest(&a).is_finite(), "d={d}");
+            for bad in [f32::INFINITY, f32::NEG_INFINITY, f32::NAN] {
+                let mut b = a.clone();
+                b[d / 2] = bad;
+                assert!(!sum_of_squares_widest(&b).is_finite(), "d={d} {bad}");
+            }
+        }
+    }
+}
+
+#[test]
 fn f32_dot_matches_f64_reference() {
     let a: Vec<f32> = (0..515).map(|i| ((i as f32) * 0.37).sin()).collect();
     let b: Vec<f32> = (0..515).map(|i| ((i as f32) * 0.11).cos()).collect();

@@ -98,9 +98,13 @@ pub(crate) fn write_run(
     meta: &RunMeta,
     scenario: &Scenario,
     selected: Option<&crate::select::Selected>,
+    screening: Option<&navbat_record::screening::Screening>,
 ) -> miette::Result<()> {
     let run = meta.run_file(scenario);
     let mut extra = Vec::new();
+    if let Some(s) = screening {
+        extra.push(("screening.json", serde_json::to_vec_pretty(s).into_diagnostic()?));
+    }
     if let Some(s) = selected.filter(|s| !s.plans.is_empty()) {
         let mut csv = Vec::new();
         navbat_record::write_rows_csv(&mut csv, &s.plans).into_diagnostic()?;

@@ -106,6 +106,7 @@ pub fn queue_scenario(spec: &QueueSpec) -> Result<Scenario, ScenarioError> {
         candidates: Vec::new(),
         routing: None,
         decision: None,
+        sensitivity: None,
     };
     navbat_scenario::from_raw("queue", &raw)
 }

@@ -34,6 +34,9 @@ pub(crate) struct Results {
     pub(crate) selection: Option<Vec<SelectionRow>>,
     /// `confirmation.csv`, the selected counts on fresh replications.
     pub(crate) confirmation: Option<Vec<ExpansionRow>>,
+    /// `screening.json`, the Morris screening of the estimates, absent without
+    /// `--sensitivity`.
+    pub(crate) screening: Option<navbat_record::screening::Screening>,
     /// Every file of the results directory with its CSV header (empty for files that are not
     /// CSV), sorted by name: the personal-data statement lists them.
     pub(crate) columns: Vec<(String, Vec<String>)>,
@@ -143,6 +146,16 @@ pub(crate) fn load(dir: &Path) -> Result<Results, ReportError> {
     let sensitivity: Option<Vec<SensitivityRow>> = read_optional_csv(dir.join("sensitivity.csv"))?;
     let selection: Option<Vec<SelectionRow>> = read_optional_csv(dir.join("selection.csv"))?;
     let confirmation: Option<Vec<ExpansionRow>> = read_optional_csv(dir.join("confirmation.csv"))?;
+    let screening_path = dir.join("screening.json");
+    let screening = if screening_path.is_file() {
+        let text = read_text(screening_path.clone())?;
+        Some(serde_json::from_str(&text).map_err(|e| ReportError::Inconsistent {
+            path: screening_path,
+            message: format!("line {}, column {}: {e}", e.line(), e.column()),
+        })?)
+    } else {
+        None
+    };
     let columns = csv_headers(dir)?;
     let inconsistent =
         |file: &str, message: String| ReportError::Inconsistent { path: dir.join(file), message };
@@ -209,6 +222,7 @@ pub(crate) fn load(dir: &Path) -> Result<Results, ReportError> {
         sensitivity,
         selection,
         confirmation,
+        screening,
         columns,
     })
 }

@@ -177,6 +177,7 @@ fn skeleton(data: &TicketData, assumed: &mut Vec<String>) -> RawScenario {
         candidates: Vec::new(),
         routing: None,
         decision: None,
+        sensitivity: None,
     }
 }
 

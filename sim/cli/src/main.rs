@@ -21,6 +21,7 @@ mod precision;
 mod records;
 mod select;
 mod selfcheck;
+mod sensitivity;
 mod shard;
 mod sweep;
 mod validate_log;
@@ -186,6 +187,27 @@ struct RunArgs {
     audit_key: Option<PathBuf>,
     #[command(flatten)]
     records: records::RecordsArgs,
+    /// Also screen the scenario's estimated parameters (its `sensitivity` block) by Morris's
+    /// elementary effects with common random numbers, on the pilot sites over a shortened
+    /// horizon, and re-run the strongest at their ends (`screening.json`; needs `--out` or
+    /// `--report`).
+    #[arg(long, conflicts_with = "first_replication")]
+    sensitivity: bool,
+    /// Morris trajectories r of the screening (each moves every factor once).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(2..=100))]
+    sensitivity_trajectories: u32,
+    /// Days simulated at each screening point, from the scenario's first day.
+    #[arg(long, default_value_t = 28, value_parser = clap::value_parser!(u32).range(7..=366))]
+    sensitivity_days: u32,
+    /// Replications at each screening point (the same numbers at every point).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+    sensitivity_replications: u32,
+    /// Factors re-run at their low and high ends.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(0..=50))]
+    sensitivity_strongest: u32,
+    /// Replications of each end run (and of the scenario as written beside them).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=1000))]
+    sensitivity_end_replications: u32,
 }
 
 #[derive(Args, Debug)]
@@ -471,6 +493,11 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
                 args.report.as_ref().map(|r| PathBuf::from(format!("{}.results", r.display())));
         }
     }
+    if args.sensitivity && args.out.is_none() {
+        return Err(miette::miette!(
+            "--sensitivity: the screening is saved with the results; give --out DIR or --report DIR"
+        ));
+    }
     check_outputs(&args)?;
     if args.selfcheck.is_some() && args.out.is_none() {
         miette::bail!("--selfcheck saves the self-check with the results: give --out or --report");
@@ -558,6 +585,28 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
         }
         _ => None,
     };
+    let screening = if args.sensitivity {
+        let settings = sensitivity::Settings {
+            trajectories: args.sensitivity_trajectories,
+            levels: 4,
+            horizon_days: args.sensitivity_days,
+            replications: args.sensitivity_replications,
+            strongest: args.sensitivity_strongest as usize,
+            end_replications: args.sensitivity_end_replications,
+        };
+        let s = sensitivity::screen(&args.scenario, &args.sets, args.seed, settings, &pool)?;
+        eprintln!(
+            "sensitivity: {} factors, {} points ({} simulated), {} end runs in {:.1} s",
+            s.factors.len(),
+            s.points,
+            s.points_simulated,
+            1 + 2 * s.strongest.len(),
+            s.seconds
+        );
+        Some(s)
+    } else {
+        None
+    };
     if let (Some(file), Some(format)) = (&args.event_log, log_format) {
         let model = models.first().cloned().ok_or_else(|| miette::miette!("no model"))?;
         output::write_event_log(file, format, model, args.seed, args.audit_key.as_deref())?;
@@ -587,6 +636,7 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
                 &scenario,
                 selected.as_ref(),
                 selfcheck.as_ref(),
+                screening.as_ref(),
             )?,
             Some(first) => {
                 output::write_run_shard(dir, &reps, baseline.as_deref(), &meta, &scenario, first)?;

@@ -99,9 +99,13 @@ pub(crate) fn write_run(
     scenario: &Scenario,
     selected: Option<&crate::select::Selected>,
     selfcheck: Option<&navbat_record::SelfcheckFile>,
+    screening: Option<&navbat_record::screening::Screening>,
 ) -> miette::Result<()> {
     let run = meta.run_file(scenario);
     let mut extra = Vec::new();
+    if let Some(s) = screening {
+        extra.push(("screening.json", serde_json::to_vec_pretty(s).into_diagnostic()?));
+    }
     if let Some(file) = selfcheck {
         let mut json = serde_json::to_vec_pretty(file).into_diagnostic()?;
         json.push(b'\n');

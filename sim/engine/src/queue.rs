@@ -112,5 +112,6 @@ pub(crate) fn queue_raw(spec: &QueueSpec) -> RawScenario {
         candidates: Vec::new(),
         routing: None,
         decision: None,
+        sensitivity: None,
     }
 }

@@ -82,6 +82,9 @@ impl Universe {
     ) -> Result<Self, OptimiseError> {
         let kiosk_template = raw.sites.iter().find_map(|s| s.kiosks.first().cloned());
         let mut universe = raw.clone();
+        // The sensitivity block's paths name the file's sites, which plans reshape; the
+        // optimiser screens nothing.
+        universe.sensitivity = None;
         let mut site_of = Vec::with_capacity(candidates.sites.len());
         for cand in &candidates.sites {
             match &cand.source {

@@ -31,6 +31,7 @@ mod histogram;
 pub mod inference;
 mod run;
 mod saved;
+pub mod screening;
 mod selfcheck;
 mod tables;
 

@@ -229,6 +229,7 @@ pub(crate) fn build(res: &Results) -> Report {
     crate::integrity::section(&mut blocks, &ctx);
     money::section(&mut blocks, &ctx);
     expansion::section(&mut blocks, &ctx, plan.as_ref());
+    crate::screening::section(&mut blocks, &ctx);
     method::section(&mut blocks, &ctx);
     let footer = method::footer(res);
 

@@ -37,6 +37,9 @@ pub(crate) struct Results {
     /// `selfcheck.json`: the engine's self-checks on the build that made the run, when the
     /// run was given one (`navbat run --selfcheck FILE`).
     pub(crate) selfcheck: Option<SelfcheckFile>,
+    /// `screening.json`, the Morris screening of the estimates, absent without
+    /// `--sensitivity`.
+    pub(crate) screening: Option<navbat_record::screening::Screening>,
     /// Every file of the results directory with its CSV header (empty for files that are not
     /// CSV), sorted by name: the personal-data statement lists them.
     pub(crate) columns: Vec<(String, Vec<String>)>,
@@ -171,6 +174,16 @@ pub(crate) fn load(dir: &Path) -> Result<Results, ReportError> {
     let selection: Option<Vec<SelectionRow>> = read_optional_csv(dir.join("selection.csv"))?;
     let confirmation: Option<Vec<ExpansionRow>> = read_optional_csv(dir.join("confirmation.csv"))?;
     let selfcheck = read_selfcheck(dir.join("selfcheck.json"))?;
+    let screening_path = dir.join("screening.json");
+    let screening = if screening_path.is_file() {
+        let text = read_text(screening_path.clone())?;
+        Some(serde_json::from_str(&text).map_err(|e| ReportError::Inconsistent {
+            path: screening_path,
+            message: format!("line {}, column {}: {e}", e.line(), e.column()),
+        })?)
+    } else {
+        None
+    };
     let columns = csv_headers(dir)?;
     let inconsistent =
         |file: &str, message: String| ReportError::Inconsistent { path: dir.join(file), message };
@@ -238,6 +251,7 @@ pub(crate) fn load(dir: &Path) -> Result<Results, ReportError> {
         selection,
         confirmation,
         selfcheck,
+        screening,
         columns,
     })
 }

@@ -46,6 +46,7 @@ mod input;
 mod integrity;
 mod method;
 mod money;
+mod screening;
 mod selection;
 mod site;
 mod summary;

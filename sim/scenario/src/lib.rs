@@ -46,6 +46,7 @@ mod model;
 mod notes;
 mod overrides;
 mod raw;
+mod sensitivity;
 mod validate;
 
 use std::path::Path;
@@ -77,6 +78,9 @@ pub use crate::raw::{
     RawHours, RawKiosk, RawKioskComponent, RawMinors, RawProfile, RawQueuePolicy, RawRegional,
     RawRetrial, RawReviewerErrors, RawRouting, RawScenario, RawSegment, RawService, RawShift,
     RawSite, RawTeam, RawTruth, RawWorkflows,
+};
+pub use crate::sensitivity::{
+    Change, Factor, RawFactor, RawNotVaried, RawSensitivity, Sensitivity, reach,
 };
 
 /// Reads and checks the scenario file at `path`.

@@ -46,6 +46,9 @@ pub struct Scenario {
     /// The report's extension rule (the defaults of [`crate::RawDecision`] when the file
     /// gives none).
     pub decision: Decision,
+    /// The estimated parameters a sensitivity screening moves (empty when the file lists
+    /// none).
+    pub sensitivity: crate::sensitivity::Sensitivity,
 }
 
 /// The app's advice, checked.

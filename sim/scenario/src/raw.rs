@@ -55,6 +55,10 @@ pub struct RawScenario {
     /// [`RawDecision::default`].
     #[serde(default)]
     pub decision: Option<RawDecision>,
+    /// The estimated parameters and their ranges, for the report's sensitivity screening
+    /// (`navbat run --sensitivity`); absent means none are listed.
+    #[serde(default)]
+    pub sensitivity: Option<crate::sensitivity::RawSensitivity>,
 }
 
 /// The extension rule's numbers, as written; every field may be left out for its default.

@@ -430,9 +430,48 @@ pub(crate) fn decide(sites: &[&[Headline]], rule: &DecisionRule) -> Vec<Decision
     out
 }
 
+/// One site's per-replication numbers, pilot and baseline, as [`verdicts_from`] takes them.
+pub(crate) struct PairedSite {
+    /// Mean wait, minutes: pilot, baseline.
+    pub(crate) wait: (Vec<f64>, Vec<f64>),
+    /// Officer busy hours: pilot, baseline.
+    pub(crate) busy: (Vec<f64>, Vec<f64>),
+    /// Share of arrivals who left unserved, percent: pilot, baseline.
+    pub(crate) abandoned_pct: (Vec<f64>, Vec<f64>),
+}
+
+/// The verdicts `rule` gives sites known only by their paired numbers (the sensitivity
+/// section's end runs): the same tests, Holm and precision as the summary's.
+pub(crate) fn verdicts_from(sites: &[PairedSite], rule: &DecisionRule) -> Vec<Verdict> {
+    let heads: Vec<Vec<Headline>> = sites
+        .iter()
+        .map(|s| {
+            vec![
+                headline(
+                    spec(Key::MeanWait, "Mean wait", "", "min", 2, true),
+                    &s.wait.0,
+                    Some(&s.wait.1),
+                ),
+                headline(
+                    spec(Key::HoursFreed, "Officer busy hours", "", "h", 0, false),
+                    &s.busy.0,
+                    Some(&s.busy.1),
+                ),
+                headline(
+                    spec(Key::AbandonedShare, "Abandoned", "", "%", 2, true),
+                    &s.abandoned_pct.0,
+                    Some(&s.abandoned_pct.1),
+                ),
+            ]
+        })
+        .collect();
+    let refs: Vec<&[Headline]> = heads.iter().map(Vec::as_slice).collect();
+    decide(&refs, rule).into_iter().map(|d| d.verdict).collect()
+}
+
 impl Verdict {
     /// The verdict in a few words, for tables.
-    pub(super) fn short(self) -> &'static str {
+    pub(crate) fn short(self) -> &'static str {
         match self {
             Self::Extend => "extend",
             Self::ExtendWithCare => "extend with changes",

@@ -8,7 +8,7 @@ use crate::chart::{Chart, ChartKind};
 use crate::doc::{Block, Table};
 use crate::expansion::Plan;
 
-mod headline;
+pub(crate) mod headline;
 
 use headline::{Decision, Headline, Key, Verdict};
 use headline::{decide, headlines, pool};
@@ -32,7 +32,7 @@ pub(crate) fn section(blocks: &mut Vec<Block>, ctx: &Ctx<'_>, plan: Option<&Plan
         evidence(blocks, &verdicts);
         let verdicts: Vec<(String, Verdict)> =
             verdicts.into_iter().map(|(n, d)| (n, d.verdict)).collect();
-        let mut text = recommendation(&verdicts, plan);
+        let mut text = recommendation(&verdicts, plan, crate::selection::chosen(ctx).is_some());
         if let Some(clause) = money_clause(ctx) {
             text.push(' ');
             text.push_str(&clause);
@@ -167,9 +167,21 @@ fn rule_words(rule: &DecisionRule) -> String {
     )
 }
 
+/// A p-value as text: four decimals, small ones in scientific notation, and one that
+/// underflowed to zero as a bound rather than "0.0e0".
+pub(crate) fn p_value(x: f64) -> String {
+    if x == 0.0 {
+        "< 1e-300".to_owned()
+    } else if x < 0.0001 {
+        format!("{x:.1e}")
+    } else {
+        num(x, 4)
+    }
+}
+
 /// The tests behind each site's verdict, as a table.
 fn evidence(blocks: &mut Vec<Block>, decisions: &[(String, Decision)]) {
-    let p = |x: f64| if x < 0.0001 { format!("{x:.1e}") } else { num(x, 4) };
+    let p = p_value;
     let rows = decisions
         .iter()
         .map(|(name, d)| {
@@ -448,7 +460,7 @@ fn money_clause(ctx: &Ctx<'_>) -> Option<String> {
     ))
 }
 
-fn recommendation(verdicts: &[(String, Verdict)], plan: Option<&Plan>) -> String {
+fn recommendation(verdicts: &[(String, Verdict)], plan: Option<&Plan>, selected: bool) -> String {
     let extend: Vec<&str> =
         verdicts.iter().filter(|(_, v)| *v == Verdict::Extend).map(|(n, _)| n.as_str()).collect();
     let not_extend: Vec<String> = verdicts
@@ -457,8 +469,16 @@ fn recommendation(verdicts: &[(String, Verdict)], plan: Option<&Plan>) -> String
         .map(|(n, v)| format!("{n} ({})", v.words()))
         .collect();
     let whereto = match plan {
+        Some(p) if !p.recommended.is_empty() && selected => format!(
+            "For further sites, the expansion section's selection (KN++ over each candidate's \
+             kiosk counts with common random numbers, for the largest yearly net benefit \
+             against no kiosks, re-estimated on fresh replications) chose: {}.",
+            p.recommended.join("; ")
+        ),
         Some(p) if !p.recommended.is_empty() => format!(
-            "The expansion analysis below recommends, by its stated rule: {}.",
+            "For further sites, the expansion experiment's rule (add kiosks while one more \
+             kiosk's mean marginal benefit over the replications exceeds its yearly cost) gives: \
+             {}.",
             p.recommended.join("; ")
         ),
         Some(_) => "The expansion analysis below finds no candidate site where a kiosk's \

@@ -275,6 +275,8 @@ pub(crate) fn validate(raw: &RawScenario, base: &std::path::Path) -> Check<Scena
         }
     };
     let decision = blocks::decision(raw.decision.as_ref(), &root.field("decision"))?;
+    let sensitivity =
+        crate::sensitivity::check(raw, raw.sensitivity.as_ref(), &root.field("sensitivity"))?;
     Ok(Scenario {
         name: raw.name.clone(),
         description: raw.description.clone(),
@@ -293,6 +295,7 @@ pub(crate) fn validate(raw: &RawScenario, base: &std::path::Path) -> Check<Scena
         candidates,
         routing,
         decision,
+        sensitivity,
     })
 }
 

@@ -9,6 +9,7 @@
 use navbat_scenario::{ScenarioError, parse_raw, to_ron};
 
 mod bounds;
+mod estimates;
 
 const PILOT: &str = include_str!("../../../../scenarios/pilot-2026.ron");
 

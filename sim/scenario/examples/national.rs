@@ -94,6 +94,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         of a national rollout."
         .to_owned();
     raw.candidates.clear();
+    // The pilot's sensitivity block names the pilot's sites: it screens the pilot, not this.
+    raw.sensitivity = None;
 
     let sourced_pop: f64 = SOURCED.iter().map(|r| r.population).sum();
     let sourced_units: usize = SOURCED.iter().map(|r| r.units).sum();

@@ -365,21 +365,14 @@ pub fn calibrate(
         }
         // Desks on duty.
         let roster = records.roster.as_ref().map(|r| r.rows.as_slice());
-        let staff = staffing(&data, s, roster, options.gap_minutes);
+        let (staff, spells) = staffing(&data, s, roster, options.gap_minutes);
         if roster.is_some() || base.is_none() {
             let share = staff.availability.as_ref().map_or(1.0, |a| a.value);
-            let grouped = grouped_counters(
-                &data,
-                s,
-                roster,
-                options.gap_minutes,
-                &sc.sites[s].counters,
-                share,
-            )
-            .unwrap_or_else(|why| {
-                remarks.push(format!("site {site_id}: desks pooled: {why}"));
-                None
-            });
+            let grouped = grouped_counters(&data, s, &spells, &sc.sites[s].counters, share)
+                .unwrap_or_else(|why| {
+                    remarks.push(format!("site {site_id}: desks pooled: {why}"));
+                    None
+                });
             let by_group = grouped.is_some();
             let mut groups = grouped.unwrap_or_else(|| counters(&staff.written));
             if groups.iter().all(|c| c.shifts.is_empty()) {

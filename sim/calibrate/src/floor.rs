@@ -39,13 +39,17 @@ fn per_date(cells: &mut [f64], per_wd: [u32; 7]) {
     }
 }
 
-/// Desks on duty at site `s` by hour of the week.
+/// A desk's on-duty spell: the desk (its index where it served in the tickets), start and
+/// end in local ms.
+pub(crate) type Spell = (Option<usize>, i64, i64);
+
+/// Desks on duty at site `s` by hour of the week, with the on-duty spells they come from.
 pub(crate) fn staffing(
     data: &TicketData,
     s: usize,
     roster: Option<&[RosterShift]>,
     gap_minutes: f64,
-) -> StaffingFit {
+) -> (StaffingFit, Vec<Spell>) {
     let per_wd = data.dates_per_weekday();
     let rows = data.site_rows(s);
     let mut seen = vec![0.0; 168];
@@ -69,14 +73,15 @@ pub(crate) fn staffing(
     per_date(&mut on, per_wd);
     let availability = availability(rows, &presence);
     let written = effective_desks(&on, availability.as_ref().map_or(1.0, |a| a.value));
-    StaffingFit {
+    let fit = StaffingFit {
         site: data.sites.list[s].clone(),
         source,
         mean_on_duty: on,
         written,
         seen_serving: seen,
         availability,
-    }
+    };
+    (fit, presence)
 }
 
 /// Desks written to the scenario: the mean desks on duty times the share available to the
@@ -99,7 +104,7 @@ fn presence(
     s: usize,
     roster: Option<&[RosterShift]>,
     gap_minutes: f64,
-) -> (String, Vec<(Option<usize>, i64, i64)>) {
+) -> (String, Vec<Spell>) {
     let site = &data.sites.list[s];
     let (lo, hi) =
         (data.first_day * crate::tickets::DAY_MS, (data.last_day + 1) * crate::tickets::DAY_MS);
@@ -161,10 +166,7 @@ const WAITED_MS: i64 = 10 * 1000;
 /// and are on duty are counted, and so are those of them serving; the share is the ratio of
 /// the two sums, with a 95 % interval by the delta method over dates as clusters (waiting
 /// moments on one day are not independent). `None` with fewer than 30 such moments.
-fn availability(
-    rows: &[crate::tickets::Obs],
-    presence: &[(Option<usize>, i64, i64)],
-) -> Option<Interval> {
+fn availability(rows: &[crate::tickets::Obs], presence: &[Spell]) -> Option<Interval> {
     let desks = rows.iter().filter_map(|o| o.desk).max().map_or(0, |d| d + 1);
     let services = rows.iter().map(|o| o.service).max().map_or(0, |k| k + 1);
     // Per desk: the services it served and the spells it served them in.
@@ -278,8 +280,7 @@ pub(crate) fn counters(written: &[u32]) -> Vec<RawCounter> {
 pub(crate) fn grouped_counters(
     data: &TicketData,
     s: usize,
-    roster: Option<&[RosterShift]>,
-    gap_minutes: f64,
+    presence: &[Spell],
     base: &[RawCounter],
     share: f64,
 ) -> Result<Option<Vec<RawCounter>>, String> {
@@ -323,9 +324,8 @@ pub(crate) fn grouped_counters(
         }
     }
     let per_wd = data.dates_per_weekday();
-    let (_, presence) = presence(data, s, roster, gap_minutes);
     let mut on = vec![vec![0.0; 168]; groups.len()];
-    for &(d, a, b) in &presence {
+    for &(d, a, b) in presence {
         let g = match d {
             Some(d) => group_of.get(d).copied(),
             None => broadest,

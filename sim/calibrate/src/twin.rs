@@ -176,7 +176,7 @@ pub fn desk_availability(
             if data.site_rows(s).is_empty() {
                 None
             } else {
-                staffing(&data, s, roster, gap_minutes).availability
+                staffing(&data, s, roster, gap_minutes).0.availability
             }
         })
         .collect())
@@ -253,9 +253,9 @@ pub fn period_scenario(
             inputs.arrivals_per_hour[h] += v;
         }
         let roster = records.roster.as_ref().map(|r| r.rows.as_slice());
-        let staff = staffing(&data, s, roster, gap_minutes);
+        let (staff, spells) = staffing(&data, s, roster, gap_minutes);
         let share = availability.get(s).copied().flatten().unwrap_or(1.0);
-        let grouped = grouped_counters(&data, s, roster, gap_minutes, &site.counters, share)
+        let grouped = grouped_counters(&data, s, &spells, &site.counters, share)
             .map_err(|why| CalibrateError::Desks { site: site.id.clone(), why })?;
         let mut groups =
             grouped.unwrap_or_else(|| counters(&effective_desks(&staff.mean_on_duty, share)));

@@ -23,7 +23,7 @@ pub(crate) fn kiosk_adoption(
 ) -> Option<AdoptionFit> {
     // Per calendar month: (sum of positions in months, kiosk, all).
     let mut months: std::collections::BTreeMap<(i16, i8), (f64, u64, u64)> = Default::default();
-    for o in data.rows.iter().filter(|o| o.segment == g) {
+    for o in data.rows.iter().filter(|o| o.segment == g && o.arrival()) {
         let [kiosk, counter, portal] = offered[o.site][o.service];
         if !(kiosk && (counter || portal)) {
             continue;

@@ -69,7 +69,7 @@ pub(crate) fn fit_site(
     let mut per_service = vec![0u64; data.services.len()];
     let mut outside = 0u64;
     let mut total = 0u64;
-    for o in data.site_rows(s).iter().filter(|o| o.channel != navbat_records::Channel::Pickup) {
+    for o in data.site_rows(s).iter().filter(|o| o.arrival()) {
         let d = (day_of(o.issued) - data.first_day) as usize;
         let (h, wd) = (hour_of(o.issued), weekday_of_day(day_of(o.issued)));
         if open[wd][h] <= 0.0 {

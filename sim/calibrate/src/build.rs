@@ -106,7 +106,7 @@ fn skeleton(data: &TicketData, assumed: &mut Vec<String>) -> RawScenario {
         .collect();
     let services = (0..data.services.len())
         .map(|k| {
-            let rows = data.rows.iter().filter(|o| o.service == k);
+            let rows = data.rows.iter().filter(|o| o.service == k && o.arrival());
             let mut by_segment = vec![0u64; data.segments.len()];
             let (mut kiosk, mut portal) = (false, false);
             for o in rows {
@@ -514,7 +514,8 @@ pub fn calibrate(
     for s in 0..data.sites.len() {
         let seen = line_seen(&data, s);
         for (o, l) in data.site_rows(s).iter().zip(seen) {
-            if let (Some(l), Channel::Counter) = (l, o.channel) {
+            // A person sent on from a kiosk joins the line without choosing to.
+            if let (Some(l), Channel::Counter, false) = (l, o.channel, o.sent_on) {
                 let cell = &mut by_length[o.segment][(l as usize).min(40)];
                 cell.0 += 1;
                 cell.1 += u64::from(o.outcome == Outcome::Balked);
@@ -612,7 +613,7 @@ pub fn calibrate(
     };
     for g in 0..data.segments.len() {
         let mut sets: std::collections::BTreeMap<(usize, usize), [u64; 3]> = Default::default();
-        for o in data.rows.iter().filter(|o| o.segment == g) {
+        for o in data.rows.iter().filter(|o| o.segment == g && o.arrival()) {
             let j = match o.channel {
                 Channel::Kiosk => 0,
                 Channel::Counter => 1,

@@ -109,6 +109,10 @@ pub(crate) struct Obs {
     /// Whether the person was in the counter line: a counter ticket, or a pickup not
     /// handed out by a kiosk.
     pub(crate) counter_line: bool,
+    /// The counter ticket that continues a kiosk session which sent its person on
+    /// ([`navbat_records::sent_on`]): in the counter line from its issue, but the same
+    /// visit as the kiosk ticket, so not an arrival, a channel choice or a chance to balk.
+    pub(crate) sent_on: bool,
 }
 
 impl Obs {
@@ -127,9 +131,16 @@ impl Obs {
         }
     }
 
-    /// Whether the ticket is a request that came to the site (not a pickup, not the portal).
+    /// Whether the ticket is a request that came to the site (not a pickup, not the portal,
+    /// not the counter ticket of a visit that began at a kiosk).
     pub(crate) fn on_floor(&self) -> bool {
-        matches!(self.channel, Channel::Counter | Channel::Kiosk)
+        matches!(self.channel, Channel::Counter | Channel::Kiosk) && !self.sent_on
+    }
+
+    /// Whether the ticket is a request's arrival, by any channel but pickups (not the
+    /// counter ticket of a visit that began at a kiosk).
+    pub(crate) fn arrival(&self) -> bool {
+        self.channel != Channel::Pickup && !self.sent_on
     }
 }
 
@@ -204,6 +215,7 @@ impl TicketData {
         let kiosks: Vec<Names> =
             kiosk_sets.into_iter().map(|s| Names::sorted(s.into_iter())).collect();
         let mut rows = Vec::with_capacity(tickets.len());
+        let sent_on = navbat_records::sent_on(tickets);
         let (mut first_day, mut last_day) = (day_of(local_ms(&first.issued_at)), i64::MIN);
         for (n, t) in tickets.iter().enumerate() {
             let site = sites.get(&t.site).ok_or_else(|| unknown("site", &t.site, n))?;
@@ -237,6 +249,7 @@ impl TicketData {
                 finished: t.finished_at.as_ref().map(local_ms),
                 desk,
                 counter_line,
+                sent_on: sent_on[n],
             });
         }
         rows.sort_by_key(|o| (o.site, o.issued));

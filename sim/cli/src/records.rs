@@ -324,6 +324,8 @@ fn ticket(t: &TicketRow, names: &Names, pickups: &mut [u64]) -> Result<Ticket, S
     let number = match t.number {
         TicketNumber::Request(n) => format!("R{n}"),
         TicketNumber::Return(n, visit) => format!("R{n}-{visit}"),
+        TicketNumber::SentOn(n, 0) => format!("R{n}.c"),
+        TicketNumber::SentOn(n, visit) => format!("R{n}-{visit}.c"),
         TicketNumber::Pickup(_) => {
             let n = pickups.get_mut(t.site).ok_or_else(|| format!("no site {}", t.site))?;
             *n += 1;

@@ -86,14 +86,16 @@ pub(crate) struct ValidateTwinArgs {
 }
 
 /// The records' tickets as arrivals to replay, per site of `fitted` in its order: every
-/// ticket but pickups (a pickup is the back office's doing, not an arrival), at its local
-/// issue time.
+/// ticket but pickups (a pickup is the back office's doing, not an arrival) and the counter
+/// tickets that continue a kiosk session (the visit arrived with its kiosk ticket), at its
+/// local issue time.
 fn replayed_arrivals(fitted: &RawScenario, records: &Records) -> Vec<Option<Vec<Replayed>>> {
     let index = |ids: &[&String], id: &str| ids.iter().position(|x| x.as_str() == id);
     let services: Vec<&String> = fitted.services.iter().map(|s| &s.id).collect();
     let segments: Vec<&String> = fitted.segments.iter().map(|s| &s.id).collect();
     let mut replay: Vec<Option<Vec<Replayed>>> = vec![Some(Vec::new()); fitted.sites.len()];
-    for t in &records.tickets.rows {
+    let sent_on = navbat_records::sent_on(&records.tickets.rows);
+    for (t, _) in records.tickets.rows.iter().zip(sent_on).filter(|(_, sent_on)| !sent_on) {
         let channel = match t.channel {
             Channel::Counter => TicketChannel::Counter,
             Channel::Kiosk => TicketChannel::Kiosk,

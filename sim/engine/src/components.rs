@@ -177,6 +177,9 @@ pub struct Applicant {
     pub pickup: Option<u64>,
     /// When Face-ID failed at a kiosk and sent the person on to a counter, and their group.
     pub face_fallback: Option<(SimTime, u16)>,
+    /// When a kiosk session sent this person on to the counter line, which issued their
+    /// second ticket of the visit then (`None`: the visit has one ticket).
+    pub sent_on: Option<SimTime>,
     /// Face-ID sessions asked of the worker ahead and not taken yet: bit 0 the kiosk
     /// camera's, bit 1 an officer station's.
     pub face_jobs: u8,

@@ -50,7 +50,8 @@ pub enum TicketOutcome {
     Balked,
     /// Still waiting when nobody was left to serve them after closing.
     SentHome,
-    /// Sent elsewhere: to another site by the app's advice, or to the portal.
+    /// Sent elsewhere: to another site by the app's advice, to the portal, or (a kiosk
+    /// ticket) on to the counter line, which issues a [`TicketNumber::SentOn`] ticket.
     Redirected,
 }
 
@@ -64,6 +65,10 @@ pub enum TicketNumber {
     /// A return visit (the `1`-th, 2nd... after the first) of the request with this
     /// number: a new ticket for the same request.
     Return(u64, u16),
+    /// The counter line's ticket for visit `v` (0: the first) of the request with this
+    /// number, issued when a kiosk session sent the person on to a counter; the visit's
+    /// kiosk ticket ended [`TicketOutcome::Redirected`] at that instant.
+    SentOn(u64, u16),
 }
 
 /// A person who left a site (or a request that never came to the floor).
@@ -79,14 +84,16 @@ pub struct TicketRow {
     pub segment: SegmentIdx,
     /// How the ticket came and where it left from.
     pub channel: TicketChannel,
-    /// Arrival at this site.
+    /// Arrival at this site; for a [`TicketNumber::SentOn`] ticket, the instant the kiosk
+    /// sent them on.
     pub issued: SimTime,
-    /// Start of the service that served them (the server called them at that instant);
-    /// `None` unless served.
+    /// Start of the service that served them (the server called them at that instant), or
+    /// of the kiosk session that sent them on to a counter; `None` otherwise.
     pub started: Option<SimTime>,
     /// When they left.
     pub finished: SimTime,
-    /// The counter or kiosk that served them; `None` unless served.
+    /// The counter or kiosk that served them, or the kiosk that sent them on; `None`
+    /// otherwise.
     pub desk: Option<Server>,
     /// How it ended.
     pub outcome: TicketOutcome,
@@ -102,14 +109,16 @@ impl TicketRow {
         served: Option<(Server, SimTime)>,
         outcome: TicketOutcome,
     ) -> Self {
+        // After a kiosk sent them on, the counter line's ticket (the kiosk's ended then).
+        let sent_on = a.sent_on.filter(|_| channel == TicketChannel::Counter);
         let number = match a.pickup {
             Some(case) => TicketNumber::Pickup(case),
             None => {
                 let request = a.id & ((1 << crate::PERSON_NUMBER_BITS) - 1);
-                if a.visit == 0 {
-                    TicketNumber::Request(request)
-                } else {
-                    TicketNumber::Return(request, a.visit)
+                match (sent_on, a.visit) {
+                    (Some(_), visit) => TicketNumber::SentOn(request, visit),
+                    (None, 0) => TicketNumber::Request(request),
+                    (None, visit) => TicketNumber::Return(request, visit),
                 }
             }
         };
@@ -119,7 +128,7 @@ impl TicketRow {
             service: a.service,
             segment: a.segment,
             channel: if a.pickup.is_some() { TicketChannel::Pickup } else { channel },
-            issued: a.arrived,
+            issued: sent_on.unwrap_or(a.arrived),
             started: served.map(|(_, at)| at),
             finished,
             desk: served.map(|(server, _)| server),

@@ -50,6 +50,7 @@ mod error;
 mod format;
 mod read;
 mod rows;
+mod sent_on;
 mod stamp;
 mod write;
 
@@ -62,6 +63,7 @@ pub use crate::read::{
     KioskReader, Log, ReadOptions, RecordReader, Records, RecordsDir, RosterReader, TicketReader,
 };
 pub use crate::rows::{Channel, KioskEvent, KioskState, Outcome, RosterShift, Ticket};
+pub use crate::sent_on::{SENT_ON_WINDOW_MS, sent_on};
 pub use crate::stamp::{Precision, Stamp, StampError, TASHKENT};
 pub use crate::write::{
     Compress, KioskWriter, RecordWriter, RosterWriter, TicketWriter, WriteOptions,

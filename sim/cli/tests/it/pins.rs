@@ -96,7 +96,11 @@ fn engine_output_matches_its_pins() {
     let heads_bytes = std::fs::read(&heads).expect("the event log's heads file");
     pins.insert("pilot-3-weeks/cases.heads.csv".to_owned(), sha256(&heads_bytes));
     let _ = std::fs::remove_file(&heads);
-    // The app's least-loaded routing moves people between the Samarkand sites.
+    // The app's least-loaded routing moves people between the Samarkand sites; its first
+    // replication's record files are pinned too.
+    let records = std::env::temp_dir().join(format!("navbat-pins-{}-records", std::process::id()));
+    let _ = std::fs::remove_dir_all(&records);
+    let records_arg = records.display().to_string();
     pin(
         &mut pins,
         "pilot-routing",
@@ -109,10 +113,23 @@ fn engine_output_matches_its_pins() {
             r#"routing={"app_share":0.3,"radius_km":40,"km_per_hour":30}"#,
             "--replications",
             "2",
+            "--records",
+            &records_arg,
             "--json",
         ],
         true,
     );
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&records)
+        .expect("records folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    for file in files {
+        let name = file.file_name().expect("name").to_string_lossy().into_owned();
+        let bytes = std::fs::read(&file).expect("record file");
+        pins.insert(format!("pilot-routing/records/{name}"), sha256(&bytes));
+    }
+    let _ = std::fs::remove_dir_all(&records);
     for model in ["mm1", "mmc", "mmck", "mg1"] {
         let scenario = path(&format!("validation/{model}.ron"));
         pin(&mut pins, model, &["run", &scenario, "--replications", "3", "--json"], true);

@@ -156,6 +156,7 @@ impl SiteState {
             keys,
             pickup: None,
             face_fallback: None,
+            sent_on: None,
             face_jobs: 0,
             visit: 0,
         };
@@ -244,6 +245,7 @@ impl SiteState {
             keys: crate::tally::Keys::default(),
             pickup: Some(case),
             face_fallback: None,
+            sent_on: None,
             face_jobs: 0,
             visit: 0,
         });

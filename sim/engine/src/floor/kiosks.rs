@@ -151,7 +151,7 @@ impl SiteState {
                 continue;
             }
             self.leave_line(p, env);
-            self.join::<false>(p, Line::Counter, false, env);
+            self.send_on_to_counters(p, None, env);
         }
     }
 

@@ -81,7 +81,8 @@ impl SiteState {
             }
         }
         if env.model.servable[env.site][usize::from(service)].0 {
-            self.join::<false>(p, Line::Counter, false, env);
+            let session = (Server::Kiosk(k), self.kiosks[usize::from(k)].busy_since);
+            self.send_on_to_counters(p, Some(session), env);
         } else {
             if counted {
                 env.tally.unserved += 1;
@@ -89,6 +90,24 @@ impl SiteState {
             }
             self.depart(p, TicketOutcome::Abandoned, Line::Kiosk, env);
         }
+    }
+
+    /// Person `p` goes from the kiosks (after `session` at one, or from the kiosk line) to
+    /// the counter line: their kiosk ticket ends `redirected` and the counter line issues
+    /// them a ticket of its own now, as a queue system would.
+    pub(super) fn send_on_to_counters(
+        &mut self,
+        p: PersonKey,
+        session: Option<(Server, crate::time::SimTime)>,
+        env: &mut Env<'_>,
+    ) {
+        if let Some(a) = self.people.get(p) {
+            env.note_ticket(a, TicketChannel::Kiosk, session, TicketOutcome::Redirected);
+        }
+        if let Some(a) = self.people.get_mut(p) {
+            a.sent_on = Some(env.now);
+        }
+        self.join::<false>(p, Line::Counter, false, env);
     }
 
     /// Face-ID of person `p` at a kiosk with the real matcher: their identity, a record

@@ -73,6 +73,7 @@ impl SiteState {
         a.stay = 0;
         a.waited_ms = 0;
         a.face_fallback = None;
+        a.sent_on = None;
         a.face_jobs = 0;
         (a.keys.month, a.keys.weekday_hour) = self.clock_keys(env.now, env.model);
         env.tally.returns += u64::from(a.counted);

@@ -37,7 +37,9 @@ fn rows_change_no_record_and_add_up_to_the_sites_counts() {
     // tells whether its visits count (first visit after the warm-up).
     let mut first_issued = std::collections::BTreeMap::new();
     let request = |t: &TicketRow| match t.number {
-        navbat_engine::TicketNumber::Return(n, _) => navbat_engine::TicketNumber::Request(n),
+        navbat_engine::TicketNumber::Return(n, _) | navbat_engine::TicketNumber::SentOn(n, _) => {
+            navbat_engine::TicketNumber::Request(n)
+        }
         other => other,
     };
     for t in &tickets {
@@ -94,6 +96,43 @@ fn rows_change_no_record_and_add_up_to_the_sites_counts() {
             }
         }
     }
+    // A kiosk that sends its person on to a counter ends the visit's kiosk ticket; the
+    // counter line issues a ticket at that instant, and only then.
+    let visit = |t: &TicketRow| match t.number {
+        navbat_engine::TicketNumber::Request(n) => Some((t.site, n, 0)),
+        navbat_engine::TicketNumber::Return(n, v) | navbat_engine::TicketNumber::SentOn(n, v) => {
+            Some((t.site, n, v))
+        }
+        navbat_engine::TicketNumber::Pickup(_) => None,
+    };
+    let mut sent_on = std::collections::BTreeMap::new();
+    for t in &tickets {
+        if let navbat_engine::TicketNumber::SentOn(..) = t.number {
+            assert_eq!(t.channel, TicketChannel::Counter, "{t:?}");
+            let again = sent_on.insert(visit(t), *t);
+            assert!(again.is_none(), "two counter tickets for one kiosk session: {t:?}");
+        }
+    }
+    let mut redirected_sessions = 0;
+    for t in tickets.iter().filter(|t| t.channel == TicketChannel::Kiosk) {
+        if t.outcome != TicketOutcome::Redirected {
+            continue;
+        }
+        // After a session at a kiosk, or from the kiosk line when no kiosk could serve.
+        let then = sent_on.remove(&visit(t));
+        if let Some(then) = then {
+            assert_eq!(then.issued, t.finished, "{t:?} then {then:?}");
+            assert_eq!((then.service, then.segment), (t.service, t.segment));
+        }
+        if let Some(started) = t.started {
+            redirected_sessions += 1;
+            assert!(then.is_some(), "no counter ticket after {t:?}");
+            assert!(t.issued <= started && started <= t.finished, "{t:?}");
+            assert!(t.desk.is_some(), "{t:?}");
+        }
+    }
+    assert!(redirected_sessions > 100, "{redirected_sessions} kiosk sessions sent on");
+    assert!(sent_on.is_empty(), "counter tickets with no kiosk session: {sent_on:?}");
     let served_with_times = tickets.iter().filter(|t| t.outcome == TicketOutcome::Served);
     for t in served_with_times {
         let started = t.started.expect("a served ticket has a start");

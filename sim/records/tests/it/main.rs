@@ -10,6 +10,7 @@
 mod bad_rows;
 mod bank;
 mod round_trip;
+mod sent_on;
 
 use navbat_records::{Channel, Outcome, Stamp, TASHKENT, Ticket};
 

@@ -6,8 +6,8 @@ use navbat_record::calibration::{
 };
 use navbat_records::{Channel, Outcome, Records, SkipReport};
 use navbat_scenario::{
-    Capability, Dist, FieldPath, Note, RawAdoption, RawBalking, RawDemand, RawHorizon, RawKiosk,
-    RawProfile, RawScenario, RawSegment, RawService, RawSite, SiteKind,
+    Capability, Dist, FieldPath, KioskPart, Note, RawAdoption, RawBalking, RawDemand, RawHorizon,
+    RawKiosk, RawProfile, RawScenario, RawSegment, RawService, RawSite, SiteKind,
 };
 
 use crate::CalibrateError;
@@ -257,7 +257,18 @@ pub fn calibrate(
                  names and places, workflows, Face-ID, economics, routing",
                 options.base_name.as_deref().unwrap_or("scenario")
             ));
-            b.clone()
+            let mut sc = b.clone();
+            // Its factors vary the base's estimates, which this fit replaces or lists as
+            // assumed: their paths and ranges no longer describe the fitted scenario.
+            if sc.sensitivity.take().is_some() {
+                remarks.push(
+                    "the base's sensitivity block is not carried over: it varies the base's \
+                     estimates, which the fit replaces; screen the fitted scenario with a \
+                     block of its own over what is still assumed"
+                        .to_owned(),
+                );
+            }
+            sc
         }
         None => skeleton(&data, &mut assumed),
     };
@@ -410,39 +421,133 @@ pub fn calibrate(
         staffing_fits.push(staff);
         // Kiosks.
         if let Some(log) = &records.kiosks {
-            let k = site_kiosks(&data, s, &log.rows);
+            let k = site_kiosks(&data, s, &log.rows, &open_minutes(&sc.sites[s].hours));
             if k.kiosks > 0 {
+                let repair_settings =
+                    DurationSettings { min_n: settings.min_n.min(10), ..settings };
+                let mut repair_fit = |cause: Option<&str>, hours: &[f64], stream: u64| {
+                    let scope = match cause {
+                        Some(c) => format!("site {site_id}, {c} failures"),
+                        None => format!("site {site_id}, all components"),
+                    };
+                    let fitted = fit_complete(
+                        format!("repair time of kiosks at {site_id}"),
+                        scope,
+                        "h",
+                        hours.to_vec(),
+                        1.0 / 7200.0,
+                        repair_settings,
+                        stream,
+                    )?;
+                    if let Some((fit, _)) = &fitted {
+                        durations.push(fit.clone());
+                    }
+                    Ok::<_, CalibrateError>(fitted.map(|(fit, dist)| (fit.written_as, dist)))
+                };
                 let (failures, up) = k.total;
-                let repair = fit_complete(
-                    format!("repair time of kiosks at {site_id}"),
-                    format!("site {site_id}, all components"),
-                    "h",
-                    k.repairs_h.clone(),
-                    1.0 / 7200.0,
-                    DurationSettings { min_n: settings.min_n.min(10), ..settings },
-                    10_000 + s as u64,
-                )?;
-                for (g, group) in sc.sites[s].kiosks.iter_mut().enumerate() {
-                    if failures > 0 {
-                        group.mtbf_hours = Some(up / failures as f64);
-                        notes.push(Note {
-                            at: sp.field("kiosks").index(g).field("mtbf_hours"),
-                            text: format!(
-                                "fit: {failures} failures in {up:.0} kiosk-hours up at {site_id} \
-                                 (all kiosks and components pooled; per component in the report)"
-                            ),
-                        });
+                // Whole-device failures (calendar time): every failure pooled where the base
+                // models no components, else only the log's `device` failures.
+                let has_components = sc.sites[s].kiosks.iter().any(|g| !g.components.is_empty());
+                let (device_failures, device_repairs) = if has_components {
+                    let n = k.failures.get("device").copied().unwrap_or(0);
+                    (n, k.repairs.get("device").cloned().unwrap_or_default())
+                } else {
+                    (failures, k.repairs_h.clone())
+                };
+                let device_repair = if device_failures > 0 {
+                    repair_fit(
+                        has_components.then_some("device"),
+                        &device_repairs,
+                        10_000 + s as u64,
+                    )?
+                } else {
+                    None
+                };
+                // Components (operating hours), fitted once per site for every group.
+                let mut parts = Vec::new();
+                for (c, part) in [KioskPart::Camera, KioskPart::Payment, KioskPart::Printer]
+                    .into_iter()
+                    .enumerate()
+                {
+                    let modelled = sc.sites[s]
+                        .kiosks
+                        .iter()
+                        .any(|g| g.components.iter().any(|x| x.part == part));
+                    if !modelled {
+                        continue;
                     }
-                    if let Some((fit, dist)) = &repair {
-                        group.repair_hours = Some(dist.clone());
-                        notes.push(Note {
-                            at: sp.field("kiosks").index(g).field("repair_hours"),
-                            text: format!("fit: {}", fit.written_as),
-                        });
-                    }
+                    let n = k.failures.get(part.name()).copied().unwrap_or(0);
+                    let hours = k.repairs.get(part.name()).cloned().unwrap_or_default();
+                    let repair =
+                        repair_fit(Some(part.name()), &hours, 10_100 + 10 * s as u64 + c as u64)?;
+                    parts.push((part, n, repair));
                 }
-                if let Some((fit, _)) = repair {
-                    durations.push(fit);
+                for (g, group) in sc.sites[s].kiosks.iter_mut().enumerate() {
+                    let gp = sp.field("kiosks").index(g);
+                    if device_failures > 0 {
+                        if let Some((written, dist)) = &device_repair {
+                            group.repair_hours = Some(dist.clone());
+                            notes.push(Note {
+                                at: gp.field("repair_hours"),
+                                text: format!("fit: {written}"),
+                            });
+                        }
+                        if group.repair_hours.is_some() {
+                            group.mtbf_hours = Some(up / device_failures as f64);
+                            notes.push(Note {
+                                at: gp.field("mtbf_hours"),
+                                text: format!(
+                                    "fit: {device_failures} whole-kiosk failures in {up:.0} \
+                                     kiosk-hours up at {site_id} (all kiosks pooled; per \
+                                     component in the report)"
+                                ),
+                            });
+                        } else {
+                            assumed.push(format!(
+                                "site {site_id}: kiosk group {}: whole-kiosk failures ({} seen, \
+                                 too few repairs to fit their times and none in the base)",
+                                group.id, device_failures
+                            ));
+                        }
+                    }
+                    for (ci, comp) in group.components.iter_mut().enumerate() {
+                        let cp = gp.field("components").index(ci);
+                        let Some((_, n, repair)) = parts.iter().find(|p| p.0 == comp.part) else {
+                            continue;
+                        };
+                        let name = comp.part.name();
+                        if *n > 0 {
+                            comp.mtbf_operating_hours = k.up_open_hours / *n as f64;
+                            notes.push(Note {
+                                at: cp.field("mtbf_operating_hours"),
+                                text: format!(
+                                    "fit: {n} {name} failures in {:.0} kiosk-hours up while \
+                                     open at {site_id} (all kiosks pooled)",
+                                    k.up_open_hours
+                                ),
+                            });
+                        } else {
+                            assumed.push(format!(
+                                "site {site_id}: kiosk group {}: {name} failures (none in the \
+                                 kiosk log; kept from the base)",
+                                group.id
+                            ));
+                        }
+                        match repair {
+                            Some((written, dist)) => {
+                                comp.repair_hours = dist.clone();
+                                notes.push(Note {
+                                    at: cp.field("repair_hours"),
+                                    text: format!("fit: {written}"),
+                                });
+                            }
+                            None => assumed.push(format!(
+                                "site {site_id}: kiosk group {}: {name} repair times (too few \
+                                 repairs to fit; kept from the base)",
+                                group.id
+                            )),
+                        }
+                    }
                 }
                 kiosk_fits.extend(k.fits);
             }

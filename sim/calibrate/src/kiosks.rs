@@ -3,7 +3,14 @@
 //! component's rate over the same exposure) and the repair times.
 //!
 //! Every kiosk is taken as up at the start of the period; the time until the period's end
-//! counts as up or down as its last state says.
+//! counts as up or down as its last state says. A down spell's repair time goes to the
+//! component whose failure began it.
+//!
+//! Two exposures are kept: kiosk-hours up over calendar time (the whole-device failures of
+//! a kiosk group run on calendar time) and kiosk-hours up while the site is open (its
+//! components' failures run on operating hours). Opening hours are the scenario's weekly
+//! ones, holidays not taken out, and an hour's open minutes are taken as spread evenly
+//! over it.
 
 use std::collections::BTreeMap;
 
@@ -11,7 +18,8 @@ use navbat_fit::garwood_interval;
 use navbat_record::calibration::{Interval, KioskFailureFit};
 use navbat_records::{KioskEvent, KioskState};
 
-use crate::tickets::{DAY_MS, HOUR_MS, TicketData, local_ms};
+use crate::arrivals::OpenMinutes;
+use crate::tickets::{DAY_MS, HOUR_MS, TicketData, local_ms, weekday_of_day};
 
 /// One state change of a kiosk: local ms, new state, failed component.
 type Change<'a> = (i64, KioskState, Option<&'a str>);
@@ -24,10 +32,35 @@ pub(crate) struct SiteKiosks {
     pub(crate) kiosks: usize,
     /// Failures and kiosk-hours up (all components).
     pub(crate) total: (u64, f64),
+    /// Kiosk-hours up while the site is open.
+    pub(crate) up_open_hours: f64,
+    /// Failures per component named in the log (`unknown` where none is).
+    pub(crate) failures: BTreeMap<String, u64>,
+    /// Repair times (hours) per component that began the down spell.
+    pub(crate) repairs: BTreeMap<String, Vec<f64>>,
 }
 
-/// Reads the kiosk log rows of site `s`.
-pub(crate) fn site_kiosks(data: &TicketData, s: usize, log: &[KioskEvent]) -> SiteKiosks {
+/// Hours the site is open between local instants `a` and `b` (ms) under `open`.
+fn open_hours_between(open: &OpenMinutes, a: i64, b: i64) -> f64 {
+    let mut total_min = 0.0;
+    let mut hour = a.div_euclid(HOUR_MS);
+    while hour * HOUR_MS < b {
+        let (lo, hi) = ((hour * HOUR_MS).max(a), ((hour + 1) * HOUR_MS).min(b));
+        let day = hour.div_euclid(24);
+        let minutes = open[weekday_of_day(day)][hour.rem_euclid(24) as usize];
+        total_min += minutes * (hi - lo) as f64 / HOUR_MS as f64;
+        hour += 1;
+    }
+    total_min / 60.0
+}
+
+/// Reads the kiosk log rows of site `s`, open as `open` says.
+pub(crate) fn site_kiosks(
+    data: &TicketData,
+    s: usize,
+    log: &[KioskEvent],
+    open: &OpenMinutes,
+) -> SiteKiosks {
     let site = &data.sites.list[s];
     let (lo, hi) = (data.first_day * DAY_MS, (data.last_day + 1) * DAY_MS);
     let mut per_kiosk: BTreeMap<&str, Vec<Change<'_>>> = BTreeMap::new();
@@ -39,6 +72,7 @@ pub(crate) fn site_kiosks(data: &TicketData, s: usize, log: &[KioskEvent]) -> Si
         ));
     }
     let mut up_ms = 0i64;
+    let mut up_open_hours = 0.0;
     let mut failures: BTreeMap<String, u64> = BTreeMap::new();
     let mut repairs: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for events in per_kiosk.values_mut() {
@@ -49,6 +83,7 @@ pub(crate) fn site_kiosks(data: &TicketData, s: usize, log: &[KioskEvent]) -> Si
             match (up, state) {
                 (true, KioskState::Down) => {
                     up_ms += at - since;
+                    up_open_hours += open_hours_between(open, since, at);
                     let c = component.unwrap_or("unknown").to_owned();
                     *failures.entry(c.clone()).or_default() += 1;
                     down_cause = c;
@@ -66,6 +101,7 @@ pub(crate) fn site_kiosks(data: &TicketData, s: usize, log: &[KioskEvent]) -> Si
         }
         if up {
             up_ms += hi - since;
+            up_open_hours += open_hours_between(open, since, hi);
         }
     }
     let up_hours = up_ms as f64 / HOUR_MS as f64;
@@ -97,5 +133,13 @@ pub(crate) fn site_kiosks(data: &TicketData, s: usize, log: &[KioskEvent]) -> Si
         .map(|(c, &n)| fit(c, n, repairs.get(c).map_or(&[][..], Vec::as_slice)))
         .collect();
     fits.push(fit("all", total, &all_repairs));
-    SiteKiosks { fits, repairs_h: all_repairs, kiosks: per_kiosk.len(), total: (total, up_hours) }
+    SiteKiosks {
+        fits,
+        repairs_h: all_repairs,
+        kiosks: per_kiosk.len(),
+        total: (total, up_hours),
+        up_open_hours,
+        failures,
+        repairs,
+    }
 }

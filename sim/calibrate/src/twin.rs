@@ -207,6 +207,8 @@ pub fn period_scenario(
     for segment in &mut sc.segments {
         segment.retrial = None;
     }
+    // Only simulated here, never screened; its factors may name what was just removed.
+    sc.sensitivity = None;
     sc.horizon.start = date_of_day(data.first_day).to_string();
     sc.horizon.end = date_of_day(data.last_day).to_string();
     sc.horizon.warm_up_days = 0;

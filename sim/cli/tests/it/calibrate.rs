@@ -650,3 +650,52 @@ fn specialised_counters_of_the_base_keep_their_services_with_desks_from_the_reco
         raw.sites[1].counters.iter().all(|c| c.id.starts_with("desk-") && c.services.is_empty())
     );
 }
+
+#[test]
+fn the_pilot_as_base_calibrates_and_its_fit_is_judged_despite_its_sensitivity_block() {
+    // The pilot's sensitivity block names estimates that calibration replaces (its kiosk
+    // times become fitted families) and that validation removes (retrials): neither may
+    // stop them.
+    let pilot = super::path("pilot-2026.ron");
+    let (a, b, fitted) = (fresh("pilot-rec-a"), fresh("pilot-rec-b"), fresh("pilot-fit.ron"));
+    let path = |p: &Path| p.to_str().expect("utf-8").to_owned();
+    let short = ["--set", "horizon.end=2026-05-15", "--replications", "1"];
+    let run = |seed: &str, to: &Path| {
+        let to = path(to);
+        let mut args = vec!["run", pilot.as_str()];
+        args.extend(short);
+        args.extend(["--seed", seed, "--records", &to]);
+        ok(&args);
+    };
+    run("1", &a);
+    run("2", &b);
+    ok(&["calibrate", "--records", &path(&a), "--base", &pilot, "--out", &path(&fitted)]);
+    let text = std::fs::read_to_string(&fitted).expect("fitted scenario");
+    assert!(text.contains("sensitivity block is not carried over"), "no remark says why");
+    let raw = navbat_scenario::parse_raw("fitted", &text).expect("the fitted scenario parses");
+    assert!(raw.sensitivity.is_none());
+    // The pilot's kiosks fail by component on operating hours: their fits go there, and no
+    // whole-kiosk failure is added on top of them.
+    for site in &raw.sites {
+        for group in &site.kiosks {
+            assert_eq!(group.components.len(), 3, "{}", site.id);
+            assert!(group.mtbf_hours.is_none(), "{}: whole-kiosk failures added", site.id);
+        }
+    }
+    assert!(text.contains("failures in") && text.contains("kiosk-hours up while open"));
+    let judged = ok(&[
+        "validate-twin",
+        &path(&fitted),
+        "--against-records",
+        &path(&b),
+        "--calibration-records",
+        &path(&a),
+        "--replications",
+        "1",
+    ]);
+    assert!(judged.contains("Erlang A"), "{judged}");
+    for p in [&a, &b] {
+        let _ = std::fs::remove_dir_all(p);
+    }
+    let _ = std::fs::remove_file(&fitted);
+}

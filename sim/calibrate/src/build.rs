@@ -426,12 +426,19 @@ pub fn calibrate(
                 let repair_settings =
                     DurationSettings { min_n: settings.min_n.min(10), ..settings };
                 let mut repair_fit = |cause: Option<&str>, hours: &[f64], stream: u64| {
-                    let scope = match cause {
-                        Some(c) => format!("site {site_id}, {c} failures"),
-                        None => format!("site {site_id}, all components"),
+                    // Each fit names its own chart in the report.
+                    let (what, scope) = match cause {
+                        Some(c) => (
+                            format!("repair time of kiosk {c} failures at {site_id}"),
+                            format!("site {site_id}, {c} failures"),
+                        ),
+                        None => (
+                            format!("repair time of kiosks at {site_id}"),
+                            format!("site {site_id}, all components"),
+                        ),
                     };
                     let fitted = fit_complete(
-                        format!("repair time of kiosks at {site_id}"),
+                        what,
                         scope,
                         "h",
                         hours.to_vec(),

@@ -669,7 +669,20 @@ fn the_pilot_as_base_calibrates_and_its_fit_is_judged_despite_its_sensitivity_bl
     };
     run("1", &a);
     run("2", &b);
-    ok(&["calibrate", "--records", &path(&a), "--base", &pilot, "--out", &path(&fitted)]);
+    let report = fresh("pilot-fit-report");
+    ok(&[
+        "calibrate",
+        "--records",
+        &path(&a),
+        "--base",
+        &pilot,
+        "--out",
+        &path(&fitted),
+        "--report",
+        &path(&report),
+    ]);
+    assert!(report.join("index.html").is_file());
+    let _ = std::fs::remove_dir_all(&report);
     let text = std::fs::read_to_string(&fitted).expect("fitted scenario");
     assert!(text.contains("sensitivity block is not carried over"), "no remark says why");
     let raw = navbat_scenario::parse_raw("fitted", &text).expect("the fitted scenario parses");

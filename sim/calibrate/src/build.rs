@@ -623,11 +623,24 @@ pub fn calibrate(
     let mut patience: Vec<PatienceFit> = Vec::new();
     let mut balking_fits = Vec::new();
     let mut by_length: Vec<Vec<(u64, u64)>> = vec![vec![(0, 0); 41]; data.segments.len()];
+    let mut tied_out = vec![0u64; data.segments.len()];
     for s in 0..data.sites.len() {
+        let rows = data.site_rows(s);
         let seen = line_seen(&data, s);
-        for (o, l) in data.site_rows(s).iter().zip(seen) {
+        // Counter-line tickets issued in the same second met the line in an order the log
+        // does not keep (a burst at the opening, say): the line each saw is unknown.
+        let tied = |i: usize| {
+            let t = rows[i].issued;
+            rows[..i].iter().rev().take_while(|o| o.issued == t).any(|o| o.counter_line)
+                || rows[i + 1..].iter().take_while(|o| o.issued == t).any(|o| o.counter_line)
+        };
+        for (i, (o, l)) in rows.iter().zip(seen).enumerate() {
             // A person sent on from a kiosk joins the line without choosing to.
             if let (Some(l), Channel::Counter, false) = (l, o.channel, o.sent_on) {
+                if tied(i) {
+                    tied_out[o.segment] += 1;
+                    continue;
+                }
                 let cell = &mut by_length[o.segment][(l as usize).min(40)];
                 cell.0 += 1;
                 cell.1 += u64::from(o.outcome == Outcome::Balked);
@@ -676,7 +689,9 @@ pub fn calibrate(
                     text: format!(
                         "fit: step rule by maximum likelihood against the counter line seen on \
                          arrival: {} of {} balked; at {} or more waiting p = {:.4}, 95 % CI \
-                         [{:.4}, {:.4}] (Wilson); below it {:.4} [{:.4}, {:.4}] (the rule has 0)",
+                         [{:.4}, {:.4}] (Wilson); below it {:.4} [{:.4}, {:.4}] (the rule has \
+                         0); {} arrivals left out, issued in the same second as another counter \
+                         ticket (the order they met the line in is unknown)",
                         b.balked,
                         b.arrivals,
                         b.threshold,
@@ -685,7 +700,8 @@ pub fn calibrate(
                         b.above.ci95_high,
                         b.below.value,
                         b.below.ci95_low,
-                        b.below.ci95_high
+                        b.below.ci95_high,
+                        tied_out[g]
                     ),
                 });
                 balking_fits.push(b);

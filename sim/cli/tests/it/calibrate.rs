@@ -696,6 +696,8 @@ fn the_pilot_as_base_calibrates_and_its_fit_is_judged_despite_its_sensitivity_bl
         }
     }
     assert!(text.contains("failures in") && text.contains("kiosk-hours up while open"));
+    // Returns booked for the opening arrive in the same second: left out of balking.
+    assert!(text.contains("issued in the same second as another counter ticket"));
     let judged = ok(&[
         "validate-twin",
         &path(&fitted),

@@ -39,23 +39,27 @@ fn pin(pins: &mut BTreeMap<String, String>, case: &str, args: &[&str], out_dir: 
     assert!(o.status.success(), "{case}: navbat {all:?} failed: {}", stderr(&o));
     pins.insert(format!("{case}/stdout"), sha256(&o.stdout));
     if out_dir {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .expect("results folder")
-            .map(|e| e.expect("entry").path())
-            .collect();
-        files.sort();
-        for file in files {
-            let name = file.file_name().expect("name").to_string_lossy().into_owned();
-            // run.json names the command and the scenario's path, and the manifest holds
-            // run.json's hash: both differ from machine to machine.
-            if name == "run.json" || name == "manifest.sha256" {
-                continue;
-            }
-            let bytes = std::fs::read(&file).expect("result file");
-            pins.insert(format!("{case}/{name}"), sha256(&bytes));
-        }
-        let _ = std::fs::remove_dir_all(&dir);
+        // run.json names the command and the scenario's path, and the manifest holds
+        // run.json's hash: both differ from machine to machine.
+        pin_folder(pins, case, &dir, &["run.json", "manifest.sha256"]);
     }
+}
+
+/// Adds the hashes of every file in `dir` but those named in `skip` to `pins` as
+/// `prefix/name`, then removes `dir`.
+fn pin_folder(pins: &mut BTreeMap<String, String>, prefix: &str, dir: &Path, skip: &[&str]) {
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(dir).expect("folder").map(|e| e.expect("entry").path()).collect();
+    files.sort();
+    for file in files {
+        let name = file.file_name().expect("name").to_string_lossy().into_owned();
+        if skip.contains(&name.as_str()) {
+            continue;
+        }
+        let bytes = std::fs::read(&file).expect("output file");
+        pins.insert(format!("{prefix}/{name}"), sha256(&bytes));
+    }
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -119,17 +123,7 @@ fn engine_output_matches_its_pins() {
         ],
         true,
     );
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&records)
-        .expect("records folder")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    files.sort();
-    for file in files {
-        let name = file.file_name().expect("name").to_string_lossy().into_owned();
-        let bytes = std::fs::read(&file).expect("record file");
-        pins.insert(format!("pilot-routing/records/{name}"), sha256(&bytes));
-    }
-    let _ = std::fs::remove_dir_all(&records);
+    pin_folder(&mut pins, "pilot-routing/records", &records, &[]);
     for model in ["mm1", "mmc", "mmck", "mg1"] {
         let scenario = path(&format!("validation/{model}.ron"));
         pin(&mut pins, model, &["run", &scenario, "--replications", "3", "--json"], true);

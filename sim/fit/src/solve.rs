@@ -58,6 +58,8 @@ const TRUST_REGION_SOLVER: &str = "argmin TrustRegion with Steihaug";
 /// A profile equation as argmin's cost function, refusing non-finite values.
 struct ProfileEquation<'a, F> {
     equation: F,
+    /// The bracket's ends with their values, already computed: Brent asks for them again.
+    ends: [(f64, f64); 2],
     /// The last value computed, for the error report.
     last: &'a Cell<f64>,
     /// Evaluations made, for the error report.
@@ -69,7 +71,10 @@ impl<F: Fn(f64) -> f64> CostFunction for ProfileEquation<'_, F> {
     type Output = f64;
 
     fn cost(&self, k: &f64) -> Result<f64, Error> {
-        let value = (self.equation)(*k);
+        let value = match self.ends.iter().find(|(at, _)| at == k) {
+            Some(&(_, known)) => known,
+            None => (self.equation)(*k),
+        };
         self.last.set(value);
         self.evaluations.set(self.evaluations.get() + 1);
         if value.is_finite() {
@@ -99,7 +104,7 @@ pub(crate) fn profile_root(
     }
     // The root lies above the start when the equation must still rise (or still fall).
     let upwards = (at_start < 0.0) == increasing;
-    let (mut near, mut factor) = (start, 1.05_f64);
+    let (mut near, mut at_near, mut factor) = (start, at_start, 1.05_f64);
     let mut bracket = None;
     for _ in 0..MAX_WIDENINGS {
         let far = if upwards { near * factor } else { near / factor };
@@ -108,22 +113,27 @@ pub(crate) fn profile_root(
             break;
         }
         if (at_far < 0.0) != (at_start < 0.0) || at_far == 0.0 {
-            bracket = Some(if upwards { (near, far) } else { (far, near) });
+            bracket = Some(if upwards {
+                [(near, at_near), (far, at_far)]
+            } else {
+                [(far, at_far), (near, at_near)]
+            });
             break;
         }
-        near = far;
+        (near, at_near) = (far, at_far);
         factor *= factor;
     }
-    let Some((low, high)) = bracket else {
+    let Some(ends) = bracket else {
         return Err(FitError::NoMaximum {
             model,
             reason: "the profile equation keeps one sign: no shape solves it",
         });
     };
     // argmin's tolerance is absolute (it adds 2 ε |k| itself): ask for a few ulps of the root.
+    let [(low, _), (high, _)] = ends;
     let solver = BrentRoot::new(low, high, 4.0 * f64::EPSILON * low);
     let (last, evaluations) = (Cell::new(f64::NAN), Cell::new(0));
-    let problem = ProfileEquation { equation, last: &last, evaluations: &evaluations };
+    let problem = ProfileEquation { equation, ends, last: &last, evaluations: &evaluations };
     let failed = |reason: String, iterations: usize| FitError::NoConvergence {
         model,
         solver: ROOT_SOLVER,
@@ -374,11 +384,11 @@ mod tests {
 
     #[test]
     fn a_non_finite_equation_inside_the_bracket_is_argmin_s_error_reported() {
-        // Finite while the bracket is found (5 values) and Brent evaluates its ends, NaN after.
+        // Finite while the bracket is found (5 values, its ends reused by Brent), NaN after.
         let calls = Cell::new(0);
         let equation = |k: f64| {
             calls.set(calls.get() + 1);
-            if calls.get() > 7 { f64::NAN } else { k - 2.0 }
+            if calls.get() > 5 { f64::NAN } else { k - 2.0 }
         };
         let Err(FitError::NoConvergence { solver, reason, .. }) =
             profile_root("test", equation, 1.0, true)

@@ -15,12 +15,14 @@
 //!   predicted gain λ²/2 is below the rounding of ln L (64 ε |ln L|), where the trust region
 //!   can no longer tell a better point from a worse one and would only shrink. One Newton step
 //!   on the analytic gradient ([`newton_polish`]) then finishes: from λ ≤ √(128 ε |ln L|)
-//!   (2e-5 standard errors at |ln L| = 10⁶) it leaves an error of order λ².
+//!   (1.7e-4 standard errors at |ln L| = 10⁶) it leaves an error of order λ².
 //!
 //! Both run at most [`MAX_ITERATIONS`] iterations. Whatever argmin reports other than
 //! convergence (its termination reason, or an error such as a non-finite likelihood) comes back
 //! as [`FitError::NoConvergence`] with the solver, its reason, the iterations made and the last
-//! residual; nothing here panics on its own account.
+//! residual; nothing here panics on its own account. argmin 0.11's Steihaug step sorts
+//! candidate step lengths with `partial_cmp(..).unwrap()`, which would panic on a NaN: the
+//! problem here hands it only finite gradients and Hessians (others are an error first).
 
 use std::cell::{Cell, RefCell};
 

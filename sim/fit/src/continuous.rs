@@ -3,14 +3,15 @@
 //! | family | parameters | estimator |
 //! |---|---|---|
 //! | exponential | rate λ | closed form λ = 1 / mean |
-//! | gamma | shape k, rate β | Newton on the profile equation ln k − ψ(k) = ln x̄ − mean ln x (Minka's start), β = k / x̄ |
+//! | gamma | shape k, rate β | root of the profile equation ln k − ψ(k) = ln x̄ − mean ln x by Brent's method (argmin), bracketed from Minka's start; β = k / x̄ |
 //! | lognormal | μ, σ | closed form: mean and (1/n) variance of ln x |
-//! | Weibull | shape k, scale λ | safeguarded Newton on the profile equation Σ xᵏ ln x / Σ xᵏ − 1/k = mean ln x, λ = (Σ xᵏ / n)^(1/k) |
+//! | Weibull | shape k, scale λ | root of the profile equation Σ xᵏ ln x / Σ xᵏ − 1/k = mean ln x by Brent's method (argmin), bracketed from the Gumbel moment start; λ = (Σ xᵏ / n)^(1/k) |
 //!
-//! The Newton iterations stop when a step changes the shape by less than 1e-12 of itself
-//! (at most 200 steps, else [`FitError::NoConvergence`]); the Weibull iteration keeps a
-//! bracket on the root (its profile equation is increasing in k) and bisects whenever a
-//! Newton step would leave it, so it cannot diverge.
+//! Both profile equations are monotone in the shape (the gamma one decreasing, the Weibull
+//! one increasing), so each has one root. The bracket is found by widening from the
+//! closed-form start by growing factors until the equation changes sign; argmin's `BrentRoot`
+//! then narrows it to a few units in the last place of the shape (at most 200 iterations,
+//! else [`FitError::NoConvergence`] with argmin's termination reason).
 //!
 //! **Intervals.** Every 95 % interval is a Wald interval from the observed Fisher information
 //! at the maximum (the negated Hessian of the log-likelihood), computed for positive
@@ -25,13 +26,9 @@ use statrs::distribution::{ChiSquared, ContinuousCDF};
 use statrs::function::erf::{erfc, erfc_inv};
 use statrs::function::gamma::{checked_gamma_lr, checked_gamma_ur, digamma, ln_gamma};
 
+use crate::solve::profile_root;
 use crate::special::{Z_975, inverse_pd, trigamma};
 use crate::{FitError, Sample};
-
-/// Most Newton steps a fit takes before it reports [`FitError::NoConvergence`].
-pub(crate) const MAX_ITERATIONS: usize = 200;
-/// Relative step size at which a Newton iteration has converged.
-pub(crate) const TOLERANCE: f64 = 1e-12;
 
 /// A parametric family on (0, ∞).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -265,14 +262,15 @@ pub struct Fit {
     pub n: usize,
     /// Number of observed (uncensored) values: `n` for a complete sample.
     pub events: usize,
-    /// Newton steps taken (0 for closed forms).
+    /// Solver iterations taken (0 for closed forms): Brent iterations for the gamma and
+    /// Weibull shapes, trust-region iterations for the censored lognormal.
     pub iterations: usize,
 }
 
 /// Fits `family` to `sample` by maximum likelihood.
 ///
 /// # Errors
-/// [`FitError::NoConvergence`] if a Newton iteration fails to converge, [`FitError::NoMaximum`]
+/// [`FitError::NoConvergence`] if the shape's root finder fails to converge, [`FitError::NoMaximum`]
 /// if the observed information is not positive definite (no proper maximum).
 pub fn fit(family: Family, sample: &Sample) -> Result<Fit, FitError> {
     let (distribution, iterations) = mle(family, sample)?;
@@ -344,7 +342,8 @@ pub(crate) fn mle(family: Family, sample: &Sample) -> Result<(Distribution, usiz
     }
 }
 
-/// Solves ln k − ψ(k) = s (s > 0) by Newton's method from Minka's closed-form start.
+/// Solves the gamma shape's profile equation ln k − ψ(k) = s (s > 0), decreasing in k, by
+/// Brent's method from Minka's closed-form start.
 fn gamma_shape(s: f64) -> Result<(f64, usize), FitError> {
     if !(s > 0.0 && s.is_finite()) {
         return Err(FitError::NoMaximum {
@@ -352,32 +351,19 @@ fn gamma_shape(s: f64) -> Result<(f64, usize), FitError> {
             reason: "ln(mean) − mean(ln x) is not positive: no spread to fit a shape to",
         });
     }
-    let mut k = (3.0 - s + ((s - 3.0).powi(2) + 24.0 * s).sqrt()) / (12.0 * s);
-    let mut step = f64::INFINITY;
-    for iteration in 1..=MAX_ITERATIONS {
-        let f = k.ln() - digamma(k) - s;
-        let df = 1.0 / k - trigamma(k);
-        let mut next = k - f / df;
-        if !(next > 0.0 && next.is_finite()) {
-            next = 0.5 * k;
-        }
-        step = (next - k).abs();
-        k = next;
-        if step <= TOLERANCE * k {
-            return Ok((k, iteration));
-        }
-    }
-    Err(FitError::NoConvergence { model: "gamma", iterations: MAX_ITERATIONS, last_step: step })
+    let start = (3.0 - s + ((s - 3.0).powi(2) + 24.0 * s).sqrt()) / (12.0 * s);
+    profile_root("gamma", |k| k.ln() - digamma(k) - s, start, false)
 }
 
 /// Weibull maximum likelihood with right censoring, by the profile equation in the shape.
 ///
 /// `all_ln` holds ln t of every observation with t > 0 (events and censored), `event_ln_mean`
 /// the mean of ln t over the `events` observed ones. With w = tᵏ, the profile equation
-/// g(k) = Σ w ln t / Σ w − 1/k − event_ln_mean = 0 is increasing in k; its root is bracketed
-/// and found by Newton steps that fall back to bisection (or doubling) when they would leave
-/// the bracket. Sums use ln t centred on the event mean and scaled by the largest term, so no
-/// power overflows. Returns (shape, scale, iterations).
+/// g(k) = Σ w ln t / Σ w − 1/k − event_ln_mean = 0 is increasing in k (the first term is a
+/// w-weighted mean of ln t, whose derivative in k is a weighted variance ≥ 0), from −∞ at 0 to
+/// max ln t − event_ln_mean > 0: one root, found by Brent's method from the Gumbel moment
+/// start. Sums use ln t centred on the event mean and scaled by the largest term, so no power
+/// overflows. Returns (shape, scale, iterations).
 pub(crate) fn weibull_profile(
     all_ln: &[f64],
     event_ln_mean: f64,
@@ -391,47 +377,27 @@ pub(crate) fn weibull_profile(
             reason: "no observation exceeds the events' geometric mean: the shape grows without bound",
         });
     }
-    // (Σw, Σw·v, Σw·v²) with w = exp(k(v − v_max)), v = ln t − m.
+    // (Σw, Σw·v) with w = exp(k(v − v_max)), v = ln t − m.
     let sums = |k: f64| {
-        all_ln.iter().fold((0.0, 0.0, 0.0), |(s0, s1, s2), &u| {
+        all_ln.iter().fold((0.0, 0.0), |(s0, s1), &u| {
             let v = u - m;
             let w = (k * (v - v_max)).exp();
-            (s0 + w, s1 + w * v, s2 + w * v * v)
+            (s0 + w, s1 + w * v)
         })
     };
     let n = all_ln.len() as f64;
     let mean_all = all_ln.iter().sum::<f64>() / n;
     let sd = (all_ln.iter().map(|u| (u - mean_all).powi(2)).sum::<f64>() / n).sqrt();
     // Start from the Gumbel moment relation sd(ln X) = π / (k √6).
-    let mut k = if sd > 0.0 { (1.282_549_830_161_864 / sd).clamp(1e-3, 1e3) } else { 1.0 };
-    let (mut lo, mut hi) = (0.0_f64, f64::INFINITY);
-    let mut step = f64::INFINITY;
-    for iteration in 1..=MAX_ITERATIONS {
-        let (s0, s1, s2) = sums(k);
-        let mean_v = s1 / s0;
-        let g = mean_v - 1.0 / k;
-        let dg = (s2 / s0 - mean_v * mean_v).max(0.0) + 1.0 / (k * k);
-        let newton = k - g / dg;
-        step = (newton - k).abs();
-        if step <= TOLERANCE * k {
-            let (s0, _, _) = sums(newton);
-            let ln_scale = m + v_max + (s0 / events as f64).ln() / newton;
-            return Ok((newton, ln_scale.exp(), iteration));
-        }
-        if g > 0.0 {
-            hi = k;
-        } else {
-            lo = k;
-        }
-        k = if newton > lo && newton < hi {
-            newton
-        } else if hi.is_finite() {
-            0.5 * (lo + hi)
-        } else {
-            2.0 * k
-        };
-    }
-    Err(FitError::NoConvergence { model: "weibull", iterations: MAX_ITERATIONS, last_step: step })
+    let start = if sd > 0.0 { (1.282_549_830_161_864 / sd).clamp(1e-3, 1e3) } else { 1.0 };
+    let profile = |k: f64| {
+        let (s0, s1) = sums(k);
+        s1 / s0 - 1.0 / k
+    };
+    let (shape, iterations) = profile_root("weibull", profile, start, true)?;
+    let (s0, _) = sums(shape);
+    let ln_scale = m + v_max + (s0 / events as f64).ln() / shape;
+    Ok((shape, ln_scale.exp(), iterations))
 }
 
 /// Observed information of the Weibull (shape k, scale λ) with observed values `events`

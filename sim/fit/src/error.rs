@@ -74,14 +74,24 @@ pub enum FitError {
         /// Why the maximum does not exist.
         reason: &'static str,
     },
-    /// An iterative fit did not meet its convergence criterion.
-    #[error("{model}: no convergence after {iterations} iterations (last step {last_step:e})")]
+    /// An iterative fit (one of argmin's solvers) stopped without converging, or argmin
+    /// reported an error on the way (e.g. a likelihood that is not finite).
+    #[error(
+        "{model}: {solver} stopped after {iterations} iterations without converging: {reason} \
+         (last residual {residual:e})"
+    )]
     NoConvergence {
         /// The model being fitted.
         model: &'static str,
+        /// The solver, e.g. "argmin BrentRoot".
+        solver: &'static str,
+        /// Why it stopped: argmin's termination reason or its error, in its words.
+        reason: String,
         /// Iterations made.
         iterations: usize,
-        /// Size of the last step, in the iteration's own units.
-        last_step: f64,
+        /// How far the last iterate was from a solution, in the solver's own measure: the
+        /// profile equation's value for a root, the Newton decrement (the Newton step in
+        /// standard errors) for a maximum; NaN when unknown.
+        residual: f64,
     },
 }

@@ -140,8 +140,10 @@ pub fn bootstrap_gof(family: Family, sample: &Sample, config: GofConfig) -> Resu
     if ok.is_empty() {
         return Err(FitError::NoConvergence {
             model: "bootstrap refits",
+            solver: "maximum likelihood on every replicate",
+            reason: "every replicate failed (degenerate draws or a failed refit)".into(),
             iterations: config.replicates,
-            last_step: f64::NAN,
+            residual: f64::NAN,
         });
     }
     let b = ok.len() as f64;

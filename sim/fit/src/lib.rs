@@ -8,8 +8,9 @@
 //! # Brief overview
 //!
 //! - **Durations** ([`Sample`], [`fit`], [`select_by_aic`]): exponential, gamma, lognormal
-//!   and Weibull by maximum likelihood (closed forms, else Newton on the profile likelihood;
-//!   see [`continuous`] for the methods and their convergence rules), intervals from the
+//!   and Weibull by maximum likelihood (closed forms, else argmin's Brent root finder on the
+//!   shape's monotone profile equation; see [`continuous`] for the methods and their
+//!   convergence rules), intervals from the
 //!   observed Fisher information (log scale for positive parameters), the family chosen by
 //!   AIC; [`Empirical`] when no family fits.
 //! - **Goodness of fit** ([`bootstrap_gof`]): Kolmogorov–Smirnov and Anderson–Darling with
@@ -22,7 +23,8 @@
 //! - **Arrivals** ([`piecewise_rate`], [`dispersion_test`]): a piecewise-constant Poisson
 //!   rate with Garwood's exact intervals; the index-of-dispersion test of daily counts.
 //! - **Shares** ([`shares()`], [`logistic_trend`]): category shares with Wilson or
-//!   Clopper–Pearson intervals; a logistic trend of a share over time by IRLS.
+//!   Clopper–Pearson intervals; a logistic trend of a share over time by maximum
+//!   likelihood (argmin's trust region).
 //!
 //! Every input is checked first: NaN, infinite, negative or too few values come back as a
 //! [`FitError`] naming the input and the position, never as a panic.
@@ -71,6 +73,7 @@ mod error;
 pub mod gof;
 mod sample;
 pub mod shares;
+mod solve;
 mod special;
 
 /// The 97.5 % quantile of the standard normal, 1.959963984540054: the half-width, in

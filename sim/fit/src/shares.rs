@@ -4,8 +4,9 @@
 use statrs::distribution::{Beta, ContinuousCDF};
 
 use crate::FitError;
-use crate::continuous::{MAX_ITERATIONS, Parameter};
+use crate::continuous::Parameter;
 use crate::sample::check_finite;
+use crate::solve::{LogLikelihood2, maximise_2d};
 use crate::special::{Z_975, inverse_pd};
 
 /// How a 95 % interval for a proportion is computed.
@@ -82,7 +83,7 @@ pub struct LogisticTrend {
     pub log_likelihood: f64,
     /// Residual deviance against the saturated model; χ²(periods − 2) under the model.
     pub deviance: f64,
-    /// IRLS iterations.
+    /// Trust-region iterations of the maximisation.
     pub iterations: usize,
 }
 
@@ -101,16 +102,19 @@ fn logistic(eta: f64) -> f64 {
     1.0 / (1.0 + (-eta).exp())
 }
 
-/// Fits logit p(tᵢ) = a + b·tᵢ to `successes[i]` out of `trials[i]` in period tᵢ by iteratively
-/// reweighted least squares (Newton's method on the binomial likelihood; time centred
-/// internally for conditioning), stopping when no coefficient moves by more than 1e-10.
+/// Fits logit p(tᵢ) = a + b·tᵢ to `successes[i]` out of `trials[i]` in period tᵢ by maximum
+/// likelihood: argmin's trust region (Steihaug's subproblem) on the binomial log-likelihood
+/// with its analytic gradient and Hessian, time centred internally for conditioning, from the
+/// pooled share and a zero slope; converged when the Newton step is below 1e-10 standard
+/// errors or its predicted gain is below the rounding of ln L, then finished by one Newton
+/// step on the gradient (the stopping rule is documented in the crate's `solve.rs`).
 ///
 /// # Errors
 /// [`FitError::LengthMismatch`], [`FitError::NotFinite`], [`FitError::OutOfRange`] for
 /// successes above trials, [`FitError::TooFew`] with fewer than two distinct times carrying
 /// trials, [`FitError::NoMaximum`] when the outcomes are separated in time (every success
 /// after every failure or the reverse, including a share of 0 or 1 throughout): the slope's
-/// maximum likelihood is then infinite.
+/// maximum likelihood is then infinite; [`FitError::NoConvergence`] if the solver stops short.
 pub fn logistic_trend(
     times: &[f64],
     successes: &[u64],
@@ -163,34 +167,48 @@ pub fn logistic_trend(
     let weight: f64 = rows.iter().map(|r| r.2).sum();
     let centre = rows.iter().map(|r| r.0 * r.2).sum::<f64>() / weight;
     let pooled = rows.iter().map(|r| r.1).sum::<f64>() / weight;
-    let mut beta = [(pooled / (1.0 - pooled)).ln(), 0.0];
-    let mut last_step = f64::INFINITY;
-    for iteration in 1..=MAX_ITERATIONS {
+    let centred = CentredTrend { rows: &rows, centre };
+    let (beta, iterations) =
+        maximise_2d("logistic trend", &centred, [(pooled / (1.0 - pooled)).ln(), 0.0])?;
+    Ok(finish_trend(&rows, beta, centre, iterations))
+}
+
+/// The binomial log-likelihood of logit p = β₀ + β₁ (t − centre), without the binomial
+/// coefficients, over rows (t, successes, trials).
+struct CentredTrend<'a> {
+    rows: &'a [(f64, f64, f64)],
+    centre: f64,
+}
+
+impl LogLikelihood2 for CentredTrend<'_> {
+    fn ln_l(&self, beta: [f64; 2]) -> f64 {
+        // y η − n ln(1 + e^η), with ln(1 + e^η) computed without overflow.
+        let softplus = |eta: f64| eta.max(0.0) + (-eta.abs()).exp().ln_1p();
+        self.rows
+            .iter()
+            .map(|&(t, y, n)| {
+                let eta = beta[0] + beta[1] * (t - self.centre);
+                y * eta - n * softplus(eta)
+            })
+            .sum()
+    }
+
+    fn derivatives(&self, beta: [f64; 2]) -> ([f64; 2], [[f64; 2]; 2]) {
         let mut g = [0.0; 2];
-        let mut info = [[0.0; 2]; 2];
-        for &(t, y, n) in &rows {
-            let x = [1.0, t - centre];
+        let mut h = [[0.0; 2]; 2];
+        for &(t, y, n) in self.rows {
+            let x = [1.0, t - self.centre];
             let p = logistic(beta[0] + beta[1] * x[1]);
             let w = n * p * (1.0 - p);
             for a in 0..2 {
                 g[a] += (y - n * p) * x[a];
                 for b in 0..2 {
-                    info[a][b] += w * x[a] * x[b];
+                    h[a][b] -= w * x[a] * x[b];
                 }
             }
         }
-        let cov = inverse_pd(info).ok_or(FitError::NoMaximum {
-            model: "logistic trend",
-            reason: "information matrix is singular",
-        })?;
-        let step = [cov[0][0] * g[0] + cov[0][1] * g[1], cov[1][0] * g[0] + cov[1][1] * g[1]];
-        beta = [beta[0] + step[0], beta[1] + step[1]];
-        last_step = step[0].abs().max(step[1].abs());
-        if last_step < 1e-10 {
-            return Ok(finish_trend(&rows, beta, centre, iteration));
-        }
+        (g, h)
     }
-    Err(FitError::NoConvergence { model: "logistic trend", iterations: MAX_ITERATIONS, last_step })
 }
 
 /// Intervals, likelihood and deviance at the centred maximum `beta`, reported on the

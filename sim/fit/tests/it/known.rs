@@ -25,24 +25,28 @@ fn close(got: f64, want: f64, rel: f64) -> bool {
 #[test]
 fn complete_fits_match_scipy() {
     let s = Sample::new(&X).unwrap();
-    // (family, parameters, log-likelihood).
+    // (family, parameters, log-likelihood, relative tolerance of the parameters). The gamma
+    // and Weibull shapes are roots found by Brent's method to a few ulps, as the references
+    // are; the lognormal references carry 12 digits.
     let cases = [
         (
             Family::Gamma,
             [1.307_558_720_610_302_5, 0.318_916_761_124_464_04],
             -23.903_722_620_896_218,
+            1e-13,
         ),
         (
             Family::Weibull,
             [1.183_155_217_051_954_4, 4.344_826_983_304_456],
             -23.899_633_569_648_852,
+            1e-13,
         ),
-        (Family::LogNormal, [0.982_173_698_36, 1.038_429_188_61], -24.388_214_073_5),
+        (Family::LogNormal, [0.982_173_698_36, 1.038_429_188_61], -24.388_214_073_5, 1e-10),
     ];
-    for (family, params, ll) in cases {
+    for (family, params, ll, rel) in cases {
         let f = fit(family, &s).unwrap();
         for (p, want) in f.parameters.iter().zip(params) {
-            assert!(close(p.value, want, 1e-10), "{family} {}: {} vs {want}", p.name, p.value);
+            assert!(close(p.value, want, rel), "{family} {}: {} vs {want}", p.name, p.value);
         }
         assert!(close(f.log_likelihood, ll, 1e-9), "{family}: {}", f.log_likelihood);
     }
@@ -94,8 +98,8 @@ fn censored_fits_match_lifelines_on_6mp() {
     let se = |p: &navbat_fit::Parameter| p.value * (p.ci95_high / p.value).ln() / Z_SCORE_95;
     let w = fit_censored(Family::Weibull, &s).unwrap();
     let Distribution::Weibull { shape, scale } = w.distribution else { panic!("weibull fit") };
-    assert!(close(shape, 1.353_734_523_826_221, 1e-10), "{shape}");
-    assert!(close(scale, 33.765_150_967_634_96, 1e-10), "{scale}");
+    assert!(close(shape, 1.353_734_523_826_221, 1e-13), "{shape}");
+    assert!(close(scale, 33.765_150_967_634_96, 1e-13), "{scale}");
     assert!(close(w.log_likelihood, -41.658_678_476_881_55, 1e-12));
     assert!(close(se(&w.parameters[0]), 0.376_876, 1e-4), "{}", se(&w.parameters[0]));
     assert!(close(se(&w.parameters[1]), 9.230_386, 1e-4), "{}", se(&w.parameters[1]));
@@ -133,8 +137,9 @@ fn logistic_trend_matches_bliss_beetles() {
     let n = [59, 60, 62, 56, 63, 59, 62, 60];
     let y = [6, 13, 18, 28, 52, 53, 61, 60];
     let t = logistic_trend(&dose, &y, &n).unwrap();
-    assert!(close(t.intercept.value, -60.717_454_56, 1e-8));
-    assert!(close(t.slope.value, 34.270_325_73, 1e-8));
+    // The references carry 10 digits.
+    assert!(close(t.intercept.value, -60.717_454_56, 1e-9));
+    assert!(close(t.slope.value, 34.270_325_73, 1e-9));
     let se0 = (t.intercept.ci95_high - t.intercept.value) / Z_SCORE_95;
     let se1 = (t.slope.ci95_high - t.slope.value) / Z_SCORE_95;
     assert!(close(se0, 5.180_711_46, 1e-7) && close(se1, 2.912_140_07, 1e-7));

@@ -17,8 +17,9 @@
 //! - **Resource roles**: each resource's profile is the set of activities making at least
 //!   10 % of its instances; resources with the same profile form a role. A role is on duty in
 //!   an hour of the week when its members were active then in at least a quarter of the
-//!   observed weeks (default), or, for a role seen too rarely for any hour to pass, in
-//!   every hour it was seen; the role's size is its number of members.
+//!   observed weeks (default); a role seen too rarely to show its hours that way (fewer than
+//!   half the office's hours pass) takes the office's working hours, every resource pooled.
+//!   The role's size is its number of members.
 //! - **Processing times** (minutes): from `start`/`complete` pairs where the log has them.
 //!   Otherwise an instance's work is taken to begin when both the case (its previous instance
 //!   ended) and the resource (its previous instance ended) were free, and only the resource's
@@ -216,8 +217,8 @@ pub fn learn(log: &EventLog, options: LearnOptions) -> Discovery {
         log.cases.iter().map(EventLog::instances).filter(|v| !v.is_empty()).collect();
     let (successions, noise) = successions(log, &cases, options.noise_threshold);
     let arrivals = arrivals(&cases);
-    let (roles, role_of_resource) = roles(log, &cases, options);
     let office_on_duty = office_calendar(&cases, options);
+    let (roles, role_of_resource) = roles(log, &cases, &office_on_duty, options);
     let activities =
         activity_times(log, &cases, &roles, &role_of_resource, &office_on_duty, options);
     let mut not_learned = vec![
@@ -402,6 +403,7 @@ fn arrivals(cases: &[Vec<Instance>]) -> Arrivals {
 fn roles(
     log: &EventLog,
     cases: &[Vec<Instance>],
+    office: &[[bool; 24]; 7],
     options: LearnOptions,
 ) -> (Vec<Role>, HashMap<u32, usize>) {
     let mut work: BTreeMap<u32, BTreeMap<u32, u64>> = BTreeMap::new();
@@ -447,11 +449,12 @@ fn roles(
             let share = ws.len() as f64 / n_weeks;
             on_duty[s / 24][s % 24] = share >= options.calendar_min_share;
         }
-        if !on_duty.iter().flatten().any(|b| *b) {
-            // A role seen too rarely for the threshold: on duty in every hour it was seen.
-            for (s, ws) in slot_weeks.iter().enumerate() {
-                on_duty[s / 24][s % 24] = !ws.is_empty();
-            }
+        let own = on_duty.iter().flatten().filter(|b| **b).count();
+        let pooled = office.iter().flatten().filter(|b| **b).count();
+        if 2 * own < pooled {
+            // A role seen too rarely to show its hours (fewer than half the office's pass
+            // the threshold): the office's calendar, every resource pooled.
+            on_duty = *office;
         }
         roles.push(Role {
             id: format!("role-{}", k + 1),
@@ -856,5 +859,34 @@ mod tests {
         // the night, none of Tuesday before 09:00 (the wall clock says 23.5 hours).
         assert_eq!(times.delays, vec![30.0; 20]);
         assert_eq!(times.delay_peak, 1, "one case a week: delays never overlap");
+    }
+
+    /// A regression for the receipt twin's waits: an officer seen a few times a season got a
+    /// calendar of the few hours they were seen, and the twin's cases waited weeks for them.
+    #[test]
+    fn a_rarely_seen_role_takes_the_offices_hours() {
+        let mut log = log();
+        let (e, r3) = (log.activity_id("E"), log.resource_id("r3"));
+        // r3 does E on four Tuesdays at 14:00: no hour reaches a quarter of the 40 weeks.
+        for k in 0..4 {
+            let at = parse_iso("2026-03-03T14:00:00Z").unwrap().utc_ms + k * 7 * DAY_MS;
+            log.cases.push(LogCase {
+                id: format!("e{k}"),
+                attributes: vec![],
+                events: vec![LogEvent {
+                    activity: e,
+                    lifecycle: Lifecycle::Complete,
+                    time: crate::time::Stamp { utc_ms: at, offset_s: 0 },
+                    resource: Some(r3),
+                }],
+            });
+        }
+        let d = learn(&log, LearnOptions::default());
+        let r3 = d.roles.iter().find(|r| r.members == ["r3"]).unwrap();
+        assert_eq!(r3.on_duty, d.office_on_duty);
+        assert!(!r3.on_duty[1][14], "Tuesday 14:00 is no working hour of the office");
+        // r2, seen every week in its hour, keeps its own.
+        let r2 = d.roles.iter().find(|r| r.members == ["r2"]).unwrap();
+        assert_eq!(r2.hours_per_week(), 1);
     }
 }

@@ -19,12 +19,14 @@
 //!   week; it performs the activities of its profile and those it performs most.
 //! - **Extraneous delays**: where an activity has start events, the wait before each
 //!   instance that neither the case (its previous instance still running) nor the resource
-//!   (busy with another instance) explains (`ActivityTimes::delays`) is a step `wait: A`
-//!   before the activity `A` (not before a case's first one): a named task of the team
-//!   `extraneous-delays`, always on duty and with more officers than cases can wait at once
-//!   (an infinite server, [`DELAY_SERVERS`]), whose minutes are the delays' empirical
-//!   distribution. Its instances are no activity of the log. An activity whose delays are all
-//!   zero has no such step.
+//!   (busy with another instance, or off duty) explains (`ActivityTimes::delays`, counted in
+//!   the office's working hours) is a step `wait: A` before the activity `A` (not before a
+//!   case's first one): a named task of the team `extraneous-delays`, on duty in the
+//!   office's working hours (`Discovery::office_on_duty`), so that a delay, like any named
+//!   task, runs only in them and ends in them as the log's do; its officers are twice the
+//!   most delays the log held at once plus ten (at most [`DELAY_SERVERS`]): an infinite
+//!   server in effect. Its minutes are the delays' empirical distribution. Its instances are
+//!   no activity of the log. An activity whose delays are all zero has no such step.
 //! - **Task minutes**: the AIC-chosen family (`navbat-fit`, mapped as `navbat calibrate`
 //!   maps its fits) where its mean is within 10 % of the positive durations' mean and at
 //!   most 10 % of instances take no time; otherwise the empirical distribution (at most 2,000
@@ -44,8 +46,8 @@ pub(crate) const SERVICE: &str = "discovered";
 pub(crate) const ROUTE: &str = "route";
 /// A fitted family is kept when its mean is within this share of the sample's.
 const FAITHFUL: f64 = 0.10;
-/// Officers of the `extraneous-delays` team: more than the cases a discovered back office
-/// keeps waiting at once, so that a delay never queues.
+/// Most officers of the `extraneous-delays` team (twice the log's peak of delays at once,
+/// plus ten, is used below this).
 pub(crate) const DELAY_SERVERS: u32 = 5_000;
 /// The prefix of a delay step's name and its named task.
 pub(crate) const WAIT: &str = "wait: ";
@@ -116,6 +118,16 @@ fn hour_ranges(on: &[bool; 24]) -> Vec<String> {
         }
     }
     out
+}
+
+/// A role's weekday × hour calendar as a RON `hours` block.
+fn role_hours(on_duty: &[[bool; 24]; 7]) -> String {
+    let mut days = Vec::new();
+    for (k, day) in ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].iter().enumerate() {
+        let ranges: Vec<String> = hour_ranges(&on_duty[k]).iter().map(|h| quoted(h)).collect();
+        days.push(format!("({day}, [{}])", ranges.join(", ")));
+    }
+    format!("(weekdays: [], days: [{}])", days.join(", "))
 }
 
 /// A list of numbers as RON.
@@ -231,14 +243,14 @@ pub(crate) fn model_files(d: &Discovery, log: &EventLog, source: &str) -> ModelF
     let step_name = |a: &str| if a == END { "end".to_owned() } else { a.to_owned() };
     let tasks: Vec<&str> = reached.iter().copied().collect();
     // Extraneous delays by activity, where any is positive.
-    let delays: BTreeMap<&str, &[f64]> = d
+    let delays: BTreeMap<&str, &navbat_discover::learn::ActivityTimes> = d
         .activities
         .iter()
         .filter(|a| {
             reached.contains(a.activity.as_str())
                 && order_statistics(&a.delays, EMPIRICAL_VALUES).iter().any(|x| *x > 0.0)
         })
-        .map(|a| (a.activity.as_str(), a.delays.as_slice()))
+        .map(|a| (a.activity.as_str(), a))
         .collect();
     // A task's successor step: its delay step where it has one.
     let next_step = |a: &str| {
@@ -354,12 +366,6 @@ pub(crate) fn model_files(d: &Discovery, log: &EventLog, source: &str) -> ModelF
     let mut teams = String::new();
     for r in &d.roles {
         let Some(set) = skills.get(r.id.as_str()).filter(|s| !s.is_empty()) else { continue };
-        let mut days = Vec::new();
-        for (k, day) in ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].iter().enumerate() {
-            let ranges: Vec<String> =
-                hour_ranges(&r.on_duty[k]).iter().map(|h| quoted(h)).collect();
-            days.push(format!("({day}, [{}])", ranges.join(", ")));
-        }
         let list: Vec<String> = set.iter().map(|a| quoted(a)).collect();
         let _ = writeln!(
             teams,
@@ -370,11 +376,11 @@ pub(crate) fn model_files(d: &Discovery, log: &EventLog, source: &str) -> ModelF
         );
         let _ = writeln!(
             teams,
-            "            (id: {}, officers: {}, skills: [{}],\n             hours: (weekdays: [], days: [{}])),",
+            "            (id: {}, officers: {}, skills: [{}],\n             hours: {}),",
             quoted(&r.id),
             r.members.len().max(1),
             list.join(", "),
-            days.join(", ")
+            role_hours(&r.on_duty)
         );
     }
     if !orphans.is_empty() {
@@ -396,17 +402,23 @@ pub(crate) fn model_files(d: &Discovery, log: &EventLog, source: &str) -> ModelF
             quoted(ROUTE)
         );
     }
+    // Extraneous delays: one team per role that performs delayed activities, on that role's
+    // calendar (the delays are its working time), as many officers as twice the most delays
+    // the log held at once, and ten more: an infinite server in effect.
     if !delays.is_empty() {
+        let peak: usize = delays.values().map(|t| t.delay_peak).sum();
         let list: Vec<String> = delays.keys().map(|a| quoted(&format!("{WAIT}{a}"))).collect();
+        let officers = u32::try_from(2 * peak + 10).unwrap_or(DELAY_SERVERS).min(DELAY_SERVERS);
         let _ = writeln!(
             teams,
-            "            // Extraneous delays: waiting no resource explains (an infinite server).\n            (id: \"extraneous-delays\", officers: {DELAY_SERVERS}, skills: [{}],\n             hours: (weekdays: [\"00:00-24:00\"], saturday: [\"00:00-24:00\"], sunday: [\"00:00-24:00\"], open_on_holidays: true)),",
-            list.join(", ")
+            "            // Extraneous delays: waiting no resource explains, in the office's working hours (the log held at most {peak} at once).\n            (id: \"extraneous-delays\", officers: {officers}, skills: [{}],\n             hours: {}),",
+            list.join(", "),
+            role_hours(&d.office_on_duty)
         );
     }
     let mut minutes = String::new();
-    for (a, values) in &delays {
-        let values = order_statistics(values, EMPIRICAL_VALUES);
+    for (a, times) in &delays {
+        let values = order_statistics(&times.delays, EMPIRICAL_VALUES);
         #[expect(clippy::cast_precision_loss, reason = "counts far below 2^52")]
         let mean = values.iter().sum::<f64>() / values.len() as f64;
         let _ = writeln!(

@@ -183,8 +183,10 @@ pub(crate) fn validate_against_log(v: &LogValidation<'_>) -> miette::Result<()> 
     let scenario = navbat_scenario::from_raw_at(&name, &raw, base).map_err(miette::Report::new)?;
     let model = navbat_engine::Model::new(scenario);
 
+    // The activities REAL's kept events have (its table also names those the prefixes
+    // filtered out, which the twin's own steps may share).
     let activities: std::collections::HashSet<&str> =
-        real.activities.iter().map(String::as_str).collect();
+        real.cases.iter().flat_map(|c| &c.events).map(|e| real.activity_name(e.activity)).collect();
     let keep = |a: &str| activities.contains(a);
     let window = (lo.utc_ms, hi.utc_ms);
     let runs: Vec<miette::Result<Run>> = (0..v.replications)

@@ -17,14 +17,21 @@
 //! - **Resource roles**: each resource's profile is the set of activities making at least
 //!   10 % of its instances; resources with the same profile form a role. A role is on duty in
 //!   an hour of the week when its members were active then in at least a quarter of the
-//!   observed weeks (default), or, for a role seen too rarely for any hour to pass, in
-//!   every hour it was seen; the role's size is its number of members.
+//!   observed weeks (default); a role seen too rarely to show its hours that way (fewer than
+//!   half the office's hours pass) takes the office's working hours, every resource pooled.
+//!   The role's size is its number of members.
 //! - **Processing times** (minutes): from `start`/`complete` pairs where the log has them.
 //!   Otherwise an instance's work is taken to begin when both the case (its previous instance
 //!   ended) and the resource (its previous instance ended) were free, and only the resource's
 //!   role's on-duty hours in between count: waiting for an absent officer is not work. The
 //!   family is chosen by AIC among exponential, gamma, lognormal and Weibull
 //!   (`navbat_fit::select_by_aic`).
+//! - **The office's working hours**: the hours of the week in which any resource was active
+//!   in at least a quarter of the weeks (every resource pooled).
+//! - **Extraneous delays** (activities with start events): the wait before an instance from
+//!   the first instant after its case was ready at which its resource was free and on duty,
+//!   to its start, counted in the office's working hours; and the most such delays of the
+//!   activity in progress at once.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -134,14 +141,18 @@ pub struct ActivityTimes {
     /// Every instance's duration, minutes (zeros included), ascending: the empirical
     /// distribution, for where no fitted family keeps the sample's mean.
     pub durations: Vec<f64>,
-    /// Extraneous delays before the activity, minutes, ascending (zeros included): for each
-    /// instance that follows another in its case, the time from the first instant after the
-    /// case was ready (its previous instance ended) at which the resource was free (no
-    /// instance of any case in hand) and on duty (its role's calendar) to the instance's
-    /// start — waiting no resource explains. Only
-    /// activities with start events have them (without, that wait is inside the
-    /// processing time).
+    /// Extraneous delays before the activity, minutes of the performing resource's on-duty
+    /// time (its role's calendar), ascending (zeros included): for each instance that
+    /// follows another in its case, the on-duty time from the first instant after the case
+    /// was ready (its previous instance ended) at which the resource was free (no instance
+    /// of any case in hand) and on duty to the instance's start — waiting no resource
+    /// explains. Counted in working time, as the twin runs them, so that a delay ends in
+    /// working hours as the log's do. Only activities with start events have them (without,
+    /// that wait is inside the processing time).
     pub delays: Vec<f64>,
+    /// The most of the activity's extraneous delays in progress at one instant in the log
+    /// (wall clock): what a twin must hold waiting at once.
+    pub delay_peak: usize,
 }
 
 impl ActivityTimes {
@@ -193,6 +204,9 @@ pub struct Discovery {
     pub activities: Vec<ActivityTimes>,
     /// Resource roles.
     pub roles: Vec<Role>,
+    /// The office's working hours by weekday (Monday first) and hour: every resource pooled
+    /// (round the clock for a log without resources). Extraneous delays are counted in them.
+    pub office_on_duty: [[bool; 24]; 7],
     /// What the log did not allow to learn, in words.
     pub not_learned: Vec<String>,
 }
@@ -203,13 +217,19 @@ pub fn learn(log: &EventLog, options: LearnOptions) -> Discovery {
         log.cases.iter().map(EventLog::instances).filter(|v| !v.is_empty()).collect();
     let (successions, noise) = successions(log, &cases, options.noise_threshold);
     let arrivals = arrivals(&cases);
-    let (roles, role_of_resource) = roles(log, &cases, options);
-    let activities = activity_times(log, &cases, &roles, &role_of_resource, options);
+    let office_on_duty = office_calendar(&cases, options);
+    let (roles, role_of_resource) = roles(log, &cases, &office_on_duty, options);
+    let activities =
+        activity_times(log, &cases, &roles, &role_of_resource, &office_on_duty, options);
     let mut not_learned = vec![
         "case attributes that steer branches: branch probabilities are marginal per activity, not conditioned on case data".to_owned(),
-        "extraneous delays (waiting no resource explains): waiting comes only from role contention and calendars".to_owned(),
         "multitasking and batching of resources".to_owned(),
     ];
+    if activities.iter().all(|a| a.from == TimesFrom::ResourceAvailability) {
+        not_learned.push(
+            "extraneous delays (waiting no resource explains): the log has no start events, so that waiting stays inside the processing times".to_owned(),
+        );
+    }
     let without_start: Vec<&str> = activities
         .iter()
         .filter(|a| a.from == TimesFrom::ResourceAvailability)
@@ -241,8 +261,36 @@ pub fn learn(log: &EventLog, options: LearnOptions) -> Discovery {
         arrivals,
         activities,
         roles,
+        office_on_duty,
         not_learned,
     }
+}
+
+/// The office's calendar: the hours of the week in which any resource was active in at
+/// least `calendar_min_share` of the weeks the log shows activity in (every resource pooled).
+fn office_calendar(cases: &[Vec<Instance>], options: LearnOptions) -> [[bool; 24]; 7] {
+    let mut slot_weeks: Vec<BTreeSet<i64>> = vec![BTreeSet::new(); 168];
+    let mut weeks = BTreeSet::new();
+    for i in cases.iter().flatten().filter(|i| i.resource.is_some()) {
+        for s in [i.start, i.end] {
+            let week = (s.local_ms().div_euclid(DAY_MS) + 3).div_euclid(7);
+            let slot = usize::from(s.local_weekday()) * 24 + usize::from(s.local_hour());
+            slot_weeks[slot].insert(week);
+            weeks.insert(week);
+        }
+    }
+    #[expect(clippy::cast_precision_loss, reason = "weeks far below 2^52")]
+    let n_weeks = weeks.len().max(1) as f64;
+    let mut on_duty = [[false; 24]; 7];
+    for (s, ws) in slot_weeks.iter().enumerate() {
+        #[expect(clippy::cast_precision_loss, reason = "weeks far below 2^52")]
+        let share = ws.len() as f64 / n_weeks;
+        on_duty[s / 24][s % 24] = share >= options.calendar_min_share;
+    }
+    if !on_duty.iter().flatten().any(|b| *b) {
+        on_duty = [[true; 24]; 7];
+    }
+    on_duty
 }
 
 fn successions(
@@ -355,6 +403,7 @@ fn arrivals(cases: &[Vec<Instance>]) -> Arrivals {
 fn roles(
     log: &EventLog,
     cases: &[Vec<Instance>],
+    office: &[[bool; 24]; 7],
     options: LearnOptions,
 ) -> (Vec<Role>, HashMap<u32, usize>) {
     let mut work: BTreeMap<u32, BTreeMap<u32, u64>> = BTreeMap::new();
@@ -400,11 +449,12 @@ fn roles(
             let share = ws.len() as f64 / n_weeks;
             on_duty[s / 24][s % 24] = share >= options.calendar_min_share;
         }
-        if !on_duty.iter().flatten().any(|b| *b) {
-            // A role seen too rarely for the threshold: on duty in every hour it was seen.
-            for (s, ws) in slot_weeks.iter().enumerate() {
-                on_duty[s / 24][s % 24] = !ws.is_empty();
-            }
+        let own = on_duty.iter().flatten().filter(|b| **b).count();
+        let pooled = office.iter().flatten().filter(|b| **b).count();
+        if 2 * own < pooled {
+            // A role seen too rarely to show its hours (fewer than half the office's pass
+            // the threshold): the office's calendar, every resource pooled.
+            on_duty = *office;
         }
         roles.push(Role {
             id: format!("role-{}", k + 1),
@@ -438,6 +488,20 @@ fn on_duty_ms(on_duty: &[[bool; 24]; 7], from: i64, to: i64) -> i64 {
         }
     }
     total
+}
+
+/// The most intervals `[begin, end)` that hold one instant.
+fn peak(spans: Vec<(i64, i64)>) -> usize {
+    let mut edges: Vec<(i64, i8)> =
+        spans.into_iter().flat_map(|(a, b)| [(a, 1), (b, -1)]).collect();
+    // An end before a begin at the same instant: touching intervals do not overlap.
+    edges.sort_unstable();
+    let (mut now, mut most) = (0_i64, 0_i64);
+    for (_, d) in edges {
+        now += i64::from(d);
+        most = most.max(now);
+    }
+    usize::try_from(most).unwrap_or(0)
 }
 
 /// A resource's busy intervals (local ms, by start) and the running latest end.
@@ -479,6 +543,7 @@ fn activity_times(
     cases: &[Vec<Instance>],
     roles: &[Role],
     role_of: &HashMap<u32, usize>,
+    office: &[[bool; 24]; 7],
     options: LearnOptions,
 ) -> Vec<ActivityTimes> {
     // An activity with any instance of positive length has start events: its times come
@@ -515,6 +580,8 @@ fn activity_times(
     }
     let mut durations: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
     let mut delays: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
+    // Each delay's (begin, end) on the wall clock, for the peak held at once.
+    let mut spans: BTreeMap<u32, Vec<(i64, i64)>> = BTreeMap::new();
     let mut performed_by: HashMap<u32, HashMap<usize, u64>> = HashMap::new();
     let always = [[true; 24]; 7];
     for c in cases {
@@ -532,9 +599,13 @@ fn activity_times(
                         Some((v, reach)) => first_free(case_ready, start, v, reach, calendar),
                         None => case_ready,
                     };
+                    let waited = if start > ready { on_duty_ms(office, ready, start) } else { 0 };
                     #[expect(clippy::cast_precision_loss, reason = "milliseconds far below 2^52")]
-                    let minutes = (start - ready).max(0) as f64 / 60_000.0;
+                    let minutes = waited as f64 / 60_000.0;
                     delays.entry(i.activity).or_default().push(minutes);
+                    if waited > 0 {
+                        spans.entry(i.activity).or_default().push((ready, start));
+                    }
                 }
                 i.end.utc_ms - i.start.utc_ms
             } else {
@@ -589,6 +660,7 @@ fn activity_times(
                 fit,
                 role,
                 durations: all,
+                delay_peak: peak(spans.remove(&a).unwrap_or_default()),
                 delays: {
                     let mut d = delays.remove(&a).unwrap_or_default();
                     d.sort_by(f64::total_cmp);
@@ -652,6 +724,8 @@ impl Discovery {
                 "zero_share": a.zero_share,
                 "fit_minutes": a.fit.as_ref().map(fit),
                 "role": a.role,
+                "delays": a.delays.len(),
+                "delay_peak": a.delay_peak,
             })).collect::<Vec<_>>(),
             "roles": self.roles.iter().map(|r| json!({
                 "id": r.id,
@@ -746,5 +820,73 @@ mod tests {
             "{:?}",
             d.not_learned
         );
+    }
+
+    /// A regression for the twin's circadian error: a delay that spans a night counts only
+    /// the office's working hours, so the twin ends it in working hours as the log did.
+    #[test]
+    fn delays_are_counted_in_the_offices_working_hours() {
+        let mut log = EventLog::new();
+        let (a, d) = (log.activity_id("A"), log.activity_id("D"));
+        let r1 = log.resource_id("r1");
+        for k in 0..20 {
+            let base = parse_iso("2026-03-02T09:00:00Z").unwrap().utc_ms + k * 7 * DAY_MS;
+            let at = |m: i64| crate::time::Stamp { utc_ms: base + m * 60_000, offset_s: 0 };
+            let event = |activity, lifecycle, m| LogEvent {
+                activity,
+                lifecycle,
+                time: at(m),
+                resource: Some(r1),
+            };
+            // A on Monday 09:00-09:30, D on Tuesday 09:00-09:20, both by r1.
+            log.cases.push(LogCase {
+                id: k.to_string(),
+                attributes: vec![],
+                events: vec![
+                    event(a, Lifecycle::Start, 0),
+                    event(a, Lifecycle::Complete, 30),
+                    event(d, Lifecycle::Start, 24 * 60),
+                    event(d, Lifecycle::Complete, 24 * 60 + 20),
+                ],
+            });
+        }
+        let found = learn(&log, LearnOptions::default());
+        let office = found.office_on_duty;
+        assert!(office[0][9] && office[1][9], "Monday and Tuesday 09:00 are worked");
+        assert!(!office[0][10] && !office[1][8], "{office:?}");
+        let times = found.activities.iter().find(|x| x.activity == "D").unwrap();
+        // Ready at Monday 09:30 with r1 free: 30 minutes of Monday's working hour, none of
+        // the night, none of Tuesday before 09:00 (the wall clock says 23.5 hours).
+        assert_eq!(times.delays, vec![30.0; 20]);
+        assert_eq!(times.delay_peak, 1, "one case a week: delays never overlap");
+    }
+
+    /// A regression for the receipt twin's waits: an officer seen a few times a season got a
+    /// calendar of the few hours they were seen, and the twin's cases waited weeks for them.
+    #[test]
+    fn a_rarely_seen_role_takes_the_offices_hours() {
+        let mut log = log();
+        let (e, r3) = (log.activity_id("E"), log.resource_id("r3"));
+        // r3 does E on four Tuesdays at 14:00: no hour reaches a quarter of the 40 weeks.
+        for k in 0..4 {
+            let at = parse_iso("2026-03-03T14:00:00Z").unwrap().utc_ms + k * 7 * DAY_MS;
+            log.cases.push(LogCase {
+                id: format!("e{k}"),
+                attributes: vec![],
+                events: vec![LogEvent {
+                    activity: e,
+                    lifecycle: Lifecycle::Complete,
+                    time: crate::time::Stamp { utc_ms: at, offset_s: 0 },
+                    resource: Some(r3),
+                }],
+            });
+        }
+        let d = learn(&log, LearnOptions::default());
+        let r3 = d.roles.iter().find(|r| r.members == ["r3"]).unwrap();
+        assert_eq!(r3.on_duty, d.office_on_duty);
+        assert!(!r3.on_duty[1][14], "Tuesday 14:00 is no working hour of the office");
+        // r2, seen every week in its hour, keeps its own.
+        let r2 = d.roles.iter().find(|r| r.members == ["r2"]).unwrap();
+        assert_eq!(r2.hours_per_week(), 1);
     }
 }

@@ -65,11 +65,16 @@ impl Office {
         };
         self.officers[o].task = Some((task, skill, now));
         self.mark(o);
-        cal.schedule(
-            SimTime(now.0 + minutes_to_ms(minutes).max(1)),
-            OFFICE,
-            Event::Officer(o as u16, OfficerStep::TaskDone),
-        );
+        // A named task's minutes are working minutes: work stops at the end of the
+        // officer's shift and resumes at the next. The built-in reviews run on to their end
+        // (the pilot's assumption, kept so that its figures stay as they were).
+        let work_ms = minutes_to_ms(minutes).max(1);
+        let done = if skill.is_named() {
+            after_on_duty(&self.windows[self.officers[o].team], now.0, work_ms)
+        } else {
+            now.0 + work_ms
+        };
+        cal.schedule(SimTime(done), OFFICE, Event::Officer(o as u16, OfficerStep::TaskDone));
         true
     }
 
@@ -208,6 +213,24 @@ impl Office {
     }
 }
 
+/// The instant at which `work_ms` of on-duty time has passed from `from` on, walking a
+/// team's working windows (sorted and disjoint, ms); past the last window the clock runs on
+/// (the horizon's end).
+fn after_on_duty(windows: &[(i64, i64)], from: i64, work_ms: i64) -> i64 {
+    let mut left = work_ms;
+    let mut t = from;
+    let first = windows.partition_point(|&(_, end)| end <= from);
+    for &(start, end) in windows.get(first..).unwrap_or_default() {
+        t = t.max(start);
+        if end - t >= left {
+            return t + left;
+        }
+        left -= end - t;
+        t = end;
+    }
+    t + left
+}
+
 /// A reason of `side` drawn by its share (no draw when there is one), or code 0 when the
 /// step gives none.
 fn pick_reason(side: &[(ReasonCode, f64)], rng: &mut Pcg32) -> ReasonCode {
@@ -224,5 +247,26 @@ fn pick_reason(side: &[(ReasonCode, f64)], rng: &mut Pcg32) -> ReasonCode {
             }
             side[side.len() - 1].0
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::after_on_duty;
+
+    #[test]
+    fn named_work_pauses_between_windows() {
+        let windows = [(100, 200), (300, 400), (500, 600)];
+        // Within a window.
+        assert_eq!(after_on_duty(&windows, 120, 50), 170);
+        // Ends exactly at a window's end.
+        assert_eq!(after_on_duty(&windows, 150, 50), 200);
+        // 50 before the first end, 100 in the second window, 10 in the third.
+        assert_eq!(after_on_duty(&windows, 150, 160), 510);
+        // Claimed off duty (between windows): work starts at the next window.
+        assert_eq!(after_on_duty(&windows, 250, 30), 330);
+        // Past the last window the clock runs on.
+        assert_eq!(after_on_duty(&windows, 550, 100), 650);
+        assert_eq!(after_on_duty(&[], 7, 5), 12);
     }
 }

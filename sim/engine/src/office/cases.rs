@@ -136,6 +136,7 @@ impl Office {
             truth,
             refused_by_review: false,
             appealed: 2,
+            impostor_matched: face.impostor && face.matched,
             rng,
         });
         if r.counted {
@@ -432,7 +433,11 @@ impl Office {
                         t.no_officer += 1;
                     }
                 }
-                Some(Resolution::Refused) => t.refused += 1,
+                Some(Resolution::Refused) => {
+                    t.refused += 1;
+                    // The 1:1 check let the impostor through, the case did not.
+                    t.impostors_refused_after_match += u64::from(meta.impostor_matched);
+                }
                 Some(_) => t.lapsed += 1,
                 None => {}
             }

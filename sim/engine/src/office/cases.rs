@@ -289,7 +289,10 @@ impl Office {
                 return;
             }
             if appealed {
-                if m.rng.random::<f64>() < w.appeal {
+                // Someone a reviewer refused wrongly knows they qualify: their own share.
+                let wrongful = m.truth == Truth::Sound && m.refused_by_review;
+                let share = if wrongful { w.appeal_wrongful } else { w.appeal };
+                if m.rng.random::<f64>() < share {
                     let u: f64 = m.rng.random();
                     let at = match due {
                         // Uniformly within the service's appeal window, before it closes.

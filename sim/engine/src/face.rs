@@ -150,25 +150,24 @@ impl FaceContext {
         let population = &self.population;
         let (group, index, who, mut rng) = self.who(person, segment)?;
         let identity = population.identity(PersonId(person), &group);
-        let record = population.capture(&identity, Device::OfficerStation, &mut rng);
+        // The record photo is only ever compared with this live capture: its score is drawn
+        // from its exact law given the live capture (`LatentCapture`), not built.
+        let record = population.latent_capture(&identity, Device::OfficerStation, &mut rng);
         let live = if who.impostor {
             let own = population.identity(PersonId(person | IMPOSTOR_BIT), &group);
             population.capture(&own, device, &mut rng).into_capture()
         } else {
             population.capture(&identity, device, &mut rng).into_capture()
         };
-        let (outcome, score, template) = match (record.capture(), live) {
-            (Some(r), Some(l)) => {
-                match navbat_matching::verify(&l.template, &r.template, face.threshold) {
-                    Ok(v) => (
-                        if v.decision == navbat_matching::Decision::Match { 0 } else { 2 },
-                        v.score,
-                        Some(l.template),
-                    ),
-                    Err(_) => (2, 0.0, Some(l.template)),
+        let (outcome, score, template) = match live {
+            Some(l) => match record.score(&identity, &l.template) {
+                Ok(Some(score)) => {
+                    (if face.threshold.accepts(score) { 0 } else { 2 }, score, Some(l.template))
                 }
-            }
-            _ => (1, 0.0, None),
+                Ok(None) => (1, 0.0, None),
+                Err(_) => (2, 0.0, Some(l.template)),
+            },
+            None => (1, 0.0, None),
         };
         let (template, searched, mate) = if search {
             let (best, mate) = self.search(person, segment, who.duplicate, template.as_ref());

@@ -230,6 +230,9 @@ pub struct CaseTally {
     pub unsound: [u64; 2],
     /// Appeals against wrongful refusals (lodged, upheld), and against rightful ones.
     pub appeals_by_truth: [[u64; 2]; 2],
+    /// Impostors matched at 1:1 whose case ended refused (a reviewer or a check downstream
+    /// caught them; an appeal that overturned the refusal leaves them missed).
+    pub impostors_refused_after_match: u64,
     /// 1:N searches sent to the national service, and the ms they waited for it in all.
     pub search_waits: (u64, i64),
 }
@@ -389,8 +392,13 @@ impl SiteTally {
             appeals_wrongful_upheld: c.appeals_by_truth[0][1],
             appeals_rightful: c.appeals_by_truth[1][0],
             appeals_rightful_upheld: c.appeals_by_truth[1][1],
-            impostors_caught: fraud(fc::IMPOSTORS) - fraud(fc::IMPOSTORS_MATCHED),
-            impostors_missed: fraud(fc::IMPOSTORS_MATCHED),
+            // By the case's final outcome: caught at the 1:1 check, or matched there and
+            // refused later; missed when matched and not refused (delivered, lapsed, or
+            // open at the end).
+            impostors_caught: fraud(fc::IMPOSTORS) - fraud(fc::IMPOSTORS_MATCHED)
+                + c.impostors_refused_after_match,
+            impostors_missed: fraud(fc::IMPOSTORS_MATCHED)
+                .saturating_sub(c.impostors_refused_after_match),
             duplicates_caught: fraud(fc::DUPLICATES) - fraud(fc::DUPLICATES_MISSED),
             duplicates_missed: fraud(fc::DUPLICATES_MISSED),
             search_wait_mean_min: div(

@@ -109,7 +109,7 @@ pub use crate::{
     latency::{LatencyModel, NATIONAL_GALLERY_SIZE},
     population::{
         Acquisition, AgeBand, BiometricModel, Capture, Device, DeviceProfile, Group, GroupEffect,
-        Identity, PersonId, Population, Sex,
+        Identity, LatentCapture, PersonId, Population, Sex,
     },
     template::{DEFAULT_DIMENSION, MAX_DIMENSION, QuantizedTemplate, Template},
     verify::{Decision, Threshold, Verification, verify},

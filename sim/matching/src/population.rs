@@ -273,9 +273,13 @@ fn check(
 pub struct Identity {
     /// Whose face.
     pub person: PersonId,
-    /// Their demographic group.
+    /// Their demographic group (captures use its effects as they were when the identity
+    /// was made).
     pub group: Group,
     vector: Vec<f32>,
+    /// The model's effects of the group ([`BiometricModel::effects`]), looked up once: every
+    /// capture of the person needs them.
+    effects: [GroupEffect; 3],
 }
 
 impl Identity {
@@ -378,7 +382,8 @@ impl Population {
         key.set_stream(person.0);
         let mut rng = Pcg64Mcg::new(key.random());
         let d = self.model.dimension;
-        let [sex, age, cohort] = self.model.effects(group);
+        let effects = self.model.effects(group);
+        let [sex, age, cohort] = effects;
         let sex_dir = &self.sex_directions[group.sex as usize];
         let age_dir = &self.age_directions[group.age_band as usize];
         let cohort_dir = self.cohort_directions.get(&group.cohort);
@@ -414,7 +419,7 @@ impl Population {
                 scale(&mut vector, inverse(sum.sqrt()));
             },
         );
-        Identity { person, group: group.clone(), vector }
+        Identity { person, group: group.clone(), vector, effects }
     }
 
     /// One capture attempt of `identity` on `device`, drawing from the caller's `rng`.
@@ -430,7 +435,7 @@ impl Population {
         rng: &mut R,
     ) -> Acquisition {
         let profile = self.model.device(device);
-        let effects = self.model.effects(&identity.group);
+        let effects = identity.effects;
         let fta =
             effects.iter().fold(profile.failure_to_acquire, |p, e| p * e.failure_to_acquire_factor);
         let failed = rng.random::<f64>() < fta;
@@ -466,6 +471,32 @@ impl Population {
         }
     }
 
+    /// One capture attempt of `identity` on `device` whose template is never built: the
+    /// same three draws from the caller's `rng` as [`Population::capture`] (so whatever the
+    /// caller draws next is the same either way), kept to score the capture against one
+    /// probe later with [`LatentCapture::score`].
+    pub fn latent_capture<R: Rng + ?Sized>(
+        &self,
+        identity: &Identity,
+        device: Device,
+        rng: &mut R,
+    ) -> LatentCapture {
+        let profile = self.model.device(device);
+        let effects = identity.effects;
+        let fta =
+            effects.iter().fold(profile.failure_to_acquire, |p, e| p * e.failure_to_acquire_factor);
+        let failed = rng.random::<f64>() < fta;
+        let z: f64 = rng.sample(StandardNormal);
+        if failed {
+            return LatentCapture { device, drawn: None };
+        }
+        let noise_ratio =
+            effects.iter().fold(profile.median_noise_ratio, |s, e| s * e.noise_factor)
+                * (profile.noise_log_sd * z).exp();
+        let per_value = noise_ratio / (identity.vector.len() as f64).sqrt();
+        LatentCapture { device, drawn: Some((per_value, rng.random())) }
+    }
+
     /// A gallery of `size` enrolled identities for a scaled 1:N search: people
     /// `PersonId(2⁶² + i)` (a range apart from small person numbers), adults, each female with
     /// probability `share_female`, enrolled from one officer-station capture each. The sex
@@ -498,6 +529,61 @@ impl Population {
             identities.push(identity);
         }
         Ok((gallery, identities))
+    }
+}
+
+/// A capture attempt whose draws are made but whose template is not built (see
+/// [`Population::latent_capture`]).
+///
+/// Its score against a probe `l` (a unit template) follows the law of the cosine of `l`
+/// with the capture [`Population::capture`] would have built from the same noise level,
+/// `r = normalise(x + p·e)` with `x` the unit identity, `p` the noise a value and `e`
+/// standard normal in `d` dimensions, from three scalar draws instead of `d` normals:
+/// write `c = x·l` and `l = c·x + s·u` with `u ⟂ x` a unit vector and `s = √(1 − c²)`; the
+/// coordinates of `e` along `x` and `u` are independent standard normals `a`, `b`, and the
+/// squared length of the rest is `χ²(d − 2)`, independent of both, so
+/// `r·l = ((1 + p·a)·c + p·b·s) / √((1 + p·a)² + p²·b² + p²·χ²)` exactly. The draws come
+/// from a `Pcg64Mcg` seeded by the capture's third draw. The score is exact in law, not bit
+/// for bit the built capture's (`tests/it/latent.rs` compares the two laws).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LatentCapture {
+    /// The device that captured it.
+    pub device: Device,
+    /// The noise a value `p` and the state of the scalar draws; `None`: failed to acquire.
+    drawn: Option<(f64, u128)>,
+}
+
+impl LatentCapture {
+    /// Whether the device acquired a face (failure to acquire otherwise).
+    pub fn acquired(&self) -> bool {
+        self.drawn.is_some()
+    }
+
+    /// The cosine of this capture of `identity` with `probe`, in [-1, 1]; `None` when the
+    /// capture failed to acquire.
+    ///
+    /// # Errors
+    /// [`MatchError::DimensionMismatch`] when `probe` and the identity differ in dimension.
+    pub fn score(&self, identity: &Identity, probe: &Template) -> Result<Option<f32>, MatchError> {
+        let d = identity.vector.len();
+        if probe.dimension() != d {
+            return Err(MatchError::DimensionMismatch { expected: d, found: probe.dimension() });
+        }
+        let Some((p, state)) = self.drawn else { return Ok(None) };
+        let c = f64::from(probe.score_slice_inline(&identity.vector));
+        let s = (1.0 - c * c).max(0.0).sqrt();
+        let mut rng = Pcg64Mcg::new(state);
+        let a: f64 = rng.sample(StandardNormal);
+        // Along `u` and beyond: only where the dimension has room for them.
+        let b: f64 = if d >= 2 { rng.sample(StandardNormal) } else { 0.0 };
+        let rest = match rand_distr::ChiSquared::new((d.saturating_sub(2)) as f64) {
+            Ok(chi) if d >= 3 => rng.sample(chi),
+            _ => 0.0,
+        };
+        let along = 1.0 + p * a;
+        let length = (along * along + p * p * (b * b + rest)).sqrt();
+        let score = if length > 0.0 { (along * c + p * b * s) / length } else { c };
+        Ok(Some(score.clamp(-1.0, 1.0) as f32))
     }
 }
 

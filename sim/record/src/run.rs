@@ -216,10 +216,12 @@ pub struct SiteRecord {
     /// Of them, upheld.
     #[serde(default)]
     pub appeals_rightful_upheld: u64,
-    /// Requests made by an impostor whose 1:1 check did not match them: fraud caught.
+    /// Requests made by an impostor that failed: their 1:1 check did not match them, or it
+    /// did and the case ended refused (fraud caught, by the case's final outcome).
     #[serde(default)]
     pub impostors_caught: u64,
-    /// Requests made by an impostor whose 1:1 check matched them: fraud missed.
+    /// Requests made by an impostor whose 1:1 check matched them and whose case did not end
+    /// refused (delivered, lapsed, overturned on appeal, or still open): fraud missed.
     #[serde(default)]
     pub impostors_missed: u64,
     /// True duplicates whose 1:N search returned their earlier enrolment as a candidate.
@@ -571,10 +573,10 @@ pub struct SiteSummary {
     /// Unsound applications delivered.
     #[serde(default)]
     pub wrongful_approvals: Estimate,
-    /// Impostors Face-ID did not match.
+    /// Impostors caught: not matched at 1:1, or matched and their case refused.
     #[serde(default)]
     pub impostors_caught: Estimate,
-    /// Impostors Face-ID matched.
+    /// Impostors missed: matched at 1:1 and their case not refused.
     #[serde(default)]
     pub impostors_missed: Estimate,
     /// True duplicates the 1:N search found.

@@ -171,8 +171,10 @@ pub struct Workflows {
     pub pickup_counter_minutes: Dist,
     /// Minutes of a pickup at a kiosk.
     pub pickup_kiosk_minutes: Dist,
-    /// Share of refused applicants who appeal.
+    /// Share of refused applicants who appeal, but for those a reviewer refused wrongly.
     pub appeal: f64,
+    /// Share of applicants a reviewer refused wrongly (a sound application) who appeal.
+    pub appeal_wrongful: f64,
     /// Mean liveness score of a live capture.
     pub liveness_mean: f64,
     /// Key file for the audit trail's HMACs, resolved against the scenario file's folder;

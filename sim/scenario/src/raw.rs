@@ -263,8 +263,13 @@ pub struct RawWorkflows {
     pub pickup_counter_minutes: Dist,
     /// Minutes a pickup takes at a kiosk.
     pub pickup_kiosk_minutes: Dist,
-    /// Share of refused applicants who appeal.
+    /// Share of refused applicants who appeal (of all of them, or, with `appeal_wrongful`,
+    /// of those refused rightly or by the world rather than by a reviewer's error).
     pub appeal: f64,
+    /// Share of applicants a reviewer refused wrongly (a sound application) who appeal;
+    /// absent: `appeal`. Someone who qualifies knows it, and contests more often.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appeal_wrongful: Option<f64>,
     /// Liveness score of a live capture: mean of a Beta-like score in [0, 1].
     pub liveness_mean: f64,
     /// Key file for the HMAC of the exported audit trail's heads (at least 32 bytes),

@@ -83,9 +83,9 @@ impl SiteState {
 
     /// Part `part` of kiosk `k` breaks down (0 the whole device, `1 + i` its group's
     /// `i`-th component). A kiosk that was working goes out of service and the person at it
-    /// goes back to the head of the kiosk line. After a component's breakdown, everyone in
-    /// the kiosk line whom no working kiosk can serve goes to a counter (the whole device's
-    /// calendar-time failures leave them waiting for the repair, as before).
+    /// goes back to the head of the kiosk line. After any breakdown (a component's, or the
+    /// whole device's calendar-time failure), everyone in the kiosk line whom no working
+    /// kiosk can serve goes to a counter.
     #[inline(never)]
     pub(super) fn kiosk_fail(&mut self, k: usize, part: u8, env: &mut Env<'_>) {
         let st = &mut self.kiosks[k];
@@ -124,12 +124,9 @@ impl SiteState {
             // when no other kiosk can serve them.
             self.enqueue(p, Line::Kiosk, true, env);
         }
-        // A component's breakdown sends the line on to counters; the group's calendar-time
-        // failures of the whole device keep the older rule (the line waits for the repair),
-        // which the calibration's fits of kiosk logs assume.
-        if part > 0 {
-            self.move_kiosk_line_to_counters(env);
-        }
+        // Whatever broke, the line does not wait for a repair that may take hours: people
+        // whom no working kiosk can serve go on to counters.
+        self.move_kiosk_line_to_counters(env);
         self.dispatch_kiosks(env);
     }
 

@@ -136,6 +136,7 @@ impl Office {
             truth,
             refused_by_review: false,
             appealed: 2,
+            impostor_matched: face.impostor && face.matched,
             rng,
         });
         if r.counted {
@@ -288,7 +289,10 @@ impl Office {
                 return;
             }
             if appealed {
-                if m.rng.random::<f64>() < w.appeal {
+                // Someone a reviewer refused wrongly knows they qualify: their own share.
+                let wrongful = m.truth == Truth::Sound && m.refused_by_review;
+                let share = if wrongful { w.appeal_wrongful } else { w.appeal };
+                if m.rng.random::<f64>() < share {
                     let u: f64 = m.rng.random();
                     let at = match due {
                         // Uniformly within the service's appeal window, before it closes.
@@ -432,7 +436,11 @@ impl Office {
                         t.no_officer += 1;
                     }
                 }
-                Some(Resolution::Refused) => t.refused += 1,
+                Some(Resolution::Refused) => {
+                    t.refused += 1;
+                    // The 1:1 check let the impostor through, the case did not.
+                    t.impostors_refused_after_match += u64::from(meta.impostor_matched);
+                }
                 Some(_) => t.lapsed += 1,
                 None => {}
             }

@@ -247,6 +247,9 @@ struct Meta {
     /// reviewer), 1 rightful (an unsound case), 2 neither (a sound case refused by the
     /// world: a consent refused, say).
     appealed: u8,
+    /// An impostor whom the 1:1 check matched (counted as missed unless the case ends
+    /// refused).
+    impostor_matched: bool,
     rng: Pcg32,
 }
 

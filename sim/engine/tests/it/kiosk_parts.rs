@@ -1,10 +1,11 @@
 //! Kiosk components fail on their own, on operating hours, and the kiosk log names them;
-//! people in a broken kiosk's line go to a counter when no kiosk can serve them.
+//! people in a broken kiosk's line go to a counter when no kiosk can serve them, whether a
+//! component broke or the whole device.
 
 use std::sync::{Arc, Mutex};
 
 use navbat_engine::{FloorRow, KioskRow, Model, RowExporter, Simulation};
-use navbat_scenario::{ComponentFailures, Dist, KioskPart, Scenario};
+use navbat_scenario::{ComponentFailures, Dist, KioskFailures, KioskPart, Scenario};
 
 use crate::{pilot, shortened};
 
@@ -100,4 +101,36 @@ fn people_of_a_broken_kiosks_line_go_to_a_counter() {
     };
     let (b, w) = (sent_home_from_kiosks(&broken_tickets), sent_home_from_kiosks(&working_tickets));
     assert!(b <= w + 10, "{b} sent home from kiosk lines with breakdowns, {w} without");
+}
+
+#[test]
+fn people_of_a_kiosk_down_as_a_whole_go_to_a_counter_too() {
+    use navbat_engine::{TicketChannel, TicketOutcome};
+    // Regression: a whole-device (calendar-time) failure used to leave its line waiting
+    // for the repair until closing, where a component's breakdown sent it to counters.
+    let whole = |s: Scenario, failures: Option<KioskFailures>| {
+        let mut s = parts(s, &[]);
+        for site in &mut s.sites {
+            for k in &mut site.kiosks {
+                k.failures = failures.clone();
+            }
+        }
+        s
+    };
+    let (working, working_tickets) = tickets_of(whole(pilot(), None));
+    let failing = KioskFailures { mtbf_hours: 6.0, repair_hours: Dist::Constant { value: 30.0 } };
+    let (broken, broken_tickets) = tickets_of(whole(pilot(), Some(failing)));
+    let failures: u64 = broken.sites.iter().map(|x| x.kiosk_failures).sum();
+    assert!(failures > 50, "{failures} breakdowns");
+    let kiosk_served =
+        |r: &navbat_record::ReplicationRecord| r.sites.iter().map(|x| x.served_kiosk).sum::<u64>();
+    assert!(kiosk_served(&broken) < kiosk_served(&working) * 3 / 4);
+    let sent_home_from_kiosks = |tickets: &[navbat_engine::TicketRow]| {
+        tickets
+            .iter()
+            .filter(|t| t.channel == TicketChannel::Kiosk && t.outcome == TicketOutcome::SentHome)
+            .count()
+    };
+    let (b, w) = (sent_home_from_kiosks(&broken_tickets), sent_home_from_kiosks(&working_tickets));
+    assert!(b <= w + 10, "{b} sent home from kiosk lines with whole-device failures, {w} without");
 }

@@ -54,6 +54,7 @@ fn appeals_are_lodged_within_every_services_window() {
     let w = s.workflows.as_mut().expect("the pilot has workflows");
     // Everyone refused appeals: none may come after the window closed.
     w.appeal = 1.0;
+    w.appeal_wrongful = 1.0;
     // Many refusals, of every service: registries often hit, and reviewers refuse.
     w.check_hit = 0.5;
     for (_, p) in &mut w.approve {

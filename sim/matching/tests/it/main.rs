@@ -11,6 +11,7 @@ mod bad_input;
 mod calibration;
 mod formats;
 mod known_answer;
+mod latent;
 mod pinned_bits;
 mod properties;
 mod stability;

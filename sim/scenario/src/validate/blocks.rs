@@ -284,6 +284,7 @@ pub(super) fn workflows(
             Unit::Minutes,
         )?,
         appeal: share(w.appeal, "appeal")?,
+        appeal_wrongful: share(w.appeal_wrongful.unwrap_or(w.appeal), "appeal_wrongful")?,
         liveness_mean: share(w.liveness_mean, "liveness_mean")?,
     })
 }

@@ -24,6 +24,7 @@ mod selfcheck;
 mod sensitivity;
 mod shard;
 mod sweep;
+mod timing;
 mod validate_log;
 mod validate_twin;
 
@@ -94,6 +95,9 @@ enum Command {
     /// Cobham's priority formula, a time-varying M(t)/M/c), each check with the replications
     /// to detect a 5 % bias with power 0.9; saves `selfcheck.json` for `run --selfcheck`.
     Selfcheck(selfcheck::SelfcheckArgs),
+    /// Screen the scenario's estimated parameters (its `sensitivity` block) by Morris's
+    /// elementary effects, as `run --sensitivity` does, and save `screening.json`.
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Check a scenario file and print what it holds.
     Validate {
         /// Scenario file (RON).
@@ -194,20 +198,24 @@ struct RunArgs {
     #[arg(long, conflicts_with = "first_replication")]
     sensitivity: bool,
     /// Morris trajectories r of the screening (each moves every factor once).
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(2..=100))]
+    #[arg(long, default_value_t = sensitivity::TRAJECTORIES, value_parser = clap::value_parser!(u32).range(2..=100))]
     sensitivity_trajectories: u32,
     /// Days simulated at each screening point, from the scenario's first day.
-    #[arg(long, default_value_t = 28, value_parser = clap::value_parser!(u32).range(7..=366))]
+    #[arg(long, default_value_t = sensitivity::DAYS, value_parser = clap::value_parser!(u32).range(7..=366))]
     sensitivity_days: u32,
     /// Replications at each screening point (the same numbers at every point).
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(long, default_value_t = sensitivity::REPLICATIONS, value_parser = clap::value_parser!(u32).range(1..=100))]
     sensitivity_replications: u32,
     /// Factors re-run at their low and high ends.
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(0..=50))]
+    #[arg(long, default_value_t = sensitivity::STRONGEST, value_parser = clap::value_parser!(u32).range(0..=50))]
     sensitivity_strongest: u32,
     /// Replications of each end run (and of the scenario as written beside them).
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=1000))]
+    #[arg(long, default_value_t = sensitivity::END_REPLICATIONS, value_parser = clap::value_parser!(u32).range(2..=1000))]
     sensitivity_end_replications: u32,
+    /// Print each phase's wall-clock and CPU seconds to stderr (replications, expansion,
+    /// selection and confirmation, sensitivity, files, report).
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(Args, Debug)]
@@ -256,7 +264,7 @@ const SELECT_CAP: u32 = 50;
 /// Replications of a run when `--replications` is not given.
 const DEFAULT_REPLICATIONS: u32 = 10;
 
-fn parse_override(s: &str) -> Result<Override, String> {
+pub(crate) fn parse_override(s: &str) -> Result<Override, String> {
     Override::parse(s).map_err(|e| e.to_string())
 }
 
@@ -325,6 +333,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => compare::compare(&args),
         Command::Discover(args) => discover::discover(&args),
         Command::Selfcheck(args) => selfcheck::selfcheck(&args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -378,7 +387,7 @@ fn event_log_format(path: &std::path::Path) -> miette::Result<output::LogFormat>
     }
 }
 
-fn thread_pool(threads: Option<u32>) -> miette::Result<rayon::ThreadPool> {
+pub(crate) fn thread_pool(threads: Option<u32>) -> miette::Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.map_or(0, |t| t as usize))
         .build()
@@ -511,6 +520,7 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
     }
     let pool = thread_pool(args.threads)?;
     let mut recording = args.records.start(&scenario, args.replications)?;
+    let mut phases = timing::Phases::start(args.timings);
     let started = Instant::now();
     let tap = recording.as_mut().and_then(records::Recording::tap);
     let mut stop = None;
@@ -549,6 +559,7 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
         recording.finish()?;
     }
     let elapsed = started.elapsed();
+    phases.lap(if stop.is_some() { "replications (--precision)" } else { "replications" });
     let baseline = if args.baseline { runs.pop() } else { None };
     let reps = runs.pop().unwrap_or_default();
     let expansion = if args.expansion && !scenario.candidates.is_empty() {
@@ -564,6 +575,7 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
         if let Some(b) = bar {
             b.finish_and_clear();
         }
+        phases.lap("expansion grid");
         Some(e)
     } else {
         None
@@ -581,6 +593,7 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
             let s = pool
                 .install(|| select::select_expansion(&scenario, args.seed, settings))
                 .map_err(|e| miette::miette!("{e}"))?;
+            phases.lap("selection and confirmation");
             Some(s)
         }
         _ => None,
@@ -588,7 +601,7 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
     let screening = if args.sensitivity {
         let settings = sensitivity::Settings {
             trajectories: args.sensitivity_trajectories,
-            levels: 4,
+            levels: sensitivity::LEVELS,
             horizon_days: args.sensitivity_days,
             replications: args.sensitivity_replications,
             strongest: args.sensitivity_strongest as usize,
@@ -603,6 +616,7 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
             1 + 2 * s.strongest.len(),
             s.seconds
         );
+        phases.lap("sensitivity");
         Some(s)
     } else {
         None
@@ -642,10 +656,13 @@ fn run(mut args: RunArgs) -> miette::Result<()> {
                 output::write_run_shard(dir, &reps, baseline.as_deref(), &meta, &scenario, first)?;
             }
         }
+        phases.lap("results written");
         if let Some(report_dir) = &args.report {
             report(dir, report_dir)?;
+            phases.lap("report");
         }
     }
+    phases.total();
     if args.json {
         emit(&format!("{}\n", serde_json::to_string(&summary).into_diagnostic()?))?;
     } else {
@@ -730,7 +747,7 @@ fn check_outputs(args: &RunArgs) -> miette::Result<()> {
 
 /// The text of the scenario as simulated: the file itself, or with overrides its RON form
 /// (which loads to the same scenario).
-fn simulated_text(path: &std::path::Path, sets: &[Override]) -> miette::Result<String> {
+pub(crate) fn simulated_text(path: &std::path::Path, sets: &[Override]) -> miette::Result<String> {
     let text = std::fs::read_to_string(path)
         .into_diagnostic()
         .wrap_err_with(|| format!("cannot read {}", path.display()))?;

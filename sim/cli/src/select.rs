@@ -7,6 +7,7 @@
 //! probability at least PCS (Bonferroni). The chosen counts are then re-estimated against no
 //! kiosks on fresh replications, numbered after every replication the selection used.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use navbat_engine::{Model, Unit, only_sites, run_units, with_kiosk_count};
@@ -52,12 +53,14 @@ fn row(rep: &ReplicationRecord, k: u32) -> Vec<ExpansionRow> {
 }
 
 /// Selects a kiosk count per candidate site of `scenario` and confirms it; empty without
-/// candidates or prices. Runs on the current rayon pool.
+/// candidates or prices. Runs on the current rayon pool, the candidate sites side by side
+/// (each site's procedure is its own: sites do not interact).
 pub(crate) fn select_expansion(
     scenario: &Scenario,
     seed: u64,
     settings: Settings,
 ) -> Result<Selected, String> {
+    use rayon::prelude::*;
     if scenario.candidates.is_empty() || scenario.economics.is_none() {
         return Ok(Selected::default());
     }
@@ -69,63 +72,102 @@ pub(crate) fn select_expansion(
         first_stage: settings.first_stage,
         max_replications: settings.max_replications,
     };
+    let each: Vec<Selected> = scenario
+        .candidates
+        .par_iter()
+        .map(|&c| select_site(scenario, c, seed, &procedure, settings))
+        .collect::<Result<_, _>>()?;
     let mut out = Selected::default();
-    for &c in &scenario.candidates {
-        let alone = only_sites(scenario, &[c]);
-        let id = scenario.sites[c].id.clone();
-        let counts = settings.max_kiosks + 1;
-        let models: Vec<Arc<Model>> =
-            (0..counts).map(|k| Model::new(with_kiosk_count(&alone, k))).collect();
-        // Replication r of every plan still in contention, and of no kiosks (the reference of
-        // the net benefit), run together.
-        let sample = |alive: &[usize], r: u32| -> Result<Vec<f64>, String> {
-            let mut units: Vec<Unit> =
-                alive.iter().map(|&m| Unit { model: m, replication: r }).collect();
-            if !alive.contains(&0) {
-                units.push(Unit { model: 0, replication: r });
-            }
-            let records = run_units(&models, seed, &units, &|| {});
-            let none = units
-                .iter()
-                .position(|u| u.model == 0)
-                .and_then(|i| records.get(i))
-                .ok_or_else(|| format!("{id}: replication {r} of no kiosks is missing"))?;
-            let values: Vec<f64> = alive
-                .iter()
-                .zip(&records)
-                .map(|(&m, rec)| {
-                    net_benefit(&alone, rec, none, u32::try_from(m).unwrap_or(u32::MAX))
-                })
+    for one in each {
+        out.plans.extend(one.plans);
+        out.confirmation.extend(one.confirmation);
+    }
+    Ok(out)
+}
+
+/// KN++ over the kiosk counts of candidate site `c` alone, then its confirmation.
+fn select_site(
+    scenario: &Scenario,
+    c: usize,
+    seed: u64,
+    procedure: &Procedure,
+    settings: Settings,
+) -> Result<Selected, String> {
+    let alone = only_sites(scenario, &[c]);
+    let id = scenario.sites[c].id.clone();
+    let counts = settings.max_kiosks + 1;
+    let models: Vec<Arc<Model>> =
+        (0..counts).map(|k| Model::new(with_kiosk_count(&alone, k))).collect();
+    // Replications of the first stage, every plan: KN++ eliminates nothing before the first
+    // stage is complete, so they are run at once (one batch keeps the cores busy) and handed
+    // to the procedure one replication at a time, as it asks for them. A run is a function
+    // of its model, seed and replication number, so the batch changes no value.
+    let mut prefetched: HashMap<(usize, u32), ReplicationRecord> = HashMap::new();
+    let mut fetched = false;
+    // Replication r of every plan still in contention, and of no kiosks (the reference of
+    // the net benefit).
+    let mut sample = |alive: &[usize], r: u32| -> Result<Vec<f64>, String> {
+        if r < procedure.first_stage && !fetched {
+            fetched = true;
+            let units: Vec<Unit> = (0..procedure.first_stage)
+                .flat_map(|r| (0..models.len()).map(move |m| Unit { model: m, replication: r }))
                 .collect();
-            Ok(values)
-        };
-        let sel = kn_plus_plus(counts as usize, &procedure, sample)
-            .map_err(|e| format!("expansion selection at {id}: {e}"))?;
-        for k in 0..counts as usize {
-            out.plans.push(SelectionRow {
-                site: id.clone(),
-                kiosks: u32::try_from(k).unwrap_or(u32::MAX),
-                replications: sel.replications[k],
-                mean_net_benefit: sel.means[k],
-                eliminated_after: sel.eliminated_after[k],
-                selected: k == sel.best,
-                capped: sel.capped,
-                indifference: settings.indifference,
-                pcs: per_site_pcs,
-                first_stage: settings.first_stage,
-                max_replications: settings.max_replications,
-            });
+            let records = run_units(&models, seed, &units, &|| {});
+            prefetched = units.iter().map(|u| (u.model, u.replication)).zip(records).collect();
         }
-        // Fresh replications: numbered after every one the selection used at this site.
-        let used = sel.replications.iter().copied().max().unwrap_or(0);
-        let confirm: Vec<usize> = if sel.best == 0 { vec![0] } else { vec![0, sel.best] };
-        let units: Vec<Unit> = (used..used + settings.confirm)
-            .flat_map(|r| confirm.iter().map(move |&m| Unit { model: m, replication: r }))
+        let mut wanted: Vec<usize> = alive.to_vec();
+        if !wanted.contains(&0) {
+            wanted.push(0);
+        }
+        let mut got: HashMap<usize, ReplicationRecord> =
+            wanted.iter().filter_map(|&m| prefetched.remove(&(m, r)).map(|rec| (m, rec))).collect();
+        let missing: Vec<Unit> = wanted
+            .iter()
+            .filter(|m| !got.contains_key(m))
+            .map(|&m| Unit { model: m, replication: r })
             .collect();
-        let records = run_units(&models, seed, &units, &|| {});
-        for (u, rec) in units.iter().zip(&records) {
-            out.confirmation.extend(row(rec, u32::try_from(u.model).unwrap_or(u32::MAX)));
+        if !missing.is_empty() {
+            let records = run_units(&models, seed, &missing, &|| {});
+            got.extend(missing.iter().map(|u| u.model).zip(records));
         }
+        let none =
+            got.get(&0).ok_or_else(|| format!("{id}: replication {r} of no kiosks is missing"))?;
+        alive
+            .iter()
+            .map(|&m| {
+                got.get(&m)
+                    .map(|rec| net_benefit(&alone, rec, none, u32::try_from(m).unwrap_or(u32::MAX)))
+                    .ok_or_else(|| format!("{id}: replication {r} of {m} kiosks is missing"))
+            })
+            .collect()
+    };
+    let sel = kn_plus_plus(counts as usize, procedure, &mut sample)
+        .map_err(|e| format!("expansion selection at {id}: {e}"))?;
+    let mut out = Selected::default();
+    for k in 0..counts as usize {
+        out.plans.push(SelectionRow {
+            site: id.clone(),
+            kiosks: u32::try_from(k).unwrap_or(u32::MAX),
+            replications: sel.replications[k],
+            mean_net_benefit: sel.means[k],
+            eliminated_after: sel.eliminated_after[k],
+            selected: k == sel.best,
+            capped: sel.capped,
+            indifference: settings.indifference,
+            pcs: procedure.pcs,
+            first_stage: settings.first_stage,
+            max_replications: settings.max_replications,
+        });
+    }
+    // Fresh replications: numbered after every one the selection used at this site.
+    let used = sel.replications.iter().copied().max().unwrap_or(0);
+    let confirm: Vec<usize> = if sel.best == 0 { vec![0] } else { vec![0, sel.best] };
+    let units: Vec<Unit> = (used..used + settings.confirm)
+        .flat_map(|r| confirm.iter().map(move |&m| Unit { model: m, replication: r }))
+        .collect();
+    let records = run_units(&models, seed, &units, &|| {});
+    for (u, rec) in units.iter().zip(&records) {
+        out.confirmation.extend(row(rec, u32::try_from(u.model).unwrap_or(u32::MAX)));
     }
     Ok(out)
 }

@@ -15,10 +15,11 @@
 //! baseline and the same replications, for the report's paired intervals and verdicts.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
+use clap::Args;
 use miette::{IntoDiagnostic, Report, WrapErr};
 use navbat_engine::{Model, Unit, run_units, without_kiosks};
 use navbat_record::screening::{EffectRow, EndRow, Output, ScreenedFactor, Screening};
@@ -40,6 +41,118 @@ pub(crate) struct Settings {
     pub strongest: usize,
     /// Replications of each end run.
     pub end_replications: u32,
+}
+
+/// Trajectories `r` when not given (`--sensitivity-trajectories`, `--trajectories`).
+pub(crate) const TRAJECTORIES: u32 = 4;
+/// Days of the shortened horizon when not given.
+pub(crate) const DAYS: u32 = 28;
+/// Replications a point when not given.
+pub(crate) const REPLICATIONS: u32 = 1;
+/// Factors re-run at their ends when not given.
+pub(crate) const STRONGEST: u32 = 4;
+/// Replications of each end run when not given.
+pub(crate) const END_REPLICATIONS: u32 = 5;
+/// Days every screening point measures after its warm-up, at the least: one full week, so
+/// that each weekday's pattern counts once.
+const MEASURED_DAYS: u32 = 7;
+/// Levels `p` of the grid.
+pub(crate) const LEVELS: u32 = 4;
+
+/// `navbat sensitivity`'s arguments: the screening of `run --sensitivity` on its own.
+#[derive(Args, Debug)]
+pub(crate) struct SensitivityArgs {
+    /// Scenario file (RON) with a `sensitivity` block.
+    scenario: PathBuf,
+    /// Folder to write `screening.json` and the simulated scenario into, all or nothing
+    /// (absent, empty, or an earlier folder of navbat's).
+    #[arg(long)]
+    out: PathBuf,
+    /// Master seed (the design's and the replications').
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Change the scenario before screening: `path=value` (repeatable), as `run --set`.
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = crate::parse_override)]
+    sets: Vec<Override>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    threads: Option<u32>,
+    /// Morris trajectories r (each moves every factor once).
+    #[arg(long, default_value_t = TRAJECTORIES, value_parser = clap::value_parser!(u32).range(2..=100))]
+    trajectories: u32,
+    /// Days simulated at each point, from the scenario's first day.
+    #[arg(long, default_value_t = DAYS, value_parser = clap::value_parser!(u32).range(7..=366))]
+    days: u32,
+    /// Replications at each point (the same numbers at every point).
+    #[arg(long, default_value_t = REPLICATIONS, value_parser = clap::value_parser!(u32).range(1..=100))]
+    replications: u32,
+    /// Factors re-run at their low and high ends.
+    #[arg(long, default_value_t = STRONGEST, value_parser = clap::value_parser!(u32).range(0..=50))]
+    strongest: u32,
+    /// Replications of each end run (and of the scenario as written beside them).
+    #[arg(long, default_value_t = END_REPLICATIONS, value_parser = clap::value_parser!(u32).range(2..=1000))]
+    end_replications: u32,
+}
+
+/// `navbat sensitivity SCENARIO --out DIR`: screens, writes the folder, prints the ranking.
+pub(crate) fn sensitivity(args: &SensitivityArgs) -> miette::Result<()> {
+    navbat_record::folder::check_writable(&args.out)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("--out {}: cannot write there", args.out.display()))?;
+    let pool = crate::thread_pool(args.threads)?;
+    let settings = Settings {
+        trajectories: args.trajectories,
+        levels: LEVELS,
+        horizon_days: args.days,
+        replications: args.replications,
+        strongest: args.strongest as usize,
+        end_replications: args.end_replications,
+    };
+    let s = screen(&args.scenario, &args.sets, args.seed, settings, &pool)?;
+    let json = serde_json::to_vec_pretty(&s).into_diagnostic()?;
+    let scenario = crate::simulated_text(&args.scenario, &args.sets)?;
+    navbat_record::folder::write_folder(
+        &args.out,
+        &[("screening.json", json), ("scenario.ron", scenario.into_bytes())],
+    )
+    .into_diagnostic()
+    .wrap_err_with(|| format!("--out {}: the screening was not saved", args.out.display()))?;
+    crate::emit(&ranking(&s))?;
+    eprintln!("wrote {}", args.out.join("screening.json").display());
+    Ok(())
+}
+
+/// The factors by μ* on the net benefit, largest first, and the strongest re-run.
+fn ranking(s: &Screening) -> String {
+    let mut net: Vec<&EffectRow> =
+        s.effects.iter().filter(|e| e.output == Output::NetBenefit).collect();
+    net.sort_by(|a, b| b.mu_star.total_cmp(&a.mu_star).then(a.factor.cmp(&b.factor)));
+    let mut out = String::new();
+    outln!(
+        out,
+        "{} factors, {} trajectories, {} points ({} simulated), {} days, {} replication(s) a \
+         point; {:.1} s",
+        s.factors.len(),
+        s.trajectories,
+        s.points,
+        s.points_simulated,
+        s.horizon_days,
+        s.replications,
+        s.seconds
+    );
+    outln!(out, "{:<24} {:>14} {:>29} {:>14}", "factor", "mu* net", "95 % interval", "sigma");
+    for e in net {
+        outln!(
+            out,
+            "{:<24} {:>14.0} {:>29} {:>14.0}",
+            e.factor,
+            e.mu_star,
+            format!("[{:.0}, {:.0}]", e.mu_star_low, e.mu_star_high),
+            e.sigma
+        );
+    }
+    outln!(out, "re-run at their ends: {}", s.strongest.join(", "));
+    out
 }
 
 /// The four outputs of one point, per pilot site, averaged over its replications.
@@ -87,12 +200,24 @@ pub(crate) fn screen(
         navbat_scenario::from_raw_at(&format!("{file}, sensitivity {what}"), &changed, base)
             .map_err(Report::new)
     };
-    // Every factor's ends must load before anything is simulated.
+    // Every factor's ends must load, and leave days measured after the warm-up, before
+    // anything is simulated.
     for (i, f) in sens.factors.iter().enumerate() {
         for (level, end) in [(0.0, "low"), (1.0, "high")] {
             let mut levels = vec![f64::NAN; k];
             levels[i] = level;
-            at(&levels, &format!("factor `{}` at its {end} end", f.id))?;
+            let sc = at(&levels, &format!("factor `{}` at its {end} end", f.id))?;
+            if sc.days() < sc.warm_up_days + MEASURED_DAYS {
+                return Err(miette::miette!(
+                    "{file}: the screening's horizon of {} days leaves factor `{}` at its {end} \
+                     end (a warm-up of {} days) fewer than {MEASURED_DAYS} days measured: give \
+                     at least {} days",
+                    sc.days(),
+                    f.id,
+                    sc.warm_up_days,
+                    sc.warm_up_days + MEASURED_DAYS
+                ));
+            }
         }
     }
     let design = trajectories(k, settings.trajectories, settings.levels, seed);
@@ -121,7 +246,7 @@ pub(crate) fn screen(
     for (id, end, levels) in &configs {
         end_scenarios.push(at(levels, &format!("factor `{id}` at its {end} end"))?);
     }
-    let runs = run_pairs(&end_scenarios, seed, settings.end_replications, pool)?;
+    let (runs, _) = run_pairs(&end_scenarios, seed, settings.end_replications, pool)?;
     let mut ends = Vec::new();
     for ((id, end, _), (sc, (pilot, baseline))) in
         configs.iter().zip(end_scenarios.iter().zip(&runs))
@@ -135,7 +260,7 @@ pub(crate) fn screen(
         horizon_days: scenarios[0].days(),
         replications: settings.replications,
         seed,
-        points_simulated: u32::try_from(simulated).unwrap_or(u32::MAX),
+        points_simulated: u32::try_from(simulated.points).unwrap_or(u32::MAX),
         points: u32::try_from(design.len()).unwrap_or(u32::MAX),
         seconds: started.elapsed().as_secs_f64(),
         sites,
@@ -257,63 +382,86 @@ fn simulated_key(sc: &Scenario) -> miette::Result<String> {
 }
 
 /// Simulates every distinct scenario once (with its baseline) and returns each point's
-/// outputs per site, and how many were simulated.
+/// outputs per site, and how many points and baselines were simulated.
 fn simulate_points(
     scenarios: &[Scenario],
     seed: u64,
     replications: u32,
     pool: &rayon::ThreadPool,
-) -> miette::Result<(Vec<Vec<SiteOut>>, usize)> {
-    let mut distinct: Vec<usize> = Vec::new();
-    let mut index_of: HashMap<String, usize> = HashMap::new();
-    let mut which = Vec::with_capacity(scenarios.len());
-    for (i, sc) in scenarios.iter().enumerate() {
-        let key = simulated_key(sc)?;
-        let next = distinct.len();
-        let d = *index_of.entry(key).or_insert(next);
-        if d == next {
-            distinct.push(i);
-        }
-        which.push(d);
-    }
-    let unique: Vec<Scenario> = distinct.iter().map(|&i| scenarios[i].clone()).collect();
-    let mut outs = Vec::with_capacity(unique.len());
-    // A few points at a time, so that memory stays that of a few models.
-    for chunk in unique.chunks(8) {
-        for (sc, (pilot, baseline)) in chunk.iter().zip(run_pairs(chunk, seed, replications, pool)?)
-        {
-            outs.push(site_outputs(sc, &pilot, &baseline));
-        }
-    }
-    Ok((which.into_iter().map(|d| outs[d].clone()).collect(), unique.len()))
+) -> miette::Result<(Vec<Vec<SiteOut>>, Simulated)> {
+    let (runs, simulated) = run_pairs(scenarios, seed, replications, pool)?;
+    let outs = scenarios
+        .iter()
+        .zip(&runs)
+        .map(|(sc, (pilot, baseline))| site_outputs(sc, pilot, baseline))
+        .collect();
+    Ok((outs, simulated))
 }
 
+/// How many distinct scenarios a set of pairs took to simulate.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Simulated {
+    /// Distinct scenarios with kiosks.
+    pub(crate) points: usize,
+    /// Distinct no-kiosk baselines.
+    pub(crate) baselines: usize,
+}
+
+/// One scenario's replications and its baseline's, paired by replication number.
+type Pair = (Vec<ReplicationRecord>, Vec<ReplicationRecord>);
+
+/// Models simulated together: enough units to keep every core busy to the end of a batch,
+/// few enough that memory stays that of a few dozen models.
+const MODELS_PER_BATCH: usize = 32;
+
 /// Runs each scenario and its no-kiosk baseline, replications `0..replications` each.
+/// Scenarios whose simulated part is the same (they differ only in prices) are simulated
+/// once, and so are equal baselines: a factor that moves only the kiosks, their users or
+/// the prices leaves the baseline as it is, so the points of a design share few baselines.
+/// A run is a function of its scenario, seed and replication number, so sharing changes no
+/// record.
 fn run_pairs(
     scenarios: &[Scenario],
     seed: u64,
     replications: u32,
     pool: &rayon::ThreadPool,
-) -> miette::Result<Vec<(Vec<ReplicationRecord>, Vec<ReplicationRecord>)>> {
-    let models: Vec<Arc<Model>> = scenarios
-        .iter()
-        .flat_map(|sc| [Model::new(sc.clone()), Model::new(without_kiosks(sc))])
-        .collect();
-    let units: Vec<Unit> = (0..models.len())
-        .flat_map(|model| (0..replications).map(move |replication| Unit { model, replication }))
-        .collect();
-    let records = pool.install(|| run_units(&models, seed, &units, &|| {}));
-    crate::no_fault(&records, "the sensitivity screening")?;
-    let mut it = records.into_iter();
-    Ok(scenarios
-        .iter()
-        .map(|_| {
-            let pilot: Vec<ReplicationRecord> = it.by_ref().take(replications as usize).collect();
-            let baseline: Vec<ReplicationRecord> =
-                it.by_ref().take(replications as usize).collect();
-            (pilot, baseline)
-        })
-        .collect())
+) -> miette::Result<(Vec<Pair>, Simulated)> {
+    // Every wanted scenario (point, baseline, point, baseline, …) mapped to a distinct one.
+    let mut distinct: Vec<Scenario> = Vec::new();
+    let mut index_of: HashMap<String, usize> = HashMap::new();
+    let mut which = Vec::with_capacity(2 * scenarios.len());
+    let mut simulated = Simulated::default();
+    for sc in scenarios {
+        for (wanted, baseline) in [(sc.clone(), false), (without_kiosks(sc), true)] {
+            let key = simulated_key(&wanted)?;
+            let next = distinct.len();
+            let d = *index_of.entry(key).or_insert(next);
+            if d == next {
+                distinct.push(wanted);
+                if baseline {
+                    simulated.baselines += 1;
+                } else {
+                    simulated.points += 1;
+                }
+            }
+            which.push(d);
+        }
+    }
+    let n = replications as usize;
+    let mut records: Vec<Vec<ReplicationRecord>> = Vec::with_capacity(distinct.len());
+    for batch in distinct.chunks(MODELS_PER_BATCH) {
+        let models: Vec<Arc<Model>> = batch.iter().map(|sc| Model::new(sc.clone())).collect();
+        let units: Vec<Unit> = (0..models.len())
+            .flat_map(|model| (0..replications).map(move |replication| Unit { model, replication }))
+            .collect();
+        let done = pool.install(|| run_units(&models, seed, &units, &|| {}));
+        crate::no_fault(&done, "the sensitivity screening")?;
+        let mut it = done.into_iter();
+        records.extend(batch.iter().map(|_| it.by_ref().take(n).collect::<Vec<_>>()));
+    }
+    let pairs =
+        which.chunks(2).map(|pair| (records[pair[0]].clone(), records[pair[1]].clone())).collect();
+    Ok((pairs, simulated))
 }
 
 /// Officer hours a year from hours over the horizon (officers are busy from the first day).

@@ -19,8 +19,9 @@ pub struct Screening {
     pub replications: u32,
     /// Master seed (the run's).
     pub seed: u64,
-    /// Points of the design simulated (with their no-kiosk baselines, twice as many runs);
-    /// points whose simulated scenario repeated an earlier one (prices moved) reuse it.
+    /// Points of the design simulated with kiosks; points whose simulated scenario repeated
+    /// an earlier one (prices moved) reuse it. Their no-kiosk baselines are simulated once
+    /// per distinct baseline (factors that move only kiosks, their users or prices share one).
     pub points_simulated: u32,
     /// Points of the design, `r (k + 1)`.
     pub points: u32,

@@ -108,8 +108,12 @@ fn method_words(s: &Screening) -> String {
          elementary effects (Morris 1991) with μ*, the mean absolute effect (Campolongo, \
          Cariboni and Saltelli 2007): {} random one-at-a-time trajectories over a grid of {} \
          levels of each range, step Δ = {} of the range, {} points ({} simulated; points that \
-         differ only in prices reuse a simulation). Each point simulates the pilot sites with \
-         kiosks and without (common random numbers), over the first {} days of the horizon, \
+         differ only in prices reuse a simulation, and a no-kiosk baseline that a factor leaves \
+         unchanged is simulated once for every point that shares it: a run depends only on its \
+         scenario, seed and replication number, so reuse changes no figure). Each point \
+         simulates the pilot sites with kiosks and without (common random numbers), over the \
+         first {} days of the horizon (long enough that the longest warm-up leaves a week \
+         measured), \
          {} replication{} a point with the same replication numbers at every point, so that \
          two points of a trajectory differ only by the factor moved; hours are scaled to a \
          year. An elementary effect is the change of an output over the change of the level, \

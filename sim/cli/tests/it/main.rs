@@ -22,6 +22,7 @@ mod records;
 mod safety;
 mod select;
 mod selfcheck;
+mod sensitivity;
 mod shard;
 mod twin_log;
 

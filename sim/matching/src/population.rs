@@ -434,18 +434,9 @@ impl Population {
         device: Device,
         rng: &mut R,
     ) -> Acquisition {
-        let profile = self.model.device(device);
-        let effects = identity.effects;
-        let fta =
-            effects.iter().fold(profile.failure_to_acquire, |p, e| p * e.failure_to_acquire_factor);
-        let failed = rng.random::<f64>() < fta;
-        let z: f64 = rng.sample(StandardNormal);
-        if failed {
+        let Some(noise_ratio) = self.acquisition_draws(identity, device, rng) else {
             return Acquisition::FailedToAcquire { device };
-        }
-        let noise_ratio =
-            effects.iter().fold(profile.median_noise_ratio, |s, e| s * e.noise_factor)
-                * (profile.noise_log_sd * z).exp();
+        };
         let d = identity.vector.len();
         let per_value = (noise_ratio / (d as f64).sqrt()) as f32;
         let noise_state: u128 = rng.random();
@@ -471,6 +462,28 @@ impl Population {
         }
     }
 
+    /// The first two draws of a capture attempt, shared by [`Population::capture`] and
+    /// [`Population::latent_capture`] so that both advance `rng` alike: one uniform for
+    /// failure-to-acquire, then one normal for the noise level (drawn even on a failure).
+    /// Returns the capture's noise ratio, or `None` when it failed to acquire.
+    fn acquisition_draws<R: Rng + ?Sized>(
+        &self,
+        identity: &Identity,
+        device: Device,
+        rng: &mut R,
+    ) -> Option<f64> {
+        let profile = self.model.device(device);
+        let effects = identity.effects;
+        let fta =
+            effects.iter().fold(profile.failure_to_acquire, |p, e| p * e.failure_to_acquire_factor);
+        let failed = rng.random::<f64>() < fta;
+        let z: f64 = rng.sample(StandardNormal);
+        (!failed).then(|| {
+            effects.iter().fold(profile.median_noise_ratio, |s, e| s * e.noise_factor)
+                * (profile.noise_log_sd * z).exp()
+        })
+    }
+
     /// One capture attempt of `identity` on `device` whose template is never built: the
     /// same three draws from the caller's `rng` as [`Population::capture`] (so whatever the
     /// caller draws next is the same either way), kept to score the capture against one
@@ -481,18 +494,9 @@ impl Population {
         device: Device,
         rng: &mut R,
     ) -> LatentCapture {
-        let profile = self.model.device(device);
-        let effects = identity.effects;
-        let fta =
-            effects.iter().fold(profile.failure_to_acquire, |p, e| p * e.failure_to_acquire_factor);
-        let failed = rng.random::<f64>() < fta;
-        let z: f64 = rng.sample(StandardNormal);
-        if failed {
+        let Some(noise_ratio) = self.acquisition_draws(identity, device, rng) else {
             return LatentCapture { device, drawn: None };
-        }
-        let noise_ratio =
-            effects.iter().fold(profile.median_noise_ratio, |s, e| s * e.noise_factor)
-                * (profile.noise_log_sd * z).exp();
+        };
         let per_value = noise_ratio / (identity.vector.len() as f64).sqrt();
         LatentCapture { device, drawn: Some((per_value, rng.random())) }
     }

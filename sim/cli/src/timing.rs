@@ -28,15 +28,18 @@ pub(crate) struct Phases {
 }
 
 impl Phases {
-    /// Starts the clock; prints nothing when `enabled` is false.
+    /// Starts the clock; reads and prints nothing when `enabled` is false.
     pub(crate) fn start(enabled: bool) -> Self {
         let now = Instant::now();
-        let cpu = process_cpu_seconds();
+        let cpu = if enabled { process_cpu_seconds() } else { None };
         Self { enabled, started: now, cpu, first: now, first_cpu: cpu }
     }
 
     /// Ends the phase `what` (printing its figures) and starts the next.
     pub(crate) fn lap(&mut self, what: &str) {
+        if !self.enabled {
+            return;
+        }
         let (now, cpu) = (Instant::now(), process_cpu_seconds());
         self.print(what, now.duration_since(self.started).as_secs_f64(), self.cpu, cpu);
         self.started = now;
@@ -45,14 +48,14 @@ impl Phases {
 
     /// Prints the figures of the whole command.
     pub(crate) fn total(&self) {
+        if !self.enabled {
+            return;
+        }
         let cpu = process_cpu_seconds();
         self.print("total", self.first.elapsed().as_secs_f64(), self.first_cpu, cpu);
     }
 
     fn print(&self, what: &str, wall: f64, from: Option<f64>, to: Option<f64>) {
-        if !self.enabled {
-            return;
-        }
         match (from, to) {
             (Some(a), Some(b)) => eprintln!(
                 "timing {what}: {wall:.1} s wall, {:.1} s CPU ({:.2} cores busy)",
